@@ -1,0 +1,579 @@
+"""The async client for OpenRouter's Files API: one ``httpx.AsyncClient`` for the whole session.
+
+Every call goes through :meth:`FilesClient._send`, which maps transport failures and error
+statuses to :mod:`orbrowse.api.errors` and retries what :class:`RetryPolicy` allows. Bodies are
+parsed into the frozen models of :mod:`orbrowse.api.models`; callers never see JSON.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import json
+import os
+import platform
+import tempfile
+import time
+import uuid
+from collections.abc import AsyncIterator, Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Self
+from urllib.parse import quote
+
+import httpx
+
+from orbrowse import __version__
+from orbrowse.api.errors import (
+    APIConnectionError,
+    APITimeoutError,
+    InsecureTransportError,
+    LocalCheckError,
+    NotFoundError,
+    OpenRouterError,
+    ResponseFormatError,
+    error_for_status,
+)
+from orbrowse.api.models import (
+    FileObject,
+    FilePage,
+    KeyInfo,
+    Workspace,
+    WorkspacePage,
+    parse_deleted_id,
+)
+from orbrowse.api.retry import RetryPolicy
+from orbrowse.api.rules import upload_problem
+
+DEFAULT_BASE_URL = "https://openrouter.ai/api/v1"
+APP_URL = "https://github.com/orbrowse/orbrowse"
+APP_TITLE = "orbrowse"
+APP_CATEGORIES = "cli-agent"
+
+Progress = Callable[[int, int | None], None]
+"""Called with (bytes done, total bytes or None) as a transfer advances."""
+
+CHUNK_SIZE = 256 * 1024
+MAX_EMPTY_PAGES = 3
+
+# Metadata calls answer quickly; transfers may legitimately take minutes. httpx's write
+# timeout applies to each socket write, so a slow 100 MiB upload never trips it as a whole.
+METADATA_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+TRANSFER_TIMEOUT = httpx.Timeout(connect=10.0, read=120.0, write=120.0, pool=30.0)
+
+
+@dataclass(frozen=True, slots=True)
+class RequestRecord:
+    """One attempt at one request, for ``--debug-log``. Holds no credentials."""
+
+    method: str
+    url: str
+    attempt: int
+    status: int | None
+    elapsed: float
+    error: str | None = None
+
+
+RequestObserver = Callable[[RequestRecord], None]
+
+
+def is_loopback_host(host: str) -> bool:
+    if host in ("localhost", "localhost.") or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_transport_security(base_url: str, *, allow_insecure_http: bool) -> httpx.URL:
+    """The parsed base URL; refuses to send a key over plain HTTP to a host off this machine."""
+    try:
+        url = httpx.URL(base_url)
+    except (httpx.InvalidURL, TypeError) as exc:
+        raise LocalCheckError(f"The base URL {base_url!r} is not a valid URL") from exc
+    if url.scheme not in ("http", "https") or not url.host:
+        raise LocalCheckError(f"The base URL {base_url!r} must start with https:// or http://")
+    if url.scheme == "http" and not allow_insecure_http and not is_loopback_host(url.host):
+        raise InsecureTransportError(
+            f"Refusing to send the API key over plain HTTP to {url.host}; use https:// "
+            "or pass --allow-insecure-http"
+        )
+    return url
+
+
+def _translate_transport_error(exc: httpx.TransportError) -> APIConnectionError:
+    if isinstance(exc, httpx.TimeoutException):
+        return APITimeoutError()
+    if isinstance(exc, httpx.ConnectError):
+        return APIConnectionError("Could not connect to the server")
+    if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError):
+        return APIConnectionError("The connection was lost before the answer was complete")
+    return APIConnectionError(f"Network error: {type(exc).__name__}")
+
+
+def _not_sent(exc: BaseException) -> bool:
+    """Whether a failure certainly happened before the request reached the server."""
+    return isinstance(exc, APIConnectionError) and isinstance(exc.__cause__, httpx.ConnectError)
+
+
+def _decode_json(response: httpx.Response) -> object:
+    content_type = response.headers.get("content-type", "")
+    body = response.content
+    if "html" in content_type.lower() or body.lstrip()[:1] == b"<":
+        raise ResponseFormatError("an HTML page instead of JSON (a proxy or gateway in between?)")
+    try:
+        return json.loads(body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ResponseFormatError("the body is not valid JSON") from exc
+
+
+class FilesClient:
+    """Async client for the Files API and the workspace calls. Use ``async with``."""
+
+    def __init__(
+        self,
+        api_key: str,
+        *,
+        base_url: str = DEFAULT_BASE_URL,
+        workspace_id: str | None = None,
+        retry: RetryPolicy | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        allow_insecure_http: bool = False,
+        observer: RequestObserver | None = None,
+        max_connections: int = 16,
+        _http: httpx.AsyncClient | None = None,
+    ) -> None:
+        url = check_transport_security(base_url, allow_insecure_http=allow_insecure_http)
+        self.base_url = str(url).rstrip("/")
+        self.workspace_id = workspace_id
+        self.retry = retry or RetryPolicy()
+        self.observer = observer
+        self._api_key = api_key
+        self._owns_http = _http is None
+        self._http = _http or httpx.AsyncClient(
+            base_url=self.base_url + "/",
+            headers={
+                "Authorization": f"Bearer {api_key}",
+                "HTTP-Referer": APP_URL,
+                "X-OpenRouter-Title": APP_TITLE,
+                "X-OpenRouter-Categories": APP_CATEGORIES,
+                "User-Agent": f"orbrowse/{__version__} (python {platform.python_version()})",
+            },
+            timeout=METADATA_TIMEOUT,
+            transport=transport,
+            follow_redirects=False,
+            limits=httpx.Limits(
+                max_connections=max_connections, max_keepalive_connections=max_connections
+            ),
+        )
+
+    def __repr__(self) -> str:
+        # The key stays out of reprs, tracebacks and logs.
+        return f"FilesClient(base_url={self.base_url!r}, workspace_id={self.workspace_id!r})"
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        if self._owns_http:
+            await self._http.aclose()
+
+    def with_workspace(self, workspace_id: str | None) -> FilesClient:
+        """A client for another workspace sharing this one's connections (this one owns them)."""
+        return FilesClient(
+            self._api_key,
+            base_url=self.base_url,
+            workspace_id=workspace_id,
+            retry=self.retry,
+            observer=self.observer,
+            allow_insecure_http=True,  # already checked for this base URL
+            _http=self._http,
+        )
+
+    # -- plumbing -------------------------------------------------------------------------
+
+    def _params(self, **extra: object) -> dict[str, str]:
+        params: dict[str, str] = {}
+        if self.workspace_id:
+            params["workspace_id"] = self.workspace_id
+        for key, value in extra.items():
+            if value is not None:
+                params[key] = str(value)
+        return params
+
+    def _observe(
+        self,
+        request: httpx.Request,
+        attempt: int,
+        started: float,
+        status: int | None,
+        error: str | None,
+    ) -> None:
+        if self.observer is not None:
+            self.observer(
+                RequestRecord(
+                    method=request.method,
+                    url=str(request.url),
+                    attempt=attempt,
+                    status=status,
+                    elapsed=time.monotonic() - started,
+                    error=error,
+                )
+            )
+
+    async def _attempt(
+        self, request: httpx.Request, attempt: int, *, stream: bool
+    ) -> httpx.Response:
+        started = time.monotonic()
+        try:
+            response = await self._http.send(request, stream=stream)
+        except httpx.TransportError as exc:
+            error = _translate_transport_error(exc)
+            self._observe(request, attempt, started, None, str(error))
+            raise error from exc
+        self._observe(request, attempt, started, response.status_code, None)
+        if response.status_code >= 300:
+            body = await response.aread()
+            await response.aclose()
+            if 300 <= response.status_code < 400:
+                # Following would hand the key to wherever the redirect points.
+                raise ResponseFormatError(
+                    f"a redirect ({response.status_code}) that orbrowse does not follow"
+                )
+            raise error_for_status(response.status_code, body, response.headers)
+        return response
+
+    async def _send(
+        self,
+        build: Callable[[], httpx.Request],
+        *,
+        stream: bool = False,
+        retry_when: Callable[[OpenRouterError], bool] | None = None,
+    ) -> httpx.Response:
+        """Send the request ``build`` makes (anew for each attempt), retrying per the policy."""
+        started = time.monotonic()
+        attempt = 0
+        while True:
+            attempt += 1
+            request = build()
+            try:
+                return await self._attempt(request, attempt, stream=stream)
+            except OpenRouterError as error:
+                if retry_when is not None and not retry_when(error):
+                    raise
+                delay = self.retry.delay_for(error, attempt, time.monotonic() - started)
+                if delay is None:
+                    raise
+                await asyncio.sleep(delay)
+
+    async def _json(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        on_attempt: Callable[[], None] | None = None,
+    ) -> object:
+        """Send a metadata request and decode its JSON body."""
+
+        def build() -> httpx.Request:
+            if on_attempt is not None:
+                on_attempt()
+            return self._http.build_request(method, path, params=params)
+
+        response = await self._send(build)
+        try:
+            return _decode_json(response)
+        finally:
+            await response.aclose()
+
+    # -- files ------------------------------------------------------------------------------
+
+    async def list_files(
+        self, *, limit: int | None = None, cursor: str | None = None, after: str | None = None
+    ) -> FilePage:
+        """One page of the workspace's files, oldest first."""
+        if limit is not None and not 1 <= limit <= 1000:
+            raise LocalCheckError(f"A page size of {limit} is out of range 1–1000")
+        body = await self._json(
+            "GET", "files", params=self._params(limit=limit, cursor=cursor, after=after)
+        )
+        page = FilePage.from_json(body)
+        if limit is not None and len(page.files) > limit:
+            raise ResponseFormatError(
+                f"a page of {len(page.files)} files when at most {limit} were asked for"
+            )
+        return page
+
+    async def iter_pages(
+        self, *, limit: int | None = None, cursor: str | None = None
+    ) -> AsyncIterator[FilePage]:
+        """Every page from ``cursor`` (or the start) to the end.
+
+        A file id already yielded is dropped from later pages, a repeating cursor ends the
+        listing with :class:`ResponseFormatError` instead of looping, and each page is fetched
+        (with its retries) before it is yielded, so no page is ever yielded twice.
+        """
+        seen_ids: set[str] = set()
+        seen_cursors: set[str] = set()
+        after: str | None = None
+        empty_pages = 0
+        while True:
+            page = await self.list_files(limit=limit, cursor=cursor, after=after)
+            fresh = tuple(f for f in page.files if f.id not in seen_ids)
+            seen_ids.update(f.id for f in fresh)
+            if len(fresh) != len(page.files):
+                page = FilePage(fresh, page.has_more, page.cursor, page.first_id, page.last_id)
+            yield page
+            if not page.has_more:
+                return
+            empty_pages = 0 if page.files else empty_pages + 1
+            if empty_pages >= MAX_EMPTY_PAGES:
+                raise ResponseFormatError("the server keeps sending empty pages that claim more")
+            if page.cursor is not None:
+                if page.cursor in seen_cursors:
+                    raise ResponseFormatError(
+                        "the listing cursor repeats; stopping to avoid a loop"
+                    )
+                seen_cursors.add(page.cursor)
+                cursor, after = page.cursor, None
+            elif page.last_id is not None:
+                cursor, after = None, page.last_id
+            else:
+                raise ResponseFormatError("the page says there is more but gives no cursor")
+
+    async def get_file(self, file_id: str) -> FileObject:
+        body = await self._json("GET", f"files/{_path_id(file_id)}", params=self._params())
+        return FileObject.from_json(body)
+
+    async def delete_file(self, file_id: str) -> str:
+        """Delete one file; returns its id.
+
+        A retried delete that ends in 404 counts as done: the earlier attempt, whose answer
+        was lost, deleted it.
+        """
+        attempts = 0
+
+        def count_attempt() -> None:
+            nonlocal attempts
+            attempts += 1
+
+        try:
+            body = await self._json(
+                "DELETE",
+                f"files/{_path_id(file_id)}",
+                params=self._params(),
+                on_attempt=count_attempt,
+            )
+        except NotFoundError:
+            if attempts > 1:
+                return file_id
+            raise
+        return parse_deleted_id(body)
+
+    async def upload_file(
+        self, path: Path, *, filename: str | None = None, progress: Progress | None = None
+    ) -> FileObject:
+        """Upload ``path``, streamed from disk. Checked locally against the API's rules first.
+
+        Retried only when the body can be re-sent from the start and the server certainly did
+        not keep the file: a 429, a 503, or a connection that never opened.
+        """
+        problem = upload_problem(path, filename=filename)
+        if problem:
+            raise LocalCheckError(problem)
+        name = filename if filename is not None else path.name
+        size = path.stat().st_size
+        boundary = uuid.uuid4().hex
+        head = (
+            f"--{boundary}\r\n"
+            f'Content-Disposition: form-data; name="file"; filename="{_quote(name)}"\r\n'
+            "Content-Type: application/octet-stream\r\n\r\n"
+        ).encode()
+        tail = f"\r\n--{boundary}--\r\n".encode()
+        total = len(head) + size + len(tail)
+
+        async def body() -> AsyncIterator[bytes]:
+            sent = 0
+            yield head
+            with path.open("rb") as handle:
+                while chunk := handle.read(CHUNK_SIZE):
+                    sent += len(chunk)
+                    yield chunk
+                    if progress is not None:
+                        progress(sent, size)
+            if sent != size:
+                raise LocalCheckError(f"{path.name} changed size while it was being uploaded")
+            yield tail
+
+        def build() -> httpx.Request:
+            return self._http.build_request(
+                "POST",
+                "files",
+                params=self._params(),
+                content=body(),
+                headers={
+                    "Content-Type": f"multipart/form-data; boundary={boundary}",
+                    "Content-Length": str(total),
+                },
+                timeout=TRANSFER_TIMEOUT,
+            )
+
+        def safe_to_resend(error: OpenRouterError) -> bool:
+            return error.status in (429, 503) or _not_sent(error)
+
+        response = await self._send(build, retry_when=safe_to_resend)
+        try:
+            return FileObject.from_json(_decode_json(response))
+        finally:
+            await response.aclose()
+
+    async def download_file(
+        self,
+        file_id: str,
+        destination: Path,
+        *,
+        overwrite: bool = False,
+        progress: Progress | None = None,
+    ) -> Path:
+        """Stream a file's content to ``destination`` through a temporary file beside it.
+
+        The temporary file is renamed into place only once every byte arrived; on any failure
+        or cancellation it is removed, so nothing partial is ever left behind.
+        """
+        folder = destination.parent
+        if not folder.is_dir():
+            raise LocalCheckError(f"The folder {folder} does not exist")
+        if destination.exists() and not overwrite:
+            raise LocalCheckError(f"{destination} already exists")
+
+        def build() -> httpx.Request:
+            return self._http.build_request(
+                "GET",
+                f"files/{_path_id(file_id)}/content",
+                params=self._params(),
+                headers={"Accept": "application/octet-stream"},
+                timeout=TRANSFER_TIMEOUT,
+            )
+
+        started = time.monotonic()
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                return await self._download_once(build, destination, overwrite, progress)
+            except OpenRouterError as error:
+                delay = self.retry.delay_for(error, attempt, time.monotonic() - started)
+                if delay is None:
+                    raise
+                await asyncio.sleep(delay)
+
+    async def _download_once(
+        self,
+        build: Callable[[], httpx.Request],
+        destination: Path,
+        overwrite: bool,
+        progress: Progress | None,
+    ) -> Path:
+        response = await self._send(build, stream=True, retry_when=lambda _: False)
+        fd, temp_name = tempfile.mkstemp(
+            prefix=f".{destination.name[:40]}.", suffix=".part", dir=destination.parent
+        )
+        temp_path = Path(temp_name)
+        try:
+            content_type = response.headers.get("content-type", "")
+            if not content_type.startswith("application/octet-stream"):
+                raise ResponseFormatError(f"content of type {content_type!r} instead of bytes")
+            # With a content encoding, Content-Length counts encoded bytes: no check then.
+            encoded = response.headers.get("content-encoding", "identity") != "identity"
+            expected = None if encoded else _content_length(response)
+            received = 0
+            with os.fdopen(fd, "wb") as handle:
+                try:
+                    async for chunk in response.aiter_bytes(CHUNK_SIZE):
+                        handle.write(chunk)
+                        received += len(chunk)
+                        if progress is not None:
+                            progress(received, expected)
+                except httpx.TransportError as exc:
+                    raise _translate_transport_error(exc) from exc
+                except OSError as exc:
+                    raise LocalCheckError(
+                        f"Could not write {destination.name}: {exc.strerror or exc}"
+                    ) from exc
+                if expected is not None and received != expected:
+                    raise APIConnectionError(
+                        f"The download ended after {received:,} of {expected:,} bytes"
+                    )
+                handle.flush()
+                os.fsync(handle.fileno())
+            if not overwrite and destination.exists():
+                raise LocalCheckError(f"{destination} appeared while downloading; not replaced")
+            os.replace(temp_path, destination)
+            return destination
+        except BaseException:
+            temp_path.unlink(missing_ok=True)
+            raise
+        finally:
+            await response.aclose()
+
+    # -- workspaces and keys ------------------------------------------------------------------
+
+    async def list_workspaces(self, *, offset: int = 0, limit: int = 50) -> WorkspacePage:
+        """One page of workspaces (management keys only; others get PermissionDeniedError)."""
+        body = await self._json(
+            "GET", "workspaces", params={"offset": str(offset), "limit": str(limit)}
+        )
+        return WorkspacePage.from_json(body)
+
+    async def iter_workspaces(self, *, page_size: int = 100) -> AsyncIterator[Workspace]:
+        offset = 0
+        while True:
+            page = await self.list_workspaces(offset=offset, limit=page_size)
+            for workspace in page.workspaces:
+                yield workspace
+            offset += len(page.workspaces)
+            if not page.workspaces or offset >= page.total_count:
+                return
+
+    async def get_workspace(self, id_or_slug: str) -> Workspace:
+        body = await self._json("GET", f"workspaces/{_path_id(id_or_slug)}")
+        if not isinstance(body, dict) or "data" not in body:
+            raise ResponseFormatError("workspace answer has no 'data'")
+        return Workspace.from_json(body["data"])
+
+    async def get_key_info(self) -> KeyInfo:
+        """What the key in use is allowed to do, and the workspace it works in."""
+        body = await self._json("GET", "key")
+        return KeyInfo.from_json(body)
+
+
+def _path_id(value: str) -> str:
+    """An id as one path segment: ids are opaque, so anything unsafe in a URL path is escaped."""
+    if not value or value in (".", ".."):
+        raise LocalCheckError(f"{value!r} is not a valid id")
+    return quote(value, safe="")
+
+
+def _quote(name: str) -> str:
+    return name.replace("\\", "\\\\").replace('"', "%22").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _content_length(response: httpx.Response) -> int | None:
+    value = response.headers.get("content-length")
+    if value is None:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        return None

@@ -1,0 +1,241 @@
+"""Typed, immutable views of what the Files API returns.
+
+Every parser here takes decoded JSON (``object``), never trusts its types, and raises
+:class:`~orbrowse.api.errors.ResponseFormatError` with a message fit for a person when a
+body is not what the API documents. Unknown extra fields are ignored. Files are parsed from
+any of the three ``_shape`` s (``openrouter``, ``anthropic``, ``openai``); a missing or unknown
+``_shape`` is tolerated by sniffing the fields that are present.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from orbrowse.api.errors import ResponseFormatError
+
+MAX_UPLOAD_BYTES = 104_857_600
+"""The API's per-file limit (100 MiB); larger uploads answer 413."""
+
+WORKSPACE_QUOTA_BYTES = 10 * 1024**3
+"""A workspace holds at most 10 GiB of files in all; an upload past it answers 403."""
+
+
+def _require_mapping(value: object, what: str) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise ResponseFormatError(f"expected a JSON object for {what}, got {type(value).__name__}")
+    return value
+
+
+def _field(data: Mapping[str, Any], name: str, kind: type, what: str) -> Any:
+    if name not in data:
+        raise ResponseFormatError(f"{what} has no '{name}' field")
+    value = data[name]
+    # bool is an int in Python; a size of `true` is still wrong.
+    if kind is int and isinstance(value, bool):
+        raise ResponseFormatError(f"{what} field '{name}' should be an integer")
+    if not isinstance(value, kind):
+        raise ResponseFormatError(f"{what} field '{name}' should be {kind.__name__}")
+    return value
+
+
+def _optional_str(data: Mapping[str, Any], name: str) -> str | None:
+    value = data.get(name)
+    return value if isinstance(value, str) else None
+
+
+def parse_timestamp(value: object, what: str = "file") -> datetime:
+    """Parse ``created_at``: ISO-8601 (openrouter shape) or unix seconds (openai shape)."""
+    if isinstance(value, bool):
+        raise ResponseFormatError(f"{what} field 'created_at' is not a time")
+    if isinstance(value, int | float):
+        try:
+            return datetime.fromtimestamp(value, tz=UTC)
+        except (OverflowError, OSError, ValueError) as exc:
+            raise ResponseFormatError(f"{what} field 'created_at' is out of range") from exc
+    if isinstance(value, str):
+        text = value.strip()
+        if text.endswith(("Z", "z")):
+            text = text[:-1] + "+00:00"
+        try:
+            parsed = datetime.fromisoformat(text)
+        except ValueError as exc:
+            raise ResponseFormatError(f"{what} field 'created_at' is not an ISO time") from exc
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=UTC)
+        return parsed.astimezone(UTC)
+    raise ResponseFormatError(f"{what} field 'created_at' is not a time")
+
+
+def format_timestamp(moment: datetime) -> str:
+    """The API's wire form: ``2026-09-01T12:00:00Z`` (no fractional seconds)."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass(frozen=True, slots=True)
+class FileObject:
+    """One stored file, whatever shape the server sent it in."""
+
+    id: str
+    filename: str
+    mime_type: str
+    size_bytes: int
+    created_at: datetime
+    downloadable: bool
+
+    @classmethod
+    def from_json(cls, value: object) -> FileObject:
+        data = _require_mapping(value, "a file")
+        shape = data.get("_shape")
+        looks_openai = shape == "openai" or ("bytes" in data and "size_bytes" not in data)
+        file_id = _field(data, "id", str, "file")
+        if not file_id:
+            raise ResponseFormatError("file field 'id' is empty")
+        filename = _field(data, "filename", str, "file")
+        if looks_openai:
+            size = _field(data, "bytes", int, "file")
+            mime = _optional_str(data, "mime_type") or ""
+            # The openai shape has no downloadable flag: such files are treated as uploads.
+            downloadable = bool(data.get("downloadable", False) is True)
+        else:
+            size = _field(data, "size_bytes", int, "file")
+            mime = _field(data, "mime_type", str, "file")
+            downloadable = _field(data, "downloadable", bool, "file")
+        if size < 0:
+            raise ResponseFormatError("file field 'size_bytes' is negative")
+        created = parse_timestamp(data.get("created_at"), "file")
+        return cls(
+            id=file_id,
+            filename=filename,
+            mime_type=mime,
+            size_bytes=size,
+            created_at=created,
+            downloadable=downloadable,
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        """The openrouter shape of this file (used for JSON output and the copy menu)."""
+        return {
+            "_shape": "openrouter",
+            "id": self.id,
+            "type": "file",
+            "filename": self.filename,
+            "mime_type": self.mime_type,
+            "size_bytes": self.size_bytes,
+            "created_at": format_timestamp(self.created_at),
+            "downloadable": self.downloadable,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class FilePage:
+    """One page of ``GET /files``."""
+
+    files: tuple[FileObject, ...]
+    has_more: bool
+    cursor: str | None
+    first_id: str | None = None
+    last_id: str | None = None
+
+    @classmethod
+    def from_json(cls, value: object) -> FilePage:
+        data = _require_mapping(value, "a file list")
+        items = data.get("data")
+        if not isinstance(items, list):
+            raise ResponseFormatError("file list has no 'data' array")
+        files = tuple(FileObject.from_json(item) for item in items)
+        has_more = data.get("has_more", False)
+        if not isinstance(has_more, bool):
+            raise ResponseFormatError("file list field 'has_more' should be true or false")
+        cursor = data.get("cursor")
+        if cursor is not None and not isinstance(cursor, str):
+            raise ResponseFormatError("file list field 'cursor' should be a string")
+        last_id = _optional_str(data, "last_id") or (files[-1].id if files else None)
+        first_id = _optional_str(data, "first_id") or (files[0].id if files else None)
+        if has_more and not cursor:
+            # The openai and anthropic list shapes have no cursor: they page with the last id.
+            cursor = None
+        return cls(
+            files=files,
+            has_more=has_more,
+            cursor=cursor or None,
+            first_id=first_id,
+            last_id=last_id,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Workspace:
+    """A workspace, as ``GET /workspaces`` and ``GET /workspaces/{id}`` describe it."""
+
+    id: str
+    name: str
+    slug: str
+    description: str | None = None
+    created_at: str | None = None
+
+    @classmethod
+    def from_json(cls, value: object) -> Workspace:
+        data = _require_mapping(value, "a workspace")
+        return cls(
+            id=_field(data, "id", str, "workspace"),
+            name=_optional_str(data, "name") or "",
+            slug=_optional_str(data, "slug") or "",
+            description=_optional_str(data, "description"),
+            created_at=_optional_str(data, "created_at"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class WorkspacePage:
+    """One page of ``GET /workspaces`` (offset pagination)."""
+
+    workspaces: tuple[Workspace, ...]
+    total_count: int
+
+    @classmethod
+    def from_json(cls, value: object) -> WorkspacePage:
+        data = _require_mapping(value, "a workspace list")
+        items = data.get("data")
+        if not isinstance(items, list):
+            raise ResponseFormatError("workspace list has no 'data' array")
+        total = data.get("total_count", len(items))
+        if not isinstance(total, int) or isinstance(total, bool):
+            raise ResponseFormatError("workspace list field 'total_count' should be an integer")
+        return cls(workspaces=tuple(Workspace.from_json(item) for item in items), total_count=total)
+
+
+@dataclass(frozen=True, slots=True)
+class KeyInfo:
+    """What ``GET /key`` says about the key in use."""
+
+    workspace_id: str | None
+    is_management_key: bool
+    label: str | None = None
+
+    @classmethod
+    def from_json(cls, value: object) -> KeyInfo:
+        envelope = _require_mapping(value, "the key description")
+        data = _require_mapping(envelope.get("data"), "the key description's 'data'")
+        workspace_id = data.get("workspace_id")
+        if workspace_id is not None and not isinstance(workspace_id, str):
+            raise ResponseFormatError("key field 'workspace_id' should be a string")
+        return cls(
+            workspace_id=workspace_id,
+            is_management_key=data.get("is_management_key") is True,
+            label=_optional_str(data, "label"),
+        )
+
+
+def parse_deleted_id(value: object) -> str:
+    """The id from a delete confirmation, in the openrouter or openai shape."""
+    data = _require_mapping(value, "a delete confirmation")
+    file_id: str = _field(data, "id", str, "delete confirmation")
+    kind = data.get("type")
+    if kind is not None and kind != "file_deleted":
+        raise ResponseFormatError("delete confirmation has an unexpected 'type'")
+    if "deleted" in data and data["deleted"] is not True:
+        raise ResponseFormatError("the server says the file was not deleted")
+    return file_id
