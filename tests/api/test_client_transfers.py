@@ -1,0 +1,95 @@
+"""Large transfers stream: memory stays far below the file size, failures leave nothing."""
+
+from __future__ import annotations
+
+import tracemalloc
+from pathlib import Path
+
+import pytest
+from orbrowse.emulator.server import RunningEmulator
+
+from orbrowse.api.client import FilesClient
+from orbrowse.api.errors import APIConnectionError, InsecureTransportError
+from orbrowse.api.retry import NO_RETRY
+
+SIZE = 30 * 1024 * 1024
+
+
+async def test_30_mib_upload_streams_from_disk(
+    emulator: RunningEmulator, client: FilesClient, tmp_path: Path
+) -> None:
+    path = tmp_path / "big.txt"
+    with path.open("wb") as handle:
+        line = b"orbrowse streams uploads from disk, chunk by chunk.\n"
+        for _ in range(SIZE // len(line) + 1):
+            handle.write(line)
+    tracemalloc.start()
+    try:
+        file = await client.upload_file(path)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert file.size_bytes == path.stat().st_size
+    assert peak < 8 * 1024 * 1024, f"peak {peak:,} bytes"
+
+
+async def test_30_mib_download_streams_to_disk(
+    emulator: RunningEmulator, client: FilesClient, tmp_path: Path
+) -> None:
+    stored = emulator.store.add_file(
+        emulator.store.default_workspace_id,
+        "out/big.pdf",
+        size_bytes=SIZE,
+        mime_type="application/pdf",
+        downloadable=True,
+    )
+    tracemalloc.start()
+    try:
+        target = await client.download_file(stored.id, tmp_path / "big.pdf")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert target.stat().st_size == SIZE
+    assert target.read_bytes() == emulator.store.content_of(stored)
+    assert peak < 8 * 1024 * 1024, f"peak {peak:,} bytes"
+
+
+async def test_a_download_cut_short_leaves_no_file(
+    emulator: RunningEmulator, api_key: str, tmp_path: Path
+) -> None:
+    stored = emulator.store.add_file(
+        emulator.store.default_workspace_id,
+        "out/cut.pdf",
+        size_bytes=2 * 1024 * 1024,
+        mime_type="application/pdf",
+        downloadable=True,
+    )
+    emulator.faults.drop_next(path_contains="/content")
+    async with FilesClient(api_key, base_url=emulator.url, retry=NO_RETRY) as client:
+        with pytest.raises(APIConnectionError):
+            await client.download_file(stored.id, tmp_path / "cut.pdf")
+    assert list(tmp_path.iterdir()) == []
+
+
+async def test_a_dropped_download_is_retried_from_the_start(
+    emulator: RunningEmulator, client: FilesClient, tmp_path: Path
+) -> None:
+    stored = emulator.store.add_file(
+        emulator.store.default_workspace_id,
+        "out/retry.pdf",
+        size_bytes=1024 * 1024,
+        mime_type="application/pdf",
+        downloadable=True,
+    )
+    emulator.faults.drop_next(path_contains="/content")
+    target = await client.download_file(stored.id, tmp_path / "retry.pdf")
+    assert target.read_bytes() == emulator.store.content_of(stored)
+    assert [p.name for p in tmp_path.iterdir()] == ["retry.pdf"]
+
+
+def test_the_key_never_travels_over_plain_http_to_a_remote_host() -> None:
+    with pytest.raises(InsecureTransportError):
+        FilesClient("sk-or-v1-secret", base_url="http://files.example.com/api/v1")
+    FilesClient("k", base_url="http://files.example.com/api/v1", allow_insecure_http=True)
+    FilesClient("k", base_url="http://127.0.0.1:8080/api/v1")
+    FilesClient("k", base_url="http://[::1]:8080/api/v1")
