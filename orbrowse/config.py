@@ -1,0 +1,529 @@
+"""Settings: flags > environment > TOML file > defaults, loaded without ever raising.
+
+The file lives at ``platformdirs.user_config_path("orbrowse") / "config.toml"`` unless
+``ORBROWSE_CONFIG`` or an explicit ``config_path`` says otherwise. Keys it understands::
+
+    api_key = "sk-or-v1-…"            # optional; never printed in full
+    base_url = "https://openrouter.ai/api/v1"
+    default_workspace = "<uuid>"
+    clipboard = "auto"                # auto | osc52 | system
+    delete_concurrency = 8            # 1–32
+    page_size = 100                   # 1–1000
+    undo_seconds = 5                  # 0 turns the undo window off, at most 60
+    read_only_workspaces = ["<uuid>"]
+    theme = "textual-dark"
+    [[recent_workspaces]]             # most recent first, at most 10
+    id = "<uuid>"
+    name = "Production"
+    slug = "production"
+
+A bad value costs only that value: it becomes a :class:`ConfigProblem` and the default is
+used. A file that cannot be parsed costs the whole file, with one problem. Writers keep keys
+they do not know and never touch ``api_key``; they refuse (with :class:`ConfigError`) to
+overwrite a file they cannot parse, since that would lose what the user wrote.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import tempfile
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Final, Literal, Protocol
+from urllib.parse import urlsplit
+
+import platformdirs
+import tomli_w
+
+ClipboardMode = Literal["auto", "osc52", "system"]
+KeySource = Literal["--api-key", "OPENROUTER_API_KEY", "config file"]
+
+DEFAULT_BASE_URL: Final = "https://openrouter.ai/api/v1"
+DEFAULT_THEME: Final = "textual-dark"
+DEFAULT_CLIPBOARD: Final[ClipboardMode] = "auto"
+DEFAULT_DELETE_CONCURRENCY: Final = 8
+DEFAULT_PAGE_SIZE: Final = 100
+DEFAULT_UNDO_SECONDS: Final = 5
+MAX_RECENT_WORKSPACES: Final = 10
+
+ENV_API_KEY: Final = "OPENROUTER_API_KEY"
+ENV_CONFIG: Final = "ORBROWSE_CONFIG"
+ENV_BASE_URL: Final = "ORBROWSE_BASE_URL"
+ENV_WORKSPACE: Final = "ORBROWSE_WORKSPACE"
+
+_CLIPBOARD_MODES: Final = ("auto", "osc52", "system")
+_RANGES: Final[dict[str, tuple[int, int, int]]] = {
+    # key: (low, high, default)
+    "delete_concurrency": (1, 32, DEFAULT_DELETE_CONCURRENCY),
+    "page_size": (1, 1000, DEFAULT_PAGE_SIZE),
+    "undo_seconds": (0, 60, DEFAULT_UNDO_SECONDS),
+}
+_UUID_RE: Final = re.compile(
+    r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+)
+
+
+class ConfigError(Exception):
+    """The config file could not be written; ``str(error)`` is fit to show a person."""
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigProblem:
+    """Something wrong with the settings that was worked around; shown to the user."""
+
+    message: str
+    key: str | None = None
+    severity: Literal["warning", "error"] = "warning"
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass(frozen=True, slots=True)
+class RecentWorkspace:
+    """A workspace used before, remembered so the picker can offer it without a management key."""
+
+    id: str
+    name: str = ""
+    slug: str = ""
+
+
+class WorkspaceLike(Protocol):
+    """Anything with a workspace's id, name and slug (``api.models.Workspace`` included)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def slug(self) -> str: ...
+
+
+def default_config_path(env: Mapping[str, str] | None = None) -> Path:
+    """``$ORBROWSE_CONFIG`` if set, else the platform's config folder / ``config.toml``."""
+    environ = os.environ if env is None else env
+    override = environ.get(ENV_CONFIG)
+    if override:
+        return Path(override).expanduser()
+    return platformdirs.user_config_path("orbrowse") / "config.toml"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything orbrowse is configured with, after precedence has been applied."""
+
+    api_key: str | None = field(default=None, repr=False)
+    api_key_source: KeySource | None = None
+    base_url: str = DEFAULT_BASE_URL
+    workspace: str | None = None
+    recent_workspaces: tuple[RecentWorkspace, ...] = ()
+    clipboard: ClipboardMode = DEFAULT_CLIPBOARD
+    delete_concurrency: int = DEFAULT_DELETE_CONCURRENCY
+    page_size: int = DEFAULT_PAGE_SIZE
+    undo_seconds: int = DEFAULT_UNDO_SECONDS
+    read_only: bool = False
+    read_only_workspaces: tuple[str, ...] = ()
+    theme: str = DEFAULT_THEME
+    allow_insecure_http: bool = False
+    config_path: Path | None = None
+    problems: tuple[ConfigProblem, ...] = ()
+
+    @property
+    def masked_key(self) -> str:
+        """The key as it may be shown: see :func:`mask_key`; "" when there is none."""
+        return mask_key(self.api_key) if self.api_key else ""
+
+    def is_read_only(self, workspace_id: str | None) -> bool:
+        """Whether write actions are hidden in this workspace (``--read-only`` or the file)."""
+        if self.read_only:
+            return True
+        return workspace_id is not None and workspace_id.lower() in {
+            w.lower() for w in self.read_only_workspaces
+        }
+
+
+def is_uuid(text: str) -> bool:
+    """Whether ``text`` is a UUID in its usual 8-4-4-4-12 hex form (any case)."""
+    return _UUID_RE.fullmatch(text.strip()) is not None
+
+
+def mask_key(key: str) -> str:
+    """A key fit to show: ``sk-or-v1-…a1b2``; short or odd keys become ``••••``.
+
+    At most the vendor prefix (up to three short dash-separated groups) and the last four
+    characters are shown, and only when at least 16 hidden characters remain between them.
+    """
+    key = key.strip()
+    groups = key.split("-")
+    prefix = ""
+    for group in groups[:-1][:3]:
+        if not (1 <= len(group) <= 4 and group.isascii() and group.isalnum()):
+            break
+        prefix += group + "-"
+    hidden = len(key) - len(prefix) - 4
+    if hidden < 16:
+        return "••••"
+    return f"{prefix}…{key[-4:]}"
+
+
+def _redact(text: str, secret: str | None) -> str:
+    if secret and len(secret) >= 4:
+        return text.replace(secret, mask_key(secret))
+    return text
+
+
+def _check_url(value: str) -> bool:
+    parts = urlsplit(value)
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+class _Loader:
+    """Collects problems while reading one source; every check falls back, never raises."""
+
+    def __init__(self) -> None:
+        self.problems: list[ConfigProblem] = []
+
+    def problem(self, message: str, key: str | None, severity: str = "warning") -> None:
+        level: Literal["warning", "error"] = "error" if severity == "error" else "warning"
+        self.problems.append(ConfigProblem(message, key, level))
+
+    def read_file(self, path: Path) -> tuple[dict[str, Any], bool]:
+        """The parsed table (empty if missing or bad) and whether the file exists."""
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            return {}, False
+        except IsADirectoryError:
+            self.problem(f"config file {path} is a folder; using defaults", None, "error")
+            return {}, True
+        except OSError as exc:
+            self.problem(
+                f"config file {path} could not be read ({exc.strerror or exc}); using defaults",
+                None,
+                "error",
+            )
+            return {}, True
+        if os.name == "posix":
+            with contextlib.suppress(OSError):
+                if path.stat().st_mode & 0o077:
+                    self.problem(
+                        f"config file {path} is readable by other users; run chmod 600 {path}",
+                        None,
+                    )
+        try:
+            data = tomllib.loads(raw.decode("utf-8"))
+        except UnicodeDecodeError:
+            self.problem(f"config file {path} is not UTF-8 text; using defaults", None, "error")
+            return {}, True
+        except tomllib.TOMLDecodeError as exc:
+            self.problem(
+                f"config file {path} is not valid TOML ({exc}); using defaults", None, "error"
+            )
+            return {}, True
+        return data, True
+
+    def integer(self, data: Mapping[str, Any], key: str) -> int:
+        low, high, default = _RANGES[key]
+        if key not in data:
+            return default
+        value = data[key]
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.problem(
+                f"{key} should be a whole number from {low} to {high}, got {value!r}; "
+                f"using {default}",
+                key,
+            )
+            return default
+        if not low <= value <= high:
+            self.problem(f"{key} {value} is out of range {low}–{high}; using {default}", key)
+            return default
+        return value
+
+    def string(self, data: Mapping[str, Any], key: str) -> str | None:
+        if key not in data:
+            return None
+        value = data[key]
+        if not isinstance(value, str):
+            self.problem(f"{key} should be a string, got {type(value).__name__}; ignoring it", key)
+            return None
+        return value
+
+    def clipboard(self, data: Mapping[str, Any]) -> ClipboardMode:
+        value = self.string(data, "clipboard")
+        if value is None:
+            return DEFAULT_CLIPBOARD
+        lowered = value.strip().lower()
+        if lowered == "auto":
+            return "auto"
+        if lowered == "osc52":
+            return "osc52"
+        if lowered == "system":
+            return "system"
+        self.problem(
+            f"clipboard {value!r} is not one of {', '.join(_CLIPBOARD_MODES)}; using auto",
+            "clipboard",
+        )
+        return DEFAULT_CLIPBOARD
+
+    def workspace_id(self, value: str | None, key: str, where: str) -> str | None:
+        if value is None or not value.strip():
+            return None
+        if not is_uuid(value):
+            self.problem(
+                f"{key} {value!r} from {where} is not a workspace id (a UUID); ignoring it",
+                key,
+                "error",
+            )
+            return None
+        return value.strip()
+
+    def base_url(self, value: str | None, where: str) -> str | None:
+        if value is None or not value.strip():
+            return None
+        value = value.strip().rstrip("/")
+        if not _check_url(value):
+            self.problem(
+                f"base_url {value!r} from {where} is not an http(s) URL; using {DEFAULT_BASE_URL}",
+                "base_url",
+                "error",
+            )
+            return None
+        return value
+
+    def id_list(self, data: Mapping[str, Any], key: str) -> tuple[str, ...]:
+        if key not in data:
+            return ()
+        value = data[key]
+        if not isinstance(value, list):
+            self.problem(f"{key} should be a list of workspace ids; ignoring it", key)
+            return ()
+        ids: list[str] = []
+        for item in value:
+            if isinstance(item, str) and is_uuid(item):
+                ids.append(item.strip())
+            else:
+                self.problem(f"{key} entry {item!r} is not a workspace id; ignoring it", key)
+        return tuple(ids)
+
+    def recent(self, data: Mapping[str, Any]) -> tuple[RecentWorkspace, ...]:
+        key = "recent_workspaces"
+        if key not in data:
+            return ()
+        value = data[key]
+        if not isinstance(value, list):
+            self.problem(f"{key} should be a list of tables; ignoring it", key)
+            return ()
+        found: list[RecentWorkspace] = []
+        seen: set[str] = set()
+        for item in value:
+            entry = _recent_from(item)
+            if entry is None:
+                self.problem(f"{key} has an entry without a valid id; ignoring it", key)
+                continue
+            if entry.id.lower() not in seen:
+                seen.add(entry.id.lower())
+                found.append(entry)
+        return tuple(found[:MAX_RECENT_WORKSPACES])
+
+
+def _recent_from(item: object) -> RecentWorkspace | None:
+    if not isinstance(item, Mapping):
+        return None
+    workspace_id = item.get("id")
+    if not isinstance(workspace_id, str) or not is_uuid(workspace_id):
+        return None
+    name = item.get("name")
+    slug = item.get("slug")
+    return RecentWorkspace(
+        id=workspace_id.strip(),
+        name=name if isinstance(name, str) else "",
+        slug=slug if isinstance(slug, str) else "",
+    )
+
+
+def load_settings(
+    *,
+    api_key: str | None = None,
+    base_url: str | None = None,
+    workspace: str | None = None,
+    read_only: bool = False,
+    allow_insecure_http: bool = False,
+    config_path: Path | None = None,
+    env: Mapping[str, str] | None = None,
+) -> Settings:
+    """Settings from flags (the keyword arguments) > ``env`` > the TOML file > defaults.
+
+    Never raises: whatever was wrong is in ``Settings.problems`` (no message holds the key).
+    ``env`` defaults to ``os.environ``; tests pass a dict.
+    """
+    environ = os.environ if env is None else env
+    path = config_path if config_path is not None else default_config_path(environ)
+    loader = _Loader()
+    data, _exists = loader.read_file(path)
+
+    file_key = loader.string(data, "api_key")
+    key: str | None = None
+    source: KeySource | None = None
+    if api_key and api_key.strip():
+        key, source = api_key.strip(), "--api-key"
+    elif environ.get(ENV_API_KEY, "").strip():
+        key, source = environ[ENV_API_KEY].strip(), "OPENROUTER_API_KEY"
+    elif file_key and file_key.strip():
+        key, source = file_key.strip(), "config file"
+
+    url = (
+        loader.base_url(base_url, "--base-url")
+        or loader.base_url(environ.get(ENV_BASE_URL), ENV_BASE_URL)
+        or loader.base_url(loader.string(data, "base_url"), "the config file")
+        or DEFAULT_BASE_URL
+    )
+    chosen_workspace = (
+        loader.workspace_id(workspace, "workspace", "--workspace")
+        or loader.workspace_id(environ.get(ENV_WORKSPACE), "workspace", ENV_WORKSPACE)
+        or loader.workspace_id(
+            loader.string(data, "default_workspace"), "default_workspace", "the config file"
+        )
+    )
+    theme = loader.string(data, "theme")
+    settings = Settings(
+        api_key=key,
+        api_key_source=source,
+        base_url=url,
+        workspace=chosen_workspace,
+        recent_workspaces=loader.recent(data),
+        clipboard=loader.clipboard(data),
+        delete_concurrency=loader.integer(data, "delete_concurrency"),
+        page_size=loader.integer(data, "page_size"),
+        undo_seconds=loader.integer(data, "undo_seconds"),
+        read_only=read_only,
+        read_only_workspaces=loader.id_list(data, "read_only_workspaces"),
+        theme=theme.strip() if theme and theme.strip() else DEFAULT_THEME,
+        allow_insecure_http=allow_insecure_http,
+        config_path=path,
+    )
+    # A key pasted into the wrong field must not come back in full through a message.
+    secrets = {key, file_key, api_key}
+    problems = []
+    for problem in loader.problems:
+        message = problem.message
+        for secret in secrets:
+            message = _redact(message, secret)
+        problems.append(replace(problem, message=message))
+    return replace(settings, problems=tuple(problems))
+
+
+# Writing ---------------------------------------------------------------------------------
+
+
+def _read_for_update(path: Path) -> dict[str, Any]:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return {}
+    except OSError as exc:
+        raise ConfigError(f"config file {path} could not be read: {exc.strerror or exc}") from exc
+    try:
+        return tomllib.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(
+            f"config file {path} cannot be parsed, so it was left as it is; "
+            "fix or remove it to save settings"
+        ) from exc
+
+
+def _write_atomic(path: Path, data: Mapping[str, Any]) -> None:
+    """Write ``data`` as TOML: a 0600 temp file in the same folder, then ``os.replace``."""
+    text = tomli_w.dumps(dict(data))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        # mkstemp creates the file with O_EXCL and mode 0600.
+        fd, temp_name = tempfile.mkstemp(prefix=".config-", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise ConfigError(f"could not write {path}: {exc.strerror or exc}") from exc
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp_name, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(temp_name)
+        raise ConfigError(f"could not write {path}: {exc.strerror or exc}") from exc
+
+
+def update_config(changes: Mapping[str, Any], path: Path | None = None) -> Path:
+    """Set (or, with a value of ``None``, remove) top-level keys, keeping everything else.
+
+    Raises :class:`ConfigError` when the file cannot be read, parsed or written.
+    """
+    target = path if path is not None else default_config_path()
+    data = _read_for_update(target)
+    for key, value in changes.items():
+        if key == "api_key":
+            raise ValueError("orbrowse never writes the API key")
+        if value is None:
+            data.pop(key, None)
+        else:
+            data[key] = value
+    _write_atomic(target, data)
+    return target
+
+
+def save_settings(settings: Settings, path: Path | None = None) -> Path:
+    """Save the preferences of ``settings`` (not the key, base URL or workspaces).
+
+    Writes clipboard, delete_concurrency, page_size, undo_seconds, read_only_workspaces and
+    theme; the default and recent workspaces have their own writers below.
+    """
+    return update_config(
+        {
+            "clipboard": settings.clipboard,
+            "delete_concurrency": settings.delete_concurrency,
+            "page_size": settings.page_size,
+            "undo_seconds": settings.undo_seconds,
+            "read_only_workspaces": list(settings.read_only_workspaces),
+            "theme": settings.theme,
+        },
+        path if path is not None else settings.config_path,
+    )
+
+
+def _recent_list(recent: Sequence[RecentWorkspace]) -> list[dict[str, str]]:
+    return [{"id": r.id, "name": r.name, "slug": r.slug} for r in recent]
+
+
+def remember_workspace(
+    workspace: WorkspaceLike, path: Path | None = None
+) -> tuple[RecentWorkspace, ...]:
+    """Put ``workspace`` first in the recent list (deduplicated, at most 10) and save it.
+
+    Returns the new list. Entries in the file that are not valid are dropped.
+    """
+    if not is_uuid(workspace.id):
+        raise ValueError(f"{workspace.id!r} is not a workspace id")
+    target = path if path is not None else default_config_path()
+    data = _read_for_update(target)
+    entry = RecentWorkspace(workspace.id.strip(), workspace.name, workspace.slug)
+    existing = data.get("recent_workspaces")
+    previous = [
+        item
+        for item in (_recent_from(raw) for raw in (existing if isinstance(existing, list) else []))
+        if item is not None and item.id.lower() != entry.id.lower()
+    ]
+    recent = (entry, *previous)[:MAX_RECENT_WORKSPACES]
+    data["recent_workspaces"] = _recent_list(recent)
+    _write_atomic(target, data)
+    return recent
+
+
+def set_default_workspace(workspace_id: str | None, path: Path | None = None) -> Path:
+    """Save (or with ``None`` clear) the workspace orbrowse opens when none is given."""
+    if workspace_id is not None and not is_uuid(workspace_id):
+        raise ValueError(f"{workspace_id!r} is not a workspace id")
+    value = workspace_id.strip() if workspace_id is not None else None
+    return update_config({"default_workspace": value}, path)
