@@ -1,0 +1,237 @@
+"""Fault injection for the emulator: latency, random failures, rate limits, dropped connections.
+
+A :class:`Faults` object is shared between the server thread and the test that owns it; every
+setting may be changed while the server runs. The app applies them in this order:
+latency, then scripted one-off faults (:meth:`Faults.fail_next`, :meth:`Faults.drop_next`),
+then the rate limit, then the random failure and drop rates, then the real handler.
+
+A *drop* lets the handler run (so a dropped DELETE still deletes, as on a real network), sends
+the response headers with their ``Content-Length`` and part of the body, then closes the
+connection: httpx raises ``RemoteProtocolError``.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import threading
+import time
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedRequest:
+    """One request as the emulator saw it (header names are lower-case)."""
+
+    method: str
+    path: str
+    query: str
+    headers: dict[str, str]
+
+
+@dataclass(slots=True)
+class ScriptedFault:
+    """A one-off fault waiting for a matching request."""
+
+    kind: str  # "fail" or "drop"
+    status: int
+    method: str | None
+    path_contains: str | None
+    remaining: int
+    retry_after: float | None = None
+    message: str | None = None
+    body: bytes | None = None
+    content_type: str | None = None
+
+    def matches(self, method: str, path: str) -> bool:
+        if self.method is not None and self.method.upper() != method.upper():
+            return False
+        return self.path_contains is None or self.path_contains in path
+
+
+@dataclass(frozen=True, slots=True)
+class RateDecision:
+    """The token bucket's answer for one request."""
+
+    allowed: bool
+    limit: int
+    remaining: int
+    reset_ms: int
+    retry_after: int
+
+
+@dataclass(slots=True)
+class _Bucket:
+    tokens: float
+    updated: float
+
+
+class Faults:
+    """Mutable, thread-safe fault settings plus a log of the requests received."""
+
+    def __init__(
+        self,
+        *,
+        latency_ms: float = 0.0,
+        fail_rate: float = 0.0,
+        rate_limit_rps: float | None = None,
+        drop_rate: float = 0.0,
+        failure_retry_after: float = 1.0,
+        seed: int | None = None,
+    ) -> None:
+        self._lock = threading.Lock()
+        self.latency_ms = latency_ms
+        self.fail_rate = fail_rate
+        self.rate_limit_rps = rate_limit_rps
+        self.drop_rate = drop_rate
+        self.failure_retry_after = failure_retry_after
+        """``Retry-After`` seconds sent with a random 503."""
+        self.random = random.Random(seed)
+        self._scripted: list[ScriptedFault] = []
+        self._requests: list[RecordedRequest] = []
+        self._buckets: dict[str, _Bucket] = {}
+
+    # scripted faults -----------------------------------------------------------------------
+
+    def fail_next(
+        self,
+        status: int,
+        *,
+        method: str | None = None,
+        path_contains: str | None = None,
+        count: int = 1,
+        retry_after: float | None = None,
+        message: str | None = None,
+        body: bytes | None = None,
+        content_type: str | None = None,
+    ) -> None:
+        """Answer the next ``count`` matching requests with ``status`` instead of handling them.
+
+        Without ``body`` the answer is the documented error envelope (``message`` or the
+        status's usual text); with it, ``body`` is sent as is (``content_type`` defaults to
+        ``application/json``), so a test can send malformed JSON or an HTML page.
+        ``retry_after`` adds a ``Retry-After`` header (whole seconds, or a decimal).
+        """
+        self._script(
+            ScriptedFault(
+                kind="fail",
+                status=status,
+                method=method,
+                path_contains=path_contains,
+                remaining=count,
+                retry_after=retry_after,
+                message=message,
+                body=body,
+                content_type=content_type,
+            )
+        )
+
+    def drop_next(
+        self, *, method: str | None = None, path_contains: str | None = None, count: int = 1
+    ) -> None:
+        """Drop the connection mid-response for the next ``count`` matching requests."""
+        self._script(
+            ScriptedFault(
+                kind="drop",
+                status=0,
+                method=method,
+                path_contains=path_contains,
+                remaining=count,
+            )
+        )
+
+    def _script(self, fault: ScriptedFault) -> None:
+        if fault.remaining < 1:
+            raise ValueError("count must be at least 1")
+        with self._lock:
+            self._scripted.append(fault)
+
+    def take_scripted(self, method: str, path: str) -> ScriptedFault | None:
+        """The first pending fault matching this request, consuming one use of it."""
+        with self._lock:
+            for fault in self._scripted:
+                if fault.matches(method, path):
+                    fault.remaining -= 1
+                    if fault.remaining == 0:
+                        self._scripted.remove(fault)
+                    return fault
+        return None
+
+    @property
+    def pending(self) -> int:
+        """How many scripted fault uses are still waiting."""
+        with self._lock:
+            return sum(fault.remaining for fault in self._scripted)
+
+    # rate limit ------------------------------------------------------------------------------
+
+    def check_rate(self, key: str, now: float | None = None) -> RateDecision | None:
+        """Take a token from ``key``'s bucket; ``None`` when no rate limit is set.
+
+        The bucket holds ``max(1, rps)`` tokens and refills at ``rps`` per second.
+        """
+        rps = self.rate_limit_rps
+        if rps is None or rps <= 0:
+            return None
+        moment = time.monotonic() if now is None else now
+        capacity = max(1.0, rps)
+        with self._lock:
+            bucket = self._buckets.get(key)
+            if bucket is None:
+                bucket = self._buckets[key] = _Bucket(tokens=capacity, updated=moment)
+            bucket.tokens = min(capacity, bucket.tokens + (moment - bucket.updated) * rps)
+            bucket.updated = moment
+            allowed = bucket.tokens >= 1.0
+            if allowed:
+                bucket.tokens -= 1.0
+            wait = 0.0 if bucket.tokens >= 1.0 else (1.0 - bucket.tokens) / rps
+            remaining = int(bucket.tokens)
+        return RateDecision(
+            allowed=allowed,
+            limit=math.ceil(capacity),
+            remaining=remaining,
+            reset_ms=int((time.time() + wait) * 1000),
+            retry_after=max(1, math.ceil(wait)) if not allowed else 0,
+        )
+
+    # random faults ---------------------------------------------------------------------------
+
+    def random_failure(self) -> int | None:
+        """500 or 503 with probability ``fail_rate``, else ``None``."""
+        rate = self.fail_rate
+        if rate <= 0:
+            return None
+        with self._lock:
+            if self.random.random() >= rate:
+                return None
+            return self.random.choice((500, 503))
+
+    def random_drop(self) -> bool:
+        rate = self.drop_rate
+        if rate <= 0:
+            return False
+        with self._lock:
+            return self.random.random() < rate
+
+    # request log -----------------------------------------------------------------------------
+
+    def record(self, request: RecordedRequest) -> None:
+        with self._lock:
+            self._requests.append(request)
+
+    @property
+    def requests(self) -> list[RecordedRequest]:
+        """A copy of the requests received so far, oldest first."""
+        with self._lock:
+            return list(self._requests)
+
+    def clear(self) -> None:
+        """Reset to no faults, forget pending scripted faults, buckets and the request log."""
+        with self._lock:
+            self.latency_ms = 0.0
+            self.fail_rate = 0.0
+            self.rate_limit_rps = None
+            self.drop_rate = 0.0
+            self._scripted.clear()
+            self._requests.clear()
+            self._buckets.clear()
