@@ -1,0 +1,143 @@
+"""The local record of every deletion attempt, one JSON object per line.
+
+The API has no trash, so this file is the user's only record of what went. Each line::
+
+    {"time": "2026-09-01T12:00:00.123Z", "workspace": "<uuid>" | null, "id": "file-…",
+     "filename": "…", "size": 123, "result": "deleted"}
+
+``result`` is ``deleted``, ``already gone`` (the server answered 404: nothing was there to
+delete), ``failed: <reason>`` or ``cancelled``. The file is created with mode 0600 and only
+ever appended to; filenames are JSON string data, so no name can forge a line.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Final
+
+import platformdirs
+
+from orbrowse.api.models import FileObject
+
+RESULT_DELETED: Final = "deleted"
+RESULT_ALREADY_GONE: Final = "already gone"
+RESULT_CANCELLED: Final = "cancelled"
+
+
+def failed_result(reason: str) -> str:
+    """The ``result`` of a failed attempt."""
+    return f"failed: {reason}"
+
+
+def default_log_path() -> Path:
+    """``platformdirs.user_state_path("orbrowse") / "deletions.jsonl"``."""
+    return platformdirs.user_state_path("orbrowse") / "deletions.jsonl"
+
+
+def _timestamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+@dataclass(frozen=True, slots=True)
+class DeletionEntry:
+    """One line of the log."""
+
+    time: str
+    workspace: str | None
+    id: str
+    filename: str
+    size: int
+    result: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "time": self.time,
+            "workspace": self.workspace,
+            "id": self.id,
+            "filename": self.filename,
+            "size": self.size,
+            "result": self.result,
+        }
+
+    @classmethod
+    def from_json(cls, data: object) -> DeletionEntry | None:
+        """The entry, or ``None`` when ``data`` is not a well-formed line."""
+        if not isinstance(data, dict):
+            return None
+        time, workspace, file_id = data.get("time"), data.get("workspace"), data.get("id")
+        filename, size, result = data.get("filename"), data.get("size"), data.get("result")
+        if not (
+            isinstance(time, str)
+            and (workspace is None or isinstance(workspace, str))
+            and isinstance(file_id, str)
+            and isinstance(filename, str)
+            and isinstance(size, int)
+            and not isinstance(size, bool)
+            and isinstance(result, str)
+        ):
+            return None
+        return cls(time, workspace, file_id, filename, size, result)
+
+
+class DeletionLog:
+    """Appends :class:`DeletionEntry` lines to ``path`` (default :func:`default_log_path`)."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path if path is not None else default_log_path()
+
+    def record(
+        self,
+        file: FileObject,
+        result: str,
+        *,
+        workspace: str | None,
+        time: datetime | None = None,
+    ) -> DeletionEntry:
+        """Append one line; raises ``OSError`` if it cannot be written."""
+        entry = DeletionEntry(
+            time=_timestamp(time or datetime.now(UTC)),
+            workspace=workspace,
+            id=file.id,
+            filename=file.filename,
+            size=file.size_bytes,
+            result=result,
+        )
+        self.append(entry)
+        return entry
+
+    def append(self, entry: DeletionEntry) -> None:
+        """Append ``entry`` as one line with a single ``write`` (O_APPEND keeps it whole)."""
+        try:
+            data = (json.dumps(entry.to_json(), ensure_ascii=False) + "\n").encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate: let JSON escape it instead
+            data = (json.dumps(entry.to_json()) + "\n").encode("ascii")
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        try:
+            while data:
+                data = data[os.write(fd, data) :]
+        finally:
+            os.close(fd)
+
+    def read_entries(self) -> list[DeletionEntry]:
+        """Every well-formed line, oldest first; a missing file has none."""
+        try:
+            text = self.path.read_text(encoding="utf-8", errors="replace")
+        except FileNotFoundError:
+            return []
+        entries = []
+        # Split on "\n" only: JSON escapes it, but U+2028 may appear raw inside a filename.
+        for line in text.split("\n"):
+            if not line.strip():
+                continue
+            try:
+                entry = DeletionEntry.from_json(json.loads(line))
+            except ValueError:
+                continue
+            if entry is not None:
+                entries.append(entry)
+        return entries
