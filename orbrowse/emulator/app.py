@@ -416,7 +416,7 @@ class EmulatorApp:
         self.management(request)
         offset = _int_param(request.query_params.get("offset"), 0, 0, None, "offset")
         limit = _int_param(request.query_params.get("limit"), 50, 1, 100, "limit")
-        workspaces = self.store.workspaces
+        workspaces = self.store.workspaces()
         chosen = workspaces[offset : offset + limit]
         return JSONResponse(
             {"data": [workspace_json(w) for w in chosen], "total_count": len(workspaces)}

@@ -147,7 +147,6 @@ class Store:
                 raise LookupError("the store has no workspace")
             return self._default
 
-    @property
     def workspaces(self) -> list[StoredWorkspace]:
         """Every workspace, in the order they were added."""
         with self._lock:
