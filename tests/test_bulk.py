@@ -1,0 +1,321 @@
+"""The bulk delete engine: first against an in-test deleter (the engine's own Protocol
+boundary), then against the emulator over HTTP with injected failures."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from orbrowse.api.client import FilesClient
+from orbrowse.api.errors import (
+    AuthenticationError,
+    NotFoundError,
+    ServerError,
+)
+from orbrowse.api.models import FileObject
+from orbrowse.api.retry import RetryPolicy
+from orbrowse.bulk import UNKNOWN_OUTCOME, BulkDelete, BulkProgress, delete_files
+from orbrowse.deletion_log import DeletionLog
+from orbrowse.emulator.server import RunningEmulator
+from tests.conftest import DEFAULT_WORKSPACE_ID
+
+WS = DEFAULT_WORKSPACE_ID
+
+
+def make_files(count: int, prefix: str = "file") -> list[FileObject]:
+    return [
+        FileObject(
+            id=f"{prefix}-{n:04d}",
+            filename=f"name {n}.txt",
+            mime_type="text/plain",
+            size_bytes=n,
+            created_at=datetime(2026, 1, 1, tzinfo=UTC),
+            downloadable=False,
+        )
+        for n in range(count)
+    ]
+
+
+class FakeDeleter:
+    """A server in a dict: per-id errors, an optional gate that holds every request."""
+
+    def __init__(self, files: Iterable[FileObject]) -> None:
+        self.held = {f.id for f in files}
+        self.errors: dict[str, Exception] = {}
+        self.calls: list[str] = []
+        self.active = 0
+        self.peak = 0
+        self.gate: asyncio.Event | None = None
+        self._changed = asyncio.Condition()
+
+    async def until_active(self, count: int) -> None:
+        """Wait until ``count`` requests are in flight at once."""
+        async with self._changed:
+            await self._changed.wait_for(lambda: self.active >= count)
+
+    async def delete_file(self, file_id: str) -> str:
+        self.calls.append(file_id)
+        async with self._changed:
+            self.active += 1
+            self.peak = max(self.peak, self.active)
+            self._changed.notify_all()
+        try:
+            if self.gate is not None:
+                await self.gate.wait()
+            else:
+                await asyncio.sleep(0)
+            if file_id in self.errors:
+                raise self.errors[file_id]
+            if file_id not in self.held:
+                raise NotFoundError(404, "File not found")
+            self.held.discard(file_id)
+            return file_id
+        finally:
+            self.active -= 1
+
+
+async def test_deletes_everything_and_logs_each(tmp_path: Path) -> None:
+    files = make_files(50)
+    server = FakeDeleter(files)
+    log = DeletionLog(tmp_path / "deletions.jsonl")
+    progress: list[BulkProgress] = []
+    report = await delete_files(
+        server, files, concurrency=8, log=log, workspace_id=WS, on_progress=progress.append
+    )
+    assert server.held == set()
+    assert report.deleted_ids == {f.id for f in files}
+    assert report.failed == [] and report.not_attempted == [] and not report.stopped
+    assert sorted(server.calls) == sorted(f.id for f in files)
+    entries = log.read_entries()
+    assert sorted(e.id for e in entries) == sorted(f.id for f in files)
+    assert {e.result for e in entries} == {"deleted"}
+    assert {e.workspace for e in entries} == {WS}
+    assert [p.done for p in progress] == list(range(1, 51))
+    assert progress[-1] == BulkProgress(50, 50, 0, 0, progress[-1].last, "deleted")
+
+
+@pytest.mark.parametrize("concurrency", [1, 3, 8, 32])
+async def test_concurrency_is_bounded_and_used(concurrency: int) -> None:
+    files = make_files(40)
+    server = FakeDeleter(files)
+    server.gate = asyncio.Event()
+    task = asyncio.create_task(
+        delete_files(server, files, concurrency=concurrency, workspace_id=WS)
+    )
+    await server.until_active(min(concurrency, 40))
+    assert server.active == min(concurrency, 40)
+    server.gate.set()
+    report = await task
+    assert server.peak == min(concurrency, 40)
+    assert len(report.deleted) == 40
+
+
+async def test_failures_and_already_gone(tmp_path: Path) -> None:
+    files = make_files(20)
+    server = FakeDeleter(files)
+    server.errors["file-0003"] = ServerError(500, "boom")
+    server.errors["file-0007"] = ValueError("unexpected")
+    server.held.discard("file-0011")  # deleted by someone else meanwhile
+    log = DeletionLog(tmp_path / "deletions.jsonl")
+    report = await delete_files(server, files, concurrency=4, log=log, workspace_id=WS)
+    failed = {f.id: reason for f, reason in report.failed}
+    assert failed == {
+        "file-0003": "The server had a problem (500): boom; try again shortly",
+        "file-0007": "unexpected",
+    }
+    assert [f.id for f in report.already_gone] == ["file-0011"]
+    assert len(report.deleted) == 18 and "file-0011" in report.deleted_ids
+    assert server.held == {"file-0003", "file-0007"}
+    assert not report.stopped and report.not_attempted == []
+    results = {e.id: e.result for e in log.read_entries()}
+    assert len(results) == 20
+    assert results["file-0003"] == "failed: The server had a problem (500): boom; try again shortly"
+    assert results["file-0011"] == "already gone"
+    assert {f.id for f in report.retryable} == {"file-0003", "file-0007"}
+
+
+async def test_refused_key_stops_sending() -> None:
+    files = make_files(30)
+    server = FakeDeleter(files)
+    for f in files:
+        server.errors[f.id] = AuthenticationError(401, "Invalid key")
+    report = await delete_files(server, files, concurrency=1, workspace_id=WS)
+    assert len(server.calls) == 1
+    assert len(report.failed) == 1
+    assert len(report.not_attempted) == 29
+    assert report.stopped
+    assert report.stop_reason is not None and "refused the key" in report.stop_reason
+
+
+async def test_stop_event_finishes_in_flight_and_skips_the_rest(tmp_path: Path) -> None:
+    files = make_files(30)
+    server = FakeDeleter(files)
+    server.gate = asyncio.Event()
+    stop = asyncio.Event()
+    log = DeletionLog(tmp_path / "deletions.jsonl")
+    task = asyncio.create_task(
+        delete_files(server, files, concurrency=4, log=log, workspace_id=WS, stop=stop)
+    )
+    await server.until_active(4)
+    stop.set()
+    server.gate.set()
+    report = await task
+    assert report.stopped
+    assert [f.id for f in report.deleted] == [f"file-{n:04d}" for n in range(4)]
+    assert [f.id for f in report.not_attempted] == [f"file-{n:04d}" for n in range(4, 30)]
+    assert len(server.held) == 26
+    assert len(log.read_entries()) == 4
+
+
+async def test_cancel_lets_in_flight_finish_then_raises(tmp_path: Path) -> None:
+    files = make_files(30)
+    server = FakeDeleter(files)
+    server.gate = asyncio.Event()
+    log = DeletionLog(tmp_path / "deletions.jsonl")
+    job = BulkDelete(server, files, concurrency=5, log=log, workspace_id=WS)
+    task = asyncio.create_task(job.run())
+    await server.until_active(5)
+    task.cancel()
+    await asyncio.sleep(0)
+    assert not task.done()  # waiting for the five in flight
+    server.gate.set()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    report = job.report
+    assert report.stopped and report.stop_reason == "cancelled"
+    assert len(report.deleted) == 5
+    assert len(report.not_attempted) == 25
+    assert server.calls == [f.id for f in files[:5]]
+    assert len(server.held) == 25
+    assert sorted(e.id for e in log.read_entries()) == sorted(server.calls)
+
+
+async def test_second_cancel_abandons_in_flight_as_unknown(tmp_path: Path) -> None:
+    files = make_files(10)
+    server = FakeDeleter(files)
+    server.gate = asyncio.Event()  # never set: the requests hang
+    log = DeletionLog(tmp_path / "deletions.jsonl")
+    job = BulkDelete(server, files, concurrency=3, log=log, workspace_id=WS)
+    task = asyncio.create_task(job.run())
+    await server.until_active(3)
+    task.cancel()
+    await asyncio.sleep(0)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    report = job.report
+    assert [reason for _, reason in report.failed] == [UNKNOWN_OUTCOME] * 3
+    assert len(report.not_attempted) == 7
+    assert report.deleted == []
+    assert [e.result for e in log.read_entries()] == ["cancelled"] * 3
+
+
+async def test_unwritable_log_stops_the_run(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    files = make_files(10)
+    server = FakeDeleter(files)
+    log = DeletionLog(blocker / "deletions.jsonl")
+    report = await delete_files(server, files, concurrency=1, log=log, workspace_id=WS)
+    assert report.log_error is not None and "could not be written" in report.log_error
+    assert report.stopped
+    assert len(server.calls) == 1  # the one already sent
+    assert len(report.deleted) == 1 and len(report.not_attempted) == 9
+
+
+async def test_each_file_lands_in_exactly_one_list() -> None:
+    files = make_files(25)
+    server = FakeDeleter(files)
+    server.errors["file-0002"] = ServerError(503, "busy")
+    report = await delete_files(server, files, concurrency=6, workspace_id=None)
+    ids = (
+        [f.id for f in report.deleted]
+        + [f.id for f, _ in report.failed]
+        + [f.id for f in report.not_attempted]
+    )
+    assert sorted(ids) == sorted(f.id for f in files)
+
+
+async def test_empty_and_bad_arguments() -> None:
+    report = await delete_files(FakeDeleter([]), [], workspace_id=WS)
+    assert report.deleted == [] and not report.stopped
+    with pytest.raises(ValueError):
+        BulkDelete(FakeDeleter([]), [], concurrency=0, workspace_id=WS)
+    job = BulkDelete(FakeDeleter([]), [], workspace_id=WS)
+    await job.run()
+    with pytest.raises(RuntimeError):
+        await job.run()
+
+
+# Against the emulator, over HTTP -----------------------------------------------------------
+
+
+async def _all_files(client: FilesClient) -> list[FileObject]:
+    found: list[FileObject] = []
+    async for page in client.iter_pages(limit=100):
+        found.extend(page.files)
+    return found
+
+
+async def test_bulk_delete_against_emulator_with_injected_failures(
+    emulator: RunningEmulator, api_key: str, tmp_path: Path
+) -> None:
+    for n in range(360):
+        emulator.store.add_file(WS, f"bulk/{n:03d}.txt", content=f"file {n}\n".encode())
+    keep = {f.id for f in emulator.store.files(WS)[300:]}  # not marked: must survive
+    log = DeletionLog(tmp_path / "deletions.jsonl")
+    no_retry = RetryPolicy(max_attempts=1)
+    async with FilesClient(api_key, base_url=emulator.url, workspace_id=WS, retry=no_retry) as c:
+        listed = await _all_files(c)
+        assert len(listed) == 360
+        marked = [f for f in listed if f.id not in keep]
+        targeted = [marked[10].id, marked[150].id, marked[299].id]
+        emulator.faults.fail_next(500, method="DELETE", path_contains=targeted[0])
+        emulator.faults.fail_next(400, method="DELETE", path_contains=targeted[1], message="no")
+        emulator.faults.fail_next(502, method="DELETE", path_contains=targeted[2])
+        emulator.faults.fail_next(503, method="DELETE", count=12)
+        emulator.store.delete(WS, marked[42].id)  # gone before we get to it
+        report = await delete_files(c, marked, concurrency=8, log=log, workspace_id=WS)
+        remaining = {f.id for f in await _all_files(c)}
+
+    failed_ids = {f.id for f, _ in report.failed}
+    assert len(failed_ids) == 15
+    assert set(targeted) <= failed_ids
+    assert report.not_attempted == []
+    assert [f.id for f in report.already_gone] == [marked[42].id]
+    assert len(report.deleted) == 285
+    # The server holds exactly the unmarked files plus the failures.
+    assert remaining == keep | failed_ids
+    assert emulator.store.file_ids(WS) == keep | failed_ids
+    assert emulator.faults.pending == 0
+    reasons = dict((f.id, r) for f, r in report.failed)
+    assert reasons[targeted[1]].startswith("The server refused the request (400): no")
+    # The log matches the server: one line per marked file, failures where they are.
+    entries = {e.id: e.result for e in log.read_entries()}
+    assert set(entries) == {f.id for f in marked}
+    assert {i for i, r in entries.items() if r.startswith("failed: ")} == failed_ids
+    assert entries[marked[42].id] == "already gone"
+    assert {i for i, r in entries.items() if r in ("deleted", "already gone")} == (
+        {f.id for f in marked} - failed_ids
+    )
+
+
+async def test_bulk_delete_against_emulator_with_retries(
+    emulator: RunningEmulator, api_key: str
+) -> None:
+    for n in range(120):
+        emulator.store.add_file(WS, f"r/{n}.txt", content=b"x")
+    fast = RetryPolicy(base_delay=0.001, max_delay=0.01)
+    async with FilesClient(api_key, base_url=emulator.url, workspace_id=WS, retry=fast) as c:
+        files = await _all_files(c)
+        emulator.faults.fail_next(503, method="DELETE", count=20)
+        # A dropped answer may follow a done deletion: the retry's 404 then counts as done.
+        emulator.faults.drop_next(method="DELETE", count=5)
+        report = await delete_files(c, files, concurrency=16, workspace_id=WS)
+    assert report.failed == [] and report.not_attempted == []
+    assert len(report.deleted) == 120
+    assert emulator.store.file_ids(WS) == set()
