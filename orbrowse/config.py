@@ -67,8 +67,11 @@ _UUID_RE: Final = re.compile(
 )
 
 
-class ConfigError(Exception):
-    """The config file could not be written; ``str(error)`` is fit to show a person."""
+class ConfigError(OSError):
+    """The config file could not be written; ``str(error)`` is fit to show a person.
+
+    An ``OSError`` so that callers guarding file writes with ``except OSError`` catch it.
+    """
 
 
 @dataclass(frozen=True, slots=True)

@@ -448,3 +448,11 @@ def test_remember_rejects_bad_id(cfg: Path) -> None:
     with pytest.raises(ValueError):
         remember_workspace(RecentWorkspace("nope"), cfg)
     assert not cfg.exists()
+
+
+def test_config_error_is_an_os_error(cfg: Path) -> None:
+    cfg.parent.mkdir()
+    cfg.write_bytes(b"[broken")
+    with pytest.raises(OSError, match="cannot be parsed") as caught:
+        remember_workspace(RecentWorkspace(WS1), cfg)
+    assert str(caught.value).startswith(f"config file {cfg} cannot be parsed")
