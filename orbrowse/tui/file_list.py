@@ -1,0 +1,488 @@
+"""The browser's model of loaded files: load order, filter, sort, marks. No Textual here.
+
+:class:`FileList` holds the files loaded so far (page by page, in the order the API lists
+them: oldest first) and a *view*, the rows the table shows after the filter, the sort and
+"only marked". Appending a page costs O(len(page)) whatever is already loaded: the new page
+alone is filtered and, under a sort, bisected into place. Marks are kept by id, so they
+survive paging, filtering and sorting; they apply to loaded files only.
+
+Filter syntax (:func:`parse_filter`): plain text is a case-insensitive substring; ``re:``
+starts a (case-insensitive) regular expression; a leading ``!`` inverts either. Both match
+against the filename, the id and the mime type. An empty pattern (``""``, ``"!"``,
+``"re:"``) means no filter.
+
+Sorting is stable on load order: rows with equal values keep load order in both directions.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, insort
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal, overload
+
+from orbrowse.api.models import FileObject
+
+SortColumn = Literal["filename", "size", "type", "created", "downloadable", "id"]
+SORT_COLUMNS: tuple[SortColumn, ...] = (
+    "filename",
+    "size",
+    "type",
+    "created",
+    "downloadable",
+    "id",
+)
+
+REGEX_PREFIX = "re:"
+INVERT_PREFIX = "!"
+
+
+class FilterError(ValueError):
+    """The filter text is not a valid pattern; the message is fit for a person."""
+
+
+@dataclass(frozen=True, slots=True)
+class Filter:
+    """A parsed filter; :meth:`matches` decides one file."""
+
+    text: str
+    inverted: bool
+    needle: str
+    regex: re.Pattern[str] | None
+
+    def matches(self, file: FileObject) -> bool:
+        if self.regex is not None:
+            search = self.regex.search
+            hit = bool(search(file.filename) or search(file.id) or search(file.mime_type))
+        else:
+            needle = self.needle
+            hit = (
+                needle in file.filename.casefold()
+                or needle in file.id.casefold()
+                or needle in file.mime_type.casefold()
+            )
+        return hit != self.inverted
+
+
+def parse_filter(text: str) -> Filter | None:
+    """Parse filter text; ``None`` when it filters nothing. Raises :class:`FilterError`."""
+    rest = text
+    inverted = rest.startswith(INVERT_PREFIX)
+    if inverted:
+        rest = rest[len(INVERT_PREFIX) :]
+    if rest.startswith(REGEX_PREFIX):
+        pattern = rest[len(REGEX_PREFIX) :]
+        if not pattern:
+            return None
+        try:
+            regex = re.compile(pattern, re.IGNORECASE)
+        except re.error as exc:
+            raise FilterError(f"invalid regular expression {pattern!r}: {exc}") from exc
+        return Filter(text=text, inverted=inverted, needle="", regex=regex)
+    if not rest:
+        return None
+    return Filter(text=text, inverted=inverted, needle=rest.casefold(), regex=None)
+
+
+class _View(Sequence[FileObject]):
+    """A live, read-only window on the visible rows: O(1) length and index access."""
+
+    __slots__ = ("_owner",)
+
+    def __init__(self, owner: FileList) -> None:
+        self._owner = owner
+
+    def __len__(self) -> int:
+        return len(self._owner._rows)
+
+    @overload
+    def __getitem__(self, index: int) -> FileObject: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[FileObject]: ...
+
+    def __getitem__(self, index: int | slice) -> FileObject | Sequence[FileObject]:
+        rows = self._owner._rows
+        if isinstance(index, slice):
+            return [rows[i] for i in self._positions(range(len(rows))[index])]
+        count = len(rows)
+        if index < 0:
+            index += count
+        if not 0 <= index < count:
+            raise IndexError("view index out of range")
+        return rows[count - 1 - index] if self._owner._descending else rows[index]
+
+    def _positions(self, indices: range) -> Iterator[int]:
+        count = len(self._owner._rows)
+        for index in indices:
+            yield count - 1 - index if self._owner._descending else index
+
+    def __iter__(self) -> Iterator[FileObject]:
+        rows = self._owner._rows
+        return reversed(rows) if self._owner._descending else iter(rows)
+
+
+class FileList:
+    """Loaded files, the visible view over them, and the marks."""
+
+    def __init__(self, files: Iterable[FileObject] = ()) -> None:
+        self._files: dict[str, FileObject] = {}  # insertion order is load order
+        self._seq: dict[str, int] = {}
+        self._next_seq = 0
+        self._loaded_bytes = 0
+        self._filter: Filter | None = None
+        self._sort: SortColumn | None = None
+        self._descending = False
+        self._only_marked = False
+        # Visible rows in ascending key order; the view reverses it when descending.
+        self._rows: list[FileObject] = []
+        self._marks: set[str] = set()
+        self._marked_bytes = 0
+        self._hidden_marked = 0
+        self._view = _View(self)
+        self.version = 0
+        """Bumped on every change to the view or the marks (for caches keyed on it)."""
+        self.append(files)
+
+    # --- loading ---------------------------------------------------------------------
+
+    def append(self, files: Iterable[FileObject]) -> int:
+        """Add a page in load order; ids already loaded are skipped. Returns how many were added."""
+        added = 0
+        rows = self._rows
+        sorted_view = self._sort is not None
+        fresh: list[FileObject] = []
+        for file in files:
+            if file.id in self._files:
+                continue
+            self._files[file.id] = file
+            self._seq[file.id] = self._next_seq
+            self._next_seq += 1
+            self._loaded_bytes += file.size_bytes
+            added += 1
+            if self._is_visible(file):
+                if sorted_view:
+                    fresh.append(file)
+                else:
+                    rows.append(file)  # the newest sequence number sorts last
+        if fresh:
+            self._insert_sorted(fresh)
+        if added:
+            self.version += 1
+        return added
+
+    def insert_new(self, file: FileObject) -> int | None:
+        """Add a freshly uploaded file (after the loaded rows); its view index or ``None``."""
+        self.append((file,))
+        return self.index_of(file.id)
+
+    def remove(self, ids: Iterable[str]) -> list[FileObject]:
+        """Drop exactly the loaded files with these ids; returns the files dropped."""
+        removed: list[FileObject] = []
+        for file_id in ids:
+            file = self._files.get(file_id)
+            if file is None:
+                continue
+            position = self._row_position(file)
+            if position is not None:
+                del self._rows[position]
+            if file_id in self._marks:
+                self._unmark_one(file)
+            del self._files[file_id]
+            del self._seq[file_id]
+            self._loaded_bytes -= file.size_bytes
+            removed.append(file)
+        if removed:
+            self.version += 1
+        return removed
+
+    def replace_all(self, files: Iterable[FileObject], *, keep_marks: bool = True) -> None:
+        """Reload from scratch (a refresh); marks survive on ids that are still present."""
+        kept = set(self._marks) if keep_marks else set()
+        self.clear()
+        self.append(files)
+        present = [self._files[file_id] for file_id in kept if file_id in self._files]
+        self._mark_many(present, on=True)
+
+    def clear(self) -> None:
+        """Forget every file and mark; the filter, sort and "only marked" settings stay."""
+        self._files.clear()
+        self._seq.clear()
+        self._loaded_bytes = 0
+        self._rows = []
+        self._marks.clear()
+        self._marked_bytes = 0
+        self._hidden_marked = 0
+        self.version += 1
+
+    # --- lookups and totals ------------------------------------------------------------
+
+    @property
+    def view(self) -> Sequence[FileObject]:
+        """The visible rows, live: O(1) ``len`` and index access."""
+        return self._view
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __getitem__(self, index: int) -> FileObject:
+        return self._view[index]
+
+    def get(self, file_id: str) -> FileObject | None:
+        return self._files.get(file_id)
+
+    def __contains__(self, file_id: object) -> bool:
+        return file_id in self._files
+
+    def loaded_files(self) -> list[FileObject]:
+        """Every loaded file in load order (O(n): not for per-keystroke use)."""
+        return list(self._files.values())
+
+    def index_of(self, file_id: str) -> int | None:
+        """The view index of a file, or ``None`` when it is not loaded or not visible."""
+        file = self._files.get(file_id)
+        if file is None:
+            return None
+        position = self._row_position(file)
+        if position is None:
+            return None
+        return len(self._rows) - 1 - position if self._descending else position
+
+    @property
+    def loaded_count(self) -> int:
+        return len(self._files)
+
+    @property
+    def loaded_bytes(self) -> int:
+        return self._loaded_bytes
+
+    # --- filter and sort ---------------------------------------------------------------
+
+    @property
+    def filter_text(self) -> str:
+        return self._filter.text if self._filter is not None else ""
+
+    @property
+    def filter(self) -> Filter | None:
+        return self._filter
+
+    def set_filter(self, text: str) -> None:
+        """Apply filter text; an invalid regex raises :class:`FilterError` and changes nothing."""
+        parsed = parse_filter(text)
+        if parsed == self._filter:
+            return
+        self._filter = parsed
+        self._hidden_marked = sum(
+            1 for file_id in self._marks if not self._matches(self._files[file_id])
+        )
+        self._rebuild()
+
+    def matches(self, file: FileObject) -> bool:
+        """Whether the current filter keeps this file (ignores "only marked")."""
+        return self._matches(file)
+
+    @property
+    def sort_column(self) -> SortColumn | None:
+        return self._sort
+
+    @property
+    def sort_descending(self) -> bool:
+        return self._descending
+
+    def set_sort(self, column: SortColumn | None, descending: bool = False) -> None:
+        """Sort by a column (``None``: load order); ties keep load order either way."""
+        if column is not None and column not in SORT_COLUMNS:
+            raise ValueError(f"unknown sort column {column!r}")
+        if (column, descending) == (self._sort, self._descending):
+            return
+        self._sort = column
+        self._descending = descending
+        self._rebuild()
+
+    # --- marks -------------------------------------------------------------------------
+
+    def is_marked(self, file_id: str) -> bool:
+        return file_id in self._marks
+
+    @property
+    def marked_count(self) -> int:
+        return len(self._marks)
+
+    @property
+    def marked_bytes(self) -> int:
+        return self._marked_bytes
+
+    @property
+    def hidden_marked_count(self) -> int:
+        """Marked files the current filter hides (they would still be acted on)."""
+        return self._hidden_marked
+
+    @property
+    def marked_ids(self) -> frozenset[str]:
+        return frozenset(self._marks)
+
+    @property
+    def marked_files(self) -> list[FileObject]:
+        """The marked files in load order."""
+        seq = self._seq
+        return sorted((self._files[file_id] for file_id in self._marks), key=lambda f: seq[f.id])
+
+    def toggle(self, file_id: str) -> bool:
+        """Flip one file's mark; returns the new state (``False`` for an unknown id)."""
+        file = self._files.get(file_id)
+        if file is None:
+            return False
+        if file_id in self._marks:
+            self._unmark_one(file)
+            if self._only_marked:
+                position = self._row_position(file, check_visible=False)
+                if position is not None:
+                    del self._rows[position]
+            marked = False
+        else:
+            self._mark_one(file)
+            if self._only_marked and self._matches(file):
+                insort(self._rows, file, key=self._key)
+            marked = True
+        self.version += 1
+        return marked
+
+    def mark_range(self, a_index: int, b_index: int) -> None:
+        """Mark the view rows between two view indices, both included, in either order."""
+        if not self._rows:
+            return
+        last = len(self._rows) - 1
+        low, high = sorted((max(0, min(a_index, last)), max(0, min(b_index, last))))
+        view = self._view
+        self._mark_many([view[index] for index in range(low, high + 1)], on=True)
+
+    def mark_all_loaded(self) -> None:
+        self._mark_many(self._files.values(), on=True)
+
+    def mark_all_matching(self) -> None:
+        """Mark every loaded file the filter keeps (visible or not because of "only marked")."""
+        self._mark_many([f for f in self._files.values() if self._matches(f)], on=True)
+
+    def invert_marks(self) -> None:
+        """Flip the mark of every *visible* row; marks the filter hides are left alone.
+
+        Inverting what the user can see is what the user expects; flipping hidden rows
+        would silently mark files that are off screen.
+        """
+        marks = self._marks
+        to_unmark = [f for f in self._rows if f.id in marks]
+        to_mark = [f for f in self._rows if f.id not in marks]
+        self._mark_many(to_unmark, on=False)
+        self._mark_many(to_mark, on=True)
+
+    def clear_marks(self) -> None:
+        self._mark_many([self._files[file_id] for file_id in self._marks], on=False)
+
+    @property
+    def show_only_marked(self) -> bool:
+        return self._only_marked
+
+    def set_show_only_marked(self, only_marked: bool) -> None:
+        if only_marked != self._only_marked:
+            self._only_marked = only_marked
+            self._rebuild()
+
+    def toggle_show_only_marked(self) -> bool:
+        self.set_show_only_marked(not self._only_marked)
+        return self._only_marked
+
+    # --- internals -----------------------------------------------------------------------
+
+    def _matches(self, file: FileObject) -> bool:
+        return self._filter is None or self._filter.matches(file)
+
+    def _is_visible(self, file: FileObject) -> bool:
+        if self._only_marked and file.id not in self._marks:
+            return False
+        return self._matches(file)
+
+    def _key(self, file: FileObject) -> tuple[Any, ...]:
+        seq = self._seq[file.id]
+        column = self._sort
+        if column is None:
+            return (seq,)
+        # Descending reverses the whole row list, so reverse the tie-break first: equal
+        # values then come out in load order in both directions.
+        tie = -seq if self._descending else seq
+        if column == "filename":
+            return (file.filename.casefold(), file.filename, tie)
+        if column == "size":
+            return (file.size_bytes, tie)
+        if column == "type":
+            return (file.mime_type.casefold(), file.mime_type, tie)
+        if column == "created":
+            return (file.created_at, tie)
+        if column == "downloadable":
+            return (file.downloadable, tie)
+        return (file.id, tie)
+
+    def _row_position(self, file: FileObject, *, check_visible: bool = True) -> int | None:
+        if check_visible and not self._is_visible(file):
+            return None
+        rows = self._rows
+        position = bisect_left(rows, self._key(file), key=self._key)
+        if position < len(rows) and rows[position] is file:
+            return position
+        return None
+
+    def _insert_sorted(self, new: list[FileObject]) -> None:
+        key = self._key
+        if len(new) <= 4:
+            for file in new:
+                insort(self._rows, file, key=key)
+            return
+        # One pass of slice copies instead of one list.insert (a memmove of the whole tail)
+        # per new row: a 100-row page costs a single pointer copy of the view.
+        new.sort(key=key)
+        rows = self._rows
+        merged: list[FileObject] = []
+        start = 0
+        for file in new:
+            position = bisect_left(rows, key(file), lo=start, key=key)
+            merged.extend(rows[start:position])
+            merged.append(file)
+            start = position
+        merged.extend(rows[start:])
+        self._rows = merged
+
+    def _rebuild(self) -> None:
+        rows = [file for file in self._files.values() if self._is_visible(file)]
+        if self._sort is not None:
+            rows.sort(key=self._key)
+        self._rows = rows
+        self.version += 1
+
+    def _mark_one(self, file: FileObject) -> None:
+        self._marks.add(file.id)
+        self._marked_bytes += file.size_bytes
+        if not self._matches(file):
+            self._hidden_marked += 1
+
+    def _unmark_one(self, file: FileObject) -> None:
+        self._marks.discard(file.id)
+        self._marked_bytes -= file.size_bytes
+        if not self._matches(file):
+            self._hidden_marked -= 1
+
+    def _mark_many(self, files: Iterable[FileObject], *, on: bool) -> None:
+        changed = False
+        marks = self._marks
+        for file in list(files):
+            if (file.id in marks) == on:
+                continue
+            if on:
+                self._mark_one(file)
+            else:
+                self._unmark_one(file)
+            changed = True
+        if changed:
+            if self._only_marked:
+                self._rebuild()
+            else:
+                self.version += 1

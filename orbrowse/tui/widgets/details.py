@@ -1,0 +1,105 @@
+"""The detail pane: every field of one file, exact and humanized; or a marks summary."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from orbrowse.api.models import FileObject
+from orbrowse.tui.formatting import (
+    Clock,
+    exact_size,
+    human_size,
+    iso_time,
+    relative_time,
+    utc_now,
+    visible_text,
+)
+
+NOT_DOWNLOADABLE_REASON = (
+    "uploaded files can't be downloaded: the API serves only server-created files"
+)
+LABEL_WIDTH = 10
+
+
+def detail_rows(file: FileObject, now: Clock) -> list[tuple[str, str]]:
+    """(label, value) pairs: plain text, hostile characters already made visible."""
+    created = file.created_at
+    return [
+        ("Name", visible_text(file.filename)),
+        ("ID", visible_text(file.id)),
+        ("Type", visible_text(file.mime_type) or "unknown"),
+        ("Size", f"{exact_size(file.size_bytes)} ({human_size(file.size_bytes)})"),
+        ("Created", f"{iso_time(created)} ({relative_time(created, now())})"),
+        (
+            "Download",
+            "yes" if file.downloadable else f"no: {NOT_DOWNLOADABLE_REASON}",
+        ),
+    ]
+
+
+class DetailsPane(Widget):
+    """Shows the file under the cursor (``show_file``) or a summary of marks."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "details-pane--label",
+        "details-pane--value",
+        "details-pane--empty",
+    }
+
+    DEFAULT_CSS = """
+    DetailsPane {
+        height: auto;
+        padding: 0 1;
+        background: $surface;
+        color: $foreground;
+        & > .details-pane--label { color: $text-muted; text-style: bold; }
+        & > .details-pane--empty { color: $text-muted; text-style: italic; }
+    }
+    """
+
+    file: reactive[FileObject | None] = reactive(None)
+    summary: reactive[tuple[int, int] | None] = reactive(None)
+    """(marked count, marked bytes) shown above the file when set."""
+
+    def __init__(
+        self,
+        *,
+        clock: Clock = utc_now,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.clock = clock
+
+    def show_file(self, file: FileObject | None) -> None:
+        self.file = file
+
+    def show_summary(self, marked_count: int, marked_bytes: int) -> None:
+        """Show "N marked, total size" above the file; a count of 0 hides it."""
+        self.summary = (marked_count, marked_bytes) if marked_count else None
+
+    def render(self) -> Text:
+        label_style = self.get_component_rich_style("details-pane--label")
+        value_style = self.get_component_rich_style("details-pane--value")
+        text = Text(end="")
+        if self.summary is not None:
+            count, size = self.summary
+            noun = "file" if count == 1 else "files"
+            text.append("Marked".ljust(LABEL_WIDTH), label_style)
+            text.append(f"{count:,} {noun}, {exact_size(size)} ({human_size(size)})\n", value_style)
+        file = self.file
+        if file is None:
+            text.append("No file selected", self.get_component_rich_style("details-pane--empty"))
+            return text
+        rows = detail_rows(file, self.clock)
+        for index, (label, value) in enumerate(rows):
+            text.append(label.ljust(LABEL_WIDTH), label_style)
+            text.append(value, value_style)
+            if index < len(rows) - 1:
+                text.append("\n")
+        return text

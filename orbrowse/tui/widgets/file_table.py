@@ -1,0 +1,483 @@
+"""The file table: a line-API ``ScrollView`` over a :class:`~orbrowse.tui.file_list.FileList`.
+
+Only the visible lines are built (``render_line``), each from the file at that view index,
+and memoised in an ``LRUCache`` keyed on the file itself and everything that changes its
+look. Nothing is measured over all rows: column widths come from the terminal width, the
+virtual height is the view's length. So appending a page or moving the cursor costs the same
+at 100,000 loaded rows as at 1,000.
+
+The table never fetches: it posts :class:`FileTable.NearEnd` and the screen loads more, then
+calls :meth:`FileTable.refresh_rows`. Marks are the screen's keys; the table only shows them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from orbrowse.api.models import FileObject
+from orbrowse.tui.file_list import FileList, SortColumn
+from orbrowse.tui.formatting import (
+    Align,
+    Clock,
+    fit,
+    human_size,
+    relative_time,
+    utc_now,
+    visible_text,
+)
+
+MARK_GLYPH = "●"
+DOWNLOADABLE_GLYPH = "✓"
+SORT_ASCENDING = "▲"
+SORT_DESCENDING = "▼"
+GUTTER_WIDTH = 2
+FILENAME_MIN_WIDTH = 16
+DEFAULT_FETCH_AHEAD_ROWS = 200
+"""Two API pages of 100: holding j never reaches rows that are not loaded yet."""
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One column's place on a line: ``start`` is its first cell."""
+
+    key: SortColumn
+    title: str
+    width: int
+    align: Align
+    start: int = 0
+
+
+# Fixed widths; the filename takes what is left. Optional columns are dropped, in
+# _DROP_ORDER, when the filename would get less than FILENAME_MIN_WIDTH cells.
+_COLUMNS: tuple[Column, ...] = (
+    Column("filename", "Name", 0, "left"),
+    Column("size", "Size", 10, "right"),
+    Column("type", "Type", 16, "left"),
+    Column("created", "Created", 14, "left"),
+    Column("downloadable", "↓", 2, "left"),
+    Column("id", "ID", 32, "left"),
+)
+_DROP_ORDER: tuple[SortColumn, ...] = ("id", "type", "created", "downloadable")
+
+
+def layout_columns(width: int) -> tuple[Column, ...]:
+    """The columns that fit ``width`` cells, with their widths and start cells."""
+    keep = [column.key for column in _COLUMNS]
+
+    def filename_width() -> int:
+        fixed = sum(c.width + 1 for c in _COLUMNS if c.key in keep and c.key != "filename")
+        return width - GUTTER_WIDTH - fixed
+
+    for key in _DROP_ORDER:
+        if filename_width() >= FILENAME_MIN_WIDTH:
+            break
+        keep.remove(key)
+    columns: list[Column] = []
+    start = GUTTER_WIDTH
+    for column in _COLUMNS:
+        if column.key not in keep:
+            continue
+        size = max(1, filename_width()) if column.key == "filename" else column.width
+        columns.append(Column(column.key, column.title, size, column.align, start))
+        start += size + 1
+    return tuple(columns)
+
+
+class FileTable(ScrollView, can_focus=True):
+    """A virtual table of files: header, cursor row, marked rows, fixed-cost rendering."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "file-table--header",
+        "file-table--cursor",
+        "file-table--marked",
+    }
+
+    DEFAULT_CSS = """
+    FileTable {
+        background: $surface;
+        color: $foreground;
+        overflow-x: hidden;
+        overflow-y: auto;
+        & > .file-table--header {
+            background: $panel;
+            color: $foreground;
+            text-style: bold;
+        }
+        & > .file-table--marked {
+            color: $accent;
+            text-style: bold;
+        }
+        & > .file-table--cursor {
+            background: $block-cursor-blurred-background;
+            color: $block-cursor-blurred-foreground;
+        }
+        &:focus > .file-table--cursor {
+            background: $block-cursor-background;
+            color: $block-cursor-foreground;
+            text-style: $block-cursor-text-style;
+        }
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j,down", "cursor_down", "Down", show=False, id="file_table.down"),
+        Binding("k,up", "cursor_up", "Up", show=False, id="file_table.up"),
+        Binding("g,home", "cursor_first", "First row", show=False, id="file_table.first"),
+        Binding("G,end", "cursor_last", "Last row", show=False, id="file_table.last"),
+        Binding("ctrl+d", "cursor_half_page(1)", "Half page down", show=False,
+                id="file_table.half_page_down"),
+        Binding("ctrl+u", "cursor_half_page(-1)", "Half page up", show=False,
+                id="file_table.half_page_up"),
+        Binding("pagedown", "cursor_page(1)", "Page down", show=False,
+                id="file_table.page_down"),
+        Binding("pageup", "cursor_page(-1)", "Page up", show=False, id="file_table.page_up"),
+    ]  # fmt: skip
+
+    cursor_row: reactive[int] = reactive(0, init=False)
+    """The cursor's index in the view."""
+
+    class CursorMoved(Message):
+        """The cursor is on another file (or none). A newer one replaces a queued one."""
+
+        def __init__(self, table: FileTable, file: FileObject | None, index: int) -> None:
+            super().__init__()
+            self.table = table
+            self.file = file
+            self.index = index
+
+        @property
+        def control(self) -> FileTable:
+            return self.table
+
+        def can_replace(self, message: Message) -> bool:
+            return isinstance(message, FileTable.CursorMoved) and message.table is self.table
+
+    class NearEnd(Message):
+        """The cursor or the viewport is close to the last loaded row: load more now."""
+
+        def __init__(self, table: FileTable, remaining: int) -> None:
+            super().__init__()
+            self.table = table
+            self.remaining = remaining
+
+        @property
+        def control(self) -> FileTable:
+            return self.table
+
+        def can_replace(self, message: Message) -> bool:
+            return isinstance(message, FileTable.NearEnd) and message.table is self.table
+
+    class HeaderClicked(Message):
+        """A column header was clicked: the screen sorts (``cycle_sort`` is the usual answer)."""
+
+        def __init__(self, table: FileTable, column: SortColumn) -> None:
+            super().__init__()
+            self.table = table
+            self.column = column
+
+        @property
+        def control(self) -> FileTable:
+            return self.table
+
+    class SortChanged(Message):
+        """The table's sort changed (``column`` ``None``: load order)."""
+
+        def __init__(self, table: FileTable, column: SortColumn | None, descending: bool) -> None:
+            super().__init__()
+            self.table = table
+            self.column = column
+            self.descending = descending
+
+        @property
+        def control(self) -> FileTable:
+            return self.table
+
+    def __init__(
+        self,
+        file_list: FileList | None = None,
+        *,
+        clock: Clock = utc_now,
+        fetch_ahead_rows: int = DEFAULT_FETCH_AHEAD_ROWS,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+        disabled: bool = False,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes, disabled=disabled)
+        self.file_list = file_list if file_list is not None else FileList()
+        self.clock = clock
+        self.fetch_ahead_rows = fetch_ahead_rows
+        """NearEnd is posted when fewer loaded rows than this lie past the cursor/viewport."""
+        self._row_cache: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
+        self._header_cache: LRUCache[tuple[object, ...], Strip] = LRUCache(16)
+        self._columns_cache: LRUCache[int, tuple[Column, ...]] = LRUCache(8)
+        self._cursor_file_id: str | None = None
+        self._posted_cursor: tuple[str | None, int] | None = None
+
+    # --- public helpers ----------------------------------------------------------------
+
+    @property
+    def row_count(self) -> int:
+        return len(self.file_list.view)
+
+    @property
+    def cursor_file(self) -> FileObject | None:
+        view = self.file_list.view
+        return view[self.cursor_row] if 0 <= self.cursor_row < len(view) else None
+
+    @property
+    def rows_in_view(self) -> int:
+        """How many data rows fit under the header."""
+        return max(1, self.scrollable_content_region.height - 1)
+
+    @property
+    def first_visible_row(self) -> int:
+        return round(self.scroll_y)
+
+    @property
+    def rows_remaining(self) -> int:
+        """Loaded rows past the cursor and past the last visible row, whichever is further."""
+        last_seen = max(self.cursor_row, self.first_visible_row + self.rows_in_view - 1)
+        return max(0, self.row_count - 1 - last_seen)
+
+    @property
+    def near_end(self) -> bool:
+        return self.rows_remaining < self.fetch_ahead_rows
+
+    @property
+    def columns(self) -> tuple[Column, ...]:
+        return self._layout(self.scrollable_content_region.width)
+
+    def move_cursor(self, delta: int) -> None:
+        self.cursor_row = self.cursor_row + delta
+
+    def refresh_rows(self) -> None:
+        """Call after changing ``file_list``: O(1) besides locating the cursor's file."""
+        count = self.row_count
+        self.virtual_size = Size(0, count + 1)
+        view = self.file_list.view
+        index = self.cursor_row
+        current = view[index] if 0 <= index < count else None
+        if self._cursor_file_id is not None and (
+            current is None or current.id != self._cursor_file_id
+        ):
+            found = self.file_list.index_of(self._cursor_file_id)
+            if found is not None:
+                index = found
+        index = self.validate_cursor_row(index)
+        if index != self.cursor_row:
+            self.cursor_row = index  # the watcher scrolls and posts
+        else:
+            self._cursor_changed()
+        self.refresh()
+
+    def set_sort(self, column: SortColumn | None, descending: bool = False) -> None:
+        """Sort the model, keep the cursor on its file, and post SortChanged."""
+        self.file_list.set_sort(column, descending)
+        self.refresh_rows()
+        self.post_message(self.SortChanged(self, column, descending))
+
+    def cycle_sort(self, column: SortColumn) -> None:
+        """Ascending, then descending, then back to load order."""
+        model = self.file_list
+        if model.sort_column != column:
+            self.set_sort(column, False)
+        elif not model.sort_descending:
+            self.set_sort(column, True)
+        else:
+            self.set_sort(None, False)
+
+    # --- reactives and events ------------------------------------------------------------
+
+    def validate_cursor_row(self, value: int) -> int:
+        return max(0, min(value, self.row_count - 1))
+
+    def watch_cursor_row(self, old: int, new: int) -> None:
+        self._refresh_row(old)
+        self._refresh_row(new)
+        self._scroll_cursor_into_view()
+        self._cursor_changed()
+        self._check_near_end()
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        if round(old_value) != round(new_value):
+            self._check_near_end()
+
+    def on_mount(self) -> None:
+        self.refresh_rows()
+        # Relative times ("3 minutes ago") age; the cache key carries the minute.
+        self.set_interval(30, self.refresh)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._row_cache.clear()
+        self._header_cache.clear()
+
+    def _on_focus(self, event: events.Focus) -> None:
+        super()._on_focus(event)
+        self._refresh_row(self.cursor_row)
+
+    def _on_blur(self, event: events.Blur) -> None:
+        super()._on_blur(event)
+        self._refresh_row(self.cursor_row)
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        if offset.y == 0:
+            for column in self.columns:
+                if column.start <= offset.x < column.start + column.width + 1:
+                    event.stop()
+                    self.post_message(self.HeaderClicked(self, column.key))
+                    return
+            return
+        index = self.first_visible_row + offset.y - 1
+        if 0 <= index < self.row_count:
+            event.stop()
+            self.cursor_row = index
+
+    # --- actions -------------------------------------------------------------------------
+
+    def action_cursor_down(self) -> None:
+        self.move_cursor(1)
+
+    def action_cursor_up(self) -> None:
+        self.move_cursor(-1)
+
+    def action_cursor_first(self) -> None:
+        self.cursor_row = 0
+
+    def action_cursor_last(self) -> None:
+        self.cursor_row = self.row_count - 1
+
+    def action_cursor_half_page(self, direction: int) -> None:
+        self.move_cursor(direction * max(1, self.rows_in_view // 2))
+
+    def action_cursor_page(self, direction: int) -> None:
+        self.move_cursor(direction * self.rows_in_view)
+
+    # --- rendering -----------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        if y == 0:
+            return self._render_header(width)
+        index = self.first_visible_row + y - 1
+        view = self.file_list.view
+        if not 0 <= index < len(view):
+            return Strip.blank(width, self.rich_style)
+        return self._render_row(view[index], index, width)
+
+    def _render_header(self, width: int) -> Strip:
+        model = self.file_list
+        key = (width, model.sort_column, model.sort_descending)
+        cached = self._header_cache.get(key)
+        if cached is not None:
+            return cached
+        style = self.rich_style + self.get_component_rich_style("file-table--header")
+        parts = [" "]  # the gutter: its glyph cell, then the join's separator
+        for column in self._layout(width):
+            title = column.title
+            if column.key == model.sort_column:
+                title += SORT_DESCENDING if model.sort_descending else SORT_ASCENDING
+            parts.append(fit(title, column.width, column.align))
+        strip = self._line(" ".join(parts), style, width)
+        self._header_cache.set(key, strip)
+        return strip
+
+    def _render_row(self, file: FileObject, index: int, width: int) -> Strip:
+        is_cursor = index == self.cursor_row
+        is_marked = self.file_list.is_marked(file.id)
+        now = self.clock()
+        key = (
+            file,
+            width,
+            is_cursor,
+            is_cursor and self.has_focus,
+            is_marked,
+            int(now.timestamp() // 60),
+        )
+        cached = self._row_cache.get(key)
+        if cached is not None:
+            return cached
+        style = self.rich_style
+        if is_marked:
+            style += self.get_component_rich_style("file-table--marked")
+        if is_cursor:
+            style += self.get_component_rich_style("file-table--cursor")
+        parts = [MARK_GLYPH if is_marked else " "]
+        for column in self._layout(width):
+            parts.append(fit(self._cell_text(file, column.key, now), column.width, column.align))
+        strip = self._line(" ".join(parts), style, width)
+        self._row_cache.set(key, strip)
+        return strip
+
+    @staticmethod
+    def _cell_text(file: FileObject, column: SortColumn, now: datetime) -> str:
+        if column == "filename":
+            return visible_text(file.filename)
+        if column == "size":
+            return human_size(file.size_bytes)
+        if column == "type":
+            return visible_text(file.mime_type)
+        if column == "created":
+            return relative_time(file.created_at, now)
+        if column == "downloadable":
+            return DOWNLOADABLE_GLYPH if file.downloadable else ""
+        return visible_text(file.id)
+
+    @staticmethod
+    def _line(text: str, style: Style, width: int) -> Strip:
+        # fit() made every cell exact; the final adjust pads (or crops) the remainder with
+        # the row's own style, so a line is always exactly `width` cells.
+        return Strip([Segment(text, style)]).adjust_cell_length(width, style)
+
+    def _layout(self, width: int) -> tuple[Column, ...]:
+        cached = self._columns_cache.get(width)
+        if cached is None:
+            cached = layout_columns(width)
+            self._columns_cache.set(width, cached)
+        return cached
+
+    # --- internals -----------------------------------------------------------------------
+
+    def _refresh_row(self, index: int) -> None:
+        top = self.first_visible_row
+        if top <= index < top + self.rows_in_view:
+            self.refresh_line(index + 1)  # virtual line: the header is line 0
+
+    def _scroll_cursor_into_view(self) -> None:
+        top = self.first_visible_row
+        height = self.rows_in_view
+        cursor = self.cursor_row
+        if cursor < top:
+            self.scroll_to(y=cursor, animate=False, force=True)
+        elif cursor >= top + height:
+            self.scroll_to(y=cursor - height + 1, animate=False, force=True)
+
+    def _cursor_changed(self) -> None:
+        file = self.cursor_file
+        self._cursor_file_id = file.id if file is not None else None
+        state = (self._cursor_file_id, self.cursor_row)
+        if state != self._posted_cursor:
+            self._posted_cursor = state
+            self.post_message(self.CursorMoved(self, file, self.cursor_row))
+
+    def _check_near_end(self) -> None:
+        if self.near_end:
+            self.post_message(self.NearEnd(self, self.rows_remaining))

@@ -1,0 +1,124 @@
+"""The one-line status under the table: loaded rows, marks, quota use, the running job."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from orbrowse.api.models import WORKSPACE_QUOTA_BYTES
+from orbrowse.tui.formatting import human_size
+
+SEPARATOR = " · "
+
+
+@dataclass(frozen=True, slots=True)
+class StatusInfo:
+    """Everything the status line shows; the screen builds a new one on each change."""
+
+    loaded: int = 0
+    has_more: bool = False
+    total_known: int | None = None
+    marked_count: int = 0
+    marked_bytes: int = 0
+    loaded_bytes: int = 0
+    partial: bool = False
+    """The listing is incomplete (``has_more`` implies it): quota use is a lower bound."""
+    job: str | None = None
+    filter_text: str = ""
+    hidden_marked: int = 0
+    visible: int | None = None
+    """Rows shown under the filter / "only marked" (``None``: not given)."""
+
+
+def _plural(count: int, one: str, many: str | None = None) -> str:
+    return f"{count:,} {one if count == 1 else (many or one + 's')}"
+
+
+def status_text(info: StatusInfo) -> str:
+    """The plain text of the status line (the widget only adds styles)."""
+    return "".join(part for part, _ in status_parts(info))
+
+
+def status_parts(info: StatusInfo) -> list[tuple[str, str]]:
+    """(text, component-class suffix) pieces, separators included."""
+    pieces: list[tuple[str, str]] = []
+    if info.has_more:
+        if info.total_known is not None:
+            pieces.append((f"{info.loaded:,} of {info.total_known:,} loaded", "count"))
+        else:
+            pieces.append((f"{info.loaded:,} loaded · more available", "count"))
+    else:
+        pieces.append((f"all {_plural(info.loaded, 'file')}", "count"))
+    if info.filter_text or (info.visible is not None and info.visible != info.loaded):
+        shown = info.visible if info.visible is not None else 0
+        text = f"{shown:,} shown"
+        if info.filter_text:
+            # Server text never reaches here; the filter is the user's own, shown as data.
+            text += f" (filter {info.filter_text})"
+        pieces.append((text, "filter"))
+    if info.marked_count:
+        text = f"{_plural(info.marked_count, 'marked', 'marked')} ({human_size(info.marked_bytes)})"
+        if info.hidden_marked:
+            text += f", {info.hidden_marked:,} hidden by the filter"
+        pieces.append((text, "marked"))
+    bound = "≥ " if info.partial or info.has_more else ""
+    quota = f"{bound}{human_size(info.loaded_bytes)} of {human_size(WORKSPACE_QUOTA_BYTES)}"
+    pieces.append((quota, "quota"))
+    if info.job:
+        pieces.append((info.job, "job"))
+    spaced: list[tuple[str, str]] = []
+    for index, piece in enumerate(pieces):
+        if index:
+            spaced.append((SEPARATOR, "separator"))
+        spaced.append(piece)
+    return spaced
+
+
+class StatusLine(Widget):
+    """Renders a :class:`StatusInfo`; assign ``info`` to update."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "status-line--count",
+        "status-line--filter",
+        "status-line--marked",
+        "status-line--quota",
+        "status-line--job",
+        "status-line--separator",
+    }
+
+    DEFAULT_CSS = """
+    StatusLine {
+        height: 1;
+        background: $panel;
+        color: $foreground;
+        padding: 0 1;
+        & > .status-line--marked { color: $accent; text-style: bold; }
+        & > .status-line--filter { color: $secondary; }
+        & > .status-line--job { color: $warning; }
+        & > .status-line--separator { color: $text-muted; }
+    }
+    """
+
+    info: reactive[StatusInfo] = reactive(StatusInfo, layout=False)
+
+    def __init__(
+        self,
+        info: StatusInfo | None = None,
+        *,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        if info is not None:
+            self.set_reactive(StatusLine.info, info)
+
+    def render(self) -> Text:
+        text = Text(no_wrap=True, overflow="ellipsis", end="")
+        for part, kind in status_parts(self.info):
+            text.append(part, self.get_component_rich_style(f"status-line--{kind}"))
+        return text
