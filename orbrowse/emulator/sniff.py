@@ -75,13 +75,16 @@ def _sniff_binary(head: bytes, stream: BinaryIO) -> str | None:
         return "audio/ogg"
     if head.startswith(b"ID3"):
         return "audio/mpeg"
-    # MPEG audio frame sync: 11 set bits, then a valid version (not 01) and layer (not 00).
+    # MPEG audio frame sync: 11 set bits, a valid version (not 01) and layer (not 00), then a
+    # valid bitrate (not 1111) and sampling rate (not 11).
     if (
-        len(head) >= 2
+        len(head) >= 3
         and head[0] == 0xFF
         and head[1] & 0xE0 == 0xE0
         and (head[1] >> 3) & 0b11 != 0b01
         and (head[1] >> 1) & 0b11 != 0b00
+        and head[2] >> 4 != 0b1111
+        and (head[2] >> 2) & 0b11 != 0b11
     ):
         return "audio/mpeg"
     if head.startswith(b"PK\x03\x04"):
