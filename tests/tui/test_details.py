@@ -1,0 +1,122 @@
+"""The detail pane and the status line: exact, humanized, and never markup."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from textual.app import App, ComposeResult
+
+from orbrowse.api.models import FileObject
+from orbrowse.tui.widgets.details import NOT_DOWNLOADABLE_REASON, DetailsPane
+from orbrowse.tui.widgets.status_line import StatusInfo, StatusLine, status_text
+
+NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+
+UPLOADED = FileObject(
+    id="or_file_011CNha8iCJcU1wXNR6q4V8w",
+    filename="[red]evil[/] \x1b[2J\u202etxt.exe",
+    mime_type="application/pdf",
+    size_bytes=1_234_567,
+    created_at=NOW - timedelta(hours=3),
+    downloadable=False,
+)
+GENERATED = FileObject(
+    id="or_file_000000000000000000000002",
+    filename="chart.png",
+    mime_type="image/png",
+    size_bytes=2048,
+    created_at=NOW - timedelta(days=2),
+    downloadable=True,
+)
+
+
+class PaneApp(App[None]):
+    def compose(self) -> ComposeResult:
+        yield DetailsPane(clock=lambda: NOW)
+        yield StatusLine()
+
+
+def pane_text(app: PaneApp) -> str:
+    return "\n".join(line.rstrip() for line in str(app.query_one(DetailsPane).render()).split("\n"))
+
+
+async def test_details_show_every_field_exact_and_humanized() -> None:
+    app = PaneApp()
+    async with app.run_test(size=(160, 20)) as pilot:
+        pane = app.query_one(DetailsPane)
+        pane.show_file(UPLOADED)
+        await pilot.pause()
+        text = pane_text(app)
+        assert "[red]evil[/] \\x1b[2J⟨U+202E⟩txt.exe" in text
+        assert "or_file_011CNha8iCJcU1wXNR6q4V8w" in text
+        assert "application/pdf" in text
+        assert "1,234,567 bytes (1.2 MiB)" in text
+        assert "2026-03-01 09:00:00 UTC (3 hours ago)" in text
+        assert f"no: {NOT_DOWNLOADABLE_REASON}" in text
+        on_screen = "".join(pane.render_line(y).text for y in range(pane.size.height))
+        assert "\\x1b[2J" in on_screen  # the escape, made visible...
+        assert "\x1b" not in on_screen  # ...and never raw
+        assert "\u202e" not in on_screen
+        pane.show_file(GENERATED)
+        await pilot.pause()
+        text = pane_text(app)
+        assert "Download  yes" in text
+        assert "2 days ago" in text
+        pane.show_file(None)
+        await pilot.pause()
+        assert "No file selected" in pane_text(app)
+
+
+async def test_details_summary_of_marks() -> None:
+    app = PaneApp()
+    async with app.run_test(size=(120, 20)) as pilot:
+        pane = app.query_one(DetailsPane)
+        pane.show_summary(3, 3 * 1024**2)
+        pane.show_file(GENERATED)
+        await pilot.pause()
+        assert "3 files, 3,145,728 bytes (3 MiB)" in pane_text(app)
+        pane.show_summary(0, 0)
+        assert "Marked" not in pane_text(app)
+
+
+def test_status_partial_listing() -> None:
+    info = StatusInfo(
+        loaded=1200,
+        has_more=True,
+        marked_count=12,
+        marked_bytes=int(3.4 * 1024**2),
+        loaded_bytes=int(1.2 * 1024**3),
+        job="loading page 13…",
+    )
+    assert status_text(info) == (
+        "1,200 loaded · more available · 12 marked (3.4 MiB) · ≥ 1.2 GiB of 10 GiB"
+        " · loading page 13…"
+    )
+
+
+def test_status_complete_listing_with_filter_and_hidden_marks() -> None:
+    info = StatusInfo(
+        loaded=2431,
+        loaded_bytes=5 * 1024**3,
+        marked_count=1,
+        marked_bytes=10,
+        filter_text="re:^a",
+        visible=40,
+        hidden_marked=1,
+        job="deleting 40/300",
+    )
+    assert status_text(info) == (
+        "all 2,431 files · 40 shown (filter re:^a) · 1 marked (10 Bytes), 1 hidden by the filter"
+        " · 5 GiB of 10 GiB · deleting 40/300"
+    )
+    assert status_text(StatusInfo(loaded=1, partial=True)).endswith("≥ 0 Bytes of 10 GiB")
+
+
+async def test_status_line_widget_renders_its_info() -> None:
+    app = PaneApp()
+    async with app.run_test(size=(120, 20)) as pilot:
+        line = app.query_one(StatusLine)
+        line.info = StatusInfo(loaded=5, has_more=True, job="[b]x[/b]")
+        await pilot.pause()
+        assert str(line.render()) == status_text(line.info)
+        assert "[b]x[/b]" in str(line.render())
