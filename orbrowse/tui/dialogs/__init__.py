@@ -1,0 +1,25 @@
+"""Modal dialogs: each is a ``ModalScreen[Result]`` that ends with ``dismiss(result)``.
+
+Escape always cancels. Dialogs that run a long operation own its worker, so dismissing the
+dialog cancels the work. Server-provided text is always shown as plain data.
+"""
+
+from orbrowse.tui.dialogs.confirm import ConfirmDialog
+from orbrowse.tui.dialogs.confirm_delete import ConfirmDeleteDialog
+from orbrowse.tui.dialogs.copy_menu import CopyMenu
+from orbrowse.tui.dialogs.delete_progress import DeleteProgressDialog
+from orbrowse.tui.dialogs.download import DownloadDialog
+from orbrowse.tui.dialogs.error import ErrorDialog
+from orbrowse.tui.dialogs.help import HelpScreen
+from orbrowse.tui.dialogs.upload import UploadDialog
+
+__all__ = [
+    "ConfirmDeleteDialog",
+    "ConfirmDialog",
+    "CopyMenu",
+    "DeleteProgressDialog",
+    "DownloadDialog",
+    "ErrorDialog",
+    "HelpScreen",
+    "UploadDialog",
+]

@@ -1,0 +1,110 @@
+"""Choose what to copy about one or more files: id, filename, both, or JSON metadata."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from orbrowse.api.models import FileObject
+from orbrowse.tui.dialogs._common import CSS_PATH, count_files, plain
+
+PREVIEW_CHARS = 60
+
+
+def copy_ids(files: Sequence[FileObject]) -> str:
+    return "\n".join(file.id for file in files)
+
+
+def copy_filenames(files: Sequence[FileObject]) -> str:
+    return "\n".join(file.filename for file in files)
+
+
+def copy_ids_and_filenames(files: Sequence[FileObject]) -> str:
+    return "\n".join(f"{file.id}\t{file.filename}" for file in files)
+
+
+def copy_json(files: Sequence[FileObject]) -> str:
+    """One JSON object for one file, a JSON array for several."""
+    if len(files) == 1:
+        return json.dumps(files[0].to_json(), indent=2, ensure_ascii=False)
+    return json.dumps([file.to_json() for file in files], indent=2, ensure_ascii=False)
+
+
+# (option id, accelerator key, label, how to build the text)
+CHOICES: tuple[tuple[str, str, str, Callable[[Sequence[FileObject]], str]], ...] = (
+    ("id", "i", "ID", copy_ids),
+    ("filename", "f", "Filename", copy_filenames),
+    ("both", "b", "ID and filename (tab-separated)", copy_ids_and_filenames),
+    ("json", "j", "JSON metadata", copy_json),
+)
+
+
+class CopyMenu(ModalScreen[str | None]):
+    """Dismisses with the text to copy, or ``None``; the opener does the copying."""
+
+    CSS_PATH = CSS_PATH
+    AUTO_FOCUS = "#choices"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q", "cancel", "Cancel", id="dialog.cancel"),
+        Binding("i", "choose('id')", "Copy ID", id="copy.id"),
+        Binding("f", "choose('filename')", "Copy filename", id="copy.filename"),
+        Binding("b", "choose('both')", "Copy ID and filename", id="copy.both"),
+        Binding("j", "choose('json')", "Copy JSON metadata", id="copy.json"),
+    ]
+
+    def __init__(self, files: Sequence[FileObject]) -> None:
+        if not files:
+            raise ValueError("CopyMenu needs at least one file")
+        super().__init__(classes="dialog-screen")
+        self.files = tuple(files)
+
+    def _preview(self, build: Callable[[Sequence[FileObject]], str]) -> Text:
+        if len(self.files) > 1:
+            return Text(f"{count_files(len(self.files))}, one per line", style="dim")
+        first_line = build(self.files).split("\n", 1)[0]
+        if len(first_line) > PREVIEW_CHARS:
+            first_line = first_line[: PREVIEW_CHARS - 1] + "…"
+        return plain(first_line, style="dim")
+
+    def compose(self) -> ComposeResult:
+        title = "Copy" if len(self.files) == 1 else f"Copy {count_files(len(self.files))}"
+        options: list[Option] = []
+        for option_id, key, label, build in CHOICES:
+            prompt = Text.assemble((f"{key}  ", "bold"), label)
+            preview = (
+                Text("a JSON array", style="dim")
+                if option_id == "json" and len(self.files) > 1
+                else self._preview(build)
+            )
+            prompt.append("\n   ")
+            prompt.append_text(preview)
+            options.append(Option(prompt, id=option_id))
+        with Vertical(classes="dialog -small"):
+            yield Static(Text(title), classes="dialog-title")
+            yield OptionList(*options, id="choices")
+
+    def text_for(self, choice: str) -> str:
+        for option_id, _key, _label, build in CHOICES:
+            if option_id == choice:
+                return build(self.files)
+        raise ValueError(f"unknown copy choice {choice!r}")
+
+    def action_choose(self, choice: str) -> None:
+        self.dismiss(self.text_for(choice))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id is not None:
+            self.dismiss(self.text_for(event.option.id))

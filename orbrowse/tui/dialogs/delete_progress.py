@@ -1,0 +1,248 @@
+"""Run a confirmed deletion: an undo countdown, live counts, a report with Retry failed."""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import time
+from collections.abc import Sequence
+from typing import ClassVar, Literal
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.reactive import reactive
+from textual.screen import ModalScreen
+from textual.widgets import Button, ProgressBar, Static
+
+from orbrowse.api.models import FileObject
+from orbrowse.bulk import BulkProgress, BulkReport, FileDeleter, delete_files
+from orbrowse.deletion_log import DeletionLog
+from orbrowse.tui.dialogs._common import CSS_PATH, count_files, plain
+
+Phase = Literal["undo", "running", "report"]
+
+
+def merge_reports(combined: BulkReport, run: BulkReport, retried: Sequence[FileObject]) -> None:
+    """Fold a retry ``run`` of the files ``retried`` into ``combined``.
+
+    Afterwards ``combined`` says where every file of every run stands after its last attempt.
+    """
+    retried_ids = {file.id for file in retried}
+    combined.deleted.extend(run.deleted)
+    combined.already_gone.extend(run.already_gone)
+    combined.failed = [item for item in combined.failed if item[0].id not in retried_ids]
+    combined.failed.extend(run.failed)
+    combined.not_attempted = [f for f in combined.not_attempted if f.id not in retried_ids]
+    combined.not_attempted.extend(run.not_attempted)
+    combined.stopped = run.stopped
+    combined.stop_reason = run.stop_reason
+    combined.log_error = combined.log_error or run.log_error
+
+
+class DeleteProgressDialog(ModalScreen[BulkReport | None]):
+    """Deletes ``files`` after an undo window; dismisses with everything that was deleted.
+
+    ``None`` means the user undid it and nothing was sent. Otherwise the result is a
+    :class:`BulkReport` combining every run (the first and each "Retry failed"), so the
+    browser can drop exactly the rows in ``deleted``.
+    """
+
+    CSS_PATH = CSS_PATH
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("u,escape", "undo", "Undo: delete nothing", id="delete.undo"),
+        Binding("escape,s", "stop", "Stop: send no more", id="delete.stop"),
+        Binding("r", "retry", "Retry failed", id="delete.retry"),
+        Binding("escape,c", "close", "Close", id="dialog.close"),
+    ]
+
+    phase: reactive[Phase] = reactive[Phase]("undo", bindings=True)
+
+    def __init__(
+        self,
+        client: FileDeleter,
+        files: Sequence[FileObject],
+        *,
+        concurrency: int = 8,
+        undo_seconds: float = 5.0,
+        log: DeletionLog | None = None,
+        workspace_id: str | None = None,
+    ) -> None:
+        if not files:
+            raise ValueError("DeleteProgressDialog needs at least one file")
+        super().__init__(classes="dialog-screen")
+        self.client = client
+        self.files = tuple(files)
+        self.concurrency = concurrency
+        self.undo_seconds = undo_seconds
+        self.deletion_log = log
+        self.workspace_id = workspace_id
+        self.report: BulkReport | None = None
+        """Everything so far, across runs; ``None`` until the first run ends."""
+        self._stop: asyncio.Event | None = None
+        self._run_files: tuple[FileObject, ...] = self.files
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog -wide -danger"):
+            yield Static(Text(f"Deleting {count_files(len(self.files))}"), classes="dialog-title")
+            with Vertical(id="undo-area"):
+                yield Static(Text(""), id="countdown")
+                yield Static(
+                    Text("Press u or Escape to undo: nothing is deleted until the countdown ends"),
+                    classes="dialog-hint",
+                )
+            with Vertical(id="running-area"):
+                yield Static(Text(""), id="counts")
+                yield ProgressBar(total=len(self.files), show_eta=False, id="progress")
+            with Vertical(id="report-area"):
+                yield Static(Text(""), id="summary")
+                with VerticalScroll(id="failures"):
+                    yield Static(Text(""), id="failure-lines")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Undo", id="undo", variant="primary")
+                yield Button("Stop", id="stop", variant="warning")
+                yield Button("Retry failed", id="retry", variant="warning")
+                yield Button("Close", id="close", variant="primary")
+
+    def on_mount(self) -> None:
+        self._enter("undo" if self.undo_seconds > 0 else "running")
+        self._run(self.files, undo=self.undo_seconds > 0)
+
+    # -- phases -----------------------------------------------------------------------------
+
+    def _enter(self, phase: Phase) -> None:
+        self.phase = phase
+        shown = {
+            "undo": ("#undo-area", "#undo"),
+            "running": ("#running-area", "#stop"),
+            "report": ("#report-area", "#close", "#retry"),
+        }[phase]
+        for selector in ("#undo-area", "#running-area", "#report-area"):
+            self.query_one(selector).set_class(selector not in shown, "hidden")
+        for selector in ("#undo", "#stop", "#retry", "#close"):
+            self.query_one(selector).set_class(selector not in shown, "hidden")
+        if phase == "report":
+            has_failures = bool(self.report and self.report.failed)
+            self.query_one("#retry").set_class(not has_failures, "hidden")
+        focus = {"undo": "#undo", "running": "#stop", "report": "#close"}[phase]
+        self.query_one(focus, Button).focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "undo":
+            return self.phase == "undo"
+        if action == "stop":
+            return self.phase == "running"
+        if action == "close":
+            return self.phase == "report"
+        if action == "retry":
+            return self.phase == "report" and bool(self.report and self.report.failed)
+        return True
+
+    # -- the work ---------------------------------------------------------------------------
+
+    async def _countdown(self, count: int) -> None:
+        deadline = time.monotonic() + self.undo_seconds
+        label = self.query_one("#countdown", Static)
+        while (remaining := deadline - time.monotonic()) > 0:
+            label.update(Text(f"Deleting {count_files(count)} in {math.ceil(remaining)}…"))
+            # Wake on each whole second left, so the number ticks 5…4…3.
+            await asyncio.sleep(min(remaining, remaining % 1 or 1.0))
+
+    def _show_progress(self, progress: BulkProgress) -> None:
+        self.query_one("#progress", ProgressBar).update(
+            total=progress.total, progress=progress.done
+        )
+        self.query_one("#counts", Static).update(
+            Text(
+                f"{progress.done:,} of {progress.total:,} done · "
+                f"{progress.deleted:,} deleted · {progress.failed:,} failed"
+            )
+        )
+
+    @work(exclusive=True, group="delete")
+    async def _run(self, files: Sequence[FileObject], *, undo: bool) -> None:
+        if undo:
+            await self._countdown(len(files))
+        self._enter("running")
+        self._run_files = tuple(files)
+        self._show_progress(BulkProgress(total=len(files), deleted=0, failed=0, in_flight=0))
+        self._stop = asyncio.Event()
+        run = await delete_files(
+            self.client,
+            files,
+            concurrency=self.concurrency,
+            log=self.deletion_log,
+            workspace_id=self.workspace_id,
+            on_progress=self._show_progress,
+            stop=self._stop,
+        )
+        if self.report is None:
+            self.report = run
+        else:
+            merge_reports(self.report, run, files)
+        self._show_report()
+        self._enter("report")
+
+    def _show_report(self) -> None:
+        report = self.report
+        assert report is not None
+        lines = Text()
+        lines.append(f"Deleted {count_files(len(report.deleted))}")
+        if report.already_gone:
+            lines.append(f" ({len(report.already_gone):,} were already gone)")
+        lines.append(".")
+        if report.failed:
+            lines.append(f"\n{count_files(len(report.failed))} could not be deleted.")
+        if report.not_attempted:
+            lines.append(f"\n{count_files(len(report.not_attempted))} were not attempted")
+            if report.stop_reason:
+                lines.append(" (")
+                lines.append_text(plain(report.stop_reason))
+                lines.append(")")
+            lines.append(".")
+        if report.log_error:
+            lines.append("\n")
+            lines.append_text(plain(report.log_error))
+        self.query_one("#summary", Static).update(lines)
+        failures = Text(no_wrap=True, overflow="ellipsis")
+        for index, (file, reason) in enumerate(report.failed):
+            if index:
+                failures.append("\n")
+            failures.append_text(plain(file.filename))
+            failures.append("  ")
+            failures.append_text(plain(file.id, style="dim"))
+            failures.append("\n    ")
+            failures.append_text(plain(reason, style="italic"))
+        self.query_one("#failure-lines", Static).update(failures)
+        self.query_one("#failures").set_class(not report.failed, "hidden")
+
+    # -- actions ----------------------------------------------------------------------------
+
+    async def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        button = event.button.id
+        if button in ("undo", "stop", "retry", "close"):
+            await self.run_action(button)
+
+    def action_undo(self) -> None:
+        if self.phase != "undo":
+            return
+        self.workers.cancel_group(self, "delete")
+        self.dismiss(None)
+
+    def action_stop(self) -> None:
+        if self._stop is not None:
+            self._stop.set()
+            self.query_one("#counts", Static).update(
+                Text("Stopping: waiting for the deletions already sent…")
+            )
+
+    def action_retry(self) -> None:
+        if self.report is None or not self.report.failed or self.phase != "report":
+            return
+        self._run([file for file, _ in self.report.failed], undo=False)
+
+    def action_close(self) -> None:
+        self.dismiss(self.report)

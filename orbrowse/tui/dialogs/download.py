@@ -1,0 +1,367 @@
+"""Download one or more files: destination folder and name, overwrite check, progress, cancel."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.reactive import reactive
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, ProgressBar, Static
+
+from orbrowse.api.client import FilesClient
+from orbrowse.api.errors import describe
+from orbrowse.api.models import FileObject
+from orbrowse.names import UnsafePathError, safe_filename, target_path
+from orbrowse.tui.dialogs._common import (
+    CSS_PATH,
+    PathInput,
+    PathSuggester,
+    RateMeter,
+    count_files,
+    plain,
+    resolve_path,
+    transfer_text,
+)
+from orbrowse.tui.dialogs.confirm import ConfirmDialog
+
+NOT_DOWNLOADABLE = (
+    "uploaded files can't be downloaded: the API only serves files created by the server"
+)
+CONCURRENCY = 3
+"""Files downloaded at the same time."""
+MAX_LISTED = 8
+
+
+def folder_problem(folder: Path) -> str | None:
+    """Why ``folder`` cannot receive downloads, or ``None``."""
+    try:
+        if not folder.exists():
+            return f"{folder} does not exist"
+        if not folder.is_dir():
+            return f"{folder} is not a folder"
+    except OSError as exc:
+        return f"{folder} cannot be used ({exc.strerror or exc})"
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return f"{folder} is not writable"
+    return None
+
+
+def name_problem(name: str) -> str | None:
+    """Why ``name`` is not a single file name, or ``None``."""
+    if not name.strip():
+        return "the file name is empty"
+    if "/" in name or "\\" in name or "\0" in name:
+        return "the file name must be a single name, without folders"
+    if name in (".", ".."):
+        return "the file name may not be '.' or '..'"
+    if len(name.encode("utf-8", "surrogateescape")) > 255:
+        return "the file name is longer than 255 bytes"
+    return None
+
+
+def unique_targets(folder: Path, files: Sequence[FileObject]) -> list[Path]:
+    """A safe path in ``folder`` for each file; names two files share get ``(2)``, ``(3)``…"""
+    used: set[str] = set()
+    targets = []
+    for file in files:
+        path = target_path(folder, file.filename)
+        stem, suffix = path.stem, path.suffix
+        number = 1
+        while path.name in used:
+            number += 1
+            path = path.with_name(f"{stem} ({number}){suffix}")
+        used.add(path.name)
+        targets.append(path)
+    return targets
+
+
+@dataclass(slots=True)
+class _Job:
+    index: int
+    file: FileObject
+    target: Path
+    done: int = 0
+    total: int | None = None
+    error: str | None = None
+    finished: bool = False
+
+
+def list_names(files: Sequence[FileObject]) -> Text:
+    text = Text(no_wrap=True, overflow="ellipsis")
+    for index, file in enumerate(files[:MAX_LISTED]):
+        if index:
+            text.append("\n")
+        text.append("  ")
+        text.append_text(plain(file.filename))
+    if len(files) > MAX_LISTED:
+        text.append(f"\n  … and {len(files) - MAX_LISTED:,} more")
+    return text
+
+
+class DownloadDialog(ModalScreen[list[Path] | None]):
+    """Dismisses with the paths written, or ``None`` when cancelled.
+
+    Only ``downloadable`` files are offered; the others are listed with the reason. Each file
+    lands in a temporary file that is renamed into place only once complete, so cancelling
+    leaves nothing partial behind.
+    """
+
+    CSS_PATH = CSS_PATH
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
+        Binding("r", "retry", "Retry failed", id="download.retry"),
+    ]
+
+    busy: reactive[bool] = reactive(False, bindings=True)
+
+    def __init__(self, client: FilesClient, files: Sequence[FileObject], default_dir: Path) -> None:
+        super().__init__(classes="dialog-screen")
+        self.client = client
+        self.files = tuple(file for file in files if file.downloadable)
+        self.refused = tuple(file for file in files if not file.downloadable)
+        self.default_dir = default_dir
+        self.completed: list[Path] = []
+        self._failed: list[_Job] = []
+        self._overwrite = False
+        self._meter = RateMeter()
+
+    # -- layout -----------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        count = len(self.files)
+        title = (
+            (f"Download {count_files(count)}" if count != 1 else "Download")
+            if count
+            else "Nothing to download"
+        )
+        with Vertical(classes="dialog -wide", id="dialog"):
+            yield Static(Text(title), classes="dialog-title")
+            if self.refused:
+                if self.files:
+                    explanation = f"{count_files(len(self.refused))} will be skipped: "
+                    explanation += NOT_DOWNLOADABLE
+                else:
+                    explanation = NOT_DOWNLOADABLE[0].upper() + NOT_DOWNLOADABLE[1:] + "."
+                yield Static(Text(explanation), id="refused", classes="dialog-warning")
+                yield Static(list_names(self.refused), id="refused-names")
+            if not self.files:
+                with Horizontal(classes="dialog-buttons"):
+                    yield Button("Close", id="cancel", variant="primary")
+                return
+            with Vertical(id="form"):
+                yield Static(Text("Save into folder"))
+                yield PathInput(
+                    value=str(self.default_dir),
+                    suggester=PathSuggester(self.default_dir, folders_only=True),
+                    id="folder",
+                )
+                yield Static(Text(""), id="folder-problem", classes="dialog-error")
+                if count == 1:
+                    yield Static(Text("File name"))
+                    yield Input(value=safe_filename(self.files[0].filename), id="name")
+                    yield Static(Text(""), id="name-problem", classes="dialog-error")
+                else:
+                    yield Static(list_names(self.files), id="names")
+            with Vertical(id="progress-area"):
+                yield Static(Text(""), id="overall-label")
+                yield ProgressBar(show_eta=False, id="overall")
+                yield VerticalScroll(id="file-rows")
+            yield Static(Text(""), id="summary")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Download", id="download", variant="primary")
+                yield Button("Retry failed", id="retry", variant="warning", classes="hidden")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        if self.files:
+            self._validate()
+            self.query_one("#folder").focus()
+        else:
+            self.query_one("#cancel").focus()
+
+    # -- the form ---------------------------------------------------------------------------
+
+    def _folder(self) -> Path:
+        return resolve_path(self.query_one("#folder", Input).value, self.default_dir)
+
+    def _validate(self) -> bool:
+        folder_issue = folder_problem(self._folder())
+        self.query_one("#folder-problem", Static).update(plain(folder_issue or ""))
+        valid = folder_issue is None
+        if len(self.files) == 1:
+            issue = name_problem(self.query_one("#name", Input).value)
+            self.query_one("#name-problem", Static).update(plain(issue or ""))
+            valid = valid and issue is None
+        self.query_one("#download", Button).disabled = not valid or self.busy
+        return valid
+
+    def _targets(self) -> list[Path]:
+        folder = self._folder().resolve()
+        if len(self.files) == 1:
+            return [folder / self.query_one("#name", Input).value]
+        return unique_targets(folder, self.files)
+
+    @on(Input.Changed)
+    def _changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._validate()
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._start()
+
+    def _start(self) -> None:
+        if self.busy or not self.files or not self._validate():
+            return
+        try:
+            targets = self._targets()
+        except UnsafePathError as exc:
+            self.query_one("#summary", Static).update(plain(str(exc)))
+            return
+        self.completed = []
+        jobs = [
+            _Job(index, file, target)
+            for index, (file, target) in enumerate(zip(self.files, targets, strict=True))
+        ]
+        self._download(jobs, ask=True)
+
+    # -- downloading ------------------------------------------------------------------------
+
+    def _row(self, job: _Job) -> Horizontal:
+        return Horizontal(
+            Static(plain(job.target.name), classes="row-name"),
+            ProgressBar(total=job.file.size_bytes or None, show_eta=False, id=f"bar-{job.index}"),
+            Static(Text("waiting"), id=f"status-{job.index}", classes="row-status"),
+            classes="file-row",
+        )
+
+    def _show(self, jobs: Sequence[_Job], job: _Job, meter: RateMeter) -> None:
+        self.query_one(f"#bar-{job.index}", ProgressBar).update(total=job.total, progress=job.done)
+        status = self.query_one(f"#status-{job.index}", Static)
+        if job.error is not None:
+            status.update(plain(f"failed: {job.error}", style="bold"))
+        elif job.finished:
+            status.update(Text("done"))
+        else:
+            status.update(Text(transfer_text(job.done, job.total, meter.rate(job.done))))
+        done = sum(j.done for j in jobs)
+        total = sum(j.total if j.total is not None else j.file.size_bytes for j in jobs)
+        self.query_one("#overall", ProgressBar).update(total=total or None, progress=done)
+        finished = sum(1 for j in jobs if j.finished)
+        self.query_one("#overall-label", Static).update(
+            Text(
+                f"{finished:,} of {count_files(len(jobs))} · "
+                + transfer_text(done, total, self._meter.rate(done))
+            )
+        )
+
+    @work(exclusive=True, group="download")
+    async def _download(self, jobs: list[_Job], *, ask: bool) -> None:
+        if ask:
+            existing = [job.target for job in jobs if job.target.exists()]
+            self._overwrite = False
+            if existing:
+                names = Text(f"{count_files(len(existing))} already exist in the folder:\n")
+                names.append_text(list_names([job.file for job in jobs if job.target in existing]))
+                names.append("\nReplace them?")
+                if not await self.app.push_screen_wait(
+                    ConfirmDialog("Replace existing files?", names, yes_label="Replace")
+                ):
+                    return
+                self._overwrite = True
+        self.busy = True
+        self.add_class("-busy")
+        self.query_one("#download", Button).disabled = True
+        self.query_one("#retry").add_class("hidden")
+        self.query_one("#summary", Static).update(Text(""))
+        rows = self.query_one("#file-rows", VerticalScroll)
+        await rows.remove_children()
+        await rows.mount_all([self._row(job) for job in jobs])
+        self.query_one("#cancel", Button).focus()
+        self._meter.restart()
+        limit = asyncio.Semaphore(CONCURRENCY)
+
+        async def fetch(job: _Job) -> None:
+            async with limit:
+                meter = RateMeter()
+
+                def progress(done: int, total: int | None) -> None:
+                    job.done, job.total = done, total
+                    self._show(jobs, job, meter)
+
+                try:
+                    path = await self.client.download_file(
+                        job.file.id, job.target, overwrite=self._overwrite, progress=progress
+                    )
+                except asyncio.CancelledError:
+                    raise
+                except Exception as error:  # shown per file; the others carry on
+                    job.error = describe(error)
+                else:
+                    job.finished = True
+                    job.done = job.total = job.target.stat().st_size
+                    self.completed.append(path)
+                self._show(jobs, job, meter)
+
+        async with asyncio.TaskGroup() as group:
+            for job in jobs:
+                group.create_task(fetch(job))
+        self.busy = False
+        self._failed = [job for job in jobs if job.error is not None]
+        if not self._failed:
+            self.dismiss(list(self.completed))
+            return
+        summary = Text(
+            f"{count_files(len(self._failed))} failed, "
+            f"{count_files(len(jobs) - len(self._failed))} downloaded."
+        )
+        self.query_one("#summary", Static).update(summary)
+        self.query_one("#retry").remove_class("hidden")
+        self.query_one("#download").add_class("hidden")
+        cancel = self.query_one("#cancel", Button)
+        cancel.label = "Close"
+        self.query_one("#retry", Button).focus()
+
+    # -- actions ----------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "retry":
+            return bool(self._failed) and not self.busy
+        return True
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "download":
+            self._start()
+        elif event.button.id == "retry":
+            self.action_retry()
+        else:
+            self.action_cancel()
+
+    def action_retry(self) -> None:
+        if not self._failed or self.busy:
+            return
+        jobs = [_Job(index, job.file, job.target) for index, job in enumerate(self._failed)]
+        self._failed = []
+        self._download(jobs, ask=False)
+
+    def action_cancel(self) -> None:
+        """Cancel: stops any transfer (nothing partial stays); after failures, just close."""
+        if self.busy:
+            self.workers.cancel_group(self, "download")
+            self.dismiss(None)
+        elif self.completed or self._failed:
+            self.dismiss(list(self.completed))
+        else:
+            self.dismiss(None)

@@ -1,0 +1,190 @@
+"""UploadDialog against the emulator over real HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+import pytest
+from textual.app import App
+from textual.pilot import Pilot
+from textual.screen import ModalScreen
+from textual.widgets import Button, DirectoryTree, Input, Static
+
+from orbrowse.api.client import FilesClient
+from orbrowse.api.models import FileObject
+from orbrowse.api.retry import RetryPolicy
+from orbrowse.emulator.server import RunningEmulator
+from orbrowse.tui.dialogs import UploadDialog
+from tests.conftest import DEFAULT_WORKSPACE_ID
+
+NO_RETRY = RetryPolicy(max_attempts=1)
+
+
+class Host(App[None]):
+    """Pushes one dialog and records what it dismissed with."""
+
+    def __init__(self, dialog: ModalScreen[FileObject | None]) -> None:
+        super().__init__()
+        self.dialog = dialog
+        self.results: list[FileObject | None] = []
+
+    def on_mount(self) -> None:
+        self.push_screen(self.dialog, self.results.append)
+
+
+@pytest.fixture
+async def client(emulator: RunningEmulator, api_key: str) -> AsyncIterator[FilesClient]:
+    async with FilesClient(api_key, base_url=emulator.url, retry=NO_RETRY) as files_client:
+        yield files_client
+
+
+def text_of(dialog: UploadDialog, selector: str) -> str:
+    return str(dialog.query_one(selector, Static).render())
+
+
+def posts(emulator: RunningEmulator) -> list[str]:
+    return [r.path for r in emulator.faults.requests if r.method == "POST"]
+
+
+async def until(condition: Callable[[], bool]) -> None:
+    """Wait (up to 10 s) for something another thread or the app does."""
+    for _ in range(1000):
+        if condition():
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("the condition never held")
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def test_completes_checks_and_uploads(
+    tmp_path: Path, client: FilesClient, emulator: RunningEmulator
+) -> None:
+    (tmp_path / "notes.txt").write_bytes(b"hello from orbrowse\n")
+    (tmp_path / "other.md").write_bytes(b"# other\n")
+    dialog = UploadDialog(client, tmp_path)
+    app = Host(dialog)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        upload = dialog.query_one("#upload", Button)
+        assert upload.disabled  # a folder is not a file yet
+        await pilot.press("n")
+        await settle(pilot)  # the suggester runs in a worker
+        await pilot.press("tab")
+        path_input = dialog.query_one("#path", Input)
+        assert path_input.value == f"{tmp_path}/notes.txt"
+        assert "20 bytes" in text_of(dialog, "#check")
+        assert not upload.disabled
+        await pilot.press("enter")
+        await settle(pilot)
+    [uploaded] = app.results
+    assert uploaded is not None
+    assert uploaded.filename == "notes.txt"
+    stored = emulator.store.get(DEFAULT_WORKSPACE_ID, uploaded.id)
+    assert stored is not None
+    assert stored.content == b"hello from orbrowse\n"
+
+
+async def test_empty_file_is_refused_locally_and_nothing_is_sent(
+    tmp_path: Path, client: FilesClient, emulator: RunningEmulator
+) -> None:
+    (tmp_path / "empty.txt").write_bytes(b"")
+    dialog = UploadDialog(client, tmp_path)
+    app = Host(dialog)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        await pilot.press(*"empty.txt")
+        await pilot.pause()
+        assert "empty" in text_of(dialog, "#check")
+        assert dialog.query_one("#upload", Button).disabled
+        await pilot.press("enter")  # refused: nothing happens
+        await settle(pilot)
+        assert app.screen is dialog
+        await pilot.press("escape")
+        await pilot.pause()
+    assert app.results == [None]
+    assert posts(emulator) == []
+    assert emulator.store.count(DEFAULT_WORKSPACE_ID) == 0
+
+
+async def test_missing_path_and_folder_show_problems(tmp_path: Path, client: FilesClient) -> None:
+    (tmp_path / "sub").mkdir()
+    dialog = UploadDialog(client, tmp_path)
+    app = Host(dialog)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        await pilot.press(*"nope.pdf")
+        await pilot.pause()
+        assert "does not exist" in text_of(dialog, "#check")
+        await pilot.press(*["backspace"] * 8, *"sub")
+        await pilot.pause()
+        assert "is a folder" in text_of(dialog, "#check")
+        assert dialog.query_one("#upload", Button).disabled
+
+
+async def test_server_error_is_shown_verbatim_and_retry_works(
+    tmp_path: Path, client: FilesClient, emulator: RunningEmulator
+) -> None:
+    (tmp_path / "a.txt").write_bytes(b"some text\n")
+    emulator.faults.fail_next(500, method="POST", message="[bold red]boom[/] \x1b[31m")
+    dialog = UploadDialog(client, tmp_path)
+    app = Host(dialog)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        await pilot.press(*"a.txt", "enter")
+        await settle(pilot)
+        error = text_of(dialog, "#error")
+        assert "[bold red]boom[/]" in error
+        assert "\\x1b[31m" in error  # the escape is made visible, never sent to the terminal
+        assert app.screen is dialog
+        assert app.results == []
+        await pilot.press("enter")  # try again
+        await settle(pilot)
+    [uploaded] = app.results
+    assert uploaded is not None
+    assert emulator.store.file_ids(DEFAULT_WORKSPACE_ID) == {uploaded.id}
+
+
+async def test_picker_fills_the_path(tmp_path: Path, client: FilesClient) -> None:
+    (tmp_path / "picked.txt").write_bytes(b"picked\n")
+    dialog = UploadDialog(client, tmp_path)
+    app = Host(dialog)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        tree = dialog.query_one(DirectoryTree)
+        assert tree.has_focus
+        # The tree reads folders in a long-lived worker of its own: wait for its rows.
+        await until(lambda: bool(tree.root.children))
+        await pilot.press("down", "enter")  # the root's first child is picked.txt
+        await pilot.pause()
+        assert dialog.query_one("#path", Input).value == str(tmp_path / "picked.txt")
+        assert dialog.query_one("#upload", Button).has_focus, app.focused
+
+
+async def test_cancel_during_upload_leaves_nothing_on_the_server(
+    tmp_path: Path, client: FilesClient, emulator: RunningEmulator
+) -> None:
+    big = tmp_path / "big.txt"
+    # Larger than the socket buffers, so the upload is still sending when it is cancelled.
+    big.write_bytes(b"orbrowse upload cancel test line\n" * (1024 * 1024))
+    emulator.faults.latency_ms = 1000
+    dialog = UploadDialog(client, tmp_path)
+    app = Host(dialog)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        await pilot.press(*"big.txt", "enter")
+        await until(lambda: bool(posts(emulator)))
+        assert dialog.has_class("-busy")
+        await pilot.press("escape")
+        await settle(pilot)
+    assert app.results == [None]
+    # Let the server finish with the request (its latency, then the broken body).
+    await asyncio.sleep(1.5)
+    assert emulator.store.count(DEFAULT_WORKSPACE_ID) == 0
