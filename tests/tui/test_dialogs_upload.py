@@ -87,7 +87,7 @@ async def test_completes_checks_and_uploads(
     assert uploaded.filename == "notes.txt"
     stored = emulator.store.get(DEFAULT_WORKSPACE_ID, uploaded.id)
     assert stored is not None
-    assert stored.content == b"hello from orbrowse\n"
+    assert emulator.store.content_of(stored) == b"hello from orbrowse\n"
 
 
 async def test_empty_file_is_refused_locally_and_nothing_is_sent(
