@@ -437,19 +437,21 @@ class FileList:
             for file in new:
                 insort(self._rows, file, key=key)
             return
-        # One pass of slice copies instead of one list.insert (a memmove of the whole tail)
-        # per new row: a 100-row page costs a single pointer copy of the view.
+        # One pass of slice copies from the first insertion point on, instead of a
+        # list.insert (a memmove of the whole tail) per row. Rows that sort after everything
+        # loaded (e.g. by creation time, the API's order) cost O(page).
         new.sort(key=key)
         rows = self._rows
+        first = bisect_left(rows, key(new[0]), key=key)
         merged: list[FileObject] = []
-        start = 0
+        start = first
         for file in new:
             position = bisect_left(rows, key(file), lo=start, key=key)
             merged.extend(rows[start:position])
             merged.append(file)
             start = position
         merged.extend(rows[start:])
-        self._rows = merged
+        rows[first:] = merged
 
     def _rebuild(self) -> None:
         rows = [file for file in self._files.values() if self._is_visible(file)]

@@ -304,3 +304,18 @@ def test_layout_gives_the_filename_the_rest_and_drops_columns_when_narrow() -> N
     assert [c.key for c in narrow] == ["filename", "size", "downloadable"]
     assert narrow[-1].start + narrow[-1].width == 40
     assert layout_columns(10)[0].width >= 1
+
+
+async def test_scrolling_the_viewport_near_the_end_posts_near_end() -> None:
+    seen: list[Message] = []
+    app = TableApp(FileList(make_files(200)), fetch_ahead_rows=30)
+    async with app.run_test(size=SIZE, message_hook=seen.append) as pilot:
+        table = app.query_one(FileTable)
+        table.scroll_to(y=100, animate=False)
+        await pilot.pause()
+        assert not [m for m in seen if isinstance(m, FileTable.NearEnd)]
+        table.scroll_to(y=160, animate=False)  # as the mouse wheel does: no cursor move
+        await pilot.pause()
+        near = [m for m in seen if isinstance(m, FileTable.NearEnd)]
+        assert near and near[-1].remaining < 30
+        assert table.cursor_row == 0
