@@ -335,14 +335,13 @@ class EmulatorApp:
             raise ApiError(400, "Invalid request parameters: expected multipart/form-data")
         try:
             async with request.form(max_files=1, max_fields=10) as form:
-                filename, content, mime = await self._accept(form.get("file"), workspace_id)
+                stored = await self._accept(form.get("file"), workspace_id)
         except HTTPException as exc:
             raise ApiError(400, f"Invalid request parameters: {exc.detail}") from exc
-        stored = self.store.add_file(workspace_id, filename, content=content, mime_type=mime)
         return JSONResponse(file_json(stored, shape_of(request)))
 
-    async def _accept(self, part: object, workspace_id: str) -> tuple[str, bytes, str]:
-        """Check an uploaded part; its filename, bytes and sniffed type."""
+    async def _accept(self, part: object, workspace_id: str) -> StoredFile:
+        """Check an uploaded part and store it."""
         if not isinstance(part, UploadFile):
             raise ApiError(400, "Invalid request parameters: a 'file' part is required")
         size = part.size if part.size is not None else await _measure(part.file)
@@ -359,8 +358,9 @@ class EmulatorApp:
             raise ApiError(400, "Unsupported file type")
         if self.store.used_bytes(workspace_id) + size > WORKSPACE_QUOTA_BYTES:
             raise ApiError(403, "Workspace storage quota exceeded (10 GiB)")
-        content = await run_in_threadpool(_read_all, part.file)
-        return filename, content, mime
+        return await run_in_threadpool(
+            self.store.add_file_from, workspace_id, filename, part.file, mime_type=mime
+        )
 
     def _file(self, request: Request) -> tuple[StoredFile, Grant]:
         grant = self.authenticate(request)
@@ -453,11 +453,6 @@ async def _measure(stream: BinaryIO) -> int:
         return stream.tell()
 
     return await run_in_threadpool(measure)
-
-
-def _read_all(stream: BinaryIO) -> bytes:
-    stream.seek(0)
-    return stream.read()
 
 
 def _quote(name: str) -> str:

@@ -21,7 +21,8 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 
-_READ = 1024 * 1024
+_READ = 256 * 1024
+_WHOLE_JSON_LIMIT = 16 * 1024 * 1024
 _CLASSIFY = 64 * 1024
 _FORBIDDEN_FILENAME_CHARS = frozenset('<>:"|?*\\')
 _MARKDOWN = re.compile(
@@ -111,6 +112,7 @@ def _sniff_text(stream: BinaryIO) -> str | None:
     start: list[str] = []
     kept = 0
     whole: list[str] | None = []
+    whole_length = 0
     while True:
         block = stream.read(_READ)
         final = not block
@@ -124,9 +126,12 @@ def _sniff_text(stream: BinaryIO) -> str | None:
             start.append(text[: _CLASSIFY - kept])
             kept += len(start[-1])
         if whole is not None:
+            # Kept only while it may be one JSON document small enough to confirm by parsing.
             whole.append(text)
-            if sum(len(part) for part in whole) > 16 * _READ:
-                whole = None  # too long to confirm as one JSON document
+            whole_length += len(text)
+            opening = "".join(start).lstrip("\ufeff \t\r\n")[:1]
+            if whole_length > _WHOLE_JSON_LIMIT or opening not in ("", "{", "["):
+                whole = None
         if final:
             break
     head = "".join(start).lstrip("\ufeff")

@@ -8,21 +8,29 @@ file still knows where the next page starts. When tombstones outnumber live entr
 is compacted and every indexed id (live or deleted) is remapped to the position of the last
 survivor at or before it, which keeps "start after position p" meaning the same thing.
 
-A file's ``content`` may be ``None``: its bytes are then generated on demand,
-deterministically from its id and size, so a workspace of 100,000 files costs little memory
-and a download is still byte-stable across requests and processes.
+A file's bytes live in ``content``; or, for uploads, in ``content_path`` (a file in the
+store's own temporary folder, so a 100 MiB upload never sits in memory); or, when both are
+``None``, they are generated on demand, deterministically from its id and size, so a
+workspace of 100,000 files costs little memory and a download is still byte-stable across
+requests and processes.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
 import random
 import secrets
+import shutil
 import string
+import tempfile
 import threading
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import BinaryIO
 
 FILE_ID_PREFIX = "or_file_"
 _ID_ALPHABET = string.ascii_letters + string.digits
@@ -64,6 +72,7 @@ class StoredFile:
     created_at: datetime
     downloadable: bool
     content: bytes | None = field(default=None, repr=False, compare=False)
+    content_path: str | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +117,7 @@ class Store:
         self._workspaces: dict[str, StoredWorkspace] = {}
         self._shelves: dict[str, _Shelf] = {}
         self._default: str | None = None
+        self._spool: str | None = None
         self.entries_scanned = 0
         """Order-list entries visited by :meth:`page` (a test can assert it stays O(page))."""
 
@@ -204,6 +214,40 @@ class Store:
         self.add_stored(stored)
         return stored
 
+    def add_file_from(
+        self, workspace_id: str, filename: str, source: BinaryIO, *, mime_type: str
+    ) -> StoredFile:
+        """Add an uploaded file, copying ``source`` (from its start) into the store's folder."""
+        source.seek(0)
+        handle, path = tempfile.mkstemp(prefix="upload-", dir=self._spool_dir())
+        try:
+            with os.fdopen(handle, "wb") as target:
+                shutil.copyfileobj(source, target, CHUNK_SIZE)
+            size = os.path.getsize(path)
+            stored = StoredFile(
+                id=new_file_id(),
+                workspace_id=workspace_id,
+                filename=filename,
+                mime_type=mime_type,
+                size_bytes=size,
+                created_at=datetime.now(UTC),
+                downloadable=False,
+                content_path=path,
+            )
+            self.add_stored(stored)
+        except BaseException:
+            os.unlink(path)
+            raise
+        return stored
+
+    def _spool_dir(self) -> str:
+        with self._lock:
+            if self._spool is None:
+                self._spool = tempfile.mkdtemp(prefix="orbrowse-emulator-")
+                # Removed when the store is collected or at exit; a finalizer never warns.
+                weakref.finalize(self, shutil.rmtree, self._spool, ignore_errors=True)
+            return self._spool
+
     def add_stored(self, stored: StoredFile) -> None:
         """Append a ready-made :class:`StoredFile` (the seed generator's fast path)."""
         with self._lock:
@@ -246,7 +290,11 @@ class Store:
             shelf.used_bytes -= stored.size_bytes
             if shelf.tombstones >= max(_COMPACT_MIN_TOMBSTONES, len(shelf.files)):
                 _compact(shelf)
-            return stored
+        if stored.content_path is not None:
+            # An open download keeps reading the unlinked file (POSIX).
+            with contextlib.suppress(OSError):
+                os.unlink(stored.content_path)
+        return stored
 
     def file_ids(self, workspace_id: str) -> set[str]:
         with self._lock:
@@ -318,6 +366,9 @@ class Store:
         """The file's bytes (generated ones are built in full: mind large files)."""
         if stored.content is not None:
             return stored.content
+        if stored.content_path is not None:
+            with open(stored.content_path, "rb") as handle:
+                return handle.read()
         return b"".join(iter_content(stored))
 
 
@@ -326,6 +377,11 @@ def iter_content(stored: StoredFile, chunk_size: int = CHUNK_SIZE) -> Iterator[b
     if stored.content is not None:
         for start in range(0, len(stored.content), chunk_size):
             yield stored.content[start : start + chunk_size]
+        return
+    if stored.content_path is not None:
+        with open(stored.content_path, "rb") as handle:
+            while chunk := handle.read(chunk_size):
+                yield chunk
         return
     yield from _generated(stored, chunk_size)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from pathlib import Path
 
 import httpx
 import pytest
@@ -164,3 +165,15 @@ def test_upload_lands_in_the_requested_workspace(
     stored = emulator.store.get(other, body["id"])
     assert stored is not None and emulator.store.content_of(stored) == b"hi\n"
     assert emulator.store.get(emulator.store.default_workspace_id, body["id"]) is None
+
+
+def test_uploads_are_kept_on_disk_and_removed_on_delete(
+    emulator: RunningEmulator, http: httpx.Client
+) -> None:
+    content = b"line of text\n" * 10_000
+    body = _upload(http, "disk.txt", content).json()
+    stored = emulator.store.get(emulator.store.default_workspace_id, body["id"])
+    assert stored is not None and stored.content is None and stored.content_path is not None
+    assert emulator.store.content_of(stored) == content
+    assert http.delete(f"/files/{body['id']}").status_code == 200
+    assert not Path(stored.content_path).exists()
