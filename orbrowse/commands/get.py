@@ -1,0 +1,125 @@
+"""``orbrowse get ID... [-o PATH]``: download files, never overwriting without ``--force``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from pathlib import Path
+
+from orbrowse.api.client import FilesClient
+from orbrowse.api.errors import (
+    AuthenticationError,
+    OpenRouterError,
+    PermissionDeniedError,
+    describe,
+)
+from orbrowse.commands.exit_codes import ExitCode, Tally, code_for
+from orbrowse.commands.output import TransferProgress
+from orbrowse.commands.parsing import unique
+from orbrowse.commands.session import Command, CommandError, Session
+from orbrowse.names import UnsafePathError, target_path
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("ids", nargs="+", metavar="ID", help="file ids")
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="PATH",
+        help="folder to save into (default: the current folder); with one id, also a file path",
+    )
+    parser.add_argument("--force", action="store_true", help="replace files that already exist")
+
+
+def destination_of(output: str | None, count: int) -> tuple[Path, Path | None]:
+    """``(folder, explicit file path or None)`` for ``-o``; raises :class:`CommandError`."""
+    if output is None:
+        return Path.cwd(), None
+    path = Path(output).expanduser()
+    if path.is_dir():
+        return path, None
+    if count > 1:
+        raise CommandError(f"-o {output}: with several ids, -o must be an existing folder")
+    if output.endswith(("/", "\\")):
+        raise CommandError(f"-o {output}: the folder does not exist")
+    if not path.parent.is_dir():
+        raise CommandError(f"-o {output}: the folder {path.parent} does not exist")
+    return path.parent, path
+
+
+class Downloader:
+    def __init__(self, client: FilesClient, session: Session, args: argparse.Namespace) -> None:
+        self.client = client
+        self.output = session.output
+        self.force: bool = args.force
+        self.folder, self.explicit = destination_of(args.output, len(unique(args.ids)))
+
+    async def fetch(self, file_id: str) -> Path:
+        """Download one file; raises ``OpenRouterError`` or :class:`CommandError`."""
+        file = await self.client.get_file(file_id)
+        if not file.downloadable:
+            raise CommandError(
+                f"{file_id} ({file.filename}) is an uploaded file; the API only lets you "
+                "download files the server created",
+                ExitCode.USAGE,
+            )
+        if self.explicit is not None:
+            destination = self.explicit
+        else:
+            try:
+                destination = target_path(self.folder, file.filename)
+            except UnsafePathError as exc:
+                raise CommandError(f"{file_id}: {exc}") from exc
+        if destination.exists() and not self.force:
+            raise CommandError(
+                f"{destination} already exists; pass --force to replace it", ExitCode.USAGE
+            )
+        if destination.is_dir():
+            raise CommandError(f"{destination} is a folder", ExitCode.USAGE)
+        progress = TransferProgress(self.output, f"{destination.name}")
+        await self.client.download_file(
+            file_id, destination, overwrite=self.force, progress=progress
+        )
+        self.output.clear_progress()
+        return destination
+
+
+async def download(args: argparse.Namespace, session: Session) -> int:
+    output = session.output
+    tally = Tally()
+    async with session.client() as client:
+        downloader = Downloader(client, session, args)
+        for file_id in unique(args.ids):
+            try:
+                path = await downloader.fetch(file_id)
+            except (AuthenticationError, PermissionDeniedError):
+                raise
+            except OpenRouterError as error:
+                tally.fail(code_for(error))
+                output.error(f"{file_id}: {describe(error)}")
+                continue
+            except CommandError as error:
+                tally.fail(error.code)
+                output.error(error.message)
+                continue
+            tally.ok()
+            output.data(str(path))
+            output.flush()
+    return tally.exit_code
+
+
+def run(args: argparse.Namespace, session: Session) -> int:
+    return asyncio.run(download(args, session))
+
+
+COMMAND = Command(
+    name="get",
+    help="download files",
+    description=(
+        "Download files (only server-created files can be downloaded; uploads cannot). "
+        "Each file is saved under its name made safe for this system; the paths written are "
+        "printed on stdout. Progress goes to stderr when it is a terminal."
+    ),
+    add_arguments=add_arguments,
+    run=run,
+)

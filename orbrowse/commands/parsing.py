@@ -1,0 +1,82 @@
+"""Small parsers for command-line values: durations (``30d``), sizes (``10MB``) and id lists."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from datetime import timedelta
+from typing import Final
+
+_NUMBER: Final = r"(\d+(?:\.\d*)?|\.\d+)"
+_DURATION_RE: Final = re.compile(rf"\s*{_NUMBER}\s*([a-z]+)\s*", re.IGNORECASE)
+_SIZE_RE: Final = re.compile(rf"\s*{_NUMBER}\s*([a-z]*)\s*", re.IGNORECASE)
+
+_DURATION_UNITS: Final[dict[str, float]] = {
+    **dict.fromkeys(("s", "sec", "secs", "second", "seconds"), 1),
+    **dict.fromkeys(("m", "min", "mins", "minute", "minutes"), 60),
+    **dict.fromkeys(("h", "hr", "hrs", "hour", "hours"), 3600),
+    **dict.fromkeys(("d", "day", "days"), 86400),
+    **dict.fromkeys(("w", "wk", "wks", "week", "weeks"), 7 * 86400),
+}
+
+_SIZE_UNITS: Final[dict[str, int]] = {"": 1, "b": 1}
+for _power, _prefix in enumerate("kmgt", start=1):
+    _SIZE_UNITS[_prefix] = _SIZE_UNITS[_prefix + "b"] = 1000**_power
+    _SIZE_UNITS[_prefix + "ib"] = 1024**_power
+
+
+def parse_duration(text: str) -> timedelta:
+    """``30d``, ``12h``, ``2w``, ``90m``, ``45s`` (also ``1.5d``, ``3 days``). Raises ValueError."""
+    match = _DURATION_RE.fullmatch(text)
+    unit = match.group(2).lower() if match else ""
+    if match is None or unit not in _DURATION_UNITS:
+        raise ValueError(
+            f"{text!r} is not a duration; use a number and a unit: s, m, h, d or w (e.g. 30d)"
+        )
+    try:
+        return timedelta(seconds=float(match.group(1)) * _DURATION_UNITS[unit])
+    except OverflowError as exc:
+        raise ValueError(f"{text!r} is too long a duration") from exc
+
+
+def parse_size(text: str) -> int:
+    """Bytes from ``500``, ``500k``, ``10MB`` (decimal), ``1.5GiB`` (binary); else ValueError."""
+    match = _SIZE_RE.fullmatch(text)
+    unit = match.group(2).lower() if match else ""
+    if match is None or unit not in _SIZE_UNITS:
+        raise ValueError(
+            f"{text!r} is not a size; use a number and an optional unit: "
+            "B, kB, MB, GB, TB (powers of 1000) or KiB, MiB, GiB, TiB (powers of 1024)"
+        )
+    return int(float(match.group(1)) * _SIZE_UNITS[unit])
+
+
+def parse_ids(lines: Iterable[str]) -> list[str]:
+    """Ids from text, one per line: blanks and ``#`` comments are skipped.
+
+    A line holding a JSON object takes its ``"id"``, so ``orbrowse ls`` output can be piped
+    straight in.
+    """
+    ids: list[str] = []
+    for raw in lines:
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("{"):
+            try:
+                value = json.loads(line)
+            except ValueError as exc:
+                raise ValueError(f"a line looks like JSON but is not: {line[:60]!r}") from exc
+            file_id = value.get("id") if isinstance(value, dict) else None
+            if not isinstance(file_id, str) or not file_id:
+                raise ValueError(f'a JSON line has no "id": {line[:60]!r}')
+            ids.append(file_id)
+            continue
+        ids.append(line)
+    return ids
+
+
+def unique(items: Iterable[str]) -> list[str]:
+    """``items`` without repeats, first occurrence kept."""
+    return list(dict.fromkeys(items))

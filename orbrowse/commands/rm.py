@@ -1,0 +1,249 @@
+"""``orbrowse rm ID... | rm -``: delete files through the browser's bulk engine.
+
+Every id's metadata is fetched first (so the prompt, ``--dry-run`` and the deletion log can
+name each file), then one confirmation, then the bounded-concurrency delete. Every attempt
+is appended to the deletion log; the log is checked to be writable before anything goes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from pathlib import Path
+
+from orbrowse.api.errors import describe
+from orbrowse.api.models import FileObject
+from orbrowse.bulk import BulkDelete, BulkProgress
+from orbrowse.commands.confirm import open_prompt
+from orbrowse.commands.exit_codes import ExitCode, Tally, code_for
+from orbrowse.commands.lookup import lookup_files
+from orbrowse.commands.parsing import parse_ids, unique
+from orbrowse.commands.render import file_header, file_row, total_line
+from orbrowse.commands.session import Command, CommandError, Session
+from orbrowse.deletion_log import DeletionLog, default_log_path
+from orbrowse.tui.formatting import human_size, utc_now
+
+ENV_DELETION_LOG = "ORBROWSE_DELETION_LOG"
+PROMPT_NAMES = 10
+KEY_REFUSED = "the server refused the key"
+
+
+def _concurrency(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 1 <= value <= 32:
+        raise argparse.ArgumentTypeError(f"{value} is out of range 1-32")
+    return value
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "ids",
+        nargs="+",
+        metavar="ID",
+        help="file ids; '-' reads ids from stdin, one per line (blank lines, #comments "
+        "ignored; JSON lines from `orbrowse ls` work too)",
+    )
+    parser.add_argument(
+        "--dry-run", action="store_true", help="show what would be deleted; delete nothing"
+    )
+    parser.add_argument("-y", "--yes", action="store_true", help="do not ask for confirmation")
+    parser.add_argument(
+        "--concurrency",
+        type=_concurrency,
+        metavar="N",
+        help="deletions in flight at once, 1-32 (default: delete_concurrency from the config, "
+        "else 8)",
+    )
+    parser.add_argument(
+        "--log",
+        metavar="FILE",
+        help=f"deletion log to append to (default: ${ENV_DELETION_LOG}, else {default_log_path()})",
+    )
+
+
+def read_ids(arguments: list[str]) -> list[str]:
+    ids: list[str] = []
+    for argument in arguments:
+        if argument != "-":
+            ids.append(argument.strip())
+            continue
+        try:
+            ids.extend(parse_ids(sys.stdin))
+        except ValueError as exc:
+            raise CommandError(f"stdin: {exc}") from exc
+    return unique(i for i in ids if i)
+
+
+def log_path(args: argparse.Namespace) -> Path:
+    chosen = args.log or os.environ.get(ENV_DELETION_LOG)
+    return Path(chosen).expanduser() if chosen else default_log_path()
+
+
+def check_writable(path: Path) -> None:
+    """Refuse to start if the log cannot be appended to: the log is the only record."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
+    except OSError as exc:
+        raise CommandError(
+            f"cannot write the deletion log {path}: {exc.strerror or exc}; nothing was deleted"
+        ) from exc
+
+
+async def look_up(
+    session: Session, ids: list[str], concurrency: int
+) -> tuple[list[FileObject], list[ExitCode]]:
+    """The files behind ``ids``, and an exit code for each id that failed (reported here)."""
+    async with session.client() as client:
+        results = await lookup_files(client, ids, concurrency=concurrency)
+    found: list[FileObject] = []
+    failures: list[ExitCode] = []
+    for file_id, result in zip(ids, results, strict=True):
+        if isinstance(result, Exception):
+            session.output.error(f"{file_id}: {describe(result)}")
+            failures.append(code_for(result))
+        else:
+            found.append(result)
+    return found, failures
+
+
+def show_plan(session: Session, files: list[FileObject]) -> None:
+    output = session.output
+    now = utc_now()
+    if output.stdout_is_terminal:
+        output.data(file_header())
+        for file in files:
+            output.data(file_row(file, now))
+    else:
+        for file in files:
+            output.json_line(file.to_json())
+    total = sum(f.size_bytes for f in files)
+    output.message(f"would delete {total_line(len(files), total)}; nothing was deleted (dry run)")
+
+
+def confirmed(session: Session, files: list[FileObject], *, stdin_is_data: bool) -> bool:
+    prompt = open_prompt(stdin_is_data=stdin_is_data)
+    if prompt is None:  # checked before the lookup too; the terminal may have gone since
+        raise CommandError("no terminal to confirm on; pass --yes to delete without asking")
+    with prompt:
+        lines = [f"  {f.filename}  ({human_size(f.size_bytes)}, {f.id})" for f in files]
+        if len(lines) > PROMPT_NAMES:
+            hidden = len(lines) - PROMPT_NAMES
+            lines = [*lines[:PROMPT_NAMES], f"  … and {hidden:,} more"]
+        prompt.say("\n".join(lines))
+        total = total_line(len(files), sum(f.size_bytes for f in files))
+        return prompt.ask(f"Delete {total} from {session.workspace_label}? This cannot be undone.")
+
+
+class Deletion:
+    """One bulk delete; ``job`` stays readable after an interruption."""
+
+    def __init__(self, session: Session, files: list[FileObject], log: DeletionLog) -> None:
+        self.session = session
+        self.files = files
+        self.log = log
+        self.job: BulkDelete | None = None
+
+    async def run(self, concurrency: int) -> None:
+        output = self.session.output
+
+        def on_progress(progress: BulkProgress) -> None:
+            failed = f", {progress.failed:,} failed" if progress.failed else ""
+            output.progress(f"deleting {progress.done:,} of {progress.total:,}{failed}")
+
+        async with self.session.client() as client:
+            self.job = BulkDelete(
+                client,
+                self.files,
+                concurrency=concurrency,
+                log=self.log,
+                workspace_id=self.session.settings.workspace,
+                on_progress=on_progress,
+            )
+            await self.job.run()
+
+
+def report(session: Session, deletion: Deletion, tally: Tally) -> None:
+    """Deleted ids on stdout; failures and what was left on stderr."""
+    output = session.output
+    output.clear_progress()
+    if deletion.job is None:
+        return
+    result = deletion.job.report
+    for file in result.deleted:
+        output.data(file.id)
+        tally.ok()
+    output.flush()
+    refused = (result.stop_reason or "").startswith(KEY_REFUSED)
+    code = ExitCode.AUTH if refused else ExitCode.SERVER
+    for file, reason in result.failed:
+        output.error(f"{file.id} ({file.filename}): {reason}")
+        tally.fail(code)
+    if result.not_attempted:
+        why = result.stop_reason or "stopped"
+        output.error(f"{len(result.not_attempted):,} files were not attempted ({why})")
+        for _ in result.not_attempted:
+            tally.fail(code)
+    if result.log_error:
+        output.error(result.log_error)
+    gone = f", {len(result.already_gone):,} already gone" if result.already_gone else ""
+    deleted_bytes = sum(f.size_bytes for f in result.deleted)
+    output.message(f"deleted {total_line(len(result.deleted), deleted_bytes)}{gone}")
+    output.message(f"deletion log: {deletion.log.path}")
+
+
+def run(args: argparse.Namespace, session: Session) -> int:
+    stdin_is_data = "-" in args.ids
+    ids = read_ids(args.ids)
+    if not ids:
+        session.output.message("no ids given; nothing to delete")
+        return ExitCode.OK
+    ask = not (args.yes or args.dry_run)
+    if ask:
+        prompt = open_prompt(stdin_is_data=stdin_is_data)
+        if prompt is None:
+            raise CommandError(
+                "refusing to delete without confirmation: there is no terminal to ask on. "
+                "Pass --yes to delete without asking (or --dry-run to see what would go)."
+            )
+        prompt.close()
+    log = DeletionLog(log_path(args))
+    if not args.dry_run:
+        check_writable(log.path)
+    concurrency: int = args.concurrency or session.settings.delete_concurrency
+
+    files, failures = asyncio.run(look_up(session, ids, concurrency))
+    tally = Tally(failures=failures)
+    if not files:
+        return tally.exit_code
+    if args.dry_run:
+        show_plan(session, files)
+        tally.succeeded = len(files)
+        return tally.exit_code
+    if ask and not confirmed(session, files, stdin_is_data=stdin_is_data):
+        session.output.message("nothing was deleted")
+        return ExitCode.PARTIAL
+    deletion = Deletion(session, files, log)
+    try:
+        asyncio.run(deletion.run(concurrency))
+    finally:
+        report(session, deletion, tally)
+    return tally.exit_code
+
+
+COMMAND = Command(
+    name="rm",
+    help="delete files",
+    description=(
+        "Delete files, irreversibly (the API has no trash). Asks for confirmation on the "
+        "terminal unless --yes; without a terminal to ask on it refuses. The ids deleted are "
+        "printed on stdout; every attempt is appended to the deletion log."
+    ),
+    add_arguments=add_arguments,
+    run=run,
+)

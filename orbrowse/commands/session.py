@@ -1,0 +1,105 @@
+"""What every subcommand shares: settings, the key check, the client, and a usage error type."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from orbrowse.api.client import FilesClient, RequestObserver
+from orbrowse.commands.exit_codes import ExitCode
+from orbrowse.commands.output import Output
+from orbrowse.config import ENV_API_KEY, Settings, default_config_path, load_settings
+
+
+class CommandError(Exception):
+    """An expected failure with its exit code; ``str(error)`` is fit to show a person."""
+
+    def __init__(self, message: str, code: ExitCode = ExitCode.USAGE) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """One subcommand: its help, its arguments and what it does."""
+
+    name: str
+    help: str
+    description: str
+    add_arguments: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace, Session], int]
+
+
+@dataclass(slots=True)
+class Session:
+    """Settings and output for one command run; builds clients on demand."""
+
+    settings: Settings
+    output: Output
+    observer: RequestObserver | None = None
+
+    def client(self) -> FilesClient:
+        """A new client (use ``async with``); one per event loop."""
+        if not self.settings.api_key:
+            raise CommandError("no API key", ExitCode.AUTH)
+        return FilesClient(
+            self.settings.api_key,
+            base_url=self.settings.base_url,
+            workspace_id=self.settings.workspace,
+            allow_insecure_http=self.settings.allow_insecure_http,
+            observer=self.observer,
+        )
+
+    @property
+    def workspace_label(self) -> str:
+        return (
+            f"workspace {self.settings.workspace}"
+            if self.settings.workspace
+            else ("the key's workspace")
+        )
+
+
+def no_key_message(config_path: Path) -> str:
+    return "\n".join(
+        (
+            "no API key found. Give one in any of these ways:",
+            "  --api-key KEY",
+            f"  the environment variable {ENV_API_KEY}",
+            f'  api_key = "sk-or-v1-..." in {config_path} (then chmod 600 it)',
+            "To try orbrowse without a key: `orbrowse --demo` opens the browser on demo files;",
+            "`orbrowse serve` runs a local emulator of the Files API and prints the URL and",
+            "demo key to pass as --base-url and --api-key.",
+        )
+    )
+
+
+def load(args: argparse.Namespace, output: Output) -> Settings:
+    """Settings from the connection flags; raises :class:`CommandError` if unusable.
+
+    Problems the browser would merely show are fatal here when they are errors (a bad
+    ``--workspace`` must not quietly turn into the default workspace for ``rm``).
+    """
+    config_path = Path(args.config).expanduser() if args.config else None
+    if args.api_key:
+        output.hide(args.api_key.strip())
+    settings = load_settings(
+        api_key=args.api_key,
+        base_url=args.base_url,
+        workspace=args.workspace,
+        config_path=config_path,
+        allow_insecure_http=args.allow_insecure_http,
+    )
+    output.hide(settings.api_key)
+    errors = [p for p in settings.problems if p.severity == "error"]
+    for problem in settings.problems:
+        if problem.severity != "error":
+            output.warning(problem.message)
+    if errors:
+        raise CommandError("; ".join(p.message for p in errors))
+    if not settings.api_key:
+        path = settings.config_path or config_path or default_config_path()
+        raise CommandError(no_key_message(path), ExitCode.AUTH)
+    return settings
