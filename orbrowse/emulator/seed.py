@@ -1,6 +1,6 @@
 """Data for the emulator: generated files, JSON seed files and the demo store.
 
-Seed file format (``orbrowse serve --seed FILE.json``)::
+Seed file format (``orbrowse serve --seed FILE.json``; the ``#`` notes are not part of it)::
 
     {
       "workspaces": [
