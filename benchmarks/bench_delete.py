@@ -138,7 +138,7 @@ def _rate_limited(config: Config, count: int) -> list[Row]:
     left.target = "0 left, no error"
     left.met = left.high == 0
     floor_row = Row(
-        "delete", case, "floor", "s", [floor], note="(files − bucket of 50) / rate limit"
+        "delete", case, "floor", "s", [floor], note="(files - bucket of 50) / rate limit"
     )
     return [floor_row, ours, left]
 
