@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from textual.app import App
+from textual.dom import DOMNode
 from textual.pilot import Pilot
 from textual.screen import ModalScreen
 from textual.widgets import Button, DirectoryTree, Input, Static
@@ -40,8 +41,8 @@ async def client(emulator: RunningEmulator, api_key: str) -> AsyncIterator[Files
         yield files_client
 
 
-def text_of(dialog: UploadDialog, selector: str) -> str:
-    return str(dialog.query_one(selector, Static).render())
+def text_of(node: DOMNode, selector: str) -> str:
+    return str(node.query_one(selector, Static).render())
 
 
 def posts(emulator: RunningEmulator) -> list[str]:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import ClassVar
+from typing import Any, ClassVar
 
-from rich.table import Table
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -32,7 +32,7 @@ def _group_name(node: object) -> str:
     return getattr(node, "HELP_GROUP", None) or type(node).__name__
 
 
-def bindings_of(screen: Screen[object]) -> list[HelpGroup]:
+def bindings_of(screen: Screen[Any]) -> list[HelpGroup]:
     """The active bindings of ``screen`` (focused widget, screen, app), grouped by owner.
 
     Keys that share one action (``j`` and ``down``) are shown together on one line.
@@ -74,30 +74,34 @@ class HelpScreen(ModalScreen[None]):
         self._title = title
 
     @classmethod
-    def for_screen(cls, screen: Screen[object], *, title: str = "Keys") -> HelpScreen:
+    def for_screen(cls, screen: Screen[Any], *, title: str = "Keys") -> HelpScreen:
         return cls(bindings_of(screen), title=title)
 
     @classmethod
     def from_pairs(cls, pairs: Sequence[KeyHelp], *, title: str = "Keys") -> HelpScreen:
         return cls([("Keys", pairs)], title=title)
 
-    def _table(self) -> Table:
-        table = Table.grid(padding=(0, 2))
-        table.add_column(justify="right", style="bold", no_wrap=True)
-        table.add_column()
+    def _body(self) -> Text:
+        width = max(
+            (cell_len(keys) for _, entries in self.groups for keys, _ in entries), default=0
+        )
+        body = Text()
         for index, (name, entries) in enumerate(self.groups):
             if index:
-                table.add_row("", "")
-            table.add_row("", Text(name, style="bold underline"))
+                body.append("\n\n")
+            body.append(name, style="bold underline")
             for keys, description in entries:
-                table.add_row(Text(keys), Text(description))
-        return table
+                body.append("\n")
+                body.append(" " * (width - cell_len(keys)) + keys, style="bold")
+                body.append("  ")
+                body.append(description)
+        return body
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog -help"):
             yield Static(Text(self._title), classes="dialog-title")
             with VerticalScroll(id="help-body"):
-                yield Static(self._table(), id="help-table")
+                yield Static(self._body(), id="help-table")
             yield Static(Text("Escape, q or ? closes"), classes="dialog-hint")
 
     def action_close(self) -> None:

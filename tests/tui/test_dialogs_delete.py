@@ -1,0 +1,229 @@
+"""ConfirmDeleteDialog and DeleteProgressDialog; deletions against the emulator over HTTP."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Generic, TypeVar
+
+import pytest
+from textual.app import App
+from textual.dom import DOMNode
+from textual.pilot import Pilot
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Static
+
+from orbrowse.api.client import FilesClient
+from orbrowse.api.models import FileObject
+from orbrowse.api.retry import RetryPolicy
+from orbrowse.bulk import BulkReport
+from orbrowse.deletion_log import DeletionLog
+from orbrowse.emulator.server import RunningEmulator
+from orbrowse.tui.dialogs import ConfirmDeleteDialog, DeleteProgressDialog
+from tests.conftest import DEFAULT_WORKSPACE_ID
+
+NO_RETRY = RetryPolicy(max_attempts=1)
+
+
+ResultT = TypeVar("ResultT")
+
+
+class Host(App[None], Generic[ResultT]):
+    def __init__(self, dialog: ModalScreen[ResultT]) -> None:
+        super().__init__()
+        self.dialog = dialog
+        self.results: list[ResultT | None] = []
+
+    def on_mount(self) -> None:
+        self.push_screen(self.dialog, self.results.append)
+
+
+@pytest.fixture
+async def client(emulator: RunningEmulator, api_key: str) -> AsyncIterator[FilesClient]:
+    async with FilesClient(api_key, base_url=emulator.url, retry=NO_RETRY) as files_client:
+        yield files_client
+
+
+def fake_files(count: int) -> list[FileObject]:
+    created = datetime(2026, 1, 1, tzinfo=UTC)
+    return [
+        FileObject(f"or_file_{n:024d}", f"file-{n}.txt", "text/plain", 1024 * n, created, False)
+        for n in range(1, count + 1)
+    ]
+
+
+async def stored_files(
+    emulator: RunningEmulator, client: FilesClient, count: int
+) -> list[FileObject]:
+    for n in range(count):
+        emulator.store.add_file(DEFAULT_WORKSPACE_ID, f"doc-{n}.txt", content=b"x" * (n + 1))
+    page = await client.list_files(limit=1000)
+    return list(page.files)
+
+
+def text_of(node: DOMNode, selector: str) -> str:
+    return str(node.query_one(selector, Static).render())
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+# -- ConfirmDeleteDialog ----------------------------------------------------------------------
+
+
+async def test_confirm_lists_files_verbatim_and_starts_on_cancel() -> None:
+    hostile = FileObject(
+        "or_file_x",
+        "[bold red]x[/]\x1b]52;c;Zm9v\x07\u202eevil",
+        "text/plain",
+        2048,
+        datetime(2026, 1, 1, tzinfo=UTC),
+        False,
+    )
+    dialog = ConfirmDeleteDialog([hostile, *fake_files(2)], hidden_by_filter=2)
+    app = Host(dialog)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert dialog.query_one("#cancel", Button).has_focus
+        lines = text_of(dialog, "#file-lines")
+        assert "[bold red]x[/]\\x1b]52;c;Zm9v\\x07⟨U+202E⟩evil" in lines
+        assert "or_file_x" in lines
+        assert "3 files" in text_of(dialog, "#summary")
+        assert "2 of these are hidden by the current filter" in text_of(dialog, "#hidden")
+        assert not dialog.query("#typed-count")
+        await pilot.press("enter")  # Enter on the focused Cancel
+        await pilot.pause()
+    assert app.results == [False]
+
+
+async def test_confirm_few_files_with_delete_button() -> None:
+    dialog = ConfirmDeleteDialog(fake_files(10), hidden_by_filter=0)
+    app = Host(dialog)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert not dialog.query("#hidden")
+        await pilot.click("#delete")
+        await pilot.pause()
+    assert app.results == [True]
+
+
+async def test_confirm_many_files_needs_the_typed_count() -> None:
+    dialog = ConfirmDeleteDialog(fake_files(12), hidden_by_filter=0)
+    app = Host(dialog)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        delete = dialog.query_one("#delete", Button)
+        assert delete.disabled
+        dialog.query_one("#typed-count", Input).focus()
+        await pilot.press("1", "1", "enter")  # the wrong count does nothing
+        await pilot.pause()
+        assert app.screen is dialog and delete.disabled
+        await pilot.press("backspace", "2")
+        await pilot.pause()
+        assert not delete.disabled
+        await pilot.press("enter")
+        await pilot.pause()
+    assert app.results == [True]
+
+
+async def test_confirm_escape_cancels() -> None:
+    dialog = ConfirmDeleteDialog(fake_files(30), hidden_by_filter=0)
+    app = Host(dialog)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+    assert app.results == [False]
+
+
+# -- DeleteProgressDialog ---------------------------------------------------------------------
+
+
+async def test_undo_deletes_nothing(client: FilesClient, emulator: RunningEmulator) -> None:
+    files = await stored_files(emulator, client, 5)
+    dialog = DeleteProgressDialog(client, files, concurrency=4, undo_seconds=30, log=None)
+    app = Host(dialog)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert "Deleting 5 files in 30…" in text_of(dialog, "#countdown")
+        await pilot.press("u")
+        await settle(pilot)
+    assert app.results == [None]
+    assert emulator.store.count(DEFAULT_WORKSPACE_ID) == 5
+    assert not [r for r in emulator.faults.requests if r.method == "DELETE"]
+
+
+async def test_countdown_then_deletes_and_logs(
+    client: FilesClient, emulator: RunningEmulator, tmp_path: Path
+) -> None:
+    files = await stored_files(emulator, client, 6)
+    log = DeletionLog(tmp_path / "deletions.jsonl")
+    dialog = DeleteProgressDialog(
+        client, files, concurrency=3, undo_seconds=0.3, log=log, workspace_id=None
+    )
+    app = Host(dialog)
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        assert dialog.phase == "report"
+        assert "Deleted 6 files" in text_of(dialog, "#summary")
+        await pilot.press("escape")  # Close
+        await pilot.pause()
+    [report] = app.results
+    assert isinstance(report, BulkReport)
+    assert report.deleted_ids == {f.id for f in files}
+    assert emulator.store.count(DEFAULT_WORKSPACE_ID) == 0
+    assert {entry.id for entry in log.read_entries()} == {f.id for f in files}
+
+
+async def test_failures_are_listed_and_retry_deletes_them(
+    client: FilesClient, emulator: RunningEmulator
+) -> None:
+    files = await stored_files(emulator, client, 20)
+    emulator.faults.fail_next(500, method="DELETE", count=3, message="[b]nope[/b]")
+    dialog = DeleteProgressDialog(client, files, concurrency=4, undo_seconds=0, log=None)
+    app = Host(dialog)
+    async with app.run_test(size=(120, 50)) as pilot:
+        await settle(pilot)
+        assert "3 files could not be deleted" in text_of(dialog, "#summary")
+        failures = text_of(dialog, "#failure-lines")
+        assert failures.count("[b]nope[/b]") == 3
+        assert emulator.store.count(DEFAULT_WORKSPACE_ID) == 3
+        assert not dialog.query_one("#retry").has_class("hidden")
+        await pilot.press("r")
+        await settle(pilot)
+        assert "Deleted 20 files" in text_of(dialog, "#summary")
+        assert dialog.query_one("#retry").has_class("hidden")
+        await pilot.press("escape")
+        await pilot.pause()
+    [report] = app.results
+    assert isinstance(report, BulkReport)
+    assert report.deleted_ids == {f.id for f in files}
+    assert report.failed == []
+    assert emulator.store.count(DEFAULT_WORKSPACE_ID) == 0
+
+
+async def test_stop_leaves_the_rest_not_attempted(
+    client: FilesClient, emulator: RunningEmulator
+) -> None:
+    files = await stored_files(emulator, client, 30)
+    emulator.faults.latency_ms = 100
+    dialog = DeleteProgressDialog(client, files, concurrency=2, undo_seconds=0, log=None)
+    app = Host(dialog)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert dialog.phase == "running"
+        await pilot.press("escape")  # Stop
+        await settle(pilot)
+        assert dialog.query_one("#report-area").display
+        await pilot.press("escape")  # Close
+        await pilot.pause()
+    [report] = app.results
+    assert isinstance(report, BulkReport)
+    assert report.not_attempted
+    remaining = emulator.store.file_ids(DEFAULT_WORKSPACE_ID)
+    # Exactly the files the report calls deleted are gone from the server.
+    assert remaining == {f.id for f in files} - report.deleted_ids
+    assert {f.id for f in report.not_attempted} <= remaining

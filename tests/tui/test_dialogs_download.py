@@ -1,0 +1,246 @@
+"""DownloadDialog against the emulator over real HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+import pytest
+from textual.app import App
+from textual.dom import DOMNode
+from textual.pilot import Pilot
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Static
+
+from orbrowse.api.client import FilesClient
+from orbrowse.api.models import FileObject
+from orbrowse.api.retry import RetryPolicy
+from orbrowse.emulator.server import RunningEmulator
+from orbrowse.tui.dialogs import ConfirmDialog, DownloadDialog
+from tests.conftest import DEFAULT_WORKSPACE_ID
+
+NO_RETRY = RetryPolicy(max_attempts=1)
+
+
+class Host(App[None]):
+    def __init__(self, dialog: ModalScreen[list[Path] | None]) -> None:
+        super().__init__()
+        self.dialog = dialog
+        self.results: list[list[Path] | None] = []
+
+    def on_mount(self) -> None:
+        self.push_screen(self.dialog, self.results.append)
+
+
+@pytest.fixture
+async def client(emulator: RunningEmulator, api_key: str) -> AsyncIterator[FilesClient]:
+    async with FilesClient(api_key, base_url=emulator.url, retry=NO_RETRY) as files_client:
+        yield files_client
+
+
+async def add(
+    emulator: RunningEmulator,
+    client: FilesClient,
+    name: str,
+    *,
+    content: bytes | None = None,
+    size: int | None = None,
+    downloadable: bool = True,
+) -> FileObject:
+    stored = emulator.store.add_file(
+        DEFAULT_WORKSPACE_ID, name, content=content, size_bytes=size, downloadable=downloadable
+    )
+    return await client.get_file(stored.id)
+
+
+def text_of(node: DOMNode, selector: str) -> str:
+    return str(node.query_one(selector, Static).render())
+
+
+async def until(condition: Callable[[], bool]) -> None:
+    for _ in range(1000):
+        if condition():
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("the condition never held")
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def content_requests(emulator: RunningEmulator) -> list[str]:
+    return [r.path for r in emulator.faults.requests if r.path.endswith("/content")]
+
+
+async def test_single_file_lands_byte_identical_under_a_safe_name(
+    tmp_path: Path, client: FilesClient, emulator: RunningEmulator
+) -> None:
+    data = b"%PDF-" + bytes(range(256)) * 1000
+    file = await add(emulator, client, "../reports/[bold red]q1.pdf", content=data)
+    dialog = DownloadDialog(client, [file], tmp_path)
+    app = Host(dialog)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert dialog.query_one("#name", Input).value == "[bold red]q1.pdf"
+        await pilot.press("enter")
+        await settle(pilot)
+    assert app.results == [[tmp_path.resolve() / "[bold red]q1.pdf"]]
+    assert (tmp_path / "[bold red]q1.pdf").read_bytes() == data
+    assert [p.name for p in tmp_path.iterdir()] == ["[bold red]q1.pdf"]
+
+
+async def test_only_uploaded_files_explains_and_sends_nothing(
+    tmp_path: Path, client: FilesClient, emulator: RunningEmulator
+) -> None:
+    file = await add(emulator, client, "mine.txt", content=b"text\n", downloadable=False)
+    dialog = DownloadDialog(client, [file], tmp_path)
+    app = Host(dialog)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert "the API only serves files created by the server" in text_of(dialog, "#refused")
+        assert not dialog.query("#download")
+        await pilot.press("escape")
+        await pilot.pause()
+    assert app.results == [None]
+    assert content_requests(emulator) == []
+
+
+async def test_several_files_download_together_and_skip_uploads(
+    tmp_path: Path, client: FilesClient, emulator: RunningEmulator
+) -> None:
+    first = await add(emulator, client, "a/data.csv", content=b"a,b\n1,2\n")
+    second = await add(emulator, client, "b/data.csv", content=b"a,b\n3,4\n")
+    big = await add(emulator, client, "big.bin", size=3 * 1024 * 1024)
+    uploaded = await add(emulator, client, "up.txt", content=b"up\n", downloadable=False)
+    dialog = DownloadDialog(client, [first, uploaded, second, big], tmp_path)
+    app = Host(dialog)
+    async with app.run_test(size=(120, 50)) as pilot:
+        await pilot.pause()
+        assert "1 file will be skipped" in text_of(dialog, "#refused")
+        await pilot.press("enter")
+        await settle(pilot)
+    [paths] = app.results
+    assert paths is not None
+    assert sorted(p.name for p in paths) == ["big.bin", "data (2).csv", "data.csv"]
+    assert (tmp_path / "data.csv").read_bytes() == b"a,b\n1,2\n"
+    assert (tmp_path / "data (2).csv").read_bytes() == b"a,b\n3,4\n"
+    stored_big = emulator.store.get(DEFAULT_WORKSPACE_ID, big.id)
+    assert stored_big is not None
+    assert (tmp_path / "big.bin").read_bytes() == emulator.store.content_of(stored_big)
+    assert not any(p.name == "up.txt" for p in tmp_path.iterdir())
+
+
+async def test_folder_is_validated(
+    tmp_path: Path, client: FilesClient, emulator: RunningEmulator
+) -> None:
+    file = await add(emulator, client, "x.txt", content=b"x\n")
+    (tmp_path / "plain").write_text("not a folder")
+    dialog = DownloadDialog(client, [file], tmp_path)
+    app = Host(dialog)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        folder = dialog.query_one("#folder", Input)
+        folder.value = str(tmp_path / "missing")
+        await pilot.pause()
+        assert "does not exist" in text_of(dialog, "#folder-problem")
+        assert dialog.query_one("#download", Button).disabled
+        folder.value = str(tmp_path / "plain")
+        await pilot.pause()
+        assert "is not a folder" in text_of(dialog, "#folder-problem")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is dialog
+    assert content_requests(emulator) == []
+
+
+async def test_asks_before_overwriting_default_no(
+    tmp_path: Path, client: FilesClient, emulator: RunningEmulator
+) -> None:
+    file = await add(emulator, client, "report.txt", content=b"new content\n")
+    existing = tmp_path / "report.txt"
+    existing.write_bytes(b"old content\n")
+    dialog = DownloadDialog(client, [file], tmp_path)
+    app = Host(dialog)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("enter")  # focus starts on No
+        await settle(pilot)
+        assert isinstance(app.screen, DownloadDialog)
+        assert existing.read_bytes() == b"old content\n"
+        assert content_requests(emulator) == []
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("y")
+        await settle(pilot)
+    assert app.results == [[existing.resolve()]]
+    assert existing.read_bytes() == b"new content\n"
+
+
+async def test_failures_are_reported_per_file_and_retried(
+    tmp_path: Path, client: FilesClient, emulator: RunningEmulator
+) -> None:
+    good = await add(emulator, client, "good.txt", content=b"good\n")
+    bad = await add(emulator, client, "bad.txt", content=b"bad\n")
+    emulator.faults.fail_next(
+        500, method="GET", path_contains=f"{bad.id}/content", message="[red]disk[/] on fire"
+    )
+    dialog = DownloadDialog(client, [good, bad], tmp_path)
+    app = Host(dialog)
+    async with app.run_test(size=(120, 50)) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is dialog
+        assert "1 file failed" in text_of(dialog, "#summary")
+        assert "[red]disk[/] on fire" in text_of(dialog, "#status-1")
+        assert (tmp_path / "good.txt").read_bytes() == b"good\n"
+        assert not (tmp_path / "bad.txt").exists()
+        await pilot.press("r")
+        await settle(pilot)
+    [paths] = app.results
+    assert paths is not None
+    assert sorted(p.name for p in paths) == ["bad.txt", "good.txt"]
+    assert (tmp_path / "bad.txt").read_bytes() == b"bad\n"
+
+
+async def test_connection_lost_mid_download_leaves_no_partial_file(
+    tmp_path: Path, client: FilesClient, emulator: RunningEmulator
+) -> None:
+    file = await add(emulator, client, "big.bin", size=4 * 1024 * 1024)
+    emulator.faults.drop_next(method="GET", path_contains="/content")
+    dialog = DownloadDialog(client, [file], tmp_path)
+    app = Host(dialog)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "connection was lost" in text_of(dialog, "#status-0")
+        assert list(tmp_path.iterdir()) == []
+        await pilot.press("escape")
+        await pilot.pause()
+    assert app.results == [[]]
+
+
+async def test_cancel_mid_download_leaves_no_partial_file(
+    tmp_path: Path, client: FilesClient, emulator: RunningEmulator
+) -> None:
+    file = await add(emulator, client, "huge.bin", size=400 * 1024 * 1024)
+    dialog = DownloadDialog(client, [file], tmp_path)
+    app = Host(dialog)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        # Cancel once the temporary file exists and bytes are arriving.
+        await until(lambda: any(p.name.endswith(".part") for p in tmp_path.iterdir()))
+        assert dialog.busy
+        await pilot.press("escape")
+        await settle(pilot)
+    assert app.results == [None]
+    assert list(tmp_path.iterdir()) == []

@@ -1,0 +1,179 @@
+"""CopyMenu, HelpScreen, ErrorDialog and ConfirmDialog: pilot-driven, no network needed."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import ClassVar, Generic, TypeVar
+
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.dom import DOMNode
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Static
+
+from orbrowse.api.errors import AuthenticationError
+from orbrowse.api.models import FileObject
+from orbrowse.tui.dialogs import ConfirmDialog, CopyMenu, ErrorDialog, HelpScreen
+
+ResultT = TypeVar("ResultT")
+
+CREATED = datetime(2026, 9, 1, 12, 0, tzinfo=UTC)
+ONE = FileObject("or_file_one", "docs/[bold]report[/].pdf", "application/pdf", 10, CREATED, True)
+TWO = FileObject("or_file_two", "notes\x1b[2J.txt", "text/plain", 20, CREATED, False)
+
+
+class Host(App[None], Generic[ResultT]):
+    def __init__(self, dialog: ModalScreen[ResultT]) -> None:
+        super().__init__()
+        self.dialog = dialog
+        self.results: list[ResultT | None] = []
+
+    def on_mount(self) -> None:
+        self.push_screen(self.dialog, self.results.append)
+
+
+def text_of(node: DOMNode, selector: str) -> str:
+    return str(node.query_one(selector, Static).render())
+
+
+# -- CopyMenu ---------------------------------------------------------------------------------
+
+
+async def test_copy_menu_accelerators_for_one_file() -> None:
+    for key, expected in (
+        ("i", "or_file_one"),
+        ("f", "docs/[bold]report[/].pdf"),
+        ("b", "or_file_one\tdocs/[bold]report[/].pdf"),
+    ):
+        app = Host(CopyMenu([ONE]))
+        async with app.run_test() as pilot:
+            await pilot.pause()
+            await pilot.press(key)
+            await pilot.pause()
+        assert app.results == [expected]
+
+
+async def test_copy_menu_json_for_several_files_is_an_array() -> None:
+    app = Host(CopyMenu([ONE, TWO]))
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        await pilot.press("down", "down", "down", "enter")  # the fourth option: JSON
+        await pilot.pause()
+    [text] = app.results
+    assert text is not None
+    assert json.loads(text) == [ONE.to_json(), TWO.to_json()]
+
+
+async def test_copy_menu_ids_of_several_files_one_per_line_and_escape() -> None:
+    app = Host(CopyMenu([ONE, TWO]))
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        await pilot.press("i")
+        await pilot.pause()
+    assert app.results == ["or_file_one\nor_file_two"]
+    app = Host(CopyMenu([ONE]))
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+    assert app.results == [None]
+
+
+# -- HelpScreen -------------------------------------------------------------------------------
+
+
+class Browser(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j,down", "down", "Move down"),
+        Binding("y", "copy", "Copy the id"),
+        Binding("question_mark,f1", "help", "Help"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Static("browser")
+        yield Footer()
+
+    def action_down(self) -> None:
+        pass
+
+    def action_copy(self) -> None:
+        pass
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen.for_screen(self))
+
+
+class HelpHost(App[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+q", "quit", "Quit")]
+
+    def on_mount(self) -> None:
+        self.push_screen(Browser())
+
+
+async def test_help_lists_the_opening_screens_bindings_and_closes() -> None:
+    app = HelpHost()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        help_screen = app.screen
+        assert isinstance(help_screen, HelpScreen)
+        table = text_of(help_screen, "#help-table")
+        for text in ("Move down", "Copy the id", "Quit", "This screen", "Everywhere"):
+            assert text in table
+        descriptions = {d: k for _, entries in help_screen.groups for k, d in entries}
+        assert "j" in descriptions["Move down"] and "↓" in descriptions["Move down"]
+        await pilot.press("q")
+        await pilot.pause()
+        assert isinstance(app.screen, Browser)
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, Browser)
+
+
+# -- ErrorDialog and ConfirmDialog --------------------------------------------------------------
+
+
+async def test_error_dialog_shows_message_verbatim_and_retry() -> None:
+    error = AuthenticationError(401, "User not found. [link=x]click[/link]")
+    app = Host(ErrorDialog.from_error("Could not list files", error, retry=True))
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        message = text_of(app.screen, "#message")
+        assert "[link=x]click[/link]" in message
+        assert "OPENROUTER_API_KEY" in text_of(app.screen, "#hint")
+        await pilot.press("r")
+        await pilot.pause()
+    assert app.results == [True]
+
+
+async def test_error_dialog_escape_and_no_retry_key_without_retry() -> None:
+    app = Host(ErrorDialog("Oops", "message \x1b[31mred", ""))
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert "\\x1b[31m" in text_of(app.screen, "#message")
+        await pilot.press("r")  # no retry offered: nothing happens
+        await pilot.pause()
+        assert isinstance(app.screen, ErrorDialog)
+        await pilot.press("escape")
+        await pilot.pause()
+    assert app.results == [False]
+
+
+async def test_confirm_dialog_defaults_to_no() -> None:
+    app = Host(ConfirmDialog("Replace?", "Replace it?"))
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+    assert app.results == [False]
+    app = Host(ConfirmDialog("Replace?", "Replace it?"))
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+    assert app.results == [True]
