@@ -98,7 +98,10 @@ class UploadDialog(ModalScreen[FileObject | None]):
         problem = upload_problem(path)
         if problem is not None:
             return None, plain(problem), True
-        size = path.stat().st_size
+        try:
+            size = path.stat().st_size
+        except OSError as exc:  # gone or unreadable since the check
+            return None, plain(f"{path} cannot be read ({exc.strerror or exc})"), True
         verdict = Text(f"{human_size(size)} ({exact_size(size)}) · ready to upload as ")
         return path, verdict.append_text(plain(path.name)), False
 
