@@ -14,10 +14,15 @@ SCRIPT_COMMANDS = ("ls", "info", "get", "put", "rm", "workspaces")
 
 def add_connection_arguments(parser: argparse.ArgumentParser) -> None:
     """The flags the browser and every subcommand share."""
-    parser.add_argument("--api-key", help="API key (default: $OPENROUTER_API_KEY, then the config file)")
+    parser.add_argument(
+        "--api-key",
+        help="API key (default: $OPENROUTER_API_KEY, then the config file)",
+    )
     parser.add_argument("--workspace", metavar="UUID", help="workspace to open")
     parser.add_argument("--base-url", metavar="URL", help="API base URL (any compatible server)")
-    parser.add_argument("--config", metavar="FILE", help="config file (default: the user config folder)")
+    parser.add_argument(
+        "--config", metavar="FILE", help="config file (default: the user config folder)"
+    )
     parser.add_argument(
         "--allow-insecure-http",
         action="store_true",
@@ -39,7 +44,9 @@ def browser_parser() -> argparse.ArgumentParser:
     )
     add_connection_arguments(parser)
     parser.add_argument(
-        "--demo", action="store_true", help="browse a local emulator filled with demo files (no key)"
+        "--demo",
+        action="store_true",
+        help="browse a local emulator filled with demo files (no key)",
     )
     parser.add_argument("--read-only", action="store_true", help="hide every write action")
     parser.add_argument("--version", action="version", version=f"orbrowse {__version__}")

@@ -1,0 +1,60 @@
+"""``--debug-log FILE``: one JSON line per HTTP attempt, for bug reports.
+
+Records method, URL, attempt, status, timing and error; never headers, so neither the key nor
+the ``Authorization`` header can reach the file. Anything that still looks like a key
+(``sk-or-…``) is redacted before writing, as a second line of defence.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import IO, Self
+
+from orbrowse.api.client import RequestRecord
+
+_KEY_PATTERN = re.compile(r"sk-or-[A-Za-z0-9_-]+|Bearer\s+\S+")
+
+
+def redact(text: str) -> str:
+    return _KEY_PATTERN.sub("[redacted]", text)
+
+
+class DebugLog:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._handle: IO[str] | None = None
+
+    def __enter__(self) -> Self:
+        fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        self._handle = os.fdopen(fd, "a", encoding="utf-8")
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._handle is not None:
+            self._handle.close()
+            self._handle = None
+
+    def record(self, record: RequestRecord) -> None:
+        if self._handle is None:
+            return
+        entry = {
+            "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
+            "method": record.method,
+            "url": redact(record.url),
+            "attempt": record.attempt,
+            "status": record.status,
+            "ms": round(record.elapsed * 1000, 1),
+            "error": redact(record.error) if record.error else None,
+        }
+        self._handle.write(json.dumps(entry) + "\n")
+        self._handle.flush()

@@ -1,0 +1,262 @@
+"""The Textual application: owns the settings, the one client, and the clipboard.
+
+:func:`build_app` is the one way to make it (the CLI, the demo, the tests and the screenshot
+script all call it). At start it finds out which workspaces the key may use and either opens
+the browser directly or shows the workspace picker.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+from typing import ClassVar
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from orbrowse.api.client import FilesClient, RequestObserver
+from orbrowse.api.errors import (
+    OpenRouterError,
+    PermissionDeniedError,
+    describe,
+)
+from orbrowse.api.models import Workspace
+from orbrowse.clipboard import Clipboard, CopyResult
+from orbrowse.config import Settings, remember_workspace
+from orbrowse.deletion_log import DeletionLog
+from orbrowse.tui.formatting import Clock, utc_now
+
+
+@dataclass(frozen=True, slots=True)
+class WorkspaceChoice:
+    """A workspace the user can open. ``id`` None means "the key's own workspace"."""
+
+    id: str | None
+    name: str
+    slug: str = ""
+    source: str = ""
+
+    @classmethod
+    def of(cls, workspace: Workspace, source: str = "") -> WorkspaceChoice:
+        return cls(workspace.id, workspace.name, workspace.slug, source)
+
+
+class OrbrowseApp(App[int]):
+    """orbrowse: browse and manage the files OpenRouter keeps for a workspace."""
+
+    TITLE = "orbrowse"
+    CSS_PATH = "app.tcss"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit", id="quit"),
+        Binding("w", "pick_workspace", "Workspaces", id="workspaces"),
+        Binding("question_mark,f1", "help", "Help", id="help", key_display="?"),
+    ]
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        env: Mapping[str, str] | None = None,
+        clock: Clock = utc_now,
+        deletion_log: DeletionLog | None = None,
+        observer: RequestObserver | None = None,
+        download_dir: Path | None = None,
+        remember: bool = True,
+    ) -> None:
+        super().__init__()
+        self.settings = settings
+        self.clock = clock
+        self.env = dict(os.environ if env is None else env)
+        self.deletion_log = deletion_log or DeletionLog()
+        self.download_dir = download_dir or Path.cwd()
+        self.remember = remember
+        self.client: FilesClient | None = None
+        self.startup_error: str | None = None
+        if settings.api_key:
+            try:
+                self.client = FilesClient(
+                    settings.api_key,
+                    base_url=settings.base_url,
+                    allow_insecure_http=settings.allow_insecure_http,
+                    observer=observer,
+                )
+            except OpenRouterError as error:
+                self.startup_error = describe(error)
+        self.clipboard_service = Clipboard(
+            settings.clipboard, write_osc=self._write_osc, env=self.env
+        )
+        self.workspace: WorkspaceChoice | None = None
+        try:
+            self.theme = settings.theme
+        except Exception:  # an unknown theme name in the config must not stop the app
+            self.theme = "textual-dark"
+
+    # -- start-up ---------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        for problem in self.settings.problems:
+            self.notify(str(problem), title="Config", severity="warning", markup=False)
+        if self.client is None:
+            from orbrowse.tui.screens.no_key import NoKeyScreen
+
+            self.push_screen(NoKeyScreen(self.settings, self.startup_error))
+            return
+        if self.settings.workspace:
+            self.open_workspace(
+                WorkspaceChoice(self.settings.workspace, self._recent_name(self.settings.workspace))
+            )
+        else:
+            self.discover_workspaces(initial=True)
+
+    def _recent_name(self, workspace_id: str) -> str:
+        for recent in self.settings.recent_workspaces:
+            if recent.id.lower() == workspace_id.lower():
+                return recent.name
+        return ""
+
+    async def known_workspaces(self) -> tuple[list[WorkspaceChoice], bool]:
+        """Workspaces to offer, and whether the key could list them (a management key)."""
+        assert self.client is not None
+        choices: list[WorkspaceChoice] = []
+        can_list = True
+        try:
+            async for workspace in self.client.iter_workspaces():
+                choices.append(WorkspaceChoice.of(workspace, "account"))
+        except PermissionDeniedError:
+            can_list = False
+            info = await self.client.get_key_info()
+            choices.append(
+                WorkspaceChoice(
+                    info.workspace_id,
+                    self._recent_name(info.workspace_id or "") or "This key's workspace",
+                    "",
+                    "key",
+                )
+            )
+        seen = {c.id for c in choices}
+        for recent in self.settings.recent_workspaces:
+            if recent.id not in seen:
+                choices.append(WorkspaceChoice(recent.id, recent.name, recent.slug, "recent"))
+                seen.add(recent.id)
+        return choices, can_list
+
+    @work(exclusive=True, group="workspaces", exit_on_error=False)
+    async def discover_workspaces(self, initial: bool = False) -> None:
+        from orbrowse.tui.screens.workspace_picker import WorkspacePicker
+
+        try:
+            choices, can_list = await self.known_workspaces()
+        except OpenRouterError as error:
+            if initial:
+                self.open_workspace(WorkspaceChoice(None, "This key's workspace"))
+            self.notify(describe(error), title="Workspaces", severity="error", markup=False)
+            return
+        if initial and len(choices) == 1:
+            self.open_workspace(choices[0])
+            return
+        current = self.workspace.id if self.workspace else None
+        choice = await self.push_screen_wait(WorkspacePicker(choices, can_list, current=current))
+        if choice is not None:
+            self.open_workspace(choice)
+        elif initial and self.workspace is None:
+            self.exit(0)
+
+    def open_workspace(self, choice: WorkspaceChoice) -> None:
+        """Show the browser for ``choice``, replacing any browser already open."""
+        from orbrowse.tui.screens.browser import BrowserScreen
+
+        assert self.client is not None
+        self.workspace = choice
+        if self.remember and choice.id and self.settings.config_path is not None:
+            try:
+                recent = remember_workspace(
+                    Workspace(choice.id, choice.name, choice.slug), self.settings.config_path
+                )
+                self.settings = replace(self.settings, recent_workspaces=recent)
+            except (OSError, ValueError) as error:
+                self.notify(f"Could not remember the workspace: {error}", severity="warning")
+        browser = BrowserScreen(
+            self.client.with_workspace(choice.id),
+            choice,
+            read_only=self.settings.is_read_only(choice.id),
+        )
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, BrowserScreen):
+            self.pop_screen()
+        if isinstance(self.screen, BrowserScreen):
+            self.switch_screen(browser)
+        else:
+            self.push_screen(browser)
+
+    # -- actions ------------------------------------------------------------------------------
+
+    def action_pick_workspace(self) -> None:
+        if self.client is not None:
+            self.discover_workspaces()
+
+    def action_help(self) -> None:
+        from orbrowse.tui.dialogs.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen.for_screen(self.screen))
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        commands = getattr(screen, "palette_commands", None)
+        if callable(commands):
+            yield from commands()
+
+    # -- clipboard ------------------------------------------------------------------------------
+
+    def _write_osc(self, data: bytes) -> None:
+        if self._driver is None:
+            raise OSError("no terminal")
+        self._driver.write(data.decode("ascii"))
+
+    def copy_text(self, text: str, what: str) -> CopyResult:
+        """Copy ``text`` by the configured mode and say on screen what was copied and how."""
+        result = self.clipboard_service.copy(text, what=what)
+        if result.ok:
+            # Keep Textual's own record of the clipboard (tests and paste within the app).
+            self._clipboard = text
+        self.notify(
+            result.message,
+            title="Copied" if result.ok else "Copy failed",
+            severity="information" if result.ok else "error",
+            markup=False,
+        )
+        return result
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    async def on_unmount(self) -> None:
+        if self.client is not None:
+            await self.client.aclose()
+
+
+def build_app(
+    settings: Settings,
+    *,
+    env: Mapping[str, str] | None = None,
+    clock: Clock = utc_now,
+    deletion_log: DeletionLog | None = None,
+    observer: RequestObserver | None = None,
+    download_dir: Path | None = None,
+    remember: bool = True,
+) -> OrbrowseApp:
+    """The one factory for the app, used by the CLI, the demo, tests and screenshots."""
+    return OrbrowseApp(
+        settings,
+        env=env,
+        clock=clock,
+        deletion_log=deletion_log,
+        observer=observer,
+        download_dir=download_dir,
+        remember=remember,
+    )

@@ -1,0 +1,1 @@
+"""The full screens: the browser, the workspace picker and the no-key help."""

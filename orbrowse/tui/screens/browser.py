@@ -1,0 +1,477 @@
+"""The browser: the file table, the detail pane, the filter, the status line and every action.
+
+The screen owns the I/O. Pages are fetched by one exclusive worker that applies each page in
+the same coroutine that fetched it, so a cancelled or superseded load never applies stale rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input
+
+from orbrowse.api.client import FilesClient
+from orbrowse.api.errors import OpenRouterError, describe
+from orbrowse.api.models import FileObject
+from orbrowse.tui.app import OrbrowseApp, WorkspaceChoice
+from orbrowse.tui.file_list import FileList, FilterError, SortColumn
+from orbrowse.tui.formatting import human_size
+from orbrowse.tui.widgets.details import DetailsPane
+from orbrowse.tui.widgets.file_table import FileTable
+from orbrowse.tui.widgets.status_line import StatusInfo, StatusLine
+
+SORT_COLUMNS: tuple[SortColumn | None, ...] = (
+    None,
+    "filename",
+    "size",
+    "type",
+    "created",
+    "downloadable",
+    "id",
+)
+NARROW_WIDTH = 110
+WRITE_ACTIONS = {"upload", "delete"}
+
+
+class BrowserScreen(Screen[None]):
+    """Browse one workspace's files."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "toggle_mark", "Mark", id="mark"),
+        Binding("V", "visual", "Range", id="visual"),
+        Binding("shift+down", "extend(1)", "Extend down", show=False, id="extend_down"),
+        Binding("shift+up", "extend(-1)", "Extend up", show=False, id="extend_up"),
+        Binding("a", "mark_all_loaded", "Mark loaded", show=False, id="mark_all"),
+        Binding("A", "mark_all_matching", "Mark matching", show=False, id="mark_matching"),
+        Binding(
+            "asterisk", "invert_marks", "Invert marks", show=False, id="invert", key_display="*"
+        ),
+        Binding("c", "clear_marks", "Clear marks", show=False, id="clear_marks"),
+        Binding("m", "only_marked", "Only marked", show=False, id="only_marked"),
+        Binding("slash", "filter", "Filter", id="filter", key_display="/"),
+        Binding("s", "sort", "Sort", show=False, id="sort"),
+        Binding("S", "reverse_sort", "Reverse sort", show=False, id="reverse_sort"),
+        Binding("y", "copy_ids", "Copy id", id="copy"),
+        Binding("Y", "copy_menu", "Copy…", show=False, id="copy_menu"),
+        Binding("u", "upload", "Upload", id="upload"),
+        Binding("d", "download", "Download", id="download"),
+        Binding("x,delete", "delete", "Delete", id="delete", key_display="x"),
+        Binding("L", "load_all", "Load all", show=False, id="load_all"),
+        Binding("r", "refresh", "Refresh", id="refresh"),
+        Binding("i", "toggle_details", "Details", show=False, id="details"),
+    ]
+
+    marked_count: reactive[int] = reactive(0, bindings=True)
+    has_rows: reactive[bool] = reactive(False, bindings=True)
+
+    def __init__(self, client: FilesClient, workspace: WorkspaceChoice, *, read_only: bool) -> None:
+        super().__init__()
+        self.client = client
+        self.workspace = workspace
+        self.read_only = read_only
+        self.files = FileList()
+        self.next_cursor: str | None = None
+        self.has_more = True
+        self.fetching = False
+        self.load_error: str | None = None
+        self.job: str | None = None
+        self.visual_anchor: int | None = None
+        self.pages_loaded = 0
+
+    @property
+    def orbrowse(self) -> OrbrowseApp:
+        app = self.app
+        assert isinstance(app, OrbrowseApp)
+        return app
+
+    # -- layout ---------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="browser-body"):
+            with Vertical(id="table-column"):
+                yield FileTable(self.files, clock=self.orbrowse.clock, id="files")
+                yield Input(placeholder="filter: text, re:regex, !inverts", id="filter")
+            yield DetailsPane(clock=self.orbrowse.clock, id="details")
+        yield StatusLine(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        name = self.workspace.name or self.workspace.slug or "workspace"
+        self.title = name
+        key = self.orbrowse.settings.masked_key
+        self.sub_title = f"{self.workspace.id or 'key default'} · key {key}" + (
+            " · read-only" if self.read_only else ""
+        )
+        self.query_one("#filter", Input).display = False
+        self._apply_width(self.size.width)
+        self.update_status()
+        self.load_pages()
+
+    def on_resize(self) -> None:
+        self._apply_width(self.size.width)
+
+    def _apply_width(self, width: int) -> None:
+        self.set_class(width < NARROW_WIDTH, "-narrow")
+
+    @property
+    def table(self) -> FileTable:
+        return self.query_one("#files", FileTable)
+
+    # -- listing ----------------------------------------------------------------------------------
+
+    @work(exclusive=True, group="listing", exit_on_error=False)
+    async def load_pages(self, *, everything: bool = False) -> None:
+        """Fetch pages until the cursor has a comfortable margin of rows below it (or all)."""
+        self.fetching = True
+        self.load_error = None
+        try:
+            while self.has_more:
+                if not everything and not self._wants_more():
+                    break
+                self.job = (
+                    f"loading page {self.pages_loaded + 1}…"
+                    if not everything
+                    else f"loading everything: {self.files.loaded_count:,} so far…"
+                )
+                self.update_status()
+                page = await self.client.list_files(
+                    limit=self.orbrowse.settings.page_size, cursor=self.next_cursor
+                )
+                self.files.append(page.files)
+                self.pages_loaded += 1
+                self.has_more = page.has_more and page.cursor is not None
+                self.next_cursor = page.cursor
+                self.table.refresh_rows()
+                self.has_rows = len(self.files.view) > 0
+                self._show_current()
+        except OpenRouterError as error:
+            self.load_error = describe(error)
+            self.notify(
+                f"{self.load_error}. Press r to retry from where it stopped.",
+                title="Listing stopped",
+                severity="error",
+                markup=False,
+            )
+        finally:
+            self.fetching = False
+            self.job = None
+            self.update_status()
+
+    def _wants_more(self) -> bool:
+        if self.pages_loaded == 0:
+            return True
+        margin = self.table.fetch_ahead_rows
+        return len(self.files.view) - self.table.cursor_row <= margin
+
+    @on(FileTable.NearEnd)
+    def near_end(self) -> None:
+        if self.has_more and not self.fetching and self.load_error is None:
+            self.load_pages()
+
+    @on(FileTable.CursorMoved)
+    def cursor_moved(self, message: FileTable.CursorMoved) -> None:
+        self.query_one(DetailsPane).show_file(message.file)
+        if self.visual_anchor is not None:
+            self.files.mark_range(self.visual_anchor, message.index)
+            self._marks_changed()
+
+    @on(FileTable.HeaderClicked)
+    def header_clicked(self, message: FileTable.HeaderClicked) -> None:
+        self.table.cycle_sort(message.column)
+        self._sorted()
+
+    def _show_current(self) -> None:
+        self.query_one(DetailsPane).show_file(self.table.cursor_file)
+
+    # -- status -------------------------------------------------------------------------------
+
+    def update_status(self) -> None:
+        job = self.job
+        if job is None and self.load_error:
+            job = f"stopped: {self.load_error} · r retries"
+        info = StatusInfo(
+            loaded=self.files.loaded_count,
+            has_more=self.has_more,
+            marked_count=self.files.marked_count,
+            marked_bytes=self.files.marked_bytes,
+            loaded_bytes=self.files.loaded_bytes,
+            partial=self.has_more,
+            job=job,
+            filter_text=self.files.filter_text,
+            visible=len(self.files.view),
+            hidden_marked=self.files.hidden_marked_count,
+        )
+        self.query_one(StatusLine).info = info
+        self.marked_count = self.files.marked_count
+
+    def _marks_changed(self) -> None:
+        self.table.refresh_rows()
+        self.update_status()
+
+    # -- marks ---------------------------------------------------------------------------------
+
+    def action_toggle_mark(self) -> None:
+        current = self.table.cursor_file
+        if current is None:
+            return
+        self.files.toggle(current.id)
+        self.table.move_cursor(1)
+        self._marks_changed()
+
+    def action_visual(self) -> None:
+        if self.visual_anchor is None:
+            self.visual_anchor = self.table.cursor_row
+            self.files.mark_range(self.visual_anchor, self.visual_anchor)
+            self.notify("Visual range: move to extend, V again to stop", timeout=2)
+        else:
+            self.visual_anchor = None
+        self._marks_changed()
+
+    def action_extend(self, delta: int) -> None:
+        current = self.table.cursor_file
+        if current is not None and not self.files.is_marked(current.id):
+            self.files.toggle(current.id)
+        self.table.move_cursor(delta)
+        moved = self.table.cursor_file
+        if moved is not None and not self.files.is_marked(moved.id):
+            self.files.toggle(moved.id)
+        self._marks_changed()
+
+    def action_mark_all_loaded(self) -> None:
+        self.files.mark_all_loaded()
+        self._marks_changed()
+
+    def action_mark_all_matching(self) -> None:
+        self.files.mark_all_matching()
+        self._marks_changed()
+        if self.has_more:
+            self.notify("Only loaded files were marked; press L to load all first", timeout=4)
+
+    def action_invert_marks(self) -> None:
+        self.files.invert_marks()
+        self._marks_changed()
+
+    def action_clear_marks(self) -> None:
+        self.visual_anchor = None
+        self.files.clear_marks()
+        self._marks_changed()
+
+    def action_only_marked(self) -> None:
+        self.files.toggle_show_only_marked()
+        self.table.refresh_rows()
+        self._show_current()
+        self.update_status()
+
+    # -- filter and sort ------------------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.display = True
+        box.focus()
+
+    @on(Input.Changed, "#filter")
+    def filter_changed(self, event: Input.Changed) -> None:
+        try:
+            self.files.set_filter(event.value)
+        except FilterError as error:
+            event.input.add_class("-invalid")
+            self.job = str(error)
+        else:
+            event.input.remove_class("-invalid")
+            self.job = None
+            self.table.refresh_rows()
+            self._show_current()
+        self.update_status()
+
+    @on(Input.Submitted, "#filter")
+    def filter_submitted(self) -> None:
+        self.table.focus()
+        if not self.files.filter_text:
+            self.query_one("#filter", Input).display = False
+        if self.has_more and self.files.filter_text:
+            self.notify(
+                "The filter covers loaded files only; press L to load all and re-apply",
+                timeout=4,
+            )
+
+    def key_escape(self) -> None:
+        box = self.query_one("#filter", Input)
+        if box.has_focus:
+            box.value = ""
+            box.display = False
+            self.table.focus()
+        elif self.visual_anchor is not None:
+            self.visual_anchor = None
+
+    def action_sort(self) -> None:
+        current = SORT_COLUMNS.index(self.files.sort_column)
+        self._sort(SORT_COLUMNS[(current + 1) % len(SORT_COLUMNS)], False)
+
+    def action_reverse_sort(self) -> None:
+        self._sort(self.files.sort_column or "created", not self.files.sort_descending)
+
+    def _sort(self, column: SortColumn | None, descending: bool) -> None:
+        self.table.set_sort(column, descending)
+        self._sorted()
+
+    def _sorted(self) -> None:
+        self._show_current()
+        label = self.files.sort_column or "load order"
+        descending = " (descending)" if self.files.sort_descending else ""
+        self.notify(f"Sorted by {label}{descending}", timeout=2)
+
+    def action_load_all(self) -> None:
+        if self.has_more:
+            self.load_pages(everything=True)
+
+    def action_refresh(self) -> None:
+        if self.load_error is not None:
+            self.load_pages()  # resume from the last good cursor
+            return
+        self.files.replace_all([])
+        self.next_cursor = None
+        self.has_more = True
+        self.pages_loaded = 0
+        self.table.refresh_rows()
+        self.update_status()
+        self.load_pages()
+
+    def action_toggle_details(self) -> None:
+        pane = self.query_one(DetailsPane)
+        pane.display = not pane.display
+
+    # -- clipboard ---------------------------------------------------------------------------------
+
+    def _selection(self) -> list[FileObject]:
+        """The marked files, or else the file under the cursor."""
+        if self.files.marked_count:
+            return self.files.marked_files
+        current = self.table.cursor_file
+        return [current] if current is not None else []
+
+    def action_copy_ids(self) -> None:
+        files = self._selection()
+        if not files:
+            self.notify("Nothing to copy", severity="warning")
+            return
+        what = "1 id" if len(files) == 1 else f"{len(files):,} ids"
+        self.orbrowse.copy_text("\n".join(f.id for f in files), what)
+
+    @work(exclusive=True, group="dialog", exit_on_error=False)
+    async def action_copy_menu(self) -> None:
+        from orbrowse.tui.dialogs.copy_menu import CopyMenu
+
+        files = self._selection()
+        if not files:
+            self.notify("Nothing to copy", severity="warning")
+            return
+        text = await self.app.push_screen_wait(CopyMenu(files))
+        if text:
+            count = len(files)
+            self.orbrowse.copy_text(text, f"metadata of {count:,} file{'s' if count > 1 else ''}")
+
+    # -- write actions ---------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in WRITE_ACTIONS and self.read_only:
+            return False
+        if action in {"delete", "download", "copy_ids", "copy_menu", "toggle_mark"}:
+            return True if self.has_rows or self.files.marked_count else None
+        return True
+
+    @work(exclusive=True, group="dialog", exit_on_error=False)
+    async def action_upload(self) -> None:
+        from orbrowse.tui.dialogs.upload import UploadDialog
+
+        uploaded = await self.app.push_screen_wait(
+            UploadDialog(self.client, self.orbrowse.download_dir)
+        )
+        if uploaded is not None:
+            self.files.insert_new(uploaded)
+            self.has_rows = True
+            self.table.refresh_rows()
+            self.update_status()
+            self.notify(f"Uploaded as {uploaded.id}", title="Upload", markup=False)
+
+    @work(exclusive=True, group="dialog", exit_on_error=False)
+    async def action_download(self) -> None:
+        from orbrowse.tui.dialogs.download import DownloadDialog
+
+        files = self._selection()
+        if not files:
+            return
+        await self.app.push_screen_wait(
+            DownloadDialog(self.client, files, self.orbrowse.download_dir)
+        )
+
+    @work(exclusive=True, group="dialog", exit_on_error=False)
+    async def action_delete(self) -> None:
+        from orbrowse.tui.dialogs.confirm_delete import ConfirmDeleteDialog
+        from orbrowse.tui.dialogs.delete_progress import DeleteProgressDialog
+
+        files = self._selection()
+        if not files:
+            return
+        hidden = self.files.hidden_marked_count if self.files.marked_count else 0
+        confirmed = await self.app.push_screen_wait(ConfirmDeleteDialog(files, hidden))
+        if not confirmed:
+            self.notify("Nothing was deleted", timeout=2)
+            return
+        settings = self.orbrowse.settings
+        report = await self.app.push_screen_wait(
+            DeleteProgressDialog(
+                self.client,
+                files,
+                concurrency=settings.delete_concurrency,
+                undo_seconds=settings.undo_seconds,
+                log=self.orbrowse.deletion_log,
+                workspace_id=self.workspace.id,
+            )
+        )
+        if report is None:
+            self.notify("Deletion cancelled; nothing was deleted", title="Undo", timeout=3)
+            return
+        self.drop_deleted(report.deleted_ids)
+        failed = len(report.failed)
+        total = human_size(sum(f.size_bytes for f in report.deleted))
+        self.notify(
+            f"Deleted {len(report.deleted):,} files ({total})"
+            + (f"; {failed:,} failed" if failed else ""),
+            title="Delete",
+            severity="warning" if failed else "information",
+        )
+
+    def drop_deleted(self, ids: Iterable[str]) -> None:
+        self.files.remove(ids)
+        self.has_rows = len(self.files.view) > 0
+        self.table.refresh_rows()
+        self._show_current()
+        self.update_status()
+
+    # -- the command palette ---------------------------------------------------------------
+
+    def palette_commands(self) -> Sequence[SystemCommand]:
+        """Every action of this screen that is available now, for the command palette."""
+        commands: list[SystemCommand] = []
+        for binding in self.BINDINGS:
+            assert isinstance(binding, Binding)
+            name = binding.action.split("(")[0]
+            if self.check_action(name, ()) is not True:
+                continue
+            key = binding.key_display or binding.key.split(",")[0]
+            commands.append(
+                SystemCommand(
+                    binding.description,
+                    f"{binding.description} ({key})",
+                    lambda action=binding.action: self.run_action(action),
+                )
+            )
+        return commands
