@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
 
@@ -25,7 +26,7 @@ class Emulator:
         files: int = 0,
         latency_ms: float = 0.0,
         rate_limit: float | None = None,
-        seed: dict[str, object] | None = None,
+        seed: Mapping[str, object] | None = None,
     ) -> None:
         self._seed_path: Path | None = None
         args = [sys.executable, "-m", "orbrowse.emulator", "--port", "0", "--files", str(files)]

@@ -52,7 +52,7 @@ def _sdk(op: str, url: str, key: str, arg: str, out: Path) -> str:
             path = Path(arg)
             with path.open("rb") as handle:
                 uploaded = sdk.files.upload(file={"file_name": path.name, "content": handle})
-            return uploaded.id
+            return str(uploaded.id)
         response = sdk.files.download(file_id=arg)
         try:
             with (out / "downloaded.bin").open("wb") as handle:

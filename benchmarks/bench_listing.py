@@ -7,6 +7,7 @@ import json
 import math
 import time
 from collections.abc import Callable, Coroutine
+from functools import partial
 from typing import Any
 
 import httpx
@@ -78,9 +79,9 @@ def run(config: Config) -> list[Row]:
             raw = Row("listing", case, "raw httpx", "s", note="same requests, json.loads only")
             interleaved(
                 config.runs,
-                lambda r=ours, p=page_size: _measure(list_orbrowse, emulator.url, p, files, r),
-                lambda r=sdk, p=page_size: _measure(list_sdk, emulator.url, p, files, r),
-                lambda r=raw, p=page_size: _measure(list_raw, emulator.url, p, files, r),
+                partial(_measure, list_orbrowse, emulator.url, page_size, files, ours),
+                partial(_measure, list_sdk, emulator.url, page_size, files, sdk),
+                partial(_measure, list_raw, emulator.url, page_size, files, raw),
             )
             pages = math.ceil(files / page_size)
             floor = pages * LATENCY_MS / 1000

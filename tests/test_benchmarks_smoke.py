@@ -1,0 +1,45 @@
+"""The benchmark command runs end to end (quick mode, one cheap benchmark): no timing asserts."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_quick_transfers_prints_a_table_and_writes_json(tmp_path: Path) -> None:
+    out = tmp_path / "results.json"
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "run.py"),
+            "--quick",
+            "--only",
+            "transfers",
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=110,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("| bench ") and "median" in lines[0] and "ratio" in lines[0]
+    assert any(line.startswith("| transfers | upload") for line in lines)
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert report["quick"] is True
+    assert report["machine"]["cores"] >= 1
+    results = report["results"]
+    impls = {(row["case"], row["impl"], row["unit"]) for row in results}
+    assert ("upload 10 MiB", "orbrowse", "MiB peak growth") in impls
+    assert ("download 10 MiB", "sdk", "s") in impls
+    for row in results:
+        assert len(row["samples"]) == 1
+        assert row["min"] <= row["median"] <= row["max"]
+        assert row["median"] > 0
