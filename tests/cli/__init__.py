@@ -1,0 +1,70 @@
+"""Helpers for the command-line tests: run ``python -m orbrowse ...`` as a subprocess."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+_CLEARED_ENV = ("OPENROUTER_API_KEY", "ORBROWSE_BASE_URL", "ORBROWSE_WORKSPACE")
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def lines(self) -> list[str]:
+        return self.stdout.splitlines()
+
+
+class Cli:
+    """Runs subcommands against one emulator with a throw-away config and deletion log.
+
+    Each run gets ``--base-url`` and (unless ``key=None``) ``--api-key``, starts in a new
+    session so no controlling terminal (``/dev/tty``) is reachable, and is checked for
+    tracebacks and for the key appearing on stdout or stderr.
+    """
+
+    def __init__(self, base_url: str, api_key: str, folder: Path) -> None:
+        self.base_url = base_url
+        self.api_key = api_key
+        self.folder = folder
+        self.deletion_log = folder / "deletions.jsonl"
+        self.env = {k: v for k, v in os.environ.items() if k not in _CLEARED_ENV}
+        self.env["ORBROWSE_CONFIG"] = str(folder / "config.toml")
+        self.env["ORBROWSE_DELETION_LOG"] = str(self.deletion_log)
+
+    def __call__(
+        self,
+        *args: str,
+        input: str = "",
+        key: str | None = "",
+        cwd: Path | None = None,
+    ) -> Result:
+        """``key=""`` uses the default key; ``key=None`` passes none."""
+        used_key = self.api_key if key == "" else key
+        command = [sys.executable, "-m", "orbrowse", *args, "--base-url", self.base_url]
+        if used_key is not None:
+            command += ["--api-key", used_key]
+        done = subprocess.run(
+            command,
+            input=input,
+            capture_output=True,
+            text=True,
+            env=self.env,
+            cwd=cwd or self.folder,
+            timeout=60,
+            start_new_session=True,
+            check=False,
+        )
+        result = Result(done.returncode, done.stdout, done.stderr)
+        if used_key is not None:
+            assert used_key not in result.stdout
+            assert used_key not in result.stderr
+        assert "Traceback" not in result.stderr, result.stderr
+        return result
