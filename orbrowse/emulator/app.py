@@ -38,7 +38,7 @@ from starlette.routing import Mount, Route
 from orbrowse.api.models import MAX_UPLOAD_BYTES, WORKSPACE_QUOTA_BYTES, format_timestamp
 from orbrowse.emulator.faults import Faults, RecordedRequest, ScriptedFault
 from orbrowse.emulator.keys import DEMO_MANAGEMENT_KEY, DEMO_WORKSPACE_KEY, Grant, Keys
-from orbrowse.emulator.sniff import filename_problem, sniff
+from orbrowse.api.filetypes import filename_problem, sniff
 from orbrowse.emulator.store import (
     Store,
     StoredFile,

@@ -11,7 +11,7 @@ import pytest
 
 from orbrowse.api.models import MAX_UPLOAD_BYTES, WORKSPACE_QUOTA_BYTES
 from orbrowse.emulator.server import RunningEmulator
-from orbrowse.emulator.sniff import filename_problem
+from orbrowse.api.filetypes import filename_problem
 
 
 def _zip(*names: str) -> bytes:

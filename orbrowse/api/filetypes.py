@@ -1,4 +1,4 @@
-"""Upload checks: the content-type sniffer and the filename rules.
+"""The Files API's upload rules: the content-type sniffer and the filename rules.
 
 The API detects the type from the content, never the name or the declared type. Binary
 formats are recognised by their magic bytes; anything else must be valid UTF-8 text (no NUL
