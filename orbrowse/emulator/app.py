@@ -35,10 +35,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Mount, Route
 
+from orbrowse.api.filetypes import filename_problem, sniff
 from orbrowse.api.models import MAX_UPLOAD_BYTES, WORKSPACE_QUOTA_BYTES, format_timestamp
 from orbrowse.emulator.faults import Faults, RecordedRequest, ScriptedFault
 from orbrowse.emulator.keys import DEMO_MANAGEMENT_KEY, DEMO_WORKSPACE_KEY, Grant, Keys
-from orbrowse.api.filetypes import filename_problem, sniff
 from orbrowse.emulator.store import (
     Store,
     StoredFile,

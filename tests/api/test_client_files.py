@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from orbrowse.emulator.server import RunningEmulator
 
 from orbrowse.api.client import FilesClient
 from orbrowse.api.errors import (
@@ -17,6 +16,7 @@ from orbrowse.api.errors import (
     PermissionDeniedError,
 )
 from orbrowse.api.models import WORKSPACE_QUOTA_BYTES
+from orbrowse.emulator.server import RunningEmulator
 
 
 def _other_workspace(emulator: RunningEmulator) -> str:
