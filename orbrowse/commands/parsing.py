@@ -6,7 +6,7 @@ import json
 import re
 from collections.abc import Iterable
 from datetime import timedelta
-from typing import Final
+from typing import Any, Final
 
 _NUMBER: Final = r"(\d+(?:\.\d*)?|\.\d+)"
 _DURATION_RE: Final = re.compile(rf"\s*{_NUMBER}\s*([a-z]+)\s*", re.IGNORECASE)
@@ -52,29 +52,38 @@ def parse_size(text: str) -> int:
     return int(float(match.group(1)) * _SIZE_UNITS[unit])
 
 
-def parse_ids(lines: Iterable[str]) -> list[str]:
+IdRecord = tuple[str, dict[str, Any] | None]
+"""An id, and the JSON object it came from when the line was one."""
+
+
+def parse_id_records(lines: Iterable[str]) -> list[IdRecord]:
     """Ids from text, one per line: blanks and ``#`` comments are skipped.
 
-    A line holding a JSON object takes its ``"id"``, so ``orbrowse ls`` output can be piped
-    straight in.
+    A line holding a JSON object takes its ``"id"`` (and keeps the object), so
+    ``orbrowse ls`` output can be piped straight in.
     """
-    ids: list[str] = []
+    records: list[IdRecord] = []
     for raw in lines:
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
-        if line.startswith("{"):
-            try:
-                value = json.loads(line)
-            except ValueError as exc:
-                raise ValueError(f"a line looks like JSON but is not: {line[:60]!r}") from exc
-            file_id = value.get("id") if isinstance(value, dict) else None
-            if not isinstance(file_id, str) or not file_id:
-                raise ValueError(f'a JSON line has no "id": {line[:60]!r}')
-            ids.append(file_id)
+        if not line.startswith("{"):
+            records.append((line, None))
             continue
-        ids.append(line)
-    return ids
+        try:
+            value = json.loads(line)
+        except ValueError as exc:
+            raise ValueError(f"a line looks like JSON but is not: {line[:60]!r}") from exc
+        file_id = value.get("id") if isinstance(value, dict) else None
+        if not isinstance(file_id, str) or not file_id.strip():
+            raise ValueError(f'a JSON line has no "id": {line[:60]!r}')
+        records.append((file_id.strip(), value))
+    return records
+
+
+def parse_ids(lines: Iterable[str]) -> list[str]:
+    """The ids of :func:`parse_id_records`."""
+    return [file_id for file_id, _ in parse_id_records(lines)]
 
 
 def unique(items: Iterable[str]) -> list[str]:

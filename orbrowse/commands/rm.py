@@ -1,7 +1,8 @@
 """``orbrowse rm ID... | rm -``: delete files through the browser's bulk engine.
 
 Every id's metadata is fetched first (so the prompt, ``--dry-run`` and the deletion log can
-name each file), then one confirmation, then the bounded-concurrency delete. Every attempt
+name each file; ids piped in as ``orbrowse ls`` JSON lines already carry it), then one
+confirmation, then the bounded-concurrency delete. Every attempt
 is appended to the deletion log; the log is checked to be writable before anything goes.
 """
 
@@ -13,13 +14,13 @@ import os
 import sys
 from pathlib import Path
 
-from orbrowse.api.errors import describe
+from orbrowse.api.errors import ResponseFormatError, describe
 from orbrowse.api.models import FileObject
 from orbrowse.bulk import BulkDelete, BulkProgress
 from orbrowse.commands.confirm import open_prompt
 from orbrowse.commands.exit_codes import ExitCode, Tally, code_for
-from orbrowse.commands.lookup import lookup_files
-from orbrowse.commands.parsing import parse_ids, unique
+from orbrowse.commands.lookup import Lookup, lookup_files
+from orbrowse.commands.parsing import IdRecord, parse_id_records, unique
 from orbrowse.commands.render import file_header, file_row, total_line
 from orbrowse.commands.session import Command, CommandError, Session
 from orbrowse.deletion_log import DeletionLog, default_log_path
@@ -66,17 +67,26 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def read_ids(arguments: list[str]) -> list[str]:
-    ids: list[str] = []
+def read_ids(arguments: list[str]) -> tuple[list[str], dict[str, FileObject]]:
+    """The ids to delete, and the files already described by JSON lines on stdin."""
+    records: list[IdRecord] = []
     for argument in arguments:
         if argument != "-":
-            ids.append(argument.strip())
+            records.append((argument.strip(), None))
             continue
         try:
-            ids.extend(parse_ids(sys.stdin))
+            records.extend(parse_id_records(sys.stdin))
         except ValueError as exc:
             raise CommandError(f"stdin: {exc}") from exc
-    return unique(i for i in ids if i)
+    known: dict[str, FileObject] = {}
+    for file_id, value in records:
+        if value is None:
+            continue
+        try:
+            known[file_id] = FileObject.from_json(value)
+        except ResponseFormatError:
+            continue  # not a whole file object: looked up like a bare id
+    return unique(file_id for file_id, _ in records if file_id), known
 
 
 def log_path(args: argparse.Namespace) -> Path:
@@ -96,14 +106,22 @@ def check_writable(path: Path) -> None:
 
 
 async def look_up(
-    session: Session, ids: list[str], concurrency: int
+    session: Session, ids: list[str], known: dict[str, FileObject], concurrency: int
 ) -> tuple[list[FileObject], list[ExitCode]]:
-    """The files behind ``ids``, and an exit code for each id that failed (reported here)."""
-    async with session.client() as client:
-        results = await lookup_files(client, ids, concurrency=concurrency)
+    """The files behind ``ids``, and an exit code for each id that failed (reported here).
+
+    Files already described on stdin (``orbrowse ls`` output) are not fetched again.
+    """
+    missing = [file_id for file_id in ids if file_id not in known]
+    fetched: dict[str, Lookup] = {}
+    if missing:
+        async with session.client() as client:
+            results = await lookup_files(client, missing, concurrency=concurrency)
+        fetched = dict(zip(missing, results, strict=True))
     found: list[FileObject] = []
     failures: list[ExitCode] = []
-    for file_id, result in zip(ids, results, strict=True):
+    for file_id in ids:
+        result = known.get(file_id) or fetched[file_id]
         if isinstance(result, Exception):
             session.output.error(f"{file_id}: {describe(result)}")
             failures.append(code_for(result))
@@ -199,7 +217,7 @@ def report(session: Session, deletion: Deletion, tally: Tally) -> None:
 
 def run(args: argparse.Namespace, session: Session) -> int:
     stdin_is_data = "-" in args.ids
-    ids = read_ids(args.ids)
+    ids, known = read_ids(args.ids)
     if not ids:
         session.output.message("no ids given; nothing to delete")
         return ExitCode.OK
@@ -217,7 +235,7 @@ def run(args: argparse.Namespace, session: Session) -> int:
         check_writable(log.path)
     concurrency: int = args.concurrency or session.settings.delete_concurrency
 
-    files, failures = asyncio.run(look_up(session, ids, concurrency))
+    files, failures = asyncio.run(look_up(session, ids, known, concurrency))
     tally = Tally(failures=failures)
     if not files:
         return tally.exit_code

@@ -59,10 +59,13 @@ def test_rm_takes_ls_output_and_a_log_flag(
     files = add_files(emulator, 2)
     listing = cli("ls")
     log = tmp_path / "logs" / "prune.jsonl"
+    emulator.faults.clear()
 
     result = cli("rm", "-", "--yes", "--log", str(log), input=listing.stdout)
 
     assert result.code == 0, result.stderr
+    # The JSON lines already describe each file: no lookups before the deletes.
+    assert {r.method for r in emulator.faults.requests} == {"DELETE"}
     assert held(emulator) == set()
     assert {e["id"] for e in log_lines(log)} == {f.id for f in files}
     assert not cli.deletion_log.exists()
