@@ -1,0 +1,37 @@
+"""The screenshot command still works: every SVG is written and shows what it should."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from orbrowse.emulator.keys import DEMO_MANAGEMENT_KEY
+from orbrowse.screenshots import SCREENSHOTS, main
+
+# A string each picture must contain (text in Textual's SVGs: spaces become &#160;).
+EXPECTED = {
+    "workspace-picker.svg": "Open&#160;a&#160;workspace",
+    "browser.svg": "outputs/summary-0002.md",
+    "marks.svg": "3&#160;marked",
+    "download.svg": "summary-0002.md",
+    "upload.svg": "ready&#160;to&#160;upload",
+    "copy-menu.svg": "JSON&#160;metadata",
+    "delete-confirm.svg": "Delete&#160;3&#160;files?",
+    "delete-progress.svg": "Press&#160;u&#160;or&#160;Escape&#160;to&#160;undo",
+    "help.svg": "Keys",
+}
+
+
+def test_screenshot_command_writes_every_svg(tmp_path: Path) -> None:
+    out = tmp_path / "shots"
+
+    assert main(["--out", str(out)]) == 0
+
+    assert sorted(p.name for p in out.iterdir()) == sorted(SCREENSHOTS)
+    assert set(EXPECTED) == set(SCREENSHOTS)
+    for name, expected in EXPECTED.items():
+        text = (out / name).read_text(encoding="utf-8")
+        assert text.startswith("<svg"), name
+        assert expected in text, f"{name} does not show {expected!r}"
+        assert DEMO_MANAGEMENT_KEY not in text, name
+        assert "127.0.0.1" not in text, name
+        assert str(tmp_path) not in text, name
