@@ -26,6 +26,7 @@ from orbrowse.api.errors import (
     describe,
 )
 from orbrowse.api.models import Workspace
+from orbrowse.api.retry import RetryPolicy
 from orbrowse.clipboard import Clipboard, CopyResult
 from orbrowse.config import Settings, remember_workspace
 from orbrowse.deletion_log import DeletionLog
@@ -68,6 +69,7 @@ class OrbrowseApp(App[int]):
         observer: RequestObserver | None = None,
         download_dir: Path | None = None,
         remember: bool = True,
+        retry: RetryPolicy | None = None,
     ) -> None:
         super().__init__()
         self.settings = settings
@@ -85,6 +87,7 @@ class OrbrowseApp(App[int]):
                     base_url=settings.base_url,
                     allow_insecure_http=settings.allow_insecure_http,
                     observer=observer,
+                    retry=retry,
                 )
             except OpenRouterError as error:
                 self.startup_error = describe(error)
@@ -249,6 +252,7 @@ def build_app(
     observer: RequestObserver | None = None,
     download_dir: Path | None = None,
     remember: bool = True,
+    retry: RetryPolicy | None = None,
 ) -> OrbrowseApp:
     """The one factory for the app, used by the CLI, the demo, tests and screenshots."""
     return OrbrowseApp(
@@ -259,4 +263,5 @@ def build_app(
         observer=observer,
         download_dir=download_dir,
         remember=remember,
+        retry=retry,
     )

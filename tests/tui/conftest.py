@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from orbrowse.api.retry import RetryPolicy
 from orbrowse.config import Settings, load_settings
 from orbrowse.deletion_log import DeletionLog
 from orbrowse.emulator.server import RunningEmulator
@@ -17,20 +18,44 @@ from orbrowse.tui.app import OrbrowseApp, build_app
 
 FIXED_NOW = datetime(2026, 11, 1, 12, 0, 0, tzinfo=UTC)
 
+FAST_RETRY = RetryPolicy(max_attempts=3, base_delay=0.001, max_delay=0.005)
+"""Retries as the app does them, without the seconds of backoff (failures stay failures)."""
+
 AppFactory = Callable[..., OrbrowseApp]
 
 
 @pytest.fixture
+def downloads(tmp_path: Path) -> Path:
+    folder = tmp_path / "downloads"
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+@pytest.fixture
+def deletion_log_path(tmp_path: Path) -> Path:
+    return tmp_path / "deletions.jsonl"
+
+
+@pytest.fixture
 def make_app(
-    emulator: RunningEmulator, api_key: str, tmp_path: Path
+    emulator: RunningEmulator,
+    api_key: str,
+    tmp_path: Path,
+    downloads: Path,
+    deletion_log_path: Path,
 ) -> AppFactory:
-    """Build the app against the emulator with a private config, log and download folder."""
+    """Build the app against the emulator with a private config, log and download folder.
+
+    Keyword arguments other than ``key``, ``workspace``, ``env`` and ``retry`` replace
+    :class:`Settings` fields (``undo_seconds=0``, ``read_only=True``, ``page_size=50``...).
+    """
 
     def factory(
         *,
         key: str | None = None,
         workspace: str | None = None,
         env: dict[str, str] | None = None,
+        retry: RetryPolicy = FAST_RETRY,
         **overrides: Any,
     ) -> OrbrowseApp:
         settings: Settings = load_settings(
@@ -41,14 +66,13 @@ def make_app(
             env={},
         )
         settings = replace(settings, **overrides)
-        downloads = tmp_path / "downloads"
-        downloads.mkdir(exist_ok=True)
         return build_app(
             settings,
             env=env or {},
             clock=lambda: FIXED_NOW,
-            deletion_log=DeletionLog(tmp_path / "deletions.jsonl"),
+            deletion_log=DeletionLog(deletion_log_path),
             download_dir=downloads,
+            retry=retry,
         )
 
     return factory

@@ -84,6 +84,8 @@ class BrowserScreen(Screen[None]):
         self.job: str | None = None
         self.visual_anchor: int | None = None
         self.pages_loaded = 0
+        self.pending_marks: set[str] = set()
+        """Marks from before a refresh, put back as their files load again."""
 
     @property
     def orbrowse(self) -> OrbrowseApp:
@@ -146,6 +148,7 @@ class BrowserScreen(Screen[None]):
                     limit=self.orbrowse.settings.page_size, cursor=self.next_cursor
                 )
                 self.files.append(page.files)
+                self._restore_marks(page.files)
                 self.pages_loaded += 1
                 self.has_more = page.has_more and page.cursor is not None
                 self.next_cursor = page.cursor
@@ -164,6 +167,15 @@ class BrowserScreen(Screen[None]):
             self.fetching = False
             self.job = None
             self.update_status()
+
+    def _restore_marks(self, files: Iterable[FileObject]) -> None:
+        if not self.pending_marks:
+            return
+        for file in files:
+            if file.id in self.pending_marks:
+                self.pending_marks.discard(file.id)
+                if not self.files.is_marked(file.id):
+                    self.files.toggle(file.id)
 
     def _wants_more(self) -> bool:
         if self.pages_loaded == 0:
@@ -261,6 +273,7 @@ class BrowserScreen(Screen[None]):
 
     def action_clear_marks(self) -> None:
         self.visual_anchor = None
+        self.pending_marks.clear()
         self.files.clear_marks()
         self._marks_changed()
 
@@ -336,7 +349,9 @@ class BrowserScreen(Screen[None]):
         if self.load_error is not None:
             self.load_pages()  # resume from the last good cursor
             return
-        self.files.replace_all([])
+        # Marks survive a refresh: each comes back when its file is listed again.
+        self.pending_marks |= self.files.marked_ids
+        self.files.clear()
         self.next_cursor = None
         self.has_more = True
         self.pages_loaded = 0

@@ -1,0 +1,202 @@
+"""Lazy listing: the first page at once, more pages ahead of the cursor, load all, errors."""
+
+from __future__ import annotations
+
+import asyncio
+from urllib.parse import parse_qs
+
+import pytest
+from textual import events
+from textual.pilot import Pilot
+
+from orbrowse.emulator.seed import generate_files
+from orbrowse.emulator.server import RunningEmulator
+from orbrowse.tui.widgets.file_table import FileTable
+from tests.conftest import DEFAULT_WORKSPACE_ID
+from tests.tui.app_driver import (
+    browser,
+    browser_ready,
+    notifications,
+    settle,
+    status_of,
+    table_of,
+    wait_until,
+)
+from tests.tui.conftest import FIXED_NOW, AppFactory
+
+FILES = 1000
+PAGE = 100
+
+
+@pytest.fixture
+def thousand(emulator: RunningEmulator) -> list[str]:
+    """1,000 files in the default workspace; their ids in listing order."""
+    stored = generate_files(emulator.store, DEFAULT_WORKSPACE_ID, FILES, now=FIXED_NOW)
+    return [file.id for file in stored]
+
+
+async def hold_key(pilot: Pilot[int], key: str, times: int, table: FileTable) -> int:
+    """Send ``key`` like a held key (faster than key repeat); the fewest rows ever left below
+    the cursor while it was held."""
+    driver = pilot.app._driver
+    assert driver is not None
+    fewest = table.row_count
+    for _ in range(times):
+        driver.send_message(events.Key(key, key))
+        await asyncio.sleep(0.003)
+        fewest = min(fewest, table.row_count - 1 - table.cursor_row)
+    await pilot.pause()
+    return fewest
+
+
+def list_requests(emulator: RunningEmulator) -> list[dict[str, list[str]]]:
+    return [
+        parse_qs(request.query)
+        for request in emulator.faults.requests
+        if request.method == "GET" and request.path.endswith("/files")
+    ]
+
+
+async def test_first_page_at_once_and_never_everything_up_front(
+    emulator: RunningEmulator, make_app: AppFactory, thousand: list[str]
+) -> None:
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID, page_size=PAGE)
+    async with app.run_test(size=(140, 30)) as pilot:
+        screen = await browser_ready(pilot)
+        loaded = screen.files.loaded_count
+        assert PAGE <= loaded < FILES
+        assert loaded % PAGE == 0
+        assert all(query["limit"] == [str(PAGE)] for query in list_requests(emulator))
+        assert status_of(app).startswith(f"{loaded:,} loaded · more available")
+        assert "≥ " in status_of(app)  # quota use is a lower bound while partial
+        table = table_of(app)
+        first = emulator.store.files(DEFAULT_WORKSPACE_ID)[0]
+        assert first.id == thousand[0]
+        assert table.render_line(1).text.split()[0] == first.filename
+
+
+async def test_holding_j_never_reaches_the_end_of_what_is_loaded(
+    emulator: RunningEmulator, make_app: AppFactory, thousand: list[str]
+) -> None:
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID, page_size=PAGE)
+    async with app.run_test(size=(140, 30)) as pilot:
+        screen = await browser_ready(pilot)
+        table = table_of(app)
+        emulator.faults.latency_ms = 30
+        presses = 450
+        fewest_left = await hold_key(pilot, "j", presses, table)
+        # Pages arrived ahead of the cursor: it never sat on the last loaded row, and no
+        # press was lost against the end.
+        assert fewest_left > 0
+        assert table.cursor_row == presses
+        await settle(pilot)
+        assert screen.files.loaded_count > presses
+        assert screen.files.loaded_count < FILES
+        assert table.cursor_file is not None
+        assert table.cursor_file.id == thousand[presses]
+
+
+async def test_end_and_page_down_fetch_more(make_app: AppFactory, thousand: list[str]) -> None:
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID, page_size=PAGE)
+    async with app.run_test(size=(140, 30)) as pilot:
+        screen = await browser_ready(pilot)
+        table = table_of(app)
+        before = screen.files.loaded_count
+        await pilot.press("G")
+        assert table.cursor_row == before - 1
+        await settle(pilot)
+        after_end = screen.files.loaded_count
+        assert after_end > before
+        await pilot.press("pagedown")
+        await settle(pilot)
+        assert table.cursor_row > before - 1
+        assert screen.files.loaded_count >= after_end
+        ids = [file.id for file in screen.files.loaded_files()]
+        assert ids == thousand[: len(ids)]  # in order, no gaps, no duplicates
+
+
+async def test_load_all_loads_every_file(
+    emulator: RunningEmulator, make_app: AppFactory, thousand: list[str]
+) -> None:
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID, page_size=PAGE)
+    async with app.run_test(size=(140, 30)) as pilot:
+        screen = await browser_ready(pilot)
+        await pilot.press("L")
+        await settle(pilot)
+        assert [file.id for file in screen.files.loaded_files()] == thousand
+        assert status_of(app).startswith("all 1,000 files")
+        assert "≥" not in status_of(app)
+        assert len(list_requests(emulator)) == FILES // PAGE
+
+
+async def test_listing_error_says_press_r_and_r_resumes_without_duplicates(
+    emulator: RunningEmulator, make_app: AppFactory, thousand: list[str]
+) -> None:
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID, page_size=PAGE)
+    async with app.run_test(size=(140, 30)) as pilot:
+        screen = await browser_ready(pilot)
+        good = screen.files.loaded_count
+        cursor = screen.next_cursor
+        emulator.faults.fail_next(500, method="GET", path_contains="/files", count=50)
+        await pilot.press("L")
+        await settle(pilot)
+        assert screen.load_error is not None
+        assert screen.files.loaded_count == good
+        assert "r retries" in status_of(app)
+        assert any("Press r to retry" in message for message in notifications(app))
+        # Scrolling does not hammer a failing server.
+        await pilot.press("G")
+        await settle(pilot)
+        assert screen.files.loaded_count == good
+
+        emulator.faults.clear()
+        await pilot.press("r")
+        await settle(pilot)
+        assert screen.load_error is None
+        first_after = list_requests(emulator)[0]
+        assert first_after["cursor"] == [cursor]  # resumed from the last good cursor
+        await pilot.press("L")
+        await settle(pilot)
+        ids = [file.id for file in screen.files.loaded_files()]
+        assert ids == thousand
+        assert screen.table.row_count == FILES
+        assert status_of(app).startswith("all 1,000 files")
+
+
+async def test_refresh_reloads_from_the_start_and_keeps_marks(
+    emulator: RunningEmulator, make_app: AppFactory, thousand: list[str]
+) -> None:
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID, page_size=PAGE)
+    async with app.run_test(size=(140, 30)) as pilot:
+        screen = await browser_ready(pilot)
+        await pilot.press("space", "space")
+        assert screen.files.marked_ids == frozenset(thousand[:2])
+        emulator.store.add_file(DEFAULT_WORKSPACE_ID, "late-arrival.txt", content=b"late\n")
+        await pilot.press("r")
+        await settle(pilot)
+        assert screen.files.loaded_count < FILES
+        assert [f.id for f in screen.files.loaded_files()][:3] == thousand[:3]
+        assert screen.files.marked_ids == frozenset(thousand[:2])
+        await pilot.press("L")
+        await settle(pilot)
+        assert screen.files.loaded_count == FILES + 1
+
+
+async def test_bad_key_is_a_notification_and_the_app_keeps_running(
+    make_app: AppFactory,
+) -> None:
+    app = make_app(key="sk-or-v1-" + "0" * 40, workspace=DEFAULT_WORKSPACE_ID)
+    async with app.run_test(size=(140, 30)) as pilot:
+        await browser_ready(pilot)
+        await wait_until(pilot, lambda: bool(notifications(app)), "a notification")
+        messages = notifications(app)
+        assert any("401" in m or "rejected" in m.lower() for m in messages), messages
+        assert any("OPENROUTER_API_KEY" in m or "key" in m.lower() for m in messages)
+        assert browser(app).load_error is not None
+        # Still running: the help opens and closes.
+        await pilot.press("question_mark")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.is_running
+        assert browser(app).files.loaded_count == 0

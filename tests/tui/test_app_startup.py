@@ -1,0 +1,121 @@
+"""Start-up: to the first rows with --workspace, through the picker, and without a key."""
+
+from __future__ import annotations
+
+from textual.widgets import OptionList, Static
+
+from orbrowse.emulator.server import RunningEmulator
+from orbrowse.tui.screens.browser import BrowserScreen
+from orbrowse.tui.screens.no_key import NoKeyScreen
+from orbrowse.tui.screens.workspace_picker import WorkspacePicker
+from tests.conftest import DEFAULT_WORKSPACE_ID, OTHER_WORKSPACE_ID
+from tests.tui.app_driver import browser_ready, screen_shown, status_of, visible_rows
+from tests.tui.conftest import AppFactory
+
+
+def seed_default(emulator: RunningEmulator, names: list[str]) -> None:
+    for name in names:
+        emulator.store.add_file(DEFAULT_WORKSPACE_ID, name, content=name.encode() + b"\n")
+
+
+def error_notifications(app: object) -> list[str]:
+    from orbrowse.tui.app import OrbrowseApp
+
+    assert isinstance(app, OrbrowseApp)
+    return [n.message for n in app._notifications if n.severity == "error"]
+
+
+async def test_workspace_flag_opens_the_browser_with_the_first_rows(
+    emulator: RunningEmulator, make_app: AppFactory
+) -> None:
+    seed_default(emulator, ["alpha.txt", "beta.txt", "gamma.txt"])
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
+    async with app.run_test(size=(140, 30)) as pilot:
+        screen = await browser_ready(pilot)
+        assert screen.workspace.id == DEFAULT_WORKSPACE_ID
+        rows = visible_rows(app)
+        assert [row.split()[0] for row in rows] == ["alpha.txt", "beta.txt", "gamma.txt"]
+        assert status_of(app).startswith("all 3 files")
+        # The picker never showed: the browser sits right on the default screen.
+        assert len(app.screen_stack) == 2
+        assert not any(isinstance(s, WorkspacePicker) for s in app.screen_stack)
+
+
+async def test_management_key_shows_the_picker_and_enter_opens_the_choice(
+    emulator: RunningEmulator, make_app: AppFactory
+) -> None:
+    seed_default(emulator, ["in-default.txt"])
+    app = make_app()
+    async with app.run_test(size=(140, 30)) as pilot:
+        picker = await screen_shown(pilot, WorkspacePicker)
+        options = picker.query_one(OptionList)
+        labels = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert len(labels) == 2
+        assert "Default" in labels[0] and DEFAULT_WORKSPACE_ID in labels[0]
+        assert "Other" in labels[1] and "other" in labels[1] and OTHER_WORKSPACE_ID in labels[1]
+        await pilot.press(*"othe")
+        await pilot.press("enter")
+        screen = await browser_ready(pilot)
+        assert screen.workspace.id == OTHER_WORKSPACE_ID
+        names = sorted(row.split()[0] for row in visible_rows(app))
+        assert names == ["other/chart.png", "other/notes.txt"]
+        assert "Other" in str(screen.title)
+
+
+async def test_ordinary_key_falls_back_to_its_own_workspace_without_an_error(
+    emulator: RunningEmulator, make_app: AppFactory, workspace_key: str
+) -> None:
+    seed_default(emulator, ["mine.txt"])
+    app = make_app(key=workspace_key)
+    async with app.run_test(size=(140, 30)) as pilot:
+        screen = await browser_ready(pilot)
+        # The key's only workspace opens directly; the 403 on /workspaces is not an error.
+        assert screen.workspace.source == "key"
+        assert screen.workspace.id == DEFAULT_WORKSPACE_ID
+        assert [row.split()[0] for row in visible_rows(app)] == ["mine.txt"]
+        assert error_notifications(app) == []
+
+
+async def test_ordinary_key_with_recent_workspaces_offers_them_in_the_picker(
+    emulator: RunningEmulator, make_app: AppFactory, workspace_key: str
+) -> None:
+    from orbrowse.config import RecentWorkspace
+
+    recent = (RecentWorkspace(OTHER_WORKSPACE_ID, "Other", "other"),)
+    app = make_app(key=workspace_key, recent_workspaces=recent)
+    async with app.run_test(size=(140, 30)) as pilot:
+        picker = await screen_shown(pilot, WorkspacePicker)
+        assert [c.source for c in picker.choices] == ["key", "recent"]
+        hint = picker.query_one("#picker-hint", Static)
+        assert "management key" in str(hint.content)
+        assert error_notifications(app) == []
+
+
+async def test_without_a_key_the_screen_says_where_to_put_one(make_app: AppFactory) -> None:
+    app = make_app(api_key=None, api_key_source=None)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await screen_shown(pilot, NoKeyScreen)
+        text = str(app.screen.query_one("#no-key-text", Static).content)
+        assert "No OpenRouter API key found" in text
+        assert "--api-key" in text
+        assert "OPENROUTER_API_KEY" in text
+        assert "config.toml" in text
+        assert "orbrowse --demo" in text
+        await pilot.press("w")  # no client: nothing to pick from, and no crash
+        await pilot.pause()
+        assert isinstance(app.screen, NoKeyScreen)
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0
+
+
+async def test_browser_header_shows_the_masked_key_only(
+    emulator: RunningEmulator, make_app: AppFactory, api_key: str
+) -> None:
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
+    async with app.run_test(size=(140, 30)) as pilot:
+        screen = await browser_ready(pilot)
+        assert isinstance(screen, BrowserScreen)
+        assert app.settings.masked_key in str(screen.sub_title)
+        assert api_key not in str(screen.sub_title)
+        assert api_key not in str(screen.title)
