@@ -217,6 +217,8 @@ def describe(error: BaseException) -> str:
     """One line for a person: what happened and, where known, what to do."""
     text = str(error) or type(error).__name__
     hint = getattr(error, "hint", "")
-    if hint:
-        text = f"{text}; {hint}"
-    return text
+    if not hint:
+        return text
+    if text.endswith((".", "!", "?")):
+        return f"{text} {hint[0].upper()}{hint[1:]}."
+    return f"{text}; {hint}"

@@ -118,3 +118,16 @@ def test_retry_after_may_be_an_http_date() -> None:
     assert parse_retry_after({"Retry-After": "Thu, 26 Nov 2026 12:00:30 GMT"}, now=now) == 30
     assert parse_retry_after({"retry-after-ms": "250"}) == 0.25
     assert parse_retry_after({"Retry-After": "soon"}) is None
+
+
+def test_describe_adds_what_to_do_after_the_servers_message() -> None:
+    from orbrowse.api.errors import describe
+
+    rejected = error_for_status(401, b'{"error":{"code":401,"message":"User not found."}}', {})
+    assert describe(rejected) == (
+        "The API key was rejected (401): User not found. "
+        "Check OPENROUTER_API_KEY, --api-key or the config file."
+    )
+    assert describe(error_for_status(503, b"", {})) == (
+        "The server had a problem (503); try again shortly"
+    )
