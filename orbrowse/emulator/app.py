@@ -539,6 +539,14 @@ class FaultMiddleware:
                 )
                 await error_response(error)(scope, receive, send)
                 return
+            if faults.random_rate_limited():
+                limited = ApiError(
+                    429,
+                    metadata={"error_type": "rate_limit_exceeded"},
+                    headers={"retry-after": format_seconds(faults.rate_limited_retry_after)},
+                )
+                await error_response(limited)(scope, receive, send)
+                return
             status = faults.random_failure()
             if status is not None:
                 extra = {}
@@ -589,7 +597,10 @@ class FaultMiddleware:
 
 
 async def _send_scripted(fault: ScriptedFault, send: Send) -> None:
-    headers: list[tuple[bytes, bytes]] = []
+    headers: list[tuple[bytes, bytes]] = [
+        (name.lower().encode("latin-1"), value.encode("latin-1"))
+        for name, value in (fault.headers or {}).items()
+    ]
     if fault.retry_after is not None:
         headers.append((b"retry-after", format_seconds(fault.retry_after).encode()))
     if fault.body is not None:

@@ -3,7 +3,7 @@
 A :class:`Faults` object is shared between the server thread and the test that owns it; every
 setting may be changed while the server runs. The app applies them in this order:
 latency, then scripted one-off faults (:meth:`Faults.fail_next`, :meth:`Faults.drop_next`),
-then the rate limit, then the random failure and drop rates, then the real handler.
+then the rate limit, then the random 429s, failures and drops, then the real handler.
 
 A *drop* lets the handler run (so a dropped DELETE still deletes, as on a real network), sends
 the response headers with their ``Content-Length`` and part of the body, then closes the
@@ -42,6 +42,7 @@ class ScriptedFault:
     message: str | None = None
     body: bytes | None = None
     content_type: str | None = None
+    headers: dict[str, str] | None = None
 
     def matches(self, method: str, path: str) -> bool:
         if self.method is not None and self.method.upper() != method.upper():
@@ -77,6 +78,8 @@ class Faults:
         rate_limit_rps: float | None = None,
         drop_rate: float = 0.0,
         failure_retry_after: float = 1.0,
+        rate_limited_rate: float = 0.0,
+        rate_limited_retry_after: float = 1.0,
         seed: int | None = None,
     ) -> None:
         self._lock = threading.Lock()
@@ -86,6 +89,10 @@ class Faults:
         self.drop_rate = drop_rate
         self.failure_retry_after = failure_retry_after
         """``Retry-After`` seconds sent with a random 503."""
+        self.rate_limited_rate = rate_limited_rate
+        """Share of requests answered 429 at random (apart from the token bucket)."""
+        self.rate_limited_retry_after = rate_limited_retry_after
+        """``Retry-After`` seconds sent with a random 429."""
         self.random = random.Random(seed)
         self._scripted: list[ScriptedFault] = []
         self._requests: list[RecordedRequest] = []
@@ -104,13 +111,15 @@ class Faults:
         message: str | None = None,
         body: bytes | None = None,
         content_type: str | None = None,
+        headers: dict[str, str] | None = None,
     ) -> None:
         """Answer the next ``count`` matching requests with ``status`` instead of handling them.
 
         Without ``body`` the answer is the documented error envelope (``message`` or the
         status's usual text); with it, ``body`` is sent as is (``content_type`` defaults to
         ``application/json``), so a test can send malformed JSON or an HTML page.
-        ``retry_after`` adds a ``Retry-After`` header (whole seconds, or a decimal).
+        ``retry_after`` adds a ``Retry-After`` header (whole seconds, or a decimal);
+        ``headers`` adds any others (e.g. a ``Location`` for a scripted redirect).
         """
         self._script(
             ScriptedFault(
@@ -123,6 +132,7 @@ class Faults:
                 message=message,
                 body=body,
                 content_type=content_type,
+                headers=headers,
             )
         )
 
@@ -206,6 +216,14 @@ class Faults:
                 return None
             return self.random.choice((500, 503))
 
+    def random_rate_limited(self) -> bool:
+        """Whether to answer this request 429, with probability ``rate_limited_rate``."""
+        rate = self.rate_limited_rate
+        if rate <= 0:
+            return False
+        with self._lock:
+            return self.random.random() < rate
+
     def random_drop(self) -> bool:
         rate = self.drop_rate
         if rate <= 0:
@@ -232,6 +250,7 @@ class Faults:
             self.fail_rate = 0.0
             self.rate_limit_rps = None
             self.drop_rate = 0.0
+            self.rate_limited_rate = 0.0
             self._scripted.clear()
             self._requests.clear()
             self._buckets.clear()

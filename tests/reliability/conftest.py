@@ -1,0 +1,88 @@
+"""Fixtures for the reliability suite: the whole app against the emulator, retrying fast."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from orbrowse.api.client import RequestObserver
+from orbrowse.api.retry import RetryPolicy
+from orbrowse.config import load_settings
+from orbrowse.deletion_log import DeletionLog
+from orbrowse.emulator.server import RunningEmulator
+from orbrowse.tui.app import OrbrowseApp, build_app
+from tests.conftest import DEFAULT_WORKSPACE_ID
+
+FIXED_NOW = datetime(2026, 11, 1, 12, 0, 0, tzinfo=UTC)
+
+PATIENT_FAST_RETRY = RetryPolicy(
+    max_attempts=10,
+    max_rate_limited_attempts=20,
+    base_delay=0.002,
+    max_delay=0.02,
+    total_budget=30.0,
+)
+"""As many attempts as chaos needs, without seconds of backoff."""
+
+ONE_TRY = RetryPolicy(max_attempts=1, max_rate_limited_attempts=1)
+
+AppFactory = Callable[..., OrbrowseApp]
+
+
+@pytest.fixture
+def downloads(tmp_path: Path) -> Path:
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture
+def deletion_log(tmp_path: Path) -> DeletionLog:
+    return DeletionLog(tmp_path / "state" / "deletions.jsonl")
+
+
+@pytest.fixture
+def make_app(
+    emulator: RunningEmulator,
+    api_key: str,
+    tmp_path: Path,
+    downloads: Path,
+    deletion_log: DeletionLog,
+) -> AppFactory:
+    """The app opened on the default workspace; keywords other than ``base_url``, ``key``,
+    ``retry``, ``observer`` and ``workspace`` replace :class:`Settings` fields."""
+
+    def factory(
+        *,
+        base_url: str | None = None,
+        key: str | None = None,
+        retry: RetryPolicy = PATIENT_FAST_RETRY,
+        observer: RequestObserver | None = None,
+        workspace: str | None = DEFAULT_WORKSPACE_ID,
+        **overrides: Any,
+    ) -> OrbrowseApp:
+        settings = load_settings(
+            api_key=key or api_key,
+            base_url=base_url or emulator.url,
+            workspace=workspace,
+            config_path=tmp_path / "config.toml",
+            env={},
+        )
+        settings = replace(settings, **overrides)
+        return build_app(
+            settings,
+            env={},
+            clock=lambda: FIXED_NOW,
+            deletion_log=deletion_log,
+            download_dir=downloads,
+            remember=False,
+            retry=retry,
+            observer=observer,
+        )
+
+    return factory
