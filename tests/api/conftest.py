@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
-from orbrowse.emulator.server import RunningEmulator
 
 from orbrowse.api.client import FilesClient
 from orbrowse.api.retry import RetryPolicy
+from orbrowse.emulator.server import RunningEmulator
 
 FAST_RETRY = RetryPolicy(base_delay=0.01, max_delay=0.05)
 

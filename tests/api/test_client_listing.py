@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from orbrowse.emulator.seed import generate_files
-from orbrowse.emulator.server import RunningEmulator
 
 from orbrowse.api.client import FilesClient
 from orbrowse.api.errors import ResponseFormatError
+from orbrowse.emulator.seed import generate_files
+from orbrowse.emulator.server import RunningEmulator
 
 
 @pytest.mark.parametrize("page_size", [1000, 100, 37])

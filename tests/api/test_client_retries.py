@@ -6,7 +6,6 @@ import random
 import time
 
 import pytest
-from orbrowse.emulator.server import RunningEmulator
 
 from orbrowse.api.client import FilesClient
 from orbrowse.api.errors import (
@@ -18,6 +17,7 @@ from orbrowse.api.errors import (
     parse_retry_after,
 )
 from orbrowse.api.retry import NO_RETRY, RetryPolicy
+from orbrowse.emulator.server import RunningEmulator
 
 
 async def test_server_errors_are_retried(emulator: RunningEmulator, client: FilesClient) -> None:

@@ -6,11 +6,11 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
-from orbrowse.emulator.server import RunningEmulator
 
 from orbrowse.api.client import FilesClient
 from orbrowse.api.errors import APIConnectionError, InsecureTransportError
 from orbrowse.api.retry import NO_RETRY
+from orbrowse.emulator.server import RunningEmulator
 
 SIZE = 30 * 1024 * 1024
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from orbrowse.emulator.server import RunningEmulator
 
 from orbrowse.api.client import FilesClient
 from orbrowse.api.errors import PermissionDeniedError
+from orbrowse.emulator.server import RunningEmulator
 
 
 async def test_management_key_lists_every_workspace(

@@ -9,9 +9,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from orbrowse.api.filetypes import filename_problem
 from orbrowse.api.models import MAX_UPLOAD_BYTES, WORKSPACE_QUOTA_BYTES
 from orbrowse.emulator.server import RunningEmulator
-from orbrowse.api.filetypes import filename_problem
 
 
 def _zip(*names: str) -> bytes:
