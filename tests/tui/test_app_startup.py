@@ -86,7 +86,7 @@ async def test_ordinary_key_with_recent_workspaces_offers_them_in_the_picker(
     async with app.run_test(size=(140, 30)) as pilot:
         picker = await screen_shown(pilot, WorkspacePicker)
         assert [c.source for c in picker.choices] == ["key", "recent"]
-        hint = picker.query_one("#picker-hint", Static)
+        hint = picker.query_one("#workspace-hint", Static)
         assert "management key" in str(hint.content)
         assert error_notifications(app) == []
 

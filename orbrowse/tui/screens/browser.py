@@ -208,7 +208,7 @@ class BrowserScreen(Screen[None]):
     def update_status(self) -> None:
         job = self.job
         if job is None and self.load_error:
-            job = f"stopped: {self.load_error} · r retries"
+            job = f"stopped (r retries): {self.load_error}"
         info = StatusInfo(
             loaded=self.files.loaded_count,
             has_more=self.has_more,

@@ -54,19 +54,19 @@ class WorkspacePicker(ModalScreen[WorkspaceChoice | None]):
         self.shown: list[WorkspaceChoice] = []
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="picker"):
-            yield Static("Open a workspace", id="picker-title")
+        with Vertical(id="workspace-picker"):
+            yield Static("Open a workspace", id="workspace-title")
             yield Input(
-                placeholder="type to filter, or paste a workspace ID (UUID)", id="picker-filter"
+                placeholder="type to filter, or paste a workspace ID (UUID)", id="workspace-filter"
             )
-            yield OptionList(id="picker-list")
+            yield OptionList(id="workspace-list")
             hint = (
                 "Workspaces of this account."
                 if self.can_list
                 else "This key cannot list workspaces (that needs a management key): "
                 "it shows the key's own workspace, those used before, and any ID you type."
             )
-            yield Static(hint, id="picker-hint", markup=False)
+            yield Static(hint, id="workspace-hint", markup=False)
 
     def on_mount(self) -> None:
         self._refill("")
@@ -98,7 +98,7 @@ class WorkspacePicker(ModalScreen[WorkspaceChoice | None]):
         self._hint_for(needle)
 
     def _hint_for(self, needle: str) -> None:
-        title = self.query_one("#picker-title", Static)
+        title = self.query_one("#workspace-title", Static)
         if not self.shown and needle:
             looks_like_id = len(needle) >= 8 and all(c in "0123456789abcdefABCDEF-" for c in needle)
             title.update(
@@ -112,11 +112,11 @@ class WorkspacePicker(ModalScreen[WorkspaceChoice | None]):
             title.update("Open a workspace")
             title.remove_class("-warning")
 
-    @on(Input.Changed, "#picker-filter")
+    @on(Input.Changed, "#workspace-filter")
     def filter_changed(self, event: Input.Changed) -> None:
         self._refill(event.value)
 
-    @on(Input.Submitted, "#picker-filter")
+    @on(Input.Submitted, "#workspace-filter")
     def submitted(self) -> None:
         self.action_open()
 
