@@ -12,6 +12,7 @@ import ipaddress
 import json
 import os
 import platform
+import re
 import tempfile
 import time
 import uuid
@@ -103,11 +104,27 @@ def check_transport_security(base_url: str, *, allow_insecure_http: bool) -> htt
     return url
 
 
+# getaddrinfo's words for "no such host" on Linux, macOS and Windows.
+_NAME_NOT_FOUND = re.compile(
+    r"Name or service not known|nodename nor servname|No address associated|"
+    r"Temporary failure in name resolution|getaddrinfo failed|Errno -[235]\b",
+    re.IGNORECASE,
+)
+
+
 def _translate_transport_error(exc: httpx.TransportError) -> APIConnectionError:
     if isinstance(exc, httpx.TimeoutException):
         return APITimeoutError()
     if isinstance(exc, httpx.ConnectError):
-        return APIConnectionError("Could not connect to the server")
+        try:
+            host = exc.request.url.host
+        except RuntimeError:  # no request attached
+            host = ""
+        if _NAME_NOT_FOUND.search(str(exc)):
+            return APIConnectionError(f"Could not find the server {host}: its name does not resolve")
+        return APIConnectionError(
+            f"Could not connect to the server {host}" if host else "Could not connect to the server"
+        )
     if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError):
         return APIConnectionError("The connection was lost before the answer was complete")
     return APIConnectionError(f"Network error: {type(exc).__name__}")

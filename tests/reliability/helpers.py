@@ -46,3 +46,9 @@ async def open_browser(pilot: Pilot[int]) -> BrowserScreen:
 def screen_text(app: OrbrowseApp) -> str:
     """What the terminal shows now, line by line, exactly as the strips hold it."""
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+async def notifications(pilot: Pilot[int]) -> list[str]:
+    """Every notification the app holds, as ``title: message`` (after they are delivered)."""
+    await pilot.pause()
+    return [f"{n.title}: {n.message}" for n in pilot.app._notifications]

@@ -18,7 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input
 
 from orbrowse.api.client import FilesClient
-from orbrowse.api.errors import OpenRouterError, describe
+from orbrowse.api.errors import OpenRouterError, ResponseFormatError, describe
 from orbrowse.api.models import FileObject
 from orbrowse.tui.app import OrbrowseApp, WorkspaceChoice
 from orbrowse.tui.file_list import FileList, FilterError, SortColumn
@@ -78,6 +78,7 @@ class BrowserScreen(Screen[None]):
         self.read_only = read_only
         self.files = FileList()
         self.next_cursor: str | None = None
+        self.seen_cursors: set[str] = set()
         self.has_more = True
         self.fetching = False
         self.load_error: str | None = None
@@ -147,6 +148,12 @@ class BrowserScreen(Screen[None]):
                 page = await self.client.list_files(
                     limit=self.orbrowse.settings.page_size, cursor=self.next_cursor
                 )
+                if page.has_more and page.cursor is not None:
+                    if page.cursor in self.seen_cursors:
+                        raise ResponseFormatError(
+                            "the listing cursor repeats; stopping to avoid a loop"
+                        )
+                    self.seen_cursors.add(page.cursor)
                 self.files.append(page.files)
                 self._restore_marks(page.files)
                 self.pages_loaded += 1
@@ -353,6 +360,7 @@ class BrowserScreen(Screen[None]):
         self.pending_marks |= self.files.marked_ids
         self.files.clear()
         self.next_cursor = None
+        self.seen_cursors.clear()
         self.has_more = True
         self.pages_loaded = 0
         self.table.refresh_rows()
