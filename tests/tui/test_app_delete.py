@@ -1,0 +1,246 @@
+"""Bulk deletion from the browser: filter, mark, confirm by typing the count, failures, undo.
+
+Afterwards the server holds exactly the unmarked files plus the failures, the table drops
+exactly the deleted rows and the deletion log says the same.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from textual.widgets import Button, Input, Static
+
+from orbrowse.api.retry import RetryPolicy
+from orbrowse.emulator.server import RunningEmulator
+from orbrowse.emulator.store import StoredFile
+from orbrowse.tui.dialogs.confirm_delete import ConfirmDeleteDialog
+from orbrowse.tui.dialogs.delete_progress import DeleteProgressDialog
+from orbrowse.tui.screens.browser import BrowserScreen
+from tests.conftest import DEFAULT_WORKSPACE_ID
+from tests.tui.app_driver import (
+    browser,
+    browser_ready,
+    notifications,
+    screen_shown,
+    settle,
+    status_of,
+    wait_until,
+)
+from tests.tui.conftest import AppFactory
+
+NO_RETRY = RetryPolicy(max_attempts=1)
+SCRATCH = 300
+KEEP = 100
+
+
+@pytest.fixture
+def workspace(emulator: RunningEmulator) -> tuple[list[StoredFile], list[StoredFile]]:
+    """300 scratch files to delete among 100 to keep, interleaved."""
+    scratch: list[StoredFile] = []
+    keep: list[StoredFile] = []
+    for n in range(SCRATCH + KEEP):
+        if n % 4 == 3:
+            keep.append(
+                emulator.store.add_file(DEFAULT_WORKSPACE_ID, f"keep/k{n}.txt", content=b"k")
+            )
+        else:
+            scratch.append(
+                emulator.store.add_file(DEFAULT_WORKSPACE_ID, f"tmp/scratch-{n}.txt", content=b"s")
+            )
+    return scratch, keep
+
+
+def server_ids(emulator: RunningEmulator) -> set[str]:
+    return {file.id for file in emulator.store.files(DEFAULT_WORKSPACE_ID)}
+
+
+def delete_requests(emulator: RunningEmulator) -> int:
+    return sum(1 for request in emulator.faults.requests if request.method == "DELETE")
+
+
+def log_lines(path: Path) -> list[dict[str, object]]:
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+async def mark_scratch(pilot: object) -> BrowserScreen:
+    from textual.pilot import Pilot
+
+    assert isinstance(pilot, Pilot)
+    screen = await browser_ready(pilot)
+    await pilot.press("L")
+    await settle(pilot)
+    await pilot.press("slash", *"scratch", "enter", "A")
+    assert screen.files.marked_count == SCRATCH
+    return screen
+
+
+@pytest.mark.parametrize("status", [500, 400])
+async def test_filtered_bulk_delete_with_failures(
+    emulator: RunningEmulator,
+    make_app: AppFactory,
+    workspace: tuple[list[StoredFile], list[StoredFile]],
+    deletion_log_path: Path,
+    status: int,
+) -> None:
+    scratch, keep = workspace
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID, undo_seconds=0, page_size=100, retry=NO_RETRY)
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await mark_scratch(pilot)
+        assert f"{SCRATCH} marked" in status_of(app)
+
+        await pilot.press("x")
+        confirm = await screen_shown(pilot, ConfirmDeleteDialog)
+        assert "Delete 300 files?" in str(confirm.query_one(".dialog-title", Static).content)
+        assert confirm.query_one("#cancel", Button).has_focus
+        delete_button = confirm.query_one("#delete", Button)
+        assert delete_button.disabled
+        assert "Type 300 to confirm" in str(confirm.query_one("#type-prompt", Static).content)
+        listed = str(confirm.query_one("#file-lines", Static).content)
+        assert all(file.id in listed for file in scratch)
+        assert not any(file.id in listed for file in keep)
+        typed = confirm.query_one("#typed-count", Input)
+        typed.focus()
+        await pilot.press("2", "9", "9", "enter")  # the wrong count does nothing
+        await pilot.pause()
+        assert app.screen is confirm
+        await pilot.press("backspace", "backspace", "backspace", "3", "0", "0")
+        assert not delete_button.disabled
+
+        failures = 3
+        emulator.faults.fail_next(status, method="DELETE", count=failures)
+        await pilot.press("enter")
+        progress = await screen_shown(pilot, DeleteProgressDialog)
+        await wait_until(pilot, lambda: progress.phase == "report", "the deletion report")
+        summary = str(progress.query_one("#summary", Static).content)
+        assert "Deleted 297 files" in summary
+        assert "3 files could not be deleted" in summary
+        assert progress.report is not None
+        failed_ids = {file.id for file, _ in progress.report.failed}
+        assert len(failed_ids) == failures
+        await pilot.press("c")
+        await pilot.pause()
+        await settle(pilot)
+        assert isinstance(app.screen, BrowserScreen)
+
+        # The server: exactly the unmarked files plus the failures.
+        assert server_ids(emulator) == {f.id for f in keep} | failed_ids
+        assert delete_requests(emulator) == SCRATCH
+        # The table: exactly the deleted rows are gone; the failures stay, still marked.
+        loaded = {file.id for file in screen.files.loaded_files()}
+        assert loaded == server_ids(emulator)
+        assert {file.id for file in screen.files.view} == failed_ids  # filter still "scratch"
+        assert screen.files.marked_ids == failed_ids
+        assert status_of(app).startswith(f"all {KEEP + failures} files")
+        assert any("Deleted 297 files" in m and "3 failed" in m for m in notifications(app))
+
+        # The log says the same.
+        lines = log_lines(deletion_log_path)
+        assert len(lines) == SCRATCH
+        deleted_logged = {line["id"] for line in lines if line["result"] == "deleted"}
+        failed_logged = {line["id"] for line in lines if str(line["result"]).startswith("failed")}
+        assert deleted_logged == {f.id for f in scratch} - failed_ids
+        assert failed_logged == failed_ids
+        assert all(line["workspace"] == DEFAULT_WORKSPACE_ID for line in lines)
+
+
+async def test_retry_failed_deletes_the_rest(
+    emulator: RunningEmulator,
+    make_app: AppFactory,
+    workspace: tuple[list[StoredFile], list[StoredFile]],
+) -> None:
+    scratch, keep = workspace
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID, undo_seconds=0, retry=NO_RETRY)
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await mark_scratch(pilot)
+        await pilot.press("x")
+        confirm = await screen_shown(pilot, ConfirmDeleteDialog)
+        confirm.query_one("#typed-count", Input).focus()
+        emulator.faults.fail_next(503, method="DELETE", count=5)
+        await pilot.press("3", "0", "0", "enter")
+        progress = await screen_shown(pilot, DeleteProgressDialog)
+        await wait_until(pilot, lambda: progress.phase == "report", "the first report")
+        assert progress.report is not None and len(progress.report.failed) == 5
+        await pilot.press("r")
+        await wait_until(
+            pilot,
+            lambda: progress.phase == "report" and not progress.report.failed,  # type: ignore[union-attr]
+            "the retry's report",
+        )
+        await pilot.press("c")
+        await settle(pilot)
+        assert server_ids(emulator) == {f.id for f in keep}
+        assert {f.id for f in screen.files.loaded_files()} == {f.id for f in keep}
+        assert screen.files.marked_count == 0
+
+
+async def test_undo_deletes_nothing(
+    emulator: RunningEmulator,
+    make_app: AppFactory,
+    workspace: tuple[list[StoredFile], list[StoredFile]],
+    deletion_log_path: Path,
+) -> None:
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID, undo_seconds=30)
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await browser_ready(pilot)
+        before = server_ids(emulator)
+        await pilot.press("space", "space", "x")
+        confirm = await screen_shown(pilot, ConfirmDeleteDialog)
+        assert not confirm.needs_typed_count
+        await pilot.click("#delete")
+        progress = await screen_shown(pilot, DeleteProgressDialog)
+        assert progress.phase == "undo"
+        assert "Deleting 2 files in" in str(progress.query_one("#countdown", Static).content)
+        await pilot.press("u")
+        await settle(pilot)
+        assert isinstance(app.screen, BrowserScreen)
+        assert server_ids(emulator) == before
+        assert delete_requests(emulator) == 0
+        assert log_lines(deletion_log_path) == []
+        assert screen.files.marked_count == 2
+        assert "Deletion cancelled; nothing was deleted" in notifications(app)
+
+
+async def test_cancel_in_the_confirmation_deletes_nothing(
+    emulator: RunningEmulator,
+    make_app: AppFactory,
+    workspace: tuple[list[StoredFile], list[StoredFile]],
+) -> None:
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID, undo_seconds=0)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await browser_ready(pilot)
+        before = server_ids(emulator)
+        await pilot.press("x")
+        await screen_shown(pilot, ConfirmDeleteDialog)
+        await pilot.press("enter")  # focus is on Cancel
+        await settle(pilot)
+        assert isinstance(app.screen, BrowserScreen)
+        await pilot.press("x")
+        await screen_shown(pilot, ConfirmDeleteDialog)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert server_ids(emulator) == before
+        assert delete_requests(emulator) == 0
+        assert "Nothing was deleted" in notifications(app)
+
+
+async def test_confirmation_says_how_many_marks_the_filter_hides(
+    make_app: AppFactory, workspace: tuple[list[StoredFile], list[StoredFile]]
+) -> None:
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await browser_ready(pilot)
+        await pilot.press("j", "j", "j", "space")  # keep/k3.txt
+        await pilot.press("slash", *"scratch-1", "enter", "A")
+        marked = screen.files.marked_count
+        await pilot.press("x")
+        confirm = await screen_shown(pilot, ConfirmDeleteDialog)
+        assert len(confirm.files) == marked
+        hidden = str(confirm.query_one("#hidden", Static).content)
+        assert hidden == "1 of these is hidden by the current filter"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert browser(app).files.marked_count == marked
