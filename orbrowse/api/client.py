@@ -8,6 +8,7 @@ parsed into the frozen models of :mod:`orbrowse.api.models`; callers never see J
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ipaddress
 import json
 import os
@@ -449,7 +450,16 @@ class FilesClient:
         def safe_to_resend(error: OpenRouterError) -> bool:
             return error.status in (429, 503) or _not_sent(error)
 
-        response = await self._send(build, retry_when=safe_to_resend)
+        try:
+            response = await self._send(build, retry_when=safe_to_resend)
+        except APIConnectionError as error:
+            if _not_sent(error):
+                raise
+            # The body may have arrived whole: re-sending could store the file twice.
+            raise type(error)(
+                f"{error}. The server may have kept {name}: refresh the list to check "
+                "before uploading it again"
+            ) from error
         try:
             return FileObject.from_json(_decode_json(response))
         finally:
@@ -515,25 +525,30 @@ class FilesClient:
             encoded = response.headers.get("content-encoding", "identity") != "identity"
             expected = None if encoded else _content_length(response)
             received = 0
-            with os.fdopen(fd, "wb") as handle:
-                try:
-                    async for chunk in response.aiter_bytes(CHUNK_SIZE):
-                        handle.write(chunk)
-                        received += len(chunk)
-                        if progress is not None:
-                            progress(received, expected)
-                except httpx.TransportError as exc:
-                    raise _translate_transport_error(exc) from exc
-                except OSError as exc:
-                    raise LocalCheckError(
-                        f"Could not write {destination.name}: {exc.strerror or exc}"
-                    ) from exc
+            handle = os.fdopen(fd, "wb")
+            try:
+                async for chunk in response.aiter_bytes(CHUNK_SIZE):
+                    handle.write(chunk)
+                    received += len(chunk)
+                    if progress is not None:
+                        progress(received, expected)
                 if expected is not None and received != expected:
                     raise APIConnectionError(
                         f"The download ended after {received:,} of {expected:,} bytes"
                     )
+                # A full disk may only show here, when the last buffered bytes go out.
                 handle.flush()
                 os.fsync(handle.fileno())
+                handle.close()
+            except httpx.TransportError as exc:
+                raise _translate_transport_error(exc) from exc
+            except OSError as exc:
+                raise LocalCheckError(
+                    f"Could not write {destination.name}: {exc.strerror or exc}"
+                ) from exc
+            finally:
+                with contextlib.suppress(OSError):
+                    handle.close()  # closes the descriptor even when the flush fails
             if not overwrite and destination.exists():
                 raise LocalCheckError(f"{destination} appeared while downloading; not replaced")
             os.replace(temp_path, destination)
