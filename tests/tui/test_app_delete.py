@@ -152,7 +152,7 @@ async def test_retry_failed_deletes_the_rest(
     make_app: AppFactory,
     workspace: tuple[list[StoredFile], list[StoredFile]],
 ) -> None:
-    scratch, keep = workspace
+    _scratch, keep = workspace
     app = make_app(workspace=DEFAULT_WORKSPACE_ID, undo_seconds=0, retry=NO_RETRY)
     async with app.run_test(size=(140, 40)) as pilot:
         screen = await mark_scratch(pilot)
