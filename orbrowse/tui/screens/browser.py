@@ -431,9 +431,13 @@ class BrowserScreen(Screen[None]):
         files = self._selection()
         if not files:
             return
-        await self.app.push_screen_wait(
+        saved = await self.app.push_screen_wait(
             DownloadDialog(self.client, files, self.orbrowse.download_dir)
         )
+        if saved:
+            where = saved[0] if len(saved) == 1 else saved[0].parent
+            what = "1 file" if len(saved) == 1 else f"{len(saved):,} files"
+            self.notify(f"Downloaded {what} to {where}", title="Download", markup=False)
 
     @work(exclusive=True, group="dialog", exit_on_error=False)
     async def action_delete(self) -> None:
