@@ -1,0 +1,80 @@
+"""Tiny terminals and Ctrl+C at any moment: no crash, and the app keeps working.
+
+Textual 8.2.8 binds Ctrl+C to ``help_quit`` (a hint to press Ctrl+Q, or copy in an input);
+orbrowse keeps that, so a stray Ctrl+C during a bulk delete never abandons it halfway. Ctrl+Q
+(and q) quit cleanly. The terminal being restored afterwards was checked by hand in tmux.
+"""
+
+from __future__ import annotations
+
+from orbrowse.emulator.server import RunningEmulator
+from orbrowse.tui.dialogs import ConfirmDeleteDialog, DownloadDialog
+from orbrowse.tui.dialogs.help import HelpScreen
+from tests.conftest import DEFAULT_WORKSPACE_ID
+from tests.reliability.conftest import AppFactory
+from tests.reliability.helpers import open_browser, screen_text, until
+
+
+def add_files(emulator: RunningEmulator, count: int) -> None:
+    for n in range(count):
+        emulator.store.add_file(
+            DEFAULT_WORKSPACE_ID, f"file-{n:04d}.txt", size_bytes=n + 1, downloadable=n % 2 == 0
+        )
+
+
+async def test_resizing_to_20x5_and_back_in_every_screen_keeps_working(
+    emulator: RunningEmulator, make_app: AppFactory
+) -> None:
+    add_files(emulator, 300)
+    app = make_app(page_size=50)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await open_browser(pilot)
+        for opener, dialog in (("x", ConfirmDeleteDialog), ("d", DownloadDialog), ("?", None)):
+            for size in ((20, 5), (1, 1), (120, 30), (20, 5)):
+                await pilot.resize_terminal(*size)
+                await pilot.pause()
+                assert len(screen_text(app).split("\n")) == size[1]
+            await pilot.resize_terminal(120, 30)
+            await pilot.press(opener if opener != "?" else "question_mark")
+            expected = dialog or HelpScreen
+            await until(pilot, lambda: isinstance(app.screen, expected), f"{opener} opens")
+            await pilot.resize_terminal(20, 5)
+            await pilot.pause()
+            await pilot.resize_terminal(120, 30)
+            await pilot.pause()
+            await pilot.press("escape")
+            await until(pilot, lambda: app.screen is screen, "back to the browser")
+        # Still browsing: moving down and loading more works after all that.
+        before = screen.table.cursor_row
+        await pilot.press("down", "down")
+        assert screen.table.cursor_row == before + 2
+        assert "file-0000.txt" in screen_text(app)
+
+
+async def test_ctrl_c_at_any_moment_never_crashes_and_ctrl_q_quits(
+    emulator: RunningEmulator, make_app: AppFactory
+) -> None:
+    add_files(emulator, 3000)
+    emulator.faults.latency_ms = 30
+    app = make_app(page_size=100, undo_seconds=0)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("ctrl+c")  # while starting up
+        screen = await open_browser(pilot)
+        await pilot.press("L", "ctrl+c")  # while loading everything
+        await pilot.press("slash", "f", "ctrl+c", "escape")  # in the filter box
+        await pilot.press("space", "space", "x")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDeleteDialog), "confirm")
+        await pilot.press("ctrl+c")  # in a dialog
+        assert isinstance(app.screen, ConfirmDeleteDialog)
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is screen, "the browser again")
+        assert emulator.store.count(DEFAULT_WORKSPACE_ID) == 3000  # nothing deleted unasked
+        await pilot.press("r")
+        for _ in range(5):
+            await pilot.press("ctrl+c")  # while refreshing
+        assert app.is_running
+        await until(pilot, lambda: not screen.fetching, "loading to end")
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert not app.is_running
+    assert app.return_code == 0
