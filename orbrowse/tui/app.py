@@ -183,7 +183,11 @@ class OrbrowseApp(App[int]):
                 )
                 self.settings = replace(self.settings, recent_workspaces=recent)
             except (OSError, ValueError) as error:
-                self.notify(f"Could not remember the workspace: {error}", severity="warning")
+                self.notify(
+                    f"Could not remember the workspace: {error}",
+                    severity="warning",
+                    markup=False,
+                )
         browser = BrowserScreen(
             self.client.with_workspace(choice.id),
             choice,

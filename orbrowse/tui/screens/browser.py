@@ -22,7 +22,7 @@ from orbrowse.api.errors import OpenRouterError, ResponseFormatError, describe
 from orbrowse.api.models import FileObject
 from orbrowse.tui.app import OrbrowseApp, WorkspaceChoice
 from orbrowse.tui.file_list import FileList, FilterError, SortColumn
-from orbrowse.tui.formatting import human_size
+from orbrowse.tui.formatting import human_size, visible_text
 from orbrowse.tui.widgets.details import DetailsPane
 from orbrowse.tui.widgets.file_table import FileTable
 from orbrowse.tui.widgets.status_line import StatusInfo, StatusLine
@@ -108,7 +108,7 @@ class BrowserScreen(Screen[None]):
 
     def on_mount(self) -> None:
         name = self.workspace.name or self.workspace.slug or "workspace"
-        self.title = name
+        self.title = visible_text(name)  # server text: no control or bidi characters
         key = self.orbrowse.settings.masked_key
         self.sub_title = f"{self.workspace.id or 'key default'} · key {key}" + (
             " · read-only" if self.read_only else ""
