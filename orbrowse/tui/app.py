@@ -56,7 +56,8 @@ class OrbrowseApp(App[int]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="quit"),
         Binding("w", "pick_workspace", "Workspaces", id="workspaces"),
-        Binding("question_mark,f1", "help", "Help", id="help", key_display="?"),
+        Binding("question_mark", "help", "Help", id="help", key_display="?"),
+        Binding("f1", "help", "Help", show=False, id="help_f1"),
     ]
 
     def __init__(

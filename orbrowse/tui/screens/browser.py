@@ -62,7 +62,8 @@ class BrowserScreen(Screen[None]):
         Binding("Y", "copy_menu", "Copy…", show=False, id="copy_menu"),
         Binding("u", "upload", "Upload", id="upload"),
         Binding("d", "download", "Download", id="download"),
-        Binding("x,delete", "delete", "Delete", id="delete", key_display="x"),
+        Binding("x", "delete", "Delete", id="delete"),
+        Binding("delete", "delete", "Delete", show=False, id="delete_key"),
         Binding("L", "load_all", "Load all", show=False, id="load_all"),
         Binding("r", "refresh", "Refresh", id="refresh"),
         Binding("i", "toggle_details", "Details", show=False, id="details"),
@@ -488,11 +489,13 @@ class BrowserScreen(Screen[None]):
     def palette_commands(self) -> Sequence[SystemCommand]:
         """Every action of this screen that is available now, for the command palette."""
         commands: list[SystemCommand] = []
+        offered: set[str] = set()
         for binding in self.BINDINGS:
             assert isinstance(binding, Binding)
             name = binding.action.split("(")[0]
-            if self.check_action(name, ()) is not True:
+            if binding.action in offered or self.check_action(name, ()) is not True:
                 continue
+            offered.add(binding.action)
             key = binding.key_display or binding.key.split(",")[0]
             commands.append(
                 SystemCommand(

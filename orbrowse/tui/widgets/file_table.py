@@ -132,6 +132,8 @@ class FileTable(ScrollView, can_focus=True):
     }
     """
 
+    HELP_GROUP: ClassVar[str] = "Moving in the table"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j,down", "cursor_down", "Down", show=False, id="file_table.down"),
         Binding("k,up", "cursor_up", "Up", show=False, id="file_table.up"),

@@ -1,0 +1,102 @@
+"""Help lists the browser's bindings; the command palette offers (and runs) its actions."""
+
+from __future__ import annotations
+
+import pytest
+from textual.command import CommandPalette
+from textual.widgets import Static
+
+from orbrowse.emulator.server import RunningEmulator
+from orbrowse.tui.dialogs.help import HelpScreen
+from orbrowse.tui.screens.browser import BrowserScreen
+from tests.conftest import DEFAULT_WORKSPACE_ID
+from tests.tui.app_driver import browser, browser_ready, screen_shown, settle, wait_until
+from tests.tui.conftest import AppFactory
+
+
+@pytest.fixture
+def files(emulator: RunningEmulator) -> None:
+    for n in range(5):
+        emulator.store.add_file(DEFAULT_WORKSPACE_ID, f"file-{n}.txt", content=b"x")
+
+
+def help_text(screen: HelpScreen) -> str:
+    return str(screen.query_one("#help-table", Static).content)
+
+
+@pytest.mark.parametrize("key", ["question_mark", "f1"])
+async def test_help_lists_the_browser_bindings(make_app: AppFactory, files: None, key: str) -> None:
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await browser_ready(pilot)
+        await pilot.press(key)
+        help_screen = await screen_shown(pilot, HelpScreen)
+        text = help_text(help_screen)
+        for description in (
+            "Mark",
+            "Range",
+            "Mark loaded",
+            "Mark matching",
+            "Invert marks",
+            "Clear marks",
+            "Only marked",
+            "Filter",
+            "Sort",
+            "Copy id",
+            "Copy…",
+            "Upload",
+            "Download",
+            "Delete",
+            "Load all",
+            "Refresh",
+            "Workspaces",
+            "Quit",
+            "Down",
+            "Half page down",
+        ):
+            assert f"  {description}\n" in text + "\n", description
+        assert "↓ / j  Down" in text
+        assert "? / f1  Help" in text
+        assert "x / del  Delete" in text
+        assert "Moving in the table" in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, BrowserScreen)
+
+
+async def test_help_in_read_only_mode_leaves_out_write_actions(
+    make_app: AppFactory, files: None
+) -> None:
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID, read_only=True)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await browser_ready(pilot)
+        await pilot.press("question_mark")
+        text = help_text(await screen_shown(pilot, HelpScreen))
+        assert "  Upload\n" not in text
+        assert "  Delete\n" not in text
+        assert "  Download\n" in text
+
+
+async def test_palette_offers_the_browser_actions(make_app: AppFactory, files: None) -> None:
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await browser_ready(pilot)
+        offered = [command.title for command in screen.palette_commands()]
+        assert len(offered) == len(set(offered))  # one command per action
+        titles = {command.title for command in app.get_system_commands(screen)}
+        assert {"Mark", "Filter", "Copy id", "Delete", "Load all", "Refresh", "Sort"} <= titles
+        assert "Quit" in titles  # Textual's own stay
+
+
+async def test_palette_runs_an_action(make_app: AppFactory, files: None) -> None:
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await browser_ready(pilot)
+        await pilot.press("ctrl+p")
+        palette = await screen_shown(pilot, CommandPalette)
+        await pilot.press(*"mark loaded")
+        await wait_until(pilot, lambda: palette._list_visible, "palette hits")
+        await pilot.press("enter")
+        await settle(pilot)
+        await wait_until(pilot, lambda: browser(app).files.marked_count == 5, "every file marked")
+        assert isinstance(app.screen, BrowserScreen)
