@@ -58,7 +58,7 @@ def make_bad_paths(tmp_path: Path) -> dict[str, tuple[Path, str]]:
         "too large": (huge, "100 MiB"),
         "fifo": (fifo, "not a regular file"),
         "socket": (sock_path, "not a regular file"),
-        "unsupported": (exe, "unsupported"),
+        "unsupported": (exe, "of a type the API refuses"),
     }
 
 
