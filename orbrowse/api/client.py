@@ -122,7 +122,9 @@ def _translate_transport_error(exc: httpx.TransportError) -> APIConnectionError:
         except RuntimeError:  # no request attached
             host = ""
         if _NAME_NOT_FOUND.search(str(exc)):
-            return APIConnectionError(f"Could not find the server {host}: its name does not resolve")
+            return APIConnectionError(
+                f"Could not find the server {host}: its name does not resolve"
+            )
         return APIConnectionError(
             f"Could not connect to the server {host}" if host else "Could not connect to the server"
         )
@@ -317,21 +319,18 @@ class FilesClient:
 
     # -- files ------------------------------------------------------------------------------
 
+    async def _page_body(self, limit: int | None, cursor: str | None, after: str | None) -> object:
+        if limit is not None and not 1 <= limit <= 1000:
+            raise LocalCheckError(f"A page size of {limit} is out of range 1–1000")
+        return await self._json(
+            "GET", "files", params=self._params(limit=limit, cursor=cursor, after=after)
+        )
+
     async def list_files(
         self, *, limit: int | None = None, cursor: str | None = None, after: str | None = None
     ) -> FilePage:
         """One page of the workspace's files, oldest first."""
-        if limit is not None and not 1 <= limit <= 1000:
-            raise LocalCheckError(f"A page size of {limit} is out of range 1–1000")
-        body = await self._json(
-            "GET", "files", params=self._params(limit=limit, cursor=cursor, after=after)
-        )
-        page = FilePage.from_json(body)
-        if limit is not None and len(page.files) > limit:
-            raise ResponseFormatError(
-                f"a page of {len(page.files)} files when at most {limit} were asked for"
-            )
-        return page
+        return _parse_page(await self._page_body(limit, cursor, after), limit)
 
     async def iter_pages(
         self, *, limit: int | None = None, cursor: str | None = None
@@ -340,35 +339,50 @@ class FilesClient:
 
         A file id already yielded is dropped from later pages, a repeating cursor ends the
         listing with :class:`ResponseFormatError` instead of looping, and each page is fetched
-        (with its retries) before it is yielded, so no page is ever yielded twice.
+        (with its retries) before it is yielded, so no page is ever yielded twice. The next
+        page is requested as soon as its cursor is known, while this one is parsed and used.
         """
         seen_ids: set[str] = set()
         seen_cursors: set[str] = set()
-        after: str | None = None
         empty_pages = 0
-        while True:
-            page = await self.list_files(limit=limit, cursor=cursor, after=after)
-            fresh = tuple(f for f in page.files if f.id not in seen_ids)
-            seen_ids.update(f.id for f in fresh)
-            if len(fresh) != len(page.files):
-                page = FilePage(fresh, page.has_more, page.cursor, page.first_id, page.last_id)
-            yield page
-            if not page.has_more:
-                return
-            empty_pages = 0 if page.files else empty_pages + 1
-            if empty_pages >= MAX_EMPTY_PAGES:
-                raise ResponseFormatError("the server keeps sending empty pages that claim more")
-            if page.cursor is not None:
-                if page.cursor in seen_cursors:
+        position: tuple[str | None, str | None] = (cursor, None)
+        pending: asyncio.Future[object] | None = asyncio.ensure_future(
+            self._page_body(limit, *position)
+        )
+        try:
+            while pending is not None:
+                body = await pending
+                pending = None
+                peeked = _next_position(*_peek_page(body))
+                if peeked is not None and peeked[0] not in seen_cursors:
+                    pending = asyncio.ensure_future(self._page_body(limit, *peeked))
+                page = _parse_page(body, limit)
+                fresh = tuple(f for f in page.files if f.id not in seen_ids)
+                seen_ids.update(f.id for f in fresh)
+                if len(fresh) != len(page.files):
+                    page = FilePage(fresh, page.has_more, page.cursor, page.first_id, page.last_id)
+                yield page
+                if not page.has_more:
+                    return
+                empty_pages = 0 if page.files else empty_pages + 1
+                if empty_pages >= MAX_EMPTY_PAGES:
                     raise ResponseFormatError(
-                        "the listing cursor repeats; stopping to avoid a loop"
+                        "the server keeps sending empty pages that claim more"
                     )
-                seen_cursors.add(page.cursor)
-                cursor, after = page.cursor, None
-            elif page.last_id is not None:
-                cursor, after = None, page.last_id
-            else:
-                raise ResponseFormatError("the page says there is more but gives no cursor")
+                position_next = _next_position(page.has_more, page.cursor, page.last_id)
+                if position_next is None:
+                    raise ResponseFormatError("the page says there is more but gives no cursor")
+                if position_next[0] is not None:
+                    if position_next[0] in seen_cursors:
+                        raise ResponseFormatError(
+                            "the listing cursor repeats; stopping to avoid a loop"
+                        )
+                    seen_cursors.add(position_next[0])
+                if position_next != peeked or pending is None:
+                    await _cancel(pending)
+                    pending = asyncio.ensure_future(self._page_body(limit, *position_next))
+        finally:
+            await _cancel(pending)
 
     async def get_file(self, file_id: str) -> FileObject:
         body = await self._json("GET", f"files/{_path_id(file_id)}", params=self._params())
@@ -588,6 +602,53 @@ class FilesClient:
         """What the key in use is allowed to do, and the workspace it works in."""
         body = await self._json("GET", "key")
         return KeyInfo.from_json(body)
+
+
+def _parse_page(body: object, limit: int | None) -> FilePage:
+    page = FilePage.from_json(body)
+    if limit is not None and len(page.files) > limit:
+        raise ResponseFormatError(
+            f"a page of {len(page.files)} files when at most {limit} were asked for"
+        )
+    return page
+
+
+def _peek_page(body: object) -> tuple[bool, str | None, str | None]:
+    """``has_more``, ``cursor`` and the last id of an unparsed page, where they look right."""
+    if type(body) is not dict:
+        return False, None, None
+    cursor = body.get("cursor")
+    last_id = body.get("last_id")
+    return (
+        body.get("has_more") is True,
+        cursor if type(cursor) is str and cursor else None,
+        last_id if type(last_id) is str and last_id else None,
+    )
+
+
+def _next_position(
+    has_more: bool, cursor: str | None, last_id: str | None
+) -> tuple[str | None, str | None] | None:
+    """The (cursor, after) that asks for the page after this one; ``None`` at the end.
+
+    The openai and anthropic list shapes have no cursor: they page with the last id."""
+    if not has_more:
+        return None
+    if cursor:
+        return cursor, None
+    if last_id:
+        return None, last_id
+    return None
+
+
+async def _cancel(task: asyncio.Future[object] | None) -> None:
+    if task is None or task.done():
+        if task is not None and not task.cancelled():
+            task.exception()  # retrieved, so asyncio does not warn about it
+        return
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError, OpenRouterError):
+        await task
 
 
 def _path_id(value: str) -> str:
