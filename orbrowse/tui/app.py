@@ -203,6 +203,10 @@ class OrbrowseApp(App[int]):
 
     # -- actions ------------------------------------------------------------------------------
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Without a key there is nothing to pick from.
+        return not (action == "pick_workspace" and self.client is None)
+
     def action_pick_workspace(self) -> None:
         if self.client is not None:
             self.discover_workspaces()

@@ -33,6 +33,7 @@ async def test_workspace_flag_opens_the_browser_with_the_first_rows(
     async with app.run_test(size=(140, 30)) as pilot:
         screen = await browser_ready(pilot)
         assert screen.workspace.id == DEFAULT_WORKSPACE_ID
+        assert str(screen.title) == "Default"  # looked up: the flag gave only the id
         rows = visible_rows(app)
         assert [row.split()[0] for row in rows] == ["alpha.txt", "beta.txt", "gamma.txt"]
         assert status_of(app).startswith("all 3 files")
@@ -101,7 +102,8 @@ async def test_without_a_key_the_screen_says_where_to_put_one(make_app: AppFacto
         assert "OPENROUTER_API_KEY" in text
         assert "config.toml" in text
         assert "orbrowse --demo" in text
-        await pilot.press("w")  # no client: nothing to pick from, and no crash
+        assert "w" not in app.screen.active_bindings  # nothing to pick from
+        await pilot.press("w")
         await pilot.pause()
         assert isinstance(app.screen, NoKeyScreen)
         await pilot.press("q")

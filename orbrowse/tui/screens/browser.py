@@ -108,8 +108,9 @@ class BrowserScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        name = self.workspace.name or self.workspace.slug or "workspace"
-        self.title = visible_text(name)  # server text: no control or bidi characters
+        self._show_title()
+        if not self.workspace.name and self.workspace.id:
+            self.lookup_name()
         key = self.orbrowse.settings.masked_key
         self.sub_title = f"{self.workspace.id or 'key default'} · key {key}" + (
             " · read-only" if self.read_only else ""
@@ -118,6 +119,23 @@ class BrowserScreen(Screen[None]):
         self._apply_width(self.size.width)
         self.update_status()
         self.load_pages()
+
+    def _show_title(self) -> None:
+        name = self.workspace.name or self.workspace.slug or "Workspace"
+        self.title = visible_text(name)  # server text: no control or bidi characters
+
+    @work(group="workspace-name", exit_on_error=False)
+    async def lookup_name(self) -> None:
+        """Opened by id alone (``--workspace``): find its name if the key may list workspaces."""
+        wanted = (self.workspace.id or "").lower()
+        try:
+            async for workspace in self.client.iter_workspaces():
+                if workspace.id.lower() == wanted:
+                    self.workspace = WorkspaceChoice.of(workspace, self.workspace.source)
+                    self._show_title()
+                    return
+        except OpenRouterError:
+            return  # an ordinary key may not list workspaces: the id stays the title's stand-in
 
     def on_resize(self) -> None:
         self._apply_width(self.size.width)

@@ -61,8 +61,9 @@ class DetailsPane(Widget):
     }
     """
 
-    file: reactive[FileObject | None] = reactive(None)
-    summary: reactive[tuple[int, int] | None] = reactive(None)
+    # layout=True: the pane is height auto, and a file's rows (or a summary) change its height.
+    file: reactive[FileObject | None] = reactive(None, layout=True)
+    summary: reactive[tuple[int, int] | None] = reactive(None, layout=True)
     """(marked count, marked bytes) shown above the file when set."""
 
     def __init__(
