@@ -58,6 +58,7 @@ async def upload(args: argparse.Namespace, session: Session) -> int:
 
 
 def run(args: argparse.Namespace, session: Session) -> int:
+    session.refuse_if_read_only("upload")
     return asyncio.run(upload(args, session))
 
 

@@ -53,6 +53,14 @@ class Session:
             observer=self.observer,
         )
 
+    def refuse_if_read_only(self, action: str) -> None:
+        """Stop a write to a workspace the config lists in ``read_only_workspaces``."""
+        if self.settings.is_read_only(self.settings.workspace):
+            raise CommandError(
+                f"{self.workspace_label} is read-only (read_only_workspaces in "
+                f"{self.settings.config_path}); refusing to {action}"
+            )
+
     @property
     def workspace_label(self) -> str:
         return (

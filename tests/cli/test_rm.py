@@ -123,3 +123,21 @@ def test_rm_unknown_ids_exit_4(emulator: RunningEmulator, cli: Cli) -> None:
     assert result.stdout == ""
     assert "or_file_unknown2" in result.stderr
     assert held(emulator) == {kept.id}
+
+
+def test_a_read_only_workspace_refuses_rm_and_put(
+    emulator: RunningEmulator, cli: Cli, tmp_path: Path
+) -> None:
+    files = add_files(emulator, 2)
+    (tmp_path / "config.toml").write_text(f'read_only_workspaces = ["{DEFAULT_WORKSPACE_ID}"]\n')
+    upload = tmp_path / "new.txt"
+    upload.write_text("hello")
+
+    removed = cli("rm", files[0].id, "--yes", "--workspace", DEFAULT_WORKSPACE_ID)
+    put = cli("put", str(upload), "--workspace", DEFAULT_WORKSPACE_ID)
+    preview = cli("rm", files[0].id, "--dry-run", "--workspace", DEFAULT_WORKSPACE_ID)
+
+    assert removed.code == 2 and "read-only" in removed.stderr
+    assert put.code == 2 and "read-only" in put.stderr
+    assert preview.code == 0
+    assert held(emulator) == {f.id for f in files}
