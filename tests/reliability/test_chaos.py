@@ -34,7 +34,9 @@ def fill(emulator: RunningEmulator) -> tuple[set[str], dict[str, bytes]]:
     content: dict[str, bytes] = {}
     for n in range(FILES):
         if n % DOOMED_EVERY == 0:
-            stored = emulator.store.add_file(DEFAULT_WORKSPACE_ID, f"old-{n:05d}.log", size_bytes=10)
+            stored = emulator.store.add_file(
+                DEFAULT_WORKSPACE_ID, f"old-{n:05d}.log", size_bytes=10
+            )
             doomed.add(stored.id)
         elif n % 1999 == 1 and len(content) < DOWNLOADS:
             data = rng.randbytes(300_000 + n)

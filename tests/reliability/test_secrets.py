@@ -103,8 +103,8 @@ async def test_no_error_message_or_repr_carries_the_key(
             await gone.list_files()
         errors.append(refused.value)
     assert len(errors) == 6
-    for error in errors:
-        for text in (str(error), repr(error), str(error.__cause__ or "")):
+    for caught in errors:
+        for text in (str(caught), repr(caught), str(caught.__cause__ or "")):
             assert SECRET not in text
 
 

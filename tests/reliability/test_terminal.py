@@ -7,12 +7,22 @@ orbrowse keeps that, so a stray Ctrl+C during a bulk delete never abandons it ha
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from textual.screen import Screen
+
 from orbrowse.emulator.server import RunningEmulator
+from orbrowse.tui.app import OrbrowseApp
 from orbrowse.tui.dialogs import ConfirmDeleteDialog, DownloadDialog
 from orbrowse.tui.dialogs.help import HelpScreen
 from tests.conftest import DEFAULT_WORKSPACE_ID
 from tests.reliability.conftest import AppFactory
 from tests.reliability.helpers import open_browser, screen_text, until
+
+
+def is_showing(app: OrbrowseApp, kind: type[Screen[Any]]) -> Callable[[], bool]:
+    return lambda: isinstance(app.screen, kind)
 
 
 def add_files(emulator: RunningEmulator, count: int) -> None:
@@ -37,7 +47,7 @@ async def test_resizing_to_20x5_and_back_in_every_screen_keeps_working(
             await pilot.resize_terminal(120, 30)
             await pilot.press(opener if opener != "?" else "question_mark")
             expected = dialog or HelpScreen
-            await until(pilot, lambda: isinstance(app.screen, expected), f"{opener} opens")
+            await until(pilot, is_showing(app, expected), f"{opener} opens")
             await pilot.resize_terminal(20, 5)
             await pilot.pause()
             await pilot.resize_terminal(120, 30)

@@ -18,7 +18,6 @@ from typing import IO, Any
 
 import pytest
 
-from orbrowse.api import client as client_module
 from orbrowse.api.client import FilesClient
 from orbrowse.api.errors import APIConnectionError, LocalCheckError, ServerError
 from orbrowse.emulator.server import RunningEmulator
@@ -56,9 +55,12 @@ class FillingDisk(io.RawIOBase):
         super().close()
 
 
-def disk_with_room(room: int) -> Callable[..., IO[bytes]]:
-    def fdopen(fd: int, mode: str = "rb", *args: Any, **kwargs: Any) -> IO[bytes]:
-        assert "b" in mode
+def disk_with_room(room: int) -> Callable[..., IO[Any]]:
+    real_fdopen = os.fdopen
+
+    def fdopen(fd: int, mode: str = "r", *args: Any, **kwargs: Any) -> IO[Any]:
+        if mode != "wb":  # only the download's binary writer is on the full disk
+            return real_fdopen(fd, mode, *args, **kwargs)
         return io.BufferedWriter(FillingDisk(fd, room))
 
     return fdopen
@@ -80,7 +82,7 @@ async def test_a_full_disk_leaves_no_partial_file_and_says_why(
     stored = emulator.store.add_file(
         DEFAULT_WORKSPACE_ID, "big.bin", content=os.urandom(size), downloadable=True
     )
-    monkeypatch.setattr(client_module.os, "fdopen", disk_with_room(room))
+    monkeypatch.setattr(os, "fdopen", disk_with_room(room))
     async with FilesClient(api_key, base_url=emulator.url, retry=PATIENT_FAST_RETRY) as client:
         with pytest.raises(LocalCheckError) as raised:
             await client.download_file(stored.id, tmp_path / "big.bin")
@@ -129,7 +131,7 @@ async def test_an_upload_cut_off_mid_body_stores_nothing_on_the_server(
     before = emulator.store.count(DEFAULT_WORKSPACE_ID)
     boundary = "b0undary"
     head = (
-        f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; '
         'filename="half.txt"\r\nContent-Type: application/octet-stream\r\n\r\n'
     ).encode()
     body_size = 200_000
@@ -139,7 +141,7 @@ async def test_an_upload_cut_off_mid_body_stores_nothing_on_the_server(
         f"Content-Type: multipart/form-data; boundary={boundary}\r\n"
         f"Content-Length: {len(head) + body_size + 20}\r\n\r\n"
     ).encode()
-    reader, writer = await asyncio.open_connection(emulator.host, emulator.port)
+    _reader, writer = await asyncio.open_connection(emulator.host, emulator.port)
     writer.write(request + head + b"x" * (body_size // 2))
     await writer.drain()
     writer.close()
