@@ -172,6 +172,13 @@ class FilesClient:
         self.observer = observer
         self._api_key = api_key
         self._owns_http = _http is None
+        limits = httpx.Limits(
+            max_connections=max_connections, max_keepalive_connections=max_connections
+        )
+        if transport is None and url.scheme == "http":
+            # Plain HTTP (the emulator, a local proxy) never uses TLS, and redirects are not
+            # followed, so skip loading the CA bundle: it is a tenth of a second of start-up.
+            transport = httpx.AsyncHTTPTransport(verify=False, limits=limits)
         self._http = _http or httpx.AsyncClient(
             base_url=self.base_url + "/",
             headers={
@@ -184,9 +191,7 @@ class FilesClient:
             timeout=METADATA_TIMEOUT,
             transport=transport,
             follow_redirects=False,
-            limits=httpx.Limits(
-                max_connections=max_connections, max_keepalive_connections=max_connections
-            ),
+            limits=limits,
         )
 
     def __repr__(self) -> str:
