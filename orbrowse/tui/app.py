@@ -135,12 +135,10 @@ class OrbrowseApp(App[int]):
         except PermissionDeniedError:
             can_list = False
             info = await self.client.get_key_info()
+            # No placeholder name here: it would be remembered as the workspace's name.
             choices.append(
                 WorkspaceChoice(
-                    info.workspace_id,
-                    self._recent_name(info.workspace_id or "") or "This key's workspace",
-                    "",
-                    "key",
+                    info.workspace_id, self._recent_name(info.workspace_id or ""), "", "key"
                 )
             )
         seen = {c.id for c in choices}
@@ -176,19 +174,10 @@ class OrbrowseApp(App[int]):
         from orbrowse.tui.screens.browser import BrowserScreen
 
         assert self.client is not None
+        if choice.id and not choice.name:
+            choice = replace(choice, name=self._recent_name(choice.id))
         self.workspace = choice
-        if self.remember and choice.id and self.settings.config_path is not None:
-            try:
-                recent = remember_workspace(
-                    Workspace(choice.id, choice.name, choice.slug), self.settings.config_path
-                )
-                self.settings = replace(self.settings, recent_workspaces=recent)
-            except (OSError, ValueError) as error:
-                self.notify(
-                    f"Could not remember the workspace: {error}",
-                    severity="warning",
-                    markup=False,
-                )
+        self.remember_workspace(choice)
         browser = BrowserScreen(
             self.client.with_workspace(choice.id),
             choice,
@@ -200,6 +189,20 @@ class OrbrowseApp(App[int]):
             self.switch_screen(browser)
         else:
             self.push_screen(browser)
+
+    def remember_workspace(self, choice: WorkspaceChoice) -> None:
+        """Put ``choice`` first in the config's recent workspaces (the picker offers them)."""
+        if not (self.remember and choice.id and self.settings.config_path is not None):
+            return
+        try:
+            recent = remember_workspace(
+                Workspace(choice.id, choice.name, choice.slug), self.settings.config_path
+            )
+            self.settings = replace(self.settings, recent_workspaces=recent)
+        except (OSError, ValueError) as error:
+            self.notify(
+                f"Could not remember the workspace: {error}", severity="warning", markup=False
+            )
 
     # -- actions ------------------------------------------------------------------------------
 

@@ -201,6 +201,21 @@ async def test_visual_range_and_shift_extend(make_app: AppFactory, eight: list[S
         assert marked_names(app) == set(NAMES[5:8]) | set(NAMES[0:2])
 
 
+async def test_visual_range_closed_before_the_cursor_message_arrives(
+    make_app: AppFactory, eight: list[StoredFile]
+) -> None:
+    # V G V typed fast: the second V can come before the screen handles CursorMoved.
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
+    async with app.run_test(size=(140, 30)) as pilot:
+        screen = await browser_ready(pilot)
+        screen.action_visual()
+        table_of(app).action_cursor_last()
+        screen.action_visual()
+        await pilot.pause()
+        assert marked_names(app) == set(NAMES)
+        assert screen.visual_anchor is None
+
+
 async def test_mark_all_invert_clear_and_only_marked(
     make_app: AppFactory, eight: list[StoredFile]
 ) -> None:

@@ -75,6 +75,11 @@ async def test_ordinary_key_falls_back_to_its_own_workspace_without_an_error(
         assert screen.workspace.id == DEFAULT_WORKSPACE_ID
         assert [row.split()[0] for row in visible_rows(app)] == ["mine.txt"]
         assert error_notifications(app) == []
+        assert str(screen.title) == "This key's workspace"
+        # Remembered by id, without a made-up name.
+        assert [(r.id, r.name) for r in app.settings.recent_workspaces] == [
+            (DEFAULT_WORKSPACE_ID, "")
+        ]
 
 
 async def test_ordinary_key_with_recent_workspaces_offers_them_in_the_picker(

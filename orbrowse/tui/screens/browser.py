@@ -121,7 +121,8 @@ class BrowserScreen(Screen[None]):
         self.load_pages()
 
     def _show_title(self) -> None:
-        name = self.workspace.name or self.workspace.slug or "Workspace"
+        fallback = "This key's workspace" if self.workspace.source == "key" else "Workspace"
+        name = self.workspace.name or self.workspace.slug or fallback
         self.title = visible_text(name)  # server text: no control or bidi characters
 
     @work(group="workspace-name", exit_on_error=False)
@@ -133,6 +134,7 @@ class BrowserScreen(Screen[None]):
                 if workspace.id.lower() == wanted:
                     self.workspace = WorkspaceChoice.of(workspace, self.workspace.source)
                     self._show_title()
+                    self.orbrowse.remember_workspace(self.workspace)
                     return
         except OpenRouterError:
             return  # an ordinary key may not list workspaces: the id stays the title's stand-in
@@ -270,6 +272,9 @@ class BrowserScreen(Screen[None]):
             self.files.mark_range(self.visual_anchor, self.visual_anchor)
             self.notify("Visual range: move to extend, V again to stop", timeout=2)
         else:
+            # The cursor may have moved since the last CursorMoved was handled (V G V in
+            # quick succession): close the range on where the cursor is now.
+            self.files.mark_range(self.visual_anchor, self.table.cursor_row)
             self.visual_anchor = None
         self._marks_changed()
 

@@ -23,7 +23,8 @@ SOURCE_LABELS = {"account": "", "key": "this key's workspace", "recent": "used b
 
 def _label(choice: WorkspaceChoice) -> Text:
     text = Text(no_wrap=True, overflow="ellipsis")
-    text.append(visible_text(choice.name or "(unnamed)"), style="bold")
+    fallback = "This key's workspace" if choice.source == "key" else "(unnamed)"
+    text.append(visible_text(choice.name or fallback), style="bold")
     if choice.slug:
         text.append(f"  {visible_text(choice.slug)}", style="dim")
     text.append(f"  {choice.id or 'the key default'}", style="dim")
