@@ -158,9 +158,12 @@ async def test_retry_failed_deletes_the_rest(
         screen = await mark_scratch(pilot)
         await pilot.press("x")
         confirm = await screen_shown(pilot, ConfirmDeleteDialog)
-        confirm.query_one("#typed-count", Input).focus()
+        assert confirm.query_one("#cancel", Button).has_focus
         emulator.faults.fail_next(503, method="DELETE", count=5)
-        await pilot.press("3", "0", "0", "enter")
+        # Typed straight away, with the focus on Cancel: the digits go to the count field.
+        await pilot.press("3", "0", "0")
+        assert confirm.query_one("#typed-count", Input).value == "300"
+        await pilot.press("enter")
         progress = await screen_shown(pilot, DeleteProgressDialog)
         await wait_until(pilot, lambda: progress.phase == "report", "the first report")
         assert progress.report is not None and len(progress.report.failed) == 5

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import ClassVar
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -78,7 +79,12 @@ class ConfirmDeleteDialog(ModalScreen[bool]):
             )
             if self.needs_typed_count:
                 yield Static(Text(f"Type {count} to confirm:"), id="type-prompt")
-                yield Input(placeholder=str(count), id="typed-count", restrict=r"[0-9,]*")
+                yield Input(
+                    placeholder=f"type {count} here",
+                    id="typed-count",
+                    restrict=r"[0-9,]*",
+                    select_on_focus=False,
+                )
             with Horizontal(classes="dialog-buttons"):
                 yield Button(
                     f"Delete {count_files(count)}",
@@ -87,6 +93,17 @@ class ConfirmDeleteDialog(ModalScreen[bool]):
                     disabled=self.needs_typed_count,
                 )
                 yield Button("Cancel", id="cancel", variant="primary")
+
+    def on_key(self, event: events.Key) -> None:
+        # Focus starts on Cancel; typing the count goes to its field without a Tab first.
+        if not self.needs_typed_count or event.character is None:
+            return
+        typed = self.query_one("#typed-count", Input)
+        if not typed.has_focus and event.character in "0123456789,":
+            event.stop()
+            event.prevent_default()
+            typed.focus()
+            typed.insert_text_at_cursor(event.character)
 
     def _typed_matches(self, value: str) -> bool:
         return value.replace(",", "").strip() == str(len(self.files))
