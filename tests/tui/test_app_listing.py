@@ -200,3 +200,21 @@ async def test_bad_key_is_a_notification_and_the_app_keeps_running(
         await pilot.pause()
         assert app.is_running
         assert browser(app).files.loaded_count == 0
+
+
+async def test_listing_continues_when_the_cursor_file_was_deleted(
+    emulator: RunningEmulator, make_app: AppFactory, thousand: list[str]
+) -> None:
+    # The page cursor names the last file loaded; deleting it (here, or from elsewhere)
+    # must not break or skip the rest of the listing.
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID, page_size=PAGE)
+    async with app.run_test(size=(140, 30)) as pilot:
+        screen = await browser_ready(pilot)
+        last = screen.files.loaded_files()[-1].id
+        assert emulator.store.delete(DEFAULT_WORKSPACE_ID, last) is not None
+        await pilot.press("L")
+        await settle(pilot)
+        assert screen.load_error is None
+        ids = [file.id for file in screen.files.loaded_files()]
+        assert ids == thousand  # the deleted one is still shown: it was loaded before
+        assert status_of(app).startswith("all 1,000 files")
