@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -10,11 +10,13 @@ from typing import Any
 
 import pytest
 
+from orbrowse.api.client import FilesClient
 from orbrowse.api.retry import RetryPolicy
 from orbrowse.config import Settings, load_settings
 from orbrowse.deletion_log import DeletionLog
 from orbrowse.emulator.server import RunningEmulator
 from orbrowse.tui.app import OrbrowseApp, build_app
+from tests.tui.dialog_host import NO_RETRY
 
 FIXED_NOW = datetime(2026, 11, 1, 12, 0, 0, tzinfo=UTC)
 
@@ -76,3 +78,10 @@ def make_app(
         )
 
     return factory
+
+
+@pytest.fixture
+async def client(emulator: RunningEmulator, api_key: str) -> AsyncIterator[FilesClient]:
+    """A client with no retries, for dialogs that talk to the emulator themselves."""
+    async with FilesClient(api_key, base_url=emulator.url, retry=NO_RETRY) as files_client:
+        yield files_client

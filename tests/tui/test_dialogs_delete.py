@@ -2,47 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Generic, TypeVar
 
-import pytest
-from textual.app import App
-from textual.dom import DOMNode
-from textual.pilot import Pilot
-from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Static
+from textual.widgets import Button, Input
 
 from orbrowse.api.client import FilesClient
 from orbrowse.api.models import FileObject
-from orbrowse.api.retry import RetryPolicy
 from orbrowse.bulk import BulkReport
 from orbrowse.deletion_log import DeletionLog
 from orbrowse.emulator.server import RunningEmulator
 from orbrowse.tui.dialogs import ConfirmDeleteDialog, DeleteProgressDialog
 from tests.conftest import DEFAULT_WORKSPACE_ID
-
-NO_RETRY = RetryPolicy(max_attempts=1)
-
-
-ResultT = TypeVar("ResultT")
-
-
-class Host(App[None], Generic[ResultT]):
-    def __init__(self, dialog: ModalScreen[ResultT]) -> None:
-        super().__init__()
-        self.dialog = dialog
-        self.results: list[ResultT | None] = []
-
-    def on_mount(self) -> None:
-        self.push_screen(self.dialog, self.results.append)
-
-
-@pytest.fixture
-async def client(emulator: RunningEmulator, api_key: str) -> AsyncIterator[FilesClient]:
-    async with FilesClient(api_key, base_url=emulator.url, retry=NO_RETRY) as files_client:
-        yield files_client
+from tests.tui.dialog_host import Host, settle, text_of
 
 
 def fake_files(count: int) -> list[FileObject]:
@@ -60,15 +32,6 @@ async def stored_files(
         emulator.store.add_file(DEFAULT_WORKSPACE_ID, f"doc-{n}.txt", content=b"x" * (n + 1))
     page = await client.list_files(limit=1000)
     return list(page.files)
-
-
-def text_of(node: DOMNode, selector: str) -> str:
-    return str(node.query_one(selector, Static).render())
-
-
-async def settle(pilot: Pilot[None]) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 # -- ConfirmDeleteDialog ----------------------------------------------------------------------

@@ -2,41 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
-import pytest
-from textual.app import App
-from textual.dom import DOMNode
-from textual.pilot import Pilot
-from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Static
+from textual.widgets import Button, Input
 
 from orbrowse.api.client import FilesClient
 from orbrowse.api.models import FileObject
-from orbrowse.api.retry import RetryPolicy
 from orbrowse.emulator.server import RunningEmulator
 from orbrowse.tui.dialogs import ConfirmDialog, DownloadDialog
 from tests.conftest import DEFAULT_WORKSPACE_ID
-
-NO_RETRY = RetryPolicy(max_attempts=1)
-
-
-class Host(App[None]):
-    def __init__(self, dialog: ModalScreen[list[Path] | None]) -> None:
-        super().__init__()
-        self.dialog = dialog
-        self.results: list[list[Path] | None] = []
-
-    def on_mount(self) -> None:
-        self.push_screen(self.dialog, self.results.append)
-
-
-@pytest.fixture
-async def client(emulator: RunningEmulator, api_key: str) -> AsyncIterator[FilesClient]:
-    async with FilesClient(api_key, base_url=emulator.url, retry=NO_RETRY) as files_client:
-        yield files_client
+from tests.tui.dialog_host import Host, settle, text_of, until
 
 
 async def add(
@@ -52,23 +27,6 @@ async def add(
         DEFAULT_WORKSPACE_ID, name, content=content, size_bytes=size, downloadable=downloadable
     )
     return await client.get_file(stored.id)
-
-
-def text_of(node: DOMNode, selector: str) -> str:
-    return str(node.query_one(selector, Static).render())
-
-
-async def until(condition: Callable[[], bool]) -> None:
-    for _ in range(1000):
-        if condition():
-            return
-        await asyncio.sleep(0.01)
-    raise AssertionError("the condition never held")
-
-
-async def settle(pilot: Pilot[None]) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def content_requests(emulator: RunningEmulator) -> list[str]:

@@ -4,37 +4,21 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from typing import ClassVar, Generic, TypeVar
+from typing import ClassVar
 
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
-from textual.dom import DOMNode
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from orbrowse.api.errors import AuthenticationError
 from orbrowse.api.models import FileObject
 from orbrowse.tui.dialogs import ConfirmDialog, CopyMenu, ErrorDialog, HelpScreen
-
-ResultT = TypeVar("ResultT")
+from tests.tui.dialog_host import Host, text_of
 
 CREATED = datetime(2026, 9, 1, 12, 0, tzinfo=UTC)
 ONE = FileObject("or_file_one", "docs/[bold]report[/].pdf", "application/pdf", 10, CREATED, True)
 TWO = FileObject("or_file_two", "notes\x1b[2J.txt", "text/plain", 20, CREATED, False)
-
-
-class Host(App[None], Generic[ResultT]):
-    def __init__(self, dialog: ModalScreen[ResultT]) -> None:
-        super().__init__()
-        self.dialog = dialog
-        self.results: list[ResultT | None] = []
-
-    def on_mount(self) -> None:
-        self.push_screen(self.dialog, self.results.append)
-
-
-def text_of(node: DOMNode, selector: str) -> str:
-    return str(node.query_one(selector, Static).render())
 
 
 # -- CopyMenu ---------------------------------------------------------------------------------

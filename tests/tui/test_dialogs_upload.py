@@ -3,64 +3,19 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
-import pytest
-from textual.app import App
-from textual.dom import DOMNode
-from textual.pilot import Pilot
-from textual.screen import ModalScreen
-from textual.widgets import Button, DirectoryTree, Input, Static
+from textual.widgets import Button, DirectoryTree, Input
 
 from orbrowse.api.client import FilesClient
-from orbrowse.api.models import FileObject
-from orbrowse.api.retry import RetryPolicy
 from orbrowse.emulator.server import RunningEmulator
 from orbrowse.tui.dialogs import UploadDialog
 from tests.conftest import DEFAULT_WORKSPACE_ID
-
-NO_RETRY = RetryPolicy(max_attempts=1)
-
-
-class Host(App[None]):
-    """Pushes one dialog and records what it dismissed with."""
-
-    def __init__(self, dialog: ModalScreen[FileObject | None]) -> None:
-        super().__init__()
-        self.dialog = dialog
-        self.results: list[FileObject | None] = []
-
-    def on_mount(self) -> None:
-        self.push_screen(self.dialog, self.results.append)
-
-
-@pytest.fixture
-async def client(emulator: RunningEmulator, api_key: str) -> AsyncIterator[FilesClient]:
-    async with FilesClient(api_key, base_url=emulator.url, retry=NO_RETRY) as files_client:
-        yield files_client
-
-
-def text_of(node: DOMNode, selector: str) -> str:
-    return str(node.query_one(selector, Static).render())
+from tests.tui.dialog_host import Host, settle, text_of, until
 
 
 def posts(emulator: RunningEmulator) -> list[str]:
     return [r.path for r in emulator.faults.requests if r.method == "POST"]
-
-
-async def until(condition: Callable[[], bool]) -> None:
-    """Wait (up to 10 s) for something another thread or the app does."""
-    for _ in range(1000):
-        if condition():
-            return
-        await asyncio.sleep(0.01)
-    raise AssertionError("the condition never held")
-
-
-async def settle(pilot: Pilot[None]) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def test_completes_checks_and_uploads(
