@@ -177,7 +177,7 @@ def parse_retry_after(headers: Mapping[str, str], *, now: datetime | None = None
     return max(0.0, (moment - (now or datetime.now(UTC))).total_seconds())
 
 
-def _server_message(body: bytes, status: int) -> tuple[str, str | None]:
+def _server_message(body: bytes) -> tuple[str, str | None]:
     """The message and error type of an error envelope, or a short description of the body."""
     try:
         decoded = json.loads(body)
@@ -205,7 +205,7 @@ def _server_message(body: bytes, status: int) -> tuple[str, str | None]:
 
 def error_for_status(status: int, body: bytes, headers: Mapping[str, str]) -> APIStatusError:
     """Build the exception for an error answer from its status, body and headers."""
-    message, error_type = _server_message(body, status)
+    message, error_type = _server_message(body)
     cls = _STATUS_CLASSES.get(status)
     if cls is None:
         cls = ServerError if status >= 500 else APIStatusError
