@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,6 +17,7 @@ from orbrowse.deletion_log import DeletionLog
 from orbrowse.emulator.server import RunningEmulator
 from orbrowse.tui.app import OrbrowseApp, build_app
 from tests.conftest import DEFAULT_WORKSPACE_ID
+from tests.reliability.fake_server import FakeServer, start_fake_server
 
 FIXED_NOW = datetime(2026, 11, 1, 12, 0, 0, tzinfo=UTC)
 
@@ -32,6 +33,13 @@ PATIENT_FAST_RETRY = RetryPolicy(
 ONE_TRY = RetryPolicy(max_attempts=1, max_rate_limited_attempts=1)
 
 AppFactory = Callable[..., OrbrowseApp]
+
+
+@pytest.fixture
+def fake_server() -> Iterator[FakeServer]:
+    """The broken server of :mod:`tests.reliability.fake_server`; ``fake_server.url(mode)``."""
+    with start_fake_server() as server:
+        yield server
 
 
 @pytest.fixture
