@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -246,9 +245,6 @@ class OrbrowseApp(App[int]):
             markup=False,
         )
         return result
-
-    def now(self) -> datetime:
-        return self.clock()
 
     async def on_unmount(self) -> None:
         if self.client is not None:

@@ -197,14 +197,6 @@ class FileList:
             self.version += 1
         return removed
 
-    def replace_all(self, files: Iterable[FileObject], *, keep_marks: bool = True) -> None:
-        """Reload from scratch (a refresh); marks survive on ids that are still present."""
-        kept = set(self._marks) if keep_marks else set()
-        self.clear()
-        self.append(files)
-        present = [self._files[file_id] for file_id in kept if file_id in self._files]
-        self._mark_many(present, on=True)
-
     def clear(self) -> None:
         """Forget every file and mark; the filter, sort and "only marked" settings stay."""
         self._files.clear()

@@ -67,18 +67,6 @@ async def test_details_show_every_field_exact_and_humanized() -> None:
         assert "No file selected" in pane_text(app)
 
 
-async def test_details_summary_of_marks() -> None:
-    app = PaneApp()
-    async with app.run_test(size=(120, 20)) as pilot:
-        pane = app.query_one(DetailsPane)
-        pane.show_summary(3, 3 * 1024**2)
-        pane.show_file(GENERATED)
-        await pilot.pause()
-        assert "3 files, 3,145,728 bytes (3 MiB)" in pane_text(app)
-        pane.show_summary(0, 0)
-        assert "Marked" not in pane_text(app)
-
-
 def test_status_partial_listing() -> None:
     info = StatusInfo(
         loaded=1200,
@@ -109,7 +97,7 @@ def test_status_complete_listing_with_filter_and_hidden_marks() -> None:
         "all 2,431 files · 40 shown (filter re:^a) · 1 marked (10 Bytes), 1 hidden by the filter"
         " · 5 GiB of 10 GiB · deleting 40/300"
     )
-    assert status_text(StatusInfo(loaded=1, partial=True)).endswith("≥ 0 Bytes of 10 GiB")
+    assert status_text(StatusInfo(loaded=1, has_more=True)).endswith("≥ 0 Bytes of 10 GiB")
 
 
 async def test_status_line_widget_renders_its_info() -> None:

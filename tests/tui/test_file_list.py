@@ -154,11 +154,9 @@ def test_show_only_marked_tracks_toggles() -> None:
     assert len(model.view) == 1
 
 
-def test_replace_all_keeps_marks_of_files_still_present() -> None:
+def test_clear_forgets_files_and_marks() -> None:
     model = FileList(files(4))
     model.mark_all_loaded()
-    model.replace_all(files(2, start=2) + files(1, start=9))
-    assert ids(model.marked_files) == ids([make_file(2), make_file(3)])
     model.clear()
     assert model.marked_count == 0
     assert len(model.view) == 0
@@ -331,12 +329,11 @@ class FileListMachine(RuleBasedStateMachine):
     def toggle_only_marked(self) -> None:
         self.only_marked = self.model.toggle_show_only_marked()
 
-    @rule(page=st.lists(file_objects, max_size=8))
-    def replace_all(self, page: list[FileObject]) -> None:
-        self.model.replace_all(page)
+    @rule()
+    def clear(self) -> None:
+        self.model.clear()
         self.loaded = []
-        self._add(page)
-        self.marks &= {f.id for f in self.loaded}
+        self.marks = set()
 
     @invariant()
     def view_matches_brute_force(self) -> None:

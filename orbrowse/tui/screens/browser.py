@@ -243,7 +243,6 @@ class BrowserScreen(Screen[None]):
             marked_count=self.files.marked_count,
             marked_bytes=self.files.marked_bytes,
             loaded_bytes=self.files.loaded_bytes,
-            partial=self.has_more,
             job=job,
             filter_text=self.files.filter_text,
             visible=len(self.files.view),

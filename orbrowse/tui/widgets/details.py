@@ -1,4 +1,4 @@
-"""The detail pane: every field of one file, exact and humanized; or a marks summary."""
+"""The detail pane: every field of one file, exact and humanized."""
 
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ def detail_rows(file: FileObject, now: Clock) -> list[tuple[str, str]]:
 
 
 class DetailsPane(Widget):
-    """Shows the file under the cursor (``show_file``) or a summary of marks."""
+    """Shows the file under the cursor (``show_file``)."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "details-pane--label",
@@ -61,10 +61,8 @@ class DetailsPane(Widget):
     }
     """
 
-    # layout=True: the pane is height auto, and a file's rows (or a summary) change its height.
+    # layout=True: the pane is height auto, and a file's rows change its height.
     file: reactive[FileObject | None] = reactive(None, layout=True)
-    summary: reactive[tuple[int, int] | None] = reactive(None, layout=True)
-    """(marked count, marked bytes) shown above the file when set."""
 
     def __init__(
         self,
@@ -80,19 +78,10 @@ class DetailsPane(Widget):
     def show_file(self, file: FileObject | None) -> None:
         self.file = file
 
-    def show_summary(self, marked_count: int, marked_bytes: int) -> None:
-        """Show "N marked, total size" above the file; a count of 0 hides it."""
-        self.summary = (marked_count, marked_bytes) if marked_count else None
-
     def render(self) -> Text:
         label_style = self.get_component_rich_style("details-pane--label")
         value_style = self.get_component_rich_style("details-pane--value")
         text = Text(end="")
-        if self.summary is not None:
-            count, size = self.summary
-            noun = "file" if count == 1 else "files"
-            text.append("Marked".ljust(LABEL_WIDTH), label_style)
-            text.append(f"{count:,} {noun}, {exact_size(size)} ({human_size(size)})\n", value_style)
         file = self.file
         if file is None:
             text.append("No file selected", self.get_component_rich_style("details-pane--empty"))

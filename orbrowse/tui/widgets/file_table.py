@@ -194,19 +194,6 @@ class FileTable(ScrollView, can_focus=True):
         def control(self) -> FileTable:
             return self.table
 
-    class SortChanged(Message):
-        """The table's sort changed (``column`` ``None``: load order)."""
-
-        def __init__(self, table: FileTable, column: SortColumn | None, descending: bool) -> None:
-            super().__init__()
-            self.table = table
-            self.column = column
-            self.descending = descending
-
-        @property
-        def control(self) -> FileTable:
-            return self.table
-
     def __init__(
         self,
         file_list: FileList | None = None,
@@ -287,10 +274,9 @@ class FileTable(ScrollView, can_focus=True):
         self.refresh()
 
     def set_sort(self, column: SortColumn | None, descending: bool = False) -> None:
-        """Sort the model, keep the cursor on its file, and post SortChanged."""
+        """Sort the model and keep the cursor on its file."""
         self.file_list.set_sort(column, descending)
         self.refresh_rows()
-        self.post_message(self.SortChanged(self, column, descending))
 
     def cycle_sort(self, column: SortColumn) -> None:
         """Ascending, then descending, then back to load order."""

@@ -21,12 +21,9 @@ class StatusInfo:
 
     loaded: int = 0
     has_more: bool = False
-    total_known: int | None = None
     marked_count: int = 0
     marked_bytes: int = 0
     loaded_bytes: int = 0
-    partial: bool = False
-    """The listing is incomplete (``has_more`` implies it): quota use is a lower bound."""
     job: str | None = None
     filter_text: str = ""
     hidden_marked: int = 0
@@ -47,10 +44,7 @@ def status_parts(info: StatusInfo) -> list[tuple[str, str]]:
     """(text, component-class suffix) pieces, separators included."""
     pieces: list[tuple[str, str]] = []
     if info.has_more:
-        if info.total_known is not None:
-            pieces.append((f"{info.loaded:,} of {info.total_known:,} loaded", "count"))
-        else:
-            pieces.append((f"{info.loaded:,} loaded · more available", "count"))
+        pieces.append((f"{info.loaded:,} loaded · more available", "count"))
     else:
         pieces.append((f"all {_plural(info.loaded, 'file')}", "count"))
     if info.filter_text or (info.visible is not None and info.visible != info.loaded):
@@ -65,7 +59,7 @@ def status_parts(info: StatusInfo) -> list[tuple[str, str]]:
         if info.hidden_marked:
             text += f", {info.hidden_marked:,} hidden by the filter"
         pieces.append((text, "marked"))
-    bound = "≥ " if info.partial or info.has_more else ""
+    bound = "≥ " if info.has_more else ""
     quota = f"{bound}{human_size(info.loaded_bytes)} of {human_size(WORKSPACE_QUOTA_BYTES)}"
     pieces.append((quota, "quota"))
     if info.job:
