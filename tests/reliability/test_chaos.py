@@ -20,7 +20,7 @@ from orbrowse.tui.dialogs import ConfirmDeleteDialog, DeleteProgressDialog, Down
 from orbrowse.tui.dialogs.help import HelpScreen
 from tests.conftest import DEFAULT_WORKSPACE_ID
 from tests.reliability.conftest import AppFactory
-from tests.reliability.helpers import open_browser, until
+from tests.tui.app_driver import browser_ready, wait_until
 
 FILES = 10_000
 DOOMED_EVERY = 20  # 500 of the 10,000 are "old-…" logs to delete
@@ -70,11 +70,11 @@ async def test_a_long_session_under_chaos_loses_nothing_and_repeats_nothing(
     unleash(emulator)
     app = make_app(page_size=500, undo_seconds=0, delete_concurrency=8)
     async with app.run_test(size=(160, 48)) as pilot:
-        screen = await open_browser(pilot)
+        screen = await browser_ready(pilot)
 
         # List everything.
         await pilot.press("L")
-        await until(pilot, lambda: not screen.fetching and not screen.has_more, "load all")
+        await wait_until(pilot, lambda: not screen.fetching and not screen.has_more, "load all")
         assert screen.load_error is None
         listed = [f.id for f in screen.files.loaded_files()]
         assert len(listed) == len(set(listed)) == FILES
@@ -86,29 +86,29 @@ async def test_a_long_session_under_chaos_loses_nothing_and_repeats_nothing(
         await pilot.press("A")
         assert {f.id for f in screen.files.marked_files} == doomed
         await pilot.press("x")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmDeleteDialog), "confirm")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDeleteDialog), "confirm")
         app.screen.query_one("#typed-count", Input).focus()
         await pilot.press(*str(len(doomed)), "enter")
-        await until(pilot, lambda: isinstance(app.screen, DeleteProgressDialog), "progress")
+        await wait_until(pilot, lambda: isinstance(app.screen, DeleteProgressDialog), "progress")
         progress = app.screen
         assert isinstance(progress, DeleteProgressDialog)
-        await until(pilot, lambda: progress.phase == "report", "the delete report")
+        await wait_until(pilot, lambda: progress.phase == "report", "the delete report")
         assert progress.report is not None
         assert not progress.report.failed, progress.report.failed[:3]
         await pilot.press("enter")  # Close
-        await until(pilot, lambda: app.screen is screen, "back to the browser")
+        await wait_until(pilot, lambda: app.screen is screen, "back to the browser")
 
         # Download the five downloadable files.
         await pilot.press("c", "escape")
         await pilot.press("slash", *"report-", "enter")
         assert len(screen.files.view) == DOWNLOADS
         await pilot.press("A", "d")
-        await until(pilot, lambda: isinstance(app.screen, DownloadDialog), "download dialog")
+        await wait_until(pilot, lambda: isinstance(app.screen, DownloadDialog), "download dialog")
         dialog = app.screen
         assert isinstance(dialog, DownloadDialog)
         dialog.query_one("#folder", Input).focus()
         await pilot.press("enter")
-        await until(
+        await wait_until(
             pilot,
             lambda: app.screen is screen or (bool(dialog._failed) and not dialog.busy),
             "the downloads to finish",
@@ -116,7 +116,7 @@ async def test_a_long_session_under_chaos_loses_nothing_and_repeats_nothing(
 
         # Still responsive: a key changes what is on screen.
         await pilot.press("question_mark")
-        await until(pilot, lambda: isinstance(app.screen, HelpScreen), "help on ?")
+        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen), "help on ?")
 
     # The server holds exactly the files not deleted; the listing and the log agree.
     remaining = emulator.store.file_ids(DEFAULT_WORKSPACE_ID)

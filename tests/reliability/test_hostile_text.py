@@ -14,7 +14,7 @@ from orbrowse.emulator.server import RunningEmulator
 from orbrowse.tui.dialogs import ConfirmDeleteDialog, DownloadDialog
 from tests.conftest import DEFAULT_WORKSPACE_ID
 from tests.reliability.conftest import ONE_TRY, AppFactory
-from tests.reliability.helpers import notifications, open_browser, screen_text, until
+from tests.tui.app_driver import browser_ready, notifications, screen_text, wait_until
 
 MARKUP = "[bold red]pwned[/] [link=https://evil.example]x[/link] $accent"
 ANSI = "\x1b[2J\x1b[31mred\x1b[0m"
@@ -61,7 +61,7 @@ async def test_hostile_names_in_table_details_and_dialogs_are_visible_and_inert(
     width = 150
     app = make_app(retry=ONE_TRY)
     async with app.run_test(size=(width, 45)) as pilot:
-        screen = await open_browser(pilot)
+        screen = await browser_ready(pilot)
         assert screen.files.loaded_count == len(HOSTILE_NAMES)
         for _ in HOSTILE_NAMES:  # each row under the cursor, so the details pane shows it
             text = screen_text(app)
@@ -73,17 +73,17 @@ async def test_hostile_names_in_table_details_and_dialogs_are_visible_and_inert(
         assert "⟨U+202E⟩" in text
 
         await pilot.press("a", "x")  # mark all, delete: the confirmation lists every name
-        await until(pilot, lambda: isinstance(app.screen, ConfirmDeleteDialog), "confirm")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDeleteDialog), "confirm")
         assert_harmless(screen_text(app), width)
         assert "[bold red]pwned[/]" in screen_text(app)
         await pilot.press("escape")
-        await until(pilot, lambda: app.screen is screen, "back")
+        await wait_until(pilot, lambda: app.screen is screen, "back")
 
         await pilot.press("d")
-        await until(pilot, lambda: isinstance(app.screen, DownloadDialog), "download dialog")
+        await wait_until(pilot, lambda: isinstance(app.screen, DownloadDialog), "download dialog")
         assert_harmless(screen_text(app), width)
         await pilot.press("escape")
-        await until(pilot, lambda: app.screen is screen, "back")
+        await wait_until(pilot, lambda: app.screen is screen, "back")
 
         # A tiny terminal with the same names: no crash, still clean.
         await pilot.resize_terminal(20, 5)
@@ -102,9 +102,9 @@ async def test_a_hostile_server_error_message_is_shown_literally(
     width = 150
     app = make_app(retry=ONE_TRY)
     async with app.run_test(size=(width, 40)) as pilot:
-        screen = await open_browser(pilot)
+        screen = await browser_ready(pilot)
         assert screen.load_error is not None
-        held = "\n".join(await notifications(pilot))
+        held = "\n".join(notifications(app, titled=True))
         assert "[bold red]pwned[/]" in held
         text = screen_text(app)
         assert_harmless(text, width)

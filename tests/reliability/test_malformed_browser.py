@@ -13,7 +13,7 @@ import pytest
 from orbrowse.emulator.server import RunningEmulator
 from tests.conftest import DEFAULT_WORKSPACE_ID
 from tests.reliability.conftest import ONE_TRY, AppFactory
-from tests.reliability.helpers import notifications, open_browser, until
+from tests.tui.app_driver import browser_ready, notifications, wait_until
 
 ITEM = {
     "_shape": "openrouter",
@@ -73,7 +73,7 @@ async def test_an_unknown_shape_with_known_fields_is_tolerated(
     emulator.faults.fail_next(200, method="GET", path_contains="/files", body=body)
     app = make_app(page_size=5, retry=ONE_TRY)
     async with app.run_test(size=(120, 30)) as pilot:
-        screen = await open_browser(pilot)
+        screen = await browser_ready(pilot)
         assert screen.load_error is None
         assert [f.id for f in screen.files.loaded_files()] == [item(1)["id"]]
 
@@ -89,15 +89,15 @@ async def test_a_malformed_listing_is_a_clear_error_and_r_recovers(
     )
     app = make_app(page_size=5, retry=ONE_TRY)
     async with app.run_test(size=(120, 30)) as pilot:
-        screen = await open_browser(pilot)
+        screen = await browser_ready(pilot)
         assert screen.load_error is not None
-        text = "\n".join(await notifications(pilot))
+        text = "\n".join(notifications(app, titled=True))
         assert "Unexpected answer from the server" in text or "(502)" in text, text
         assert "Press r to retry" in text
         assert "[b]nginx" not in text and "Traceback" not in text
         assert screen.files.loaded_count == 0  # nothing half-parsed was shown
         await pilot.press("r")
-        await until(pilot, lambda: not screen.fetching and screen.load_error is None, "r")
+        await wait_until(pilot, lambda: not screen.fetching and screen.load_error is None, "r")
         assert [f.id for f in screen.files.loaded_files()] == [real.id]
 
 
@@ -109,10 +109,10 @@ async def test_a_looping_cursor_stops_the_listing_instead_of_spinning(
     emulator.faults.fail_next(200, method="GET", path_contains="/files", body=looping, count=500)
     app = make_app(page_size=5, retry=ONE_TRY)
     async with app.run_test(size=(120, 30)) as pilot:
-        screen = await open_browser(pilot)
+        screen = await browser_ready(pilot)
         await pilot.press("L")
-        await until(pilot, lambda: screen.load_error is not None, "the loop to be noticed", 15)
-        text = "\n".join(await notifications(pilot))
+        await wait_until(pilot, lambda: screen.load_error is not None, "the loop to be noticed")
+        text = "\n".join(notifications(app, titled=True))
         assert "cursor repeats" in text, text
         listed = [f.id for f in screen.files.loaded_files()]
         assert listed == [item(1)["id"], item(2)["id"]]

@@ -28,7 +28,7 @@ from orbrowse.tui.dialogs.help import HelpScreen
 from tests.cli import Cli
 from tests.conftest import DEFAULT_WORKSPACE_ID, fixture_store
 from tests.reliability.conftest import ONE_TRY, AppFactory
-from tests.reliability.helpers import open_browser, screen_text, until
+from tests.tui.app_driver import browser_ready, screen_text, wait_until
 
 # Not shaped like sk-or-…: nothing may rely on pattern redaction to hide it.
 SECRET = "plainsecret-7f3a9c1e5b2d4f60a8e1"
@@ -51,13 +51,13 @@ async def test_the_key_is_never_on_screen_nor_in_a_screenshot(
     with DebugLog(debug) as log:
         app = make_app(base_url=secret_emulator.url, key=SECRET, observer=log.record)
         async with app.run_test(size=(160, 40)) as pilot:
-            screen = await open_browser(pilot)
+            screen = await browser_ready(pilot)
             seen = [screen_text(app), app.export_screenshot()]
             await pilot.press("question_mark")
-            await until(pilot, lambda: isinstance(app.screen, HelpScreen), "help")
+            await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen), "help")
             seen.append(screen_text(app))
             await pilot.press("escape")
-            await until(pilot, lambda: app.screen is screen, "back")
+            await wait_until(pilot, lambda: app.screen is screen, "back")
             await pilot.press("a", "x")
             await pilot.pause()
             seen.append(screen_text(app))

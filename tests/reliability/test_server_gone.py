@@ -15,7 +15,7 @@ from orbrowse.api import client as client_module
 from orbrowse.emulator.server import RunningEmulator, start_emulator
 from tests.conftest import DEFAULT_WORKSPACE_ID
 from tests.reliability.conftest import ONE_TRY, AppFactory
-from tests.reliability.helpers import notifications, open_browser, screen_text, until
+from tests.tui.app_driver import browser_ready, notifications, screen_text, wait_until
 
 TRACEBACK_MARKERS = ("Traceback", "Error:", "httpx.", 'File "')
 
@@ -47,16 +47,16 @@ async def test_server_stopping_mid_listing_then_returning_resumes_without_duplic
     ids = add_files(emulator, 2000)
     app = make_app(page_size=100, retry=ONE_TRY)
     async with app.run_test(size=(140, 40)) as pilot:
-        screen = await open_browser(pilot)
+        screen = await browser_ready(pilot)
         first = [f.id for f in screen.files.loaded_files()]
         assert len(first) < len(ids) and screen.has_more
         port, store = emulator.port, emulator.store
         emulator.stop()
 
         await pilot.press("L")
-        await until(pilot, lambda: screen.load_error is not None, "the listing error")
+        await wait_until(pilot, lambda: screen.load_error is not None, "the listing error")
         assert_clear(
-            await notifications(pilot), "Could not connect to the server", "Press r to retry"
+            notifications(app, titled=True), "Could not connect to the server", "Press r to retry"
         )
         assert "r retries" in screen_text(app)
         assert [f.id for f in screen.files.loaded_files()] == first  # nothing lost or doubled
@@ -64,9 +64,9 @@ async def test_server_stopping_mid_listing_then_returning_resumes_without_duplic
         with start_emulator(port=port, store=store, faults=emulator.faults, keys=emulator.keys):
             emulator.faults.clear()
             await pilot.press("r")
-            await until(pilot, lambda: not screen.fetching and screen.load_error is None, "r")
+            await wait_until(pilot, lambda: not screen.fetching and screen.load_error is None, "r")
             await pilot.press("L")
-            await until(pilot, lambda: not screen.has_more and not screen.fetching, "load all")
+            await wait_until(pilot, lambda: not screen.has_more and not screen.fetching, "load all")
             listed = [f.id for f in screen.files.loaded_files()]
             assert len(listed) == len(set(listed)) == len(ids)
             assert set(listed) == ids
@@ -82,11 +82,11 @@ async def test_connection_refused_from_the_start_shows_a_message_and_r_retries(
     port = closed_port()
     app = make_app(base_url=f"http://127.0.0.1:{port}/api/v1", retry=ONE_TRY)
     async with app.run_test(size=(120, 30)) as pilot:
-        screen = await open_browser(pilot)
+        screen = await browser_ready(pilot)
         assert screen.load_error is not None
-        assert_clear(await notifications(pilot), "Could not connect to the server")
+        assert_clear(notifications(app, titled=True), "Could not connect to the server")
         await pilot.press("r")
-        await until(pilot, lambda: not screen.fetching, "the retry")
+        await wait_until(pilot, lambda: not screen.fetching, "the retry")
         assert screen.load_error is not None  # still refused, still calm
         assert app.is_running
 
@@ -100,12 +100,14 @@ async def test_a_timeout_says_so_and_r_retries_once_the_server_is_quick_again(
     emulator.faults.latency_ms = 1500
     app = make_app(retry=ONE_TRY)
     async with app.run_test(size=(120, 30)) as pilot:
-        screen = await open_browser(pilot)
+        screen = await browser_ready(pilot)
         assert screen.load_error is not None
-        assert_clear(await notifications(pilot), "did not answer in time", "Press r to retry")
+        assert_clear(notifications(app, titled=True), "did not answer in time", "Press r to retry")
         emulator.faults.latency_ms = 0
         await pilot.press("r")
-        await until(pilot, lambda: not screen.fetching and screen.pages_loaded == 1, "the retry")
+        await wait_until(
+            pilot, lambda: not screen.fetching and screen.pages_loaded == 1, "the retry"
+        )
         assert {f.id for f in screen.files.loaded_files()} == ids
         assert screen.load_error is None
 
@@ -115,13 +117,13 @@ async def test_an_unknown_host_is_named_in_a_clear_message(make_app: AppFactory)
         base_url="http://nonexistent.invalid/api/v1", allow_insecure_http=True, retry=ONE_TRY
     )
     async with app.run_test(size=(120, 30)) as pilot:
-        screen = await open_browser(pilot)
+        screen = await browser_ready(pilot)
         assert screen.load_error is not None
         assert_clear(
-            await notifications(pilot),
+            notifications(app, titled=True),
             "Could not find the server nonexistent.invalid",
             "Press r to retry",
         )
         await pilot.press("r")
-        await until(pilot, lambda: not screen.fetching, "the retry")
+        await wait_until(pilot, lambda: not screen.fetching, "the retry")
         assert app.is_running

@@ -18,7 +18,7 @@ from orbrowse.tui.dialogs import ConfirmDeleteDialog, DownloadDialog
 from orbrowse.tui.dialogs.help import HelpScreen
 from tests.conftest import DEFAULT_WORKSPACE_ID
 from tests.reliability.conftest import AppFactory
-from tests.reliability.helpers import open_browser, screen_text, until
+from tests.tui.app_driver import browser_ready, screen_text, wait_until
 
 
 def is_showing(app: OrbrowseApp, kind: type[Screen[Any]]) -> Callable[[], bool]:
@@ -38,7 +38,7 @@ async def test_resizing_to_20x5_and_back_in_every_screen_keeps_working(
     add_files(emulator, 300)
     app = make_app(page_size=50)
     async with app.run_test(size=(120, 30)) as pilot:
-        screen = await open_browser(pilot)
+        screen = await browser_ready(pilot)
         for opener, dialog in (("x", ConfirmDeleteDialog), ("d", DownloadDialog), ("?", None)):
             for size in ((20, 5), (1, 1), (120, 30), (20, 5)):
                 await pilot.resize_terminal(*size)
@@ -47,13 +47,13 @@ async def test_resizing_to_20x5_and_back_in_every_screen_keeps_working(
             await pilot.resize_terminal(120, 30)
             await pilot.press(opener if opener != "?" else "question_mark")
             expected = dialog or HelpScreen
-            await until(pilot, is_showing(app, expected), f"{opener} opens")
+            await wait_until(pilot, is_showing(app, expected), f"{opener} opens")
             await pilot.resize_terminal(20, 5)
             await pilot.pause()
             await pilot.resize_terminal(120, 30)
             await pilot.pause()
             await pilot.press("escape")
-            await until(pilot, lambda: app.screen is screen, "back to the browser")
+            await wait_until(pilot, lambda: app.screen is screen, "back to the browser")
         # Still browsing: moving down and loading more works after all that.
         before = screen.table.cursor_row
         await pilot.press("down", "down")
@@ -69,21 +69,21 @@ async def test_ctrl_c_at_any_moment_never_crashes_and_ctrl_q_quits(
     app = make_app(page_size=100, undo_seconds=0)
     async with app.run_test(size=(120, 30)) as pilot:
         await pilot.press("ctrl+c")  # while starting up
-        screen = await open_browser(pilot)
+        screen = await browser_ready(pilot)
         await pilot.press("L", "ctrl+c")  # while loading everything
         await pilot.press("slash", "f", "ctrl+c", "escape")  # in the filter box
         await pilot.press("space", "space", "x")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmDeleteDialog), "confirm")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDeleteDialog), "confirm")
         await pilot.press("ctrl+c")  # in a dialog
         assert isinstance(app.screen, ConfirmDeleteDialog)
         await pilot.press("escape")
-        await until(pilot, lambda: app.screen is screen, "the browser again")
+        await wait_until(pilot, lambda: app.screen is screen, "the browser again")
         assert emulator.store.count(DEFAULT_WORKSPACE_ID) == 3000  # nothing deleted unasked
         await pilot.press("r")
         for _ in range(5):
             await pilot.press("ctrl+c")  # while refreshing
         assert app.is_running
-        await until(pilot, lambda: not screen.fetching, "loading to end")
+        await wait_until(pilot, lambda: not screen.fetching, "loading to end")
         await pilot.press("ctrl+q")
         await pilot.pause()
         assert not app.is_running

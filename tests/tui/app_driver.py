@@ -1,34 +1,49 @@
-"""Helpers for Pilot tests of the whole app: wait for screens and listings, read the screen."""
+"""The one helper module for tests that drive the app or a dialog with Pilot.
+
+Wait for screens and listings, read the screen and the notifications. Every wait is bounded
+by one limit (:data:`WAIT_LIMIT`): a hang guard that fails the test, never a timing assert.
+"""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from textual.app import App
 from textual.pilot import Pilot
 from textual.screen import Screen
 
-from orbrowse.tui.app import OrbrowseApp
 from orbrowse.tui.screens.browser import BrowserScreen
 from orbrowse.tui.widgets.file_table import FileTable
 from orbrowse.tui.widgets.status_line import StatusLine, status_text
 
-MAX_POLLS = 500
-
-
-async def wait_until(pilot: Pilot[int], condition: Callable[[], bool], what: str) -> None:
-    """Let the app run until ``condition`` holds (bounded: fails instead of hanging)."""
-    for _ in range(MAX_POLLS):
-        if condition():
-            return
-        await pilot.pause(0.01)
-    raise AssertionError(f"never happened: {what}")
-
+WAIT_LIMIT = 30.0
+"""Seconds any condition may take before the test fails (generous: the machine may be busy)."""
 
 ScreenT = TypeVar("ScreenT", bound=Screen[Any])
 
 
-async def screen_shown(pilot: Pilot[int], kind: type[ScreenT]) -> ScreenT:
+async def wait_until(
+    pilot: Pilot[Any], condition: Callable[[], bool], what: str = "the condition"
+) -> None:
+    """Let the app run until ``condition()`` holds; fail the test if it never does."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + WAIT_LIMIT
+    while not condition():
+        if loop.time() > deadline:
+            raise AssertionError(f"never happened: {what}")
+        await pilot.pause(0.01)
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    """Wait for every worker (listing, dialogs) to finish and the screen to catch up."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def screen_shown(pilot: Pilot[Any], kind: type[ScreenT]) -> ScreenT:
     """Wait for a screen of ``kind`` to be on top and mounted."""
     await wait_until(pilot, lambda: isinstance(pilot.app.screen, kind), f"{kind.__name__} shown")
     await pilot.pause()
@@ -37,45 +52,51 @@ async def screen_shown(pilot: Pilot[int], kind: type[ScreenT]) -> ScreenT:
     return screen
 
 
-async def settle(pilot: Pilot[int]) -> None:
-    """Wait for every worker (listing, dialogs) to finish and the screen to catch up."""
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-async def browser_ready(pilot: Pilot[int]) -> BrowserScreen:
-    """Wait for the browser to be on top with its first listing done."""
-    await wait_until(pilot, lambda: isinstance(pilot.app.screen, BrowserScreen), "browser shown")
-    screen = pilot.app.screen
-    assert isinstance(screen, BrowserScreen)
+async def browser_ready(pilot: Pilot[Any]) -> BrowserScreen:
+    """Wait for the browser to be on top with its first listing done (a page or an error)."""
+    screen = await screen_shown(pilot, BrowserScreen)
     await wait_until(
-        pilot, lambda: screen.pages_loaded > 0 or screen.load_error is not None, "a page"
+        pilot,
+        lambda: not screen.fetching and (screen.pages_loaded > 0 or screen.load_error is not None),
+        "the first page or an error",
     )
     await settle(pilot)
     return screen
 
 
-def browser(app: OrbrowseApp) -> BrowserScreen:
+def browser(app: App[Any]) -> BrowserScreen:
     screen = app.screen
     assert isinstance(screen, BrowserScreen), f"expected the browser, got {screen!r}"
     return screen
 
 
-def table_of(app: OrbrowseApp) -> FileTable:
+def table_of(app: App[Any]) -> FileTable:
     return browser(app).query_one("#files", FileTable)
 
 
-def status_of(app: OrbrowseApp) -> str:
+def status_of(app: App[Any]) -> str:
     return status_text(browser(app).query_one(StatusLine).info)
 
 
-def visible_rows(app: OrbrowseApp) -> list[str]:
+def visible_rows(app: App[Any]) -> list[str]:
     """The table's rendered lines below the header, as text (blank lines dropped)."""
     table = table_of(app)
     lines = [table.render_line(y).text for y in range(1, table.rows_in_view + 1)]
     return [line for line in lines if line.strip()]
 
 
-def notifications(app: OrbrowseApp) -> list[str]:
-    return [notification.message for notification in app._notifications]
+def screen_text(app: App[Any]) -> str:
+    """What the terminal shows now, line by line, exactly as the strips hold it."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+def notifications(app: App[Any], *, severity: str | None = None, titled: bool = False) -> list[str]:
+    """The notifications the app holds (the one reader of Textual's private list).
+
+    ``severity`` keeps only that kind; ``titled`` gives ``title: message``.
+    """
+    return [
+        f"{n.title}: {n.message}" if titled else n.message
+        for n in app._notifications
+        if severity is None or n.severity == severity
+    ]

@@ -9,20 +9,19 @@ from orbrowse.tui.screens.browser import BrowserScreen
 from orbrowse.tui.screens.no_key import NoKeyScreen
 from orbrowse.tui.screens.workspace_picker import WorkspacePicker
 from tests.conftest import DEFAULT_WORKSPACE_ID, OTHER_WORKSPACE_ID
-from tests.tui.app_driver import browser_ready, screen_shown, status_of, visible_rows
+from tests.tui.app_driver import (
+    browser_ready,
+    notifications,
+    screen_shown,
+    status_of,
+    visible_rows,
+)
 from tests.tui.conftest import AppFactory
 
 
 def seed_default(emulator: RunningEmulator, names: list[str]) -> None:
     for name in names:
         emulator.store.add_file(DEFAULT_WORKSPACE_ID, name, content=name.encode() + b"\n")
-
-
-def error_notifications(app: object) -> list[str]:
-    from orbrowse.tui.app import OrbrowseApp
-
-    assert isinstance(app, OrbrowseApp)
-    return [n.message for n in app._notifications if n.severity == "error"]
 
 
 async def test_workspace_flag_opens_the_browser_with_the_first_rows(
@@ -74,7 +73,7 @@ async def test_ordinary_key_falls_back_to_its_own_workspace_without_an_error(
         assert screen.workspace.source == "key"
         assert screen.workspace.id == DEFAULT_WORKSPACE_ID
         assert [row.split()[0] for row in visible_rows(app)] == ["mine.txt"]
-        assert error_notifications(app) == []
+        assert notifications(app, severity="error") == []
         assert str(screen.title) == "This key's workspace"
         # Remembered by id, without a made-up name.
         assert [(r.id, r.name) for r in app.settings.recent_workspaces] == [
@@ -94,7 +93,7 @@ async def test_ordinary_key_with_recent_workspaces_offers_them_in_the_picker(
         assert [c.source for c in picker.choices] == ["key", "recent"]
         hint = picker.query_one("#workspace-hint", Static)
         assert "management key" in str(hint.content)
-        assert error_notifications(app) == []
+        assert notifications(app, severity="error") == []
 
 
 async def test_without_a_key_the_screen_says_where_to_put_one(make_app: AppFactory) -> None:

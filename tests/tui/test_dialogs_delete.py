@@ -14,7 +14,8 @@ from orbrowse.deletion_log import DeletionLog
 from orbrowse.emulator.server import RunningEmulator
 from orbrowse.tui.dialogs import ConfirmDeleteDialog, DeleteProgressDialog
 from tests.conftest import DEFAULT_WORKSPACE_ID
-from tests.tui.dialog_host import Host, settle, text_of
+from tests.tui.app_driver import settle
+from tests.tui.dialog_host import Host, text_of
 
 
 def fake_files(count: int) -> list[FileObject]:

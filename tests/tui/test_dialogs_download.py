@@ -11,7 +11,8 @@ from orbrowse.api.models import FileObject
 from orbrowse.emulator.server import RunningEmulator
 from orbrowse.tui.dialogs import ConfirmDialog, DownloadDialog
 from tests.conftest import DEFAULT_WORKSPACE_ID
-from tests.tui.dialog_host import Host, settle, text_of, until
+from tests.tui.app_driver import settle, wait_until
+from tests.tui.dialog_host import Host, text_of
 
 
 async def add(
@@ -196,7 +197,7 @@ async def test_cancel_mid_download_leaves_no_partial_file(
         await pilot.pause()
         await pilot.press("enter")
         # Cancel once the temporary file exists and bytes are arriving.
-        await until(lambda: any(p.name.endswith(".part") for p in tmp_path.iterdir()))
+        await wait_until(pilot, lambda: any(p.name.endswith(".part") for p in tmp_path.iterdir()))
         assert dialog.busy
         await pilot.press("escape")
         await settle(pilot)

@@ -11,7 +11,8 @@ from orbrowse.api.client import FilesClient
 from orbrowse.emulator.server import RunningEmulator
 from orbrowse.tui.dialogs import UploadDialog
 from tests.conftest import DEFAULT_WORKSPACE_ID
-from tests.tui.dialog_host import Host, settle, text_of, until
+from tests.tui.app_driver import settle, wait_until
+from tests.tui.dialog_host import Host, text_of
 
 
 def posts(emulator: RunningEmulator) -> list[str]:
@@ -117,7 +118,7 @@ async def test_picker_fills_the_path(tmp_path: Path, client: FilesClient) -> Non
         tree = dialog.query_one(DirectoryTree)
         assert tree.has_focus
         # The tree reads folders in a long-lived worker of its own: wait for its rows.
-        await until(lambda: bool(tree.root.children))
+        await wait_until(pilot, lambda: bool(tree.root.children))
         await pilot.press("down", "enter")  # the root's first child is picked.txt
         await pilot.pause()
         assert dialog.query_one("#path", Input).value == str(tmp_path / "picked.txt")
@@ -136,7 +137,7 @@ async def test_cancel_during_upload_leaves_nothing_on_the_server(
     async with app.run_test() as pilot:
         await pilot.pause()
         await pilot.press(*"big.txt", "enter")
-        await until(lambda: bool(posts(emulator)))
+        await wait_until(pilot, lambda: bool(posts(emulator)))
         assert dialog.has_class("-busy")
         await pilot.press("escape")
         await settle(pilot)
