@@ -4,24 +4,32 @@ A fixed pool of ``concurrency`` workers takes files from one queue in order. Eve
 final result goes to the :class:`~orbrowse.deletion_log.DeletionLog` before the next file is
 taken, so the log is a faithful record even if the process dies mid-run.
 
-Outcomes (a :class:`BulkReport` puts each file in exactly one list):
+Outcomes are facts, not guesses. A :class:`BulkReport` puts each file in exactly one of four
+lists:
 
-- ``deleted``: the server said so; or answered 404, meaning the file was already gone (the
-  goal, "this file is not on the server", holds; such files are also in ``already_gone`` and
-  their log result is ``already gone``).
-- ``failed``: any other error, with :func:`orbrowse.api.errors.describe` as the reason. A
-  connection dropped after the request was sent leaves the outcome unknown; the client's
-  retry resolves that (a retried delete answered 404 is done), but with retries turned off
-  such a file is reported failed even though the server may have deleted it.
+- ``deleted``: gone from the server. The server confirmed this very deletion; or a delete whose
+  answer was lost was followed by a lookup (``GET /files/{id}``) that answered 404 (also in
+  ``confirmed_by_lookup``); or the server answered 404 at once, meaning the file was already
+  gone (also in ``already_gone``; not deleted by this run). :attr:`BulkReport.deleted_now`
+  excludes those.
+- ``failed``: certainly not deleted (a refusal, or a lookup found the file still there after
+  every round), with :func:`orbrowse.api.errors.describe` as the reason.
+- ``uncertain``: the outcome is not known: the delete's answer was lost and the lookup failed
+  too, or the request was cancelled in flight. The file may have been deleted.
 - ``not_attempted``: never sent, because the run was stopped or cancelled, the log could not
   be written, or the key was refused (after a 401 or 403 every other request would fail the
   same way, so no more are sent).
 
+An ambiguous delete (:class:`~orbrowse.api.errors.OutcomeUnknownError`: connection lost after
+the request was sent, a timeout, a 5xx, a confirmation naming another file) is checked with a
+lookup: 404 means deleted, 200 means not deleted and the delete is sent again (at most
+``MAX_ROUNDS`` deletes in all), anything else leaves the file ``uncertain``.
+
 Stopping: :meth:`BulkDelete.stop` (or the ``stop`` event) starts no new deletions and lets
 those in flight finish, then returns the report. Cancelling the task does the same and then
 re-raises ``CancelledError``; :attr:`BulkDelete.report` holds the outcome. A second
-cancellation while waiting cancels the requests in flight: those files are ``failed`` with a
-reason saying their outcome is unknown, and logged as ``cancelled``.
+cancellation while waiting cancels the requests in flight: those files are ``uncertain`` with
+a reason saying so.
 """
 
 from __future__ import annotations
@@ -30,25 +38,45 @@ import asyncio
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from enum import Enum
+from typing import Final, Protocol
 
-from orbrowse.api.errors import AuthenticationError, NotFoundError, PermissionDeniedError, describe
+from orbrowse.api.errors import (
+    AuthenticationError,
+    NotFoundError,
+    OutcomeUnknownError,
+    PermissionDeniedError,
+    describe,
+)
 from orbrowse.api.models import FileObject
 from orbrowse.deletion_log import (
     RESULT_ALREADY_GONE,
-    RESULT_CANCELLED,
     RESULT_DELETED,
+    RESULT_DELETED_CONFIRMED,
     DeletionLog,
     failed_result,
+    uncertain_result,
 )
 
-UNKNOWN_OUTCOME = "cancelled while the request was in flight; the file may or may not be deleted"
+UNKNOWN_OUTCOME: Final = "cancelled while the request was in flight; the file may have been deleted"
+MAX_ROUNDS: Final = 3
+"""Deletes sent for one file at most when lookups keep finding it still there."""
 
 
 class FileDeleter(Protocol):
     """What the engine needs of a client (``FilesClient`` satisfies it)."""
 
     async def delete_file(self, file_id: str) -> str: ...
+
+    async def get_file(self, file_id: str) -> FileObject: ...
+
+
+class Outcome(Enum):
+    DELETED = "deleted"
+    CONFIRMED = "deleted; the answer was lost, confirmed by lookup"
+    ALREADY_GONE = "already gone"
+    FAILED = "failed"
+    UNCERTAIN = "may have been deleted"
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,21 +89,27 @@ class BulkProgress:
     in_flight: int
     last: FileObject | None = None
     last_result: str | None = None
+    uncertain: int = 0
 
     @property
     def done(self) -> int:
-        return self.deleted + self.failed
+        return self.deleted + self.failed + self.uncertain
 
 
 @dataclass(slots=True)
 class BulkReport:
-    """Where every file ended up; each file is in exactly one of the three lists."""
+    """Where every file ended up: each file is in exactly one of ``deleted``, ``failed``,
+    ``uncertain`` and ``not_attempted``."""
 
     deleted: list[FileObject] = field(default_factory=list)
     failed: list[tuple[FileObject, str]] = field(default_factory=list)
     not_attempted: list[FileObject] = field(default_factory=list)
     already_gone: list[FileObject] = field(default_factory=list)
-    """The subset of ``deleted`` that the server answered 404 for."""
+    """The subset of ``deleted`` that the server answered 404 for at once."""
+    uncertain: list[tuple[FileObject, str]] = field(default_factory=list)
+    """The outcome is unknown: these may have been deleted."""
+    confirmed_by_lookup: list[FileObject] = field(default_factory=list)
+    """The subset of ``deleted`` whose answer was lost and a lookup found gone."""
     stopped: bool = False
     """Stopped early: by the user, a cancellation, a refused key or an unwritable log."""
     stop_reason: str | None = None
@@ -83,12 +117,39 @@ class BulkReport:
 
     @property
     def deleted_ids(self) -> set[str]:
+        """Every file no longer on the server (``already_gone`` included)."""
         return {f.id for f in self.deleted}
 
     @property
+    def deleted_now(self) -> list[FileObject]:
+        """``deleted`` without ``already_gone``: the files this run deleted."""
+        gone = {f.id for f in self.already_gone}
+        return [f for f in self.deleted if f.id not in gone]
+
+    @property
     def retryable(self) -> list[FileObject]:
-        """Failed and not-attempted files, in that order: what a "retry" would send again."""
-        return [f for f, _ in self.failed] + list(self.not_attempted)
+        """Failed, uncertain and not-attempted files, in that order: what a "retry" sends
+        again (a retried uncertain file that is gone answers 404 and counts as gone)."""
+        return (
+            [f for f, _ in self.failed] + [f for f, _ in self.uncertain] + list(self.not_attempted)
+        )
+
+    def absorb(self, run: BulkReport, retried: Sequence[FileObject]) -> None:
+        """Fold a retry ``run`` of the files ``retried`` into this report.
+
+        Afterwards this report says where every file of every run stands after its last
+        attempt (each file still in exactly one list).
+        """
+        ids = {file.id for file in retried}
+        self.deleted.extend(run.deleted)
+        self.already_gone.extend(run.already_gone)
+        self.confirmed_by_lookup.extend(run.confirmed_by_lookup)
+        self.failed = [item for item in self.failed if item[0].id not in ids] + run.failed
+        self.uncertain = [item for item in self.uncertain if item[0].id not in ids] + run.uncertain
+        self.not_attempted = [f for f in self.not_attempted if f.id not in ids] + run.not_attempted
+        self.stopped = run.stopped
+        self.stop_reason = run.stop_reason
+        self.log_error = self.log_error or run.log_error
 
 
 class BulkDelete:
@@ -174,49 +235,79 @@ class BulkDelete:
             finally:
                 self._in_flight -= 1
             try:
-                self._settle(file, outcome)
+                self._settle(file, *outcome)
             except Exception:
                 # A failing progress callback is a bug in the caller: stop sending more.
                 self.stop("internal error")
                 raise
 
-    async def _attempt(self, file: FileObject) -> tuple[str, str | None]:
-        """``(log result, failure reason or None)``; records a cancelled request first."""
+    async def _attempt(self, file: FileObject) -> tuple[Outcome, str | None]:
+        """``(outcome, reason or None)``; records a request cancelled in flight first."""
         try:
-            await self.client.delete_file(file.id)
-        except NotFoundError:
-            return RESULT_ALREADY_GONE, None
+            return await self._resolve(file)
         except asyncio.CancelledError:
-            self.report.failed.append((file, UNKNOWN_OUTCOME))
-            self._write_log(file, RESULT_CANCELLED)
+            self.report.uncertain.append((file, UNKNOWN_OUTCOME))
+            self._write_log(file, uncertain_result(UNKNOWN_OUTCOME))
             raise
-        except (AuthenticationError, PermissionDeniedError) as exc:
-            reason = describe(exc)
-            self.stop(f"the server refused the key: {reason}")
-            return failed_result(reason), reason
-        except Exception as exc:  # one bad answer must not abandon the rest of the run
-            reason = describe(exc)
-            return failed_result(reason), reason
-        return RESULT_DELETED, None
 
-    def _settle(self, file: FileObject, outcome: tuple[str, str | None]) -> None:
-        result, reason = outcome
-        if reason is None:
-            self.report.deleted.append(file)
-            if result == RESULT_ALREADY_GONE:
-                self.report.already_gone.append(file)
+    async def _resolve(self, file: FileObject) -> tuple[Outcome, str | None]:
+        reason = ""
+        for _ in range(MAX_ROUNDS):
+            try:
+                await self.client.delete_file(file.id)
+            except NotFoundError:
+                return Outcome.ALREADY_GONE, None
+            except OutcomeUnknownError as exc:
+                reason = describe(exc)
+                try:
+                    await self.client.get_file(file.id)
+                except NotFoundError:
+                    return Outcome.CONFIRMED, None
+                except (AuthenticationError, PermissionDeniedError) as lookup_error:
+                    self.stop(f"the server refused the key: {describe(lookup_error)}")
+                    return Outcome.UNCERTAIN, f"{reason}; the lookup was refused"
+                except Exception as lookup_error:
+                    why = describe(lookup_error)
+                    return Outcome.UNCERTAIN, f"{reason}; the lookup failed: {why}"
+                continue  # still there: not deleted, so send the delete again
+            except (AuthenticationError, PermissionDeniedError) as exc:
+                reason = describe(exc)
+                self.stop(f"the server refused the key: {reason}")
+                return Outcome.FAILED, reason
+            except Exception as exc:  # one bad answer must not abandon the rest of the run
+                return Outcome.FAILED, describe(exc)
+            return Outcome.DELETED, None
+        return Outcome.FAILED, f"{reason}; a lookup found the file still there: not deleted"
+
+    def _settle(self, file: FileObject, outcome: Outcome, reason: str | None) -> None:
+        report = self.report
+        if outcome is Outcome.FAILED:
+            report.failed.append((file, reason or "failed"))
+            result = failed_result(reason or "failed")
+        elif outcome is Outcome.UNCERTAIN:
+            report.uncertain.append((file, reason or "unknown"))
+            result = uncertain_result(reason or "unknown")
         else:
-            self.report.failed.append((file, reason))
+            report.deleted.append(file)
+            if outcome is Outcome.ALREADY_GONE:
+                report.already_gone.append(file)
+                result = RESULT_ALREADY_GONE
+            elif outcome is Outcome.CONFIRMED:
+                report.confirmed_by_lookup.append(file)
+                result = RESULT_DELETED_CONFIRMED
+            else:
+                result = RESULT_DELETED
         self._write_log(file, result)
         if self.on_progress is not None:
             self.on_progress(
                 BulkProgress(
                     total=len(self.files),
-                    deleted=len(self.report.deleted),
-                    failed=len(self.report.failed),
+                    deleted=len(report.deleted),
+                    failed=len(report.failed),
                     in_flight=self._in_flight,
                     last=file,
                     last_result=result,
+                    uncertain=len(report.uncertain),
                 )
             )
 

@@ -2,7 +2,8 @@
 
 Records method, URL, attempt, status, timing and error; never headers, so neither the key nor
 the ``Authorization`` header can reach the file. Anything that still looks like a key
-(``sk-or-…``) is redacted before writing, as a second line of defence.
+(``sk-or-…``) is redacted before writing, as a second line of defence. The file is private
+(0600): an existing one that others may read is tightened, or refused with an ``OSError``.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from types import TracebackType
 from typing import IO, Self
 
 from orbrowse.api.client import RequestRecord
+from orbrowse.private_file import open_private_append
 
 _KEY_PATTERN = re.compile(r"sk-or-[A-Za-z0-9_-]+|Bearer\s+\S+")
 
@@ -30,7 +32,7 @@ class DebugLog:
         self._handle: IO[str] | None = None
 
     def __enter__(self) -> Self:
-        fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        fd = open_private_append(self.path)
         self._handle = os.fdopen(fd, "a", encoding="utf-8")
         return self
 

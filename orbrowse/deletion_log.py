@@ -5,9 +5,19 @@ The API has no trash, so this file is the user's only record of what went. Each 
     {"time": "2026-09-01T12:00:00.123Z", "workspace": "<uuid>" | null, "id": "file-…",
      "filename": "…", "size": 123, "result": "deleted"}
 
-``result`` is ``deleted``, ``already gone`` (the server answered 404: nothing was there to
-delete), ``failed: <reason>`` or ``cancelled``. The file is created with mode 0600 and only
-ever appended to; filenames are JSON string data, so no name can forge a line.
+``result`` is one of:
+
+- ``deleted``: the server confirmed this deletion;
+- ``deleted; the answer was lost, confirmed by lookup``: the delete's answer was lost or
+  wrong, and ``GET /files/{id}`` then answered 404;
+- ``already gone``: the server answered 404 at once: nothing was there to delete;
+- ``failed: <reason>``: not deleted (a refusal, or a lookup found the file still there);
+- ``may have been deleted: <reason>``: the outcome is unknown (the answer was lost and the
+  lookup failed too, or the request was cancelled in flight).
+
+Older logs may also hold ``cancelled``. The file is created with mode 0600 and only ever
+appended to; an existing log readable by others is tightened to 0600 (or refused with an
+``OSError`` saying so). Filenames are JSON string data, so no name can forge a line.
 """
 
 from __future__ import annotations
@@ -22,15 +32,25 @@ from typing import Any, Final
 import platformdirs
 
 from orbrowse.api.models import FileObject
+from orbrowse.private_file import open_private_append
 
 RESULT_DELETED: Final = "deleted"
 RESULT_ALREADY_GONE: Final = "already gone"
+RESULT_DELETED_CONFIRMED: Final = "deleted; the answer was lost, confirmed by lookup"
 RESULT_CANCELLED: Final = "cancelled"
+UNCERTAIN_PREFIX: Final = "may have been deleted"
+GONE_RESULTS: Final = frozenset({RESULT_DELETED, RESULT_DELETED_CONFIRMED, RESULT_ALREADY_GONE})
+"""Results after which the file is not on the server."""
 
 
 def failed_result(reason: str) -> str:
     """The ``result`` of a failed attempt."""
     return f"failed: {reason}"
+
+
+def uncertain_result(reason: str) -> str:
+    """The ``result`` of an attempt whose outcome is unknown."""
+    return f"{UNCERTAIN_PREFIX}: {reason}"
 
 
 def default_log_path() -> Path:
@@ -116,7 +136,7 @@ class DeletionLog:
         except UnicodeEncodeError:  # a lone surrogate: let JSON escape it instead
             data = (json.dumps(entry.to_json()) + "\n").encode("ascii")
         self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        fd = open_private_append(self.path)
         try:
             while data:
                 data = data[os.write(fd, data) :]

@@ -121,3 +121,23 @@ def test_default_path() -> None:
     assert path.name == "deletions.jsonl"
     assert "orbrowse" in path.parts
     assert DeletionLog().path == path
+
+
+def test_an_existing_log_readable_by_others_is_made_private(tmp_path: Path) -> None:
+    path = tmp_path / "deletions.jsonl"
+    path.write_text("")
+    path.chmod(0o644)
+    log = DeletionLog(path)
+    log.record(_file_for_mode_test(), "deleted", workspace=None)
+    assert path.stat().st_mode & 0o777 == 0o600
+
+
+def _file_for_mode_test() -> FileObject:
+    return FileObject(
+        id="or_file_mode",
+        filename="m.txt",
+        mime_type="text/plain",
+        size_bytes=1,
+        created_at=datetime(2026, 1, 1, tzinfo=UTC),
+        downloadable=False,
+    )

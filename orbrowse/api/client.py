@@ -34,6 +34,7 @@ from orbrowse.api.errors import (
     LocalCheckError,
     NotFoundError,
     OpenRouterError,
+    OutcomeUnknownError,
     ResponseFormatError,
     error_for_status,
 )
@@ -136,6 +137,19 @@ def _translate_transport_error(exc: httpx.TransportError) -> APIConnectionError:
 def _not_sent(exc: BaseException) -> bool:
     """Whether a failure certainly happened before the request reached the server."""
     return isinstance(exc, APIConnectionError) and isinstance(exc.__cause__, httpx.ConnectError)
+
+
+def _may_have_acted(error: OpenRouterError) -> bool:
+    """Whether a failed attempt may still have changed something on the server.
+
+    A connection that never opened, a rate limit and a 4xx refusal did not; a connection lost
+    after sending, a timeout, a 5xx or an unreadable answer may have.
+    """
+    if isinstance(error, APIConnectionError):
+        return not _not_sent(error)
+    if isinstance(error, ResponseFormatError):
+        return True
+    return error.status is not None and error.status >= 500
 
 
 def _decode_json(response: httpx.Response) -> object:
@@ -308,6 +322,7 @@ class FilesClient:
         *,
         params: Mapping[str, str] | None = None,
         on_attempt: Callable[[], None] | None = None,
+        retry_when: Callable[[OpenRouterError], bool] | None = None,
     ) -> object:
         """Send a metadata request and decode its JSON body."""
 
@@ -316,7 +331,7 @@ class FilesClient:
                 on_attempt()
             return self._http.build_request(method, path, params=params)
 
-        response = await self._send(build)
+        response = await self._send(build, retry_when=retry_when)
         try:
             return _decode_json(response)
         finally:
@@ -394,29 +409,44 @@ class FilesClient:
         return FileObject.from_json(body)
 
     async def delete_file(self, file_id: str) -> str:
-        """Delete one file; returns its id.
+        """Delete one file; returns its id once the server confirmed exactly that deletion.
 
-        A retried delete that ends in 404 counts as done: the earlier attempt, whose answer
-        was lost, deleted it.
+        A retried delete that ends in 404 after an attempt that may have reached the server
+        counts as done: that attempt deleted the file and its answer was lost. When the outcome
+        is not known (the last attempt failed after an earlier one may have acted, or the
+        confirmation names another file or says it was not deleted) this raises
+        :class:`OutcomeUnknownError`: look the file up to learn whether it is gone.
         """
-        attempts = 0
+        failures: list[OpenRouterError] = []
 
-        def count_attempt() -> None:
-            nonlocal attempts
-            attempts += 1
+        def note(error: OpenRouterError) -> bool:
+            failures.append(error)
+            return True
 
         try:
             body = await self._json(
                 "DELETE",
                 f"files/{_path_id(file_id)}",
                 params=self._params(),
-                on_attempt=count_attempt,
+                retry_when=note,
             )
         except NotFoundError:
-            if attempts > 1:
+            if any(_may_have_acted(error) for error in failures[:-1]):
                 return file_id
             raise
-        return parse_deleted_id(body)
+        except OpenRouterError as error:
+            if _may_have_acted(error) or any(_may_have_acted(e) for e in failures[:-1]):
+                raise OutcomeUnknownError(f"{error}; the file may have been deleted") from error
+            raise
+        try:
+            confirmed = parse_deleted_id(body)
+        except ResponseFormatError as error:
+            raise OutcomeUnknownError(f"{error}; the file may have been deleted") from error
+        if confirmed != file_id:
+            raise OutcomeUnknownError(
+                f"the server confirmed the deletion of {confirmed!r}, not of {file_id!r}"
+            )
+        return file_id
 
     async def upload_file(
         self, path: Path, *, filename: str | None = None, progress: Progress | None = None

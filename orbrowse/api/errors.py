@@ -12,6 +12,7 @@
     ├── APIConnectionError           no usable answer: refused, DNS, reset, dropped mid-body
     │   └── APITimeoutError          the server did not answer in time
     ├── ResponseFormatError          the answer was not what the API documents (bad JSON, HTML, …)
+    ├── OutcomeUnknownError          a delete may have taken effect but no answer says so
     ├── LocalCheckError              refused before sending: empty, too large, unreadable, …
     ├── InsecureTransportError       the key would travel over plain HTTP to a remote host
     └── TransferCancelledError       the user cancelled an upload or a download
@@ -123,6 +124,13 @@ class ResponseFormatError(OpenRouterError):
     def __init__(self, detail: str) -> None:
         super().__init__(f"Unexpected answer from the server: {detail}")
         self.detail = detail
+
+
+class OutcomeUnknownError(OpenRouterError):
+    """A delete was sent, but its answer was lost or contradicts the request.
+
+    The file may or may not be gone: look it up to know (``GET /files/{id}``).
+    """
 
 
 class LocalCheckError(OpenRouterError):

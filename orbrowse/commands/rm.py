@@ -24,6 +24,7 @@ from orbrowse.commands.parsing import IdRecord, parse_id_records, unique
 from orbrowse.commands.render import file_header, file_row, total_line
 from orbrowse.commands.session import Command, CommandError, Session
 from orbrowse.deletion_log import DeletionLog, default_log_path
+from orbrowse.private_file import open_private_append
 from orbrowse.tui.formatting import human_size, utc_now
 
 ENV_DELETION_LOG = "ORBROWSE_DELETION_LOG"
@@ -98,7 +99,7 @@ def check_writable(path: Path) -> None:
     """Refuse to start if the log cannot be appended to: the log is the only record."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
+        os.close(open_private_append(path))
     except OSError as exc:
         raise CommandError(
             f"cannot write the deletion log {path}: {exc.strerror or exc}; nothing was deleted"
@@ -147,7 +148,9 @@ def show_plan(session: Session, files: list[FileObject]) -> None:
 def confirmed(session: Session, files: list[FileObject], *, stdin_is_data: bool) -> bool:
     prompt = open_prompt(stdin_is_data=stdin_is_data)
     if prompt is None:  # checked before the lookup too; the terminal may have gone since
-        raise CommandError("no terminal to confirm on; pass --yes to delete without asking")
+        raise CommandError(
+            "no terminal to confirm on; pass --yes to delete without asking", ExitCode.PARTIAL
+        )
     with prompt:
         lines = [f"  {f.filename}  ({human_size(f.size_bytes)}, {f.id})" for f in files]
         if len(lines) > PROMPT_NAMES:
@@ -187,21 +190,32 @@ class Deletion:
 
 
 def report(session: Session, deletion: Deletion, tally: Tally) -> None:
-    """Deleted ids on stdout; failures and what was left on stderr."""
+    """The ids deleted now on stdout; everything else, and the summary, on stderr.
+
+    Exit code: files already gone count as not found (4 when every file was), files whose
+    outcome is unknown or that were not deleted as a network or server error (5).
+    """
     output = session.output
     output.clear_progress()
     if deletion.job is None:
         return
     result = deletion.job.report
-    for file in result.deleted:
+    deleted_now = result.deleted_now
+    for file in deleted_now:
         output.data(file.id)
         tally.ok()
     output.flush()
+    for file in result.already_gone:
+        output.error(f"{file.id} ({file.filename}): already gone; nothing was deleted")
+        tally.fail(ExitCode.NOT_FOUND)
     refused = (result.stop_reason or "").startswith(KEY_REFUSED)
     code = ExitCode.AUTH if refused else ExitCode.SERVER
     for file, reason in result.failed:
-        output.error(f"{file.id} ({file.filename}): {reason}")
+        output.error(f"{file.id} ({file.filename}): not deleted: {reason}")
         tally.fail(code)
+    for file, reason in result.uncertain:
+        output.error(f"{file.id} ({file.filename}): may have been deleted: {reason}")
+        tally.fail(ExitCode.SERVER)
     if result.not_attempted:
         why = result.stop_reason or "stopped"
         output.error(f"{len(result.not_attempted):,} files were not attempted ({why})")
@@ -209,9 +223,19 @@ def report(session: Session, deletion: Deletion, tally: Tally) -> None:
             tally.fail(code)
     if result.log_error:
         output.error(result.log_error)
-    gone = f", {len(result.already_gone):,} already gone" if result.already_gone else ""
-    deleted_bytes = sum(f.size_bytes for f in result.deleted)
-    output.message(f"deleted {total_line(len(result.deleted), deleted_bytes)}{gone}")
+    parts = [f"deleted {total_line(len(deleted_now), sum(f.size_bytes for f in deleted_now))}"]
+    if result.confirmed_by_lookup:
+        parts.append(
+            f"{len(result.confirmed_by_lookup):,} of them after a lost answer, confirmed by lookup"
+        )
+    if result.already_gone:
+        parts.append(f"{len(result.already_gone):,} already gone")
+    not_deleted = len(result.failed) + len(result.not_attempted)
+    if not_deleted:
+        parts.append(f"{not_deleted:,} not deleted")
+    if result.uncertain:
+        parts.append(f"{len(result.uncertain):,} may have been deleted")
+    output.message(", ".join(parts))
     output.message(f"deletion log: {deletion.log.path}")
 
 
@@ -229,7 +253,8 @@ def run(args: argparse.Namespace, session: Session) -> int:
         if prompt is None:
             raise CommandError(
                 "refusing to delete without confirmation: there is no terminal to ask on. "
-                "Pass --yes to delete without asking (or --dry-run to see what would go)."
+                "Pass --yes to delete without asking (or --dry-run to see what would go).",
+                ExitCode.PARTIAL,
             )
         prompt.close()
     log = DeletionLog(log_path(args))
@@ -261,8 +286,10 @@ COMMAND = Command(
     help="delete files",
     description=(
         "Delete files, irreversibly (the API has no trash). Asks for confirmation on the "
-        "terminal unless --yes; without a terminal to ask on it refuses. The ids deleted are "
-        "printed on stdout; every attempt is appended to the deletion log."
+        "terminal unless --yes; without a terminal to ask on it refuses (exit 1). The ids "
+        "deleted now are printed on stdout; files already gone, not deleted or that may have "
+        "been deleted (the answer was lost and a lookup could not tell) are listed on stderr. "
+        "Every attempt is appended to the deletion log."
     ),
     add_arguments=add_arguments,
     run=run,

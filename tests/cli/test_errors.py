@@ -103,3 +103,19 @@ def test_workspaces_with_an_ordinary_key_falls_back(cli: Cli, workspace_key: str
     assert result.code == 0, result.stderr
     assert [json.loads(line)["id"] for line in result.lines] == [DEFAULT_WORKSPACE_ID]
     assert "management key" in result.stderr
+
+
+def test_existing_debug_and_deletion_logs_readable_by_others_are_made_private(
+    emulator: RunningEmulator, cli: Cli
+) -> None:
+    stored = emulator.store.add_file(DEFAULT_WORKSPACE_ID, "a.txt", content=b"a\n")
+    debug = cli.folder / "debug.jsonl"
+    for path in (debug, cli.deletion_log):
+        path.write_text("")
+        path.chmod(0o644)
+
+    result = cli("rm", "--yes", stored.id, "--debug-log", str(debug))
+
+    assert result.code == 0, result.stderr
+    assert debug.stat().st_mode & 0o777 == 0o600
+    assert cli.deletion_log.stat().st_mode & 0o777 == 0o600

@@ -146,7 +146,7 @@ async def test_failures_are_listed_and_retry_deletes_them(
     client: FilesClient, emulator: RunningEmulator
 ) -> None:
     files = await stored_files(emulator, client, 20)
-    emulator.faults.fail_next(500, method="DELETE", count=3, message="[b]nope[/b]")
+    emulator.faults.fail_next(400, method="DELETE", count=3, message="[b]nope[/b]")
     dialog = DeleteProgressDialog(client, files, concurrency=4, undo_seconds=0, log=None)
     app = Host(dialog)
     async with app.run_test(size=(120, 50)) as pilot:
@@ -191,3 +191,29 @@ async def test_stop_leaves_the_rest_not_attempted(
     # Exactly the files the report calls deleted are gone from the server.
     assert remaining == {f.id for f in files} - report.deleted_ids
     assert {f.id for f in report.not_attempted} <= remaining
+
+
+async def test_the_report_says_which_files_may_have_been_deleted(
+    client: FilesClient, emulator: RunningEmulator
+) -> None:
+    files = await stored_files(emulator, client, 3)
+    target = files[1].id
+    emulator.faults.drop_next(method="DELETE", path_contains=target)  # deleted, answer lost
+    emulator.faults.drop_next(method="GET", path_contains=target)  # and the lookup fails
+    dialog = DeleteProgressDialog(client, files, concurrency=1, undo_seconds=0, log=None)
+    app = Host(dialog)
+    async with app.run_test(size=(120, 50)) as pilot:
+        await settle(pilot)
+        summary = text_of(dialog, "#summary")
+        assert "Deleted 2 files." in summary
+        assert "1 file may have been deleted" in summary
+        assert target in text_of(dialog, "#failure-lines")
+        assert not dialog.query_one("#retry").has_class("hidden")
+        await pilot.press("r")  # the retry's delete answers 404: gone after all
+        await settle(pilot)
+        assert "Deleted 3 files (1 were already gone)." in text_of(dialog, "#summary")
+        await pilot.press("escape")
+        await pilot.pause()
+    [report] = app.results
+    assert isinstance(report, BulkReport)
+    assert report.deleted_ids == {f.id for f in files} and report.uncertain == []

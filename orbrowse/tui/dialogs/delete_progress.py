@@ -30,16 +30,7 @@ def merge_reports(combined: BulkReport, run: BulkReport, retried: Sequence[FileO
 
     Afterwards ``combined`` says where every file of every run stands after its last attempt.
     """
-    retried_ids = {file.id for file in retried}
-    combined.deleted.extend(run.deleted)
-    combined.already_gone.extend(run.already_gone)
-    combined.failed = [item for item in combined.failed if item[0].id not in retried_ids]
-    combined.failed.extend(run.failed)
-    combined.not_attempted = [f for f in combined.not_attempted if f.id not in retried_ids]
-    combined.not_attempted.extend(run.not_attempted)
-    combined.stopped = run.stopped
-    combined.stop_reason = run.stop_reason
-    combined.log_error = combined.log_error or run.log_error
+    combined.absorb(run, retried)
 
 
 class DeleteProgressDialog(ModalScreen[BulkReport | None]):
@@ -124,7 +115,7 @@ class DeleteProgressDialog(ModalScreen[BulkReport | None]):
         for selector in ("#undo", "#stop", "#retry", "#close"):
             self.query_one(selector).set_class(selector not in shown, "hidden")
         if phase == "report":
-            has_failures = bool(self.report and self.report.failed)
+            has_failures = bool(self.report and (self.report.failed or self.report.uncertain))
             self.query_one("#retry").set_class(not has_failures, "hidden")
         focus = {"undo": "#undo", "running": "#stop", "report": "#close"}[phase]
         self.query_one(focus, Button).focus()
@@ -137,7 +128,9 @@ class DeleteProgressDialog(ModalScreen[BulkReport | None]):
         if action == "close":
             return self.phase == "report"
         if action == "retry":
-            return self.phase == "report" and bool(self.report and self.report.failed)
+            return self.phase == "report" and bool(
+                self.report and (self.report.failed or self.report.uncertain)
+            )
         return True
 
     # -- the work ---------------------------------------------------------------------------
@@ -158,6 +151,7 @@ class DeleteProgressDialog(ModalScreen[BulkReport | None]):
             Text(
                 f"{progress.done:,} of {progress.total:,} done · "
                 f"{progress.deleted:,} deleted · {progress.failed:,} failed"
+                + (f" · {progress.uncertain:,} unknown" if progress.uncertain else "")
             )
         )
 
@@ -190,11 +184,23 @@ class DeleteProgressDialog(ModalScreen[BulkReport | None]):
         assert report is not None
         lines = Text()
         lines.append(f"Deleted {count_files(len(report.deleted))}")
+        notes = []
         if report.already_gone:
-            lines.append(f" ({len(report.already_gone):,} were already gone)")
+            notes.append(f"{len(report.already_gone):,} were already gone")
+        if report.confirmed_by_lookup:
+            notes.append(
+                f"{len(report.confirmed_by_lookup):,} after a lost answer, confirmed by lookup"
+            )
+        if notes:
+            lines.append(f" ({'; '.join(notes)})")
         lines.append(".")
         if report.failed:
             lines.append(f"\n{count_files(len(report.failed))} could not be deleted.")
+        if report.uncertain:
+            lines.append(
+                f"\n{count_files(len(report.uncertain))} may have been deleted: the answer "
+                "was lost and a lookup could not tell."
+            )
         if report.not_attempted:
             lines.append(f"\n{count_files(len(report.not_attempted))} were not attempted")
             if report.stop_reason:
@@ -207,7 +213,7 @@ class DeleteProgressDialog(ModalScreen[BulkReport | None]):
             lines.append_text(plain(report.log_error))
         self.query_one("#summary", Static).update(lines)
         failures = Text(no_wrap=True, overflow="ellipsis")
-        for index, (file, reason) in enumerate(report.failed):
+        for index, (file, reason) in enumerate([*report.failed, *report.uncertain]):
             if index:
                 failures.append("\n")
             failures.append_text(plain(file.filename))
@@ -216,7 +222,7 @@ class DeleteProgressDialog(ModalScreen[BulkReport | None]):
             failures.append("\n    ")
             failures.append_text(plain(reason, style="italic"))
         self.query_one("#failure-lines", Static).update(failures)
-        self.query_one("#failures").set_class(not report.failed, "hidden")
+        self.query_one("#failures").set_class(not (report.failed or report.uncertain), "hidden")
 
     # -- actions ----------------------------------------------------------------------------
 
@@ -240,9 +246,11 @@ class DeleteProgressDialog(ModalScreen[BulkReport | None]):
             )
 
     def action_retry(self) -> None:
-        if self.report is None or not self.report.failed or self.phase != "report":
+        if self.report is None or self.phase != "report":
             return
-        self._run([file for file, _ in self.report.failed], undo=False)
+        retry = [file for file, _ in self.report.failed] + [f for f, _ in self.report.uncertain]
+        if retry:
+            self._run(retry, undo=False)
 
     def action_close(self) -> None:
         self.dismiss(self.report)

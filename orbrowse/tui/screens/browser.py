@@ -491,12 +491,14 @@ class BrowserScreen(Screen[None]):
             return
         self.drop_deleted(report.deleted_ids)
         failed = len(report.failed)
+        uncertain = len(report.uncertain)
         total = human_size(sum(f.size_bytes for f in report.deleted))
         self.notify(
             f"Deleted {len(report.deleted):,} files ({total})"
-            + (f"; {failed:,} failed" if failed else ""),
+            + (f"; {failed:,} failed" if failed else "")
+            + (f"; {uncertain:,} may have been deleted" if uncertain else ""),
             title="Delete",
-            severity="warning" if failed else "information",
+            severity="warning" if failed or uncertain else "information",
         )
 
     def drop_deleted(self, ids: Iterable[str]) -> None:

@@ -1,0 +1,167 @@
+"""Deletion outcomes are facts: a lost or wrong answer is settled by a lookup, never guessed.
+
+The emulator produces each case: ``drop_next`` runs the handler and then cuts the connection
+(the file is gone, the answer lost), ``fail_next`` answers without running it (the file
+stays), and ``fail_next(200, body=...)`` sends a confirmation that names another file.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from orbrowse.api.client import FilesClient
+from orbrowse.api.errors import OutcomeUnknownError
+from orbrowse.api.models import FileObject
+from orbrowse.bulk import delete_files
+from orbrowse.deletion_log import RESULT_DELETED, RESULT_DELETED_CONFIRMED, DeletionLog
+from orbrowse.emulator.server import RunningEmulator
+from tests.cli import Cli
+from tests.conftest import DEFAULT_WORKSPACE_ID
+from tests.reliability.conftest import ONE_TRY
+
+WS = DEFAULT_WORKSPACE_ID
+
+
+def add(emulator: RunningEmulator, count: int) -> list[str]:
+    return [emulator.store.add_file(WS, f"d/{n}.txt", content=b"x").id for n in range(count)]
+
+
+async def files_of(client: FilesClient, ids: list[str]) -> list[FileObject]:
+    return [await client.get_file(file_id) for file_id in ids]
+
+
+def wrong_confirmation(other_id: str) -> bytes:
+    return json.dumps({"id": other_id, "object": "file", "deleted": True}).encode()
+
+
+async def test_a_lost_answer_is_confirmed_by_lookup(
+    emulator: RunningEmulator, api_key: str, tmp_path: Path
+) -> None:
+    ids = add(emulator, 3)
+    log = DeletionLog(tmp_path / "deletions.jsonl")
+    async with FilesClient(api_key, base_url=emulator.url, workspace_id=WS, retry=ONE_TRY) as c:
+        files = await files_of(c, ids)
+        emulator.faults.drop_next(method="DELETE", path_contains=ids[1])
+        report = await delete_files(c, files, concurrency=1, log=log, workspace_id=WS)
+    assert emulator.store.file_ids(WS) == set()
+    assert report.failed == [] and report.uncertain == []
+    assert report.deleted_ids == set(ids)
+    assert [f.id for f in report.confirmed_by_lookup] == [ids[1]]
+    results = {e.id: e.result for e in log.read_entries()}
+    assert results == {
+        ids[0]: RESULT_DELETED,
+        ids[1]: "deleted; the answer was lost, confirmed by lookup",
+        ids[2]: RESULT_DELETED,
+    }
+    assert results[ids[1]] == RESULT_DELETED_CONFIRMED
+
+
+async def test_a_lost_answer_and_a_failed_lookup_is_may_have_been_deleted(
+    emulator: RunningEmulator, api_key: str, tmp_path: Path
+) -> None:
+    ids = add(emulator, 2)
+    log = DeletionLog(tmp_path / "deletions.jsonl")
+    async with FilesClient(api_key, base_url=emulator.url, workspace_id=WS, retry=ONE_TRY) as c:
+        files = await files_of(c, ids)
+        emulator.faults.drop_next(method="DELETE", path_contains=ids[0])
+        emulator.faults.drop_next(method="GET", path_contains=ids[0])
+        report = await delete_files(c, files, concurrency=1, log=log, workspace_id=WS)
+    assert [f.id for f, _ in report.uncertain] == [ids[0]]
+    assert report.failed == [] and report.deleted_ids == {ids[1]}
+    entry = {e.id: e.result for e in log.read_entries()}[ids[0]]
+    assert entry.startswith("may have been deleted: ")
+    assert "the lookup failed" in entry
+
+
+async def test_a_failed_attempt_that_left_the_file_is_sent_again(
+    emulator: RunningEmulator, api_key: str, tmp_path: Path
+) -> None:
+    ids = add(emulator, 2)
+    log = DeletionLog(tmp_path / "deletions.jsonl")
+    async with FilesClient(api_key, base_url=emulator.url, workspace_id=WS, retry=ONE_TRY) as c:
+        files = await files_of(c, ids)
+        emulator.faults.fail_next(500, method="DELETE", path_contains=ids[0])
+        report = await delete_files(c, files, concurrency=1, log=log, workspace_id=WS)
+    assert emulator.store.file_ids(WS) == set()
+    assert report.deleted_ids == set(ids) and report.confirmed_by_lookup == []
+    methods = [(r.method, r.path.rsplit("/", 1)[-1]) for r in emulator.faults.requests]
+    assert methods.count(("DELETE", ids[0])) == 2
+    assert ("GET", ids[0]) in methods
+
+
+async def test_a_confirmation_naming_another_file_is_not_a_success(
+    emulator: RunningEmulator, api_key: str
+) -> None:
+    target, other = add(emulator, 2)
+    async with FilesClient(api_key, base_url=emulator.url, workspace_id=WS, retry=ONE_TRY) as c:
+        emulator.faults.fail_next(200, method="DELETE", body=wrong_confirmation(other))
+        with pytest.raises(OutcomeUnknownError, match="not of"):
+            await c.delete_file(target)
+        emulator.faults.fail_next(
+            200, method="DELETE", body=b'{"id": "%s", "deleted": false}' % target.encode()
+        )
+        with pytest.raises(OutcomeUnknownError):
+            await c.delete_file(target)
+    assert emulator.store.file_ids(WS) == {target, other}
+
+
+async def test_bulk_never_counts_a_wrong_confirmation_as_deleted(
+    emulator: RunningEmulator, api_key: str, tmp_path: Path
+) -> None:
+    target, other = add(emulator, 2)
+    log = DeletionLog(tmp_path / "deletions.jsonl")
+    async with FilesClient(api_key, base_url=emulator.url, workspace_id=WS, retry=ONE_TRY) as c:
+        files = await files_of(c, [target])
+        # Every delete is answered for the other file and does nothing.
+        emulator.faults.fail_next(200, method="DELETE", body=wrong_confirmation(other), count=10)
+        report = await delete_files(c, files, concurrency=1, log=log, workspace_id=WS)
+    assert emulator.store.file_ids(WS) == {target, other}
+    assert report.deleted == [] and [f.id for f, _ in report.failed] == [target]
+    [entry] = log.read_entries()
+    assert entry.result.startswith("failed: ") and "still there" in entry.result
+
+
+def test_rm_reports_a_wrong_confirmation_as_not_deleted(
+    emulator: RunningEmulator, api_key: str, tmp_path: Path
+) -> None:
+    target, other = add(emulator, 2)
+    emulator.faults.fail_next(200, method="DELETE", body=wrong_confirmation(other), count=50)
+    cli = Cli(emulator.url, api_key, tmp_path)
+    result = cli("rm", "--yes", target)
+    assert result.code == 5, result.stderr
+    assert result.stdout == ""
+    assert f"{target} (d/0.txt): not deleted" in result.stderr
+    assert emulator.store.file_ids(WS) == {target, other}
+
+
+def test_rm_separates_deleted_now_from_already_gone(
+    emulator: RunningEmulator, api_key: str, tmp_path: Path
+) -> None:
+    ids = add(emulator, 3)
+    cli = Cli(emulator.url, api_key, tmp_path)
+    listing = cli("ls", "--jsonl").stdout
+    emulator.store.delete(WS, ids[0])  # gone between the listing and the delete
+
+    result = cli("rm", "-", "--yes", input=listing)
+
+    assert result.lines == ids[1:]  # stdout: the ids deleted now, only
+    assert f"{ids[0]} (d/0.txt): already gone" in result.stderr
+    assert "deleted 2 files" in result.stderr and "1 already gone" in result.stderr
+    assert result.code == 1  # mixed: some deleted, one not found
+
+    again = cli("rm", "-", "--yes", input=listing)
+    assert again.stdout == "" and again.code == 4  # every one already gone
+
+
+def test_rm_from_a_pipe_without_yes_exits_1_as_documented(
+    emulator: RunningEmulator, api_key: str, tmp_path: Path
+) -> None:
+    ids = add(emulator, 1)
+    cli = Cli(emulator.url, api_key, tmp_path)
+    result = cli("rm", "-", input=ids[0] + "\n")
+    assert result.code == 1, result.stderr
+    assert "--yes" in result.stderr
+    assert emulator.store.file_ids(WS) == set(ids)
