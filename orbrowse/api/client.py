@@ -46,6 +46,7 @@ from orbrowse.api.models import (
     WorkspacePage,
     parse_deleted_id,
 )
+from orbrowse.api.pager import Pager, parse_page, report_sent
 from orbrowse.api.retry import RetryPolicy
 from orbrowse.api.rules import upload_problem
 
@@ -58,7 +59,6 @@ Progress = Callable[[int, int | None], None]
 """Called with (bytes done, total bytes or None) as a transfer advances."""
 
 CHUNK_SIZE = 256 * 1024
-MAX_EMPTY_PAGES = 3
 
 # Metadata calls answer quickly; transfers may legitimately take minutes. httpx's write
 # timeout applies to each socket write, so a slow 100 MiB upload never trips it as a whole.
@@ -206,6 +206,7 @@ class FilesClient:
             transport=transport,
             follow_redirects=False,
             limits=limits,
+            event_hooks={"request": [report_sent]},
         )
 
     def __repr__(self) -> str:
@@ -350,59 +351,27 @@ class FilesClient:
         self, *, limit: int | None = None, cursor: str | None = None, after: str | None = None
     ) -> FilePage:
         """One page of the workspace's files, oldest first."""
-        return _parse_page(await self._page_body(limit, cursor, after), limit)
+        return parse_page(await self._page_body(limit, cursor, after), limit)
 
     async def iter_pages(
         self, *, limit: int | None = None, cursor: str | None = None
     ) -> AsyncIterator[FilePage]:
-        """Every page from ``cursor`` (or the start) to the end.
+        """Every page from ``cursor`` (or the start) to the end, through one :class:`Pager`.
 
-        A file id already yielded is dropped from later pages, a repeating cursor ends the
-        listing with :class:`ResponseFormatError` instead of looping, and each page is fetched
-        (with its retries) before it is yielded, so no page is ever yielded twice. The next
-        page is requested as soon as its cursor is known, while this one is parsed and used.
+        A file id already yielded is dropped from later pages, a listing that would loop ends
+        with :class:`ResponseFormatError`, and the next page's request is on the wire while
+        this one is parsed and used.
         """
-        seen_ids: set[str] = set()
-        seen_cursors: set[str] = set()
-        empty_pages = 0
-        position: tuple[str | None, str | None] = (cursor, None)
-        pending: asyncio.Future[object] | None = asyncio.ensure_future(
-            self._page_body(limit, *position)
-        )
+        pager = self.pager(limit=limit, cursor=cursor)
         try:
-            while pending is not None:
-                body = await pending
-                pending = None
-                peeked = _next_position(*_peek_page(body))
-                if peeked is not None and peeked[0] not in seen_cursors:
-                    pending = asyncio.ensure_future(self._page_body(limit, *peeked))
-                page = _parse_page(body, limit)
-                fresh = tuple(f for f in page.files if f.id not in seen_ids)
-                seen_ids.update(f.id for f in fresh)
-                if len(fresh) != len(page.files):
-                    page = FilePage(fresh, page.has_more, page.cursor, page.first_id, page.last_id)
-                yield page
-                if not page.has_more:
-                    return
-                empty_pages = 0 if page.files else empty_pages + 1
-                if empty_pages >= MAX_EMPTY_PAGES:
-                    raise ResponseFormatError(
-                        "the server keeps sending empty pages that claim more"
-                    )
-                position_next = _next_position(page.has_more, page.cursor, page.last_id)
-                if position_next is None:
-                    raise ResponseFormatError("the page says there is more but gives no cursor")
-                if position_next[0] is not None:
-                    if position_next[0] in seen_cursors:
-                        raise ResponseFormatError(
-                            "the listing cursor repeats; stopping to avoid a loop"
-                        )
-                    seen_cursors.add(position_next[0])
-                if position_next != peeked or pending is None:
-                    await _cancel(pending)
-                    pending = asyncio.ensure_future(self._page_body(limit, *position_next))
+            while pager.has_more:
+                yield await pager.next_page()
         finally:
-            await _cancel(pending)
+            await pager.aclose()
+
+    def pager(self, *, limit: int | None = None, cursor: str | None = None) -> Pager:
+        """A :class:`Pager` over this client's workspace: ask it for one page at a time."""
+        return Pager(self._page_body, limit=limit, cursor=cursor)
 
     async def get_file(self, file_id: str) -> FileObject:
         body = await self._json("GET", f"files/{_path_id(file_id)}", params=self._params())
@@ -637,53 +606,6 @@ class FilesClient:
         """What the key in use is allowed to do, and the workspace it works in."""
         body = await self._json("GET", "key")
         return KeyInfo.from_json(body)
-
-
-def _parse_page(body: object, limit: int | None) -> FilePage:
-    page = FilePage.from_json(body)
-    if limit is not None and len(page.files) > limit:
-        raise ResponseFormatError(
-            f"a page of {len(page.files)} files when at most {limit} were asked for"
-        )
-    return page
-
-
-def _peek_page(body: object) -> tuple[bool, str | None, str | None]:
-    """``has_more``, ``cursor`` and the last id of an unparsed page, where they look right."""
-    if type(body) is not dict:
-        return False, None, None
-    cursor = body.get("cursor")
-    last_id = body.get("last_id")
-    return (
-        body.get("has_more") is True,
-        cursor if type(cursor) is str and cursor else None,
-        last_id if type(last_id) is str and last_id else None,
-    )
-
-
-def _next_position(
-    has_more: bool, cursor: str | None, last_id: str | None
-) -> tuple[str | None, str | None] | None:
-    """The (cursor, after) that asks for the page after this one; ``None`` at the end.
-
-    The openai and anthropic list shapes have no cursor: they page with the last id."""
-    if not has_more:
-        return None
-    if cursor:
-        return cursor, None
-    if last_id:
-        return None, last_id
-    return None
-
-
-async def _cancel(task: asyncio.Future[object] | None) -> None:
-    if task is None or task.done():
-        if task is not None and not task.cancelled():
-            task.exception()  # retrieved, so asyncio does not warn about it
-        return
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError, OpenRouterError):
-        await task
 
 
 def _path_id(value: str) -> str:

@@ -16,7 +16,7 @@ import math
 import random
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +27,8 @@ class RecordedRequest:
     path: str
     query: str
     headers: dict[str, str]
+    received_at: float = field(default_factory=time.monotonic)
+    """``time.monotonic()`` when the request reached the fault layer (before any latency)."""
 
 
 @dataclass(slots=True)

@@ -1,0 +1,258 @@
+"""The one pager over ``GET /files``: cursor state, the fallbacks and the loop guards.
+
+:meth:`FilesClient.iter_pages` and the browser's listing worker both page through a
+:class:`Pager`: they ask for the next page and use it. The pager
+
+- follows ``cursor``, or ``after=<last_id>`` for the list shapes without a cursor,
+- drops a file id it already gave out (a page that overlaps an earlier one),
+- ends with :class:`ResponseFormatError` when a cursor repeats, when pages keep coming empty
+  while claiming more, or when a page claims more but names no way to get it; the page that
+  showed the problem is still handed out first,
+- and keeps the next request on the wire while the current page is parsed and used: as soon
+  as a body arrives its cursor is read, the next request is started and given the loop to go
+  out, and only then is the body turned into :class:`FileObject` s.
+
+A failed request leaves the position where it was, so the next call asks again from the
+last good page.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
+
+import httpx
+
+from orbrowse.api.errors import OpenRouterError, ResponseFormatError
+from orbrowse.api.models import FilePage
+
+MAX_EMPTY_PAGES = 3
+MAX_PAGE_SIZE = 1000
+
+PageFetch = Callable[[int | None, str | None, str | None], Awaitable[object]]
+"""``(limit, cursor, after)`` to the decoded JSON body of one ``GET /files``."""
+
+Position = tuple[str | None, str | None]
+"""``(cursor, after)``: which page to ask for next."""
+
+WIRE_WAIT = 0.05
+"""The longest a page waits for the next request to be written before it is parsed. The
+request needs a few turns of the loop (pool lock, connection, write) before its bytes reach
+the socket; without them, parsing would hold it back. A transport that does not report
+(httpcore's ``trace`` extension) costs at most this per page."""
+
+_SENT_EVENTS = frozenset(
+    {
+        "http11.send_request_headers.complete",
+        "http2.send_request_headers.complete",
+        "connection.connect_tcp.started",  # a new connection: on its way without us
+    }
+)
+_on_sent: ContextVar[Callable[[], None] | None] = ContextVar("orbrowse_on_sent", default=None)
+
+
+async def report_sent(request: httpx.Request) -> None:
+    """An httpx ``request`` event hook: tells a waiting pager when its request is written."""
+    on_sent = _on_sent.get()
+    if on_sent is None:
+        return
+
+    async def trace(name: str, info: dict[str, object]) -> None:
+        if name in _SENT_EVENTS:
+            on_sent()
+
+    request.extensions["trace"] = trace
+
+
+class Pager:
+    """Pages of one workspace's files, from ``cursor`` (or the start) to the end."""
+
+    def __init__(
+        self, fetch: PageFetch, *, limit: int | None = None, cursor: str | None = None
+    ) -> None:
+        self._fetch = fetch
+        self.limit = limit
+        """The size the next request asks for; the caller may change it between pages."""
+        self.has_more = True
+        self.pages = 0
+        """Pages handed out so far."""
+        self._position: Position = (cursor, None)
+        self._seen_ids: set[str] = set()
+        self._seen_cursors: set[str] = set()
+        self._empty_pages = 0
+        self._problem: ResponseFormatError | None = None
+        self._pending: _Request | None = None
+
+    @property
+    def next_cursor(self) -> str | None:
+        """The cursor the next request sends (``None`` at the start or with ``after``)."""
+        return self._position[0]
+
+    @property
+    def in_flight(self) -> bool:
+        """Whether the next page's request has been sent and not yet taken."""
+        return self._pending is not None and not self._pending.task.done()
+
+    def prefetch(self) -> None:
+        """Send the next page's request now, unless it is already on its way."""
+        if self.has_more and self._problem is None and self._pending is None:
+            self._start(self._position)
+
+    async def next_page(self, *, ahead: bool = True) -> FilePage:
+        """The next page, with files already handed out dropped.
+
+        With ``ahead``, the request after this page goes out before this page is parsed.
+        Raises the request's :class:`OpenRouterError` (the position stays, so calling again
+        retries) or :class:`ResponseFormatError` for a listing that would loop.
+        """
+        if self._problem is not None:
+            raise self._problem
+        if not self.has_more:
+            raise RuntimeError("the listing is complete")
+        if self._pending is None or self._pending.position != self._position:
+            await self._drop_pending()
+            self._start(self._position)
+        assert self._pending is not None
+        limit = self._pending.limit
+        try:
+            # Shielded: a caller cancelled while waiting leaves the request for the next call.
+            body = await asyncio.shield(self._pending.task)
+        except OpenRouterError:
+            self._pending = None
+            raise
+        self._pending = None
+        peeked = _next_position(*_peek_page(body))
+        if ahead and peeked is not None and peeked[0] not in self._seen_cursors:
+            await self._start(peeked).until_sent()
+        try:
+            page = self._fresh(parse_page(body, limit))
+        except ResponseFormatError:
+            await self._drop_pending()
+            raise
+        self.pages += 1
+        self._advance(page)
+        if self._pending is not None and (
+            not self.has_more
+            or self._problem is not None
+            or self._pending.position != self._position
+        ):
+            await self._drop_pending()
+        return page
+
+    async def aclose(self) -> None:
+        """Cancel a request still in flight."""
+        await self._drop_pending()
+
+    def _start(self, position: Position) -> _Request:
+        self._pending = _Request(position, self.limit, self._fetch)
+        return self._pending
+
+    def _fresh(self, page: FilePage) -> FilePage:
+        seen = self._seen_ids
+        fresh = tuple(f for f in page.files if f.id not in seen)
+        seen.update(f.id for f in fresh)
+        if len(fresh) == len(page.files):
+            return page
+        return FilePage(fresh, page.has_more, page.cursor, page.first_id, page.last_id)
+
+    def _advance(self, page: FilePage) -> None:
+        """Move past ``page``; a sign of a loop is kept for the next call to raise."""
+        self.has_more = page.has_more
+        if not page.has_more:
+            return
+        self._empty_pages = 0 if page.files else self._empty_pages + 1
+        if self._empty_pages >= MAX_EMPTY_PAGES:
+            self._problem = ResponseFormatError(
+                "the server keeps sending empty pages that claim more"
+            )
+            return
+        position = _next_position(page.has_more, page.cursor, page.last_id)
+        if position is None:
+            self._problem = ResponseFormatError("the page says there is more but gives no cursor")
+            return
+        cursor = position[0]
+        if cursor is not None:
+            if cursor in self._seen_cursors:
+                self._problem = ResponseFormatError(
+                    "the listing cursor repeats; stopping to avoid a loop"
+                )
+                return
+            self._seen_cursors.add(cursor)
+        self._position = position
+
+    async def _drop_pending(self) -> None:
+        pending, self._pending = self._pending, None
+        if pending is None:
+            return
+        request = pending.task
+        if request.done():
+            if not request.cancelled():
+                request.exception()  # retrieved, so asyncio does not warn about it
+            return
+        request.cancel()
+        with contextlib.suppress(asyncio.CancelledError, OpenRouterError):
+            await request
+
+
+class _Request:
+    """One page request in flight, and whether its bytes have gone out yet."""
+
+    def __init__(self, position: Position, limit: int | None, fetch: PageFetch) -> None:
+        self.position = position
+        self.limit = limit
+        self.sent = asyncio.Event()
+        token = _on_sent.set(self.sent.set)
+        try:  # the task copies this context, so report_sent finds this request's event
+            self.task: asyncio.Future[object] = asyncio.ensure_future(fetch(limit, *position))
+        finally:
+            _on_sent.reset(token)
+
+    async def until_sent(self) -> None:
+        """Give the loop to the request until it is written (or done, or WIRE_WAIT passed)."""
+        if self.sent.is_set() or self.task.done():
+            return
+        waiter = asyncio.ensure_future(self.sent.wait())
+        try:
+            await asyncio.wait(
+                (waiter, self.task), timeout=WIRE_WAIT, return_when="FIRST_COMPLETED"
+            )
+        finally:
+            waiter.cancel()
+
+
+def parse_page(body: object, limit: int | None) -> FilePage:
+    """A decoded ``GET /files`` body as a :class:`FilePage`, no larger than ``limit``."""
+    page = FilePage.from_json(body)
+    if limit is not None and len(page.files) > limit:
+        raise ResponseFormatError(
+            f"a page of {len(page.files)} files when at most {limit} were asked for"
+        )
+    return page
+
+
+def _peek_page(body: object) -> tuple[bool, str | None, str | None]:
+    """``has_more``, ``cursor`` and the last id of an unparsed page, where they look right."""
+    if type(body) is not dict:
+        return False, None, None
+    cursor = body.get("cursor")
+    last_id = body.get("last_id")
+    return (
+        body.get("has_more") is True,
+        cursor if type(cursor) is str and cursor else None,
+        last_id if type(last_id) is str and last_id else None,
+    )
+
+
+def _next_position(has_more: bool, cursor: str | None, last_id: str | None) -> Position | None:
+    """The (cursor, after) that asks for the page after this one; ``None`` at the end.
+
+    The openai and anthropic list shapes have no cursor: they page with the last id."""
+    if not has_more:
+        return None
+    if cursor:
+        return cursor, None
+    if last_id:
+        return None, last_id
+    return None

@@ -1,0 +1,112 @@
+"""The one pager: the next request on the wire while a page is used, fallbacks, resuming."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from urllib.parse import parse_qs
+
+import pytest
+
+from orbrowse.api.client import FilesClient
+from orbrowse.api.errors import ServerError
+from orbrowse.api.retry import NO_RETRY
+from orbrowse.emulator.seed import generate_files
+from orbrowse.emulator.server import RunningEmulator
+
+USING_A_PAGE = 0.05
+"""How long the consumer holds the event loop with each page (parsing, drawing): a request
+that is not on the wire before the page is handed out cannot go out during this time."""
+
+
+def file_requests(emulator: RunningEmulator) -> list[float]:
+    return [
+        r.received_at
+        for r in emulator.faults.requests
+        if r.method == "GET" and r.path.endswith("/files")
+    ]
+
+
+async def test_next_request_arrives_before_the_page_is_used(
+    emulator: RunningEmulator, client: FilesClient
+) -> None:
+    workspace = emulator.store.default_workspace_id
+    generate_files(emulator.store, workspace, 1000)
+    emulator.faults.clear()
+    used: list[float] = []
+    async for _page in client.iter_pages(limit=100):
+        time.sleep(USING_A_PAGE)  # blocks the loop, as parsing and drawing do
+        used.append(time.monotonic())
+    arrived = file_requests(emulator)
+    assert len(arrived) == len(used) == 10
+    # Request n+1 reached the server before the client was done with page n.
+    early = [arrived[n + 1] < used[n] for n in range(len(used) - 1)]
+    assert early == [True] * 9
+
+
+async def test_pager_resumes_from_the_failed_page(
+    emulator: RunningEmulator, api_key: str
+) -> None:
+    workspace = emulator.store.default_workspace_id
+    generate_files(emulator.store, workspace, 250)
+    expected = [f.id for f in emulator.store.files(workspace)]
+    async with FilesClient(api_key, base_url=emulator.url, retry=NO_RETRY) as client:
+        pager = client.pager(limit=100)
+        first = await pager.next_page(ahead=False)  # the next request is the one below
+        cursor = pager.next_cursor
+        assert cursor is not None and not pager.in_flight
+        emulator.faults.clear()
+        emulator.faults.fail_next(500, method="GET", path_contains="/files")
+        with pytest.raises(ServerError):
+            await pager.next_page()
+        assert pager.next_cursor == cursor
+        rest: list[str] = []
+        while pager.has_more:
+            rest.extend(f.id for f in (await pager.next_page()).files)
+    assert [f.id for f in first.files] + rest == expected
+    queries = [parse_qs(r.query) for r in emulator.faults.requests]
+    assert queries[0]["cursor"] == queries[1]["cursor"] == [cursor]
+
+
+async def test_a_cancelled_wait_leaves_the_request_for_the_next_call(
+    emulator: RunningEmulator, client: FilesClient
+) -> None:
+    workspace = emulator.store.default_workspace_id
+    generate_files(emulator.store, workspace, 150)
+    pager = client.pager(limit=100)
+    await pager.next_page(ahead=False)
+    emulator.faults.clear()
+    emulator.faults.latency_ms = 200
+    waiting = asyncio.ensure_future(pager.next_page())
+    await asyncio.sleep(0.05)
+    waiting.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await waiting
+    page = await pager.next_page()
+    assert len(page.files) == 50 and not pager.has_more
+    assert len(emulator.faults.requests) == 1  # asked once, used by the second call
+
+
+async def test_a_list_without_a_cursor_pages_with_the_last_id(
+    emulator: RunningEmulator, client: FilesClient
+) -> None:
+    workspace = emulator.store.default_workspace_id
+    stored = generate_files(emulator.store, workspace, 30)
+    first = [
+        {
+            "_shape": "openai",
+            "id": f.id,
+            "object": "file",
+            "bytes": f.size_bytes,
+            "created_at": int(f.created_at.timestamp()),
+            "filename": f.filename,
+        }
+        for f in stored[:10]
+    ]
+    body = {"_shape": "openai", "data": first, "has_more": True, "last_id": stored[9].id}
+    emulator.faults.fail_next(200, path_contains="/files", body=json.dumps(body).encode())
+    listed = [f.id async for page in client.iter_pages(limit=10) for f in page.files]
+    assert listed == [f.id for f in stored]
+    second = parse_qs(emulator.faults.requests[1].query)
+    assert second["after"] == [stored[9].id]
