@@ -141,6 +141,12 @@ class Pager:
             await self._drop_pending()
         return page
 
+    def cancel(self) -> None:
+        """Cancel a request still in flight, without waiting for it to end."""
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            pending.task.cancel()
+
     async def aclose(self) -> None:
         """Cancel a request still in flight."""
         await self._drop_pending()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from urllib.parse import parse_qs
 
 import pytest
@@ -218,3 +219,31 @@ async def test_listing_continues_when_the_cursor_file_was_deleted(
         ids = [file.id for file in screen.files.loaded_files()]
         assert ids == thousand  # the deleted one is still shown: it was loaded before
         assert status_of(app).startswith("all 1,000 files")
+
+
+async def test_a_list_without_a_cursor_goes_on_with_the_last_id(
+    emulator: RunningEmulator, make_app: AppFactory
+) -> None:
+    # The openai and anthropic list shapes page with `after=<last id>`, not a cursor: the
+    # browser used to stop after such a page and call what it had "all" the files.
+    stored = generate_files(emulator.store, DEFAULT_WORKSPACE_ID, 150, now=FIXED_NOW)
+    first = [
+        {
+            "_shape": "openai",
+            "id": f.id,
+            "object": "file",
+            "bytes": f.size_bytes,
+            "created_at": int(f.created_at.timestamp()),
+            "filename": f.filename,
+        }
+        for f in stored[:PAGE]
+    ]
+    body = {"_shape": "openai", "data": first, "has_more": True, "last_id": stored[PAGE - 1].id}
+    emulator.faults.fail_next(200, path_contains="/files", body=json.dumps(body).encode())
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID, page_size=PAGE)
+    async with app.run_test(size=(140, 30)) as pilot:
+        screen = await browser_ready(pilot)
+        await settle(pilot)
+        assert [f.id for f in screen.files.loaded_files()] == [f.id for f in stored]
+        assert list_requests(emulator)[1]["after"] == [stored[PAGE - 1].id]
+        assert status_of(app).startswith("all 150 files")

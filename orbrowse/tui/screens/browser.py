@@ -18,8 +18,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input
 
 from orbrowse.api.client import FilesClient
-from orbrowse.api.errors import OpenRouterError, ResponseFormatError, describe
-from orbrowse.api.models import FileObject
+from orbrowse.api.errors import OpenRouterError, describe
+from orbrowse.api.models import FileObject, FilePage
+from orbrowse.api.pager import Pager
 from orbrowse.tui.app import OrbrowseApp, WorkspaceChoice
 from orbrowse.tui.file_list import FileList, FilterError, SortColumn
 from orbrowse.tui.formatting import human_size, visible_text
@@ -78,14 +79,12 @@ class BrowserScreen(Screen[None]):
         self.workspace = workspace
         self.read_only = read_only
         self.files = FileList()
-        self.next_cursor: str | None = None
-        self.seen_cursors: set[str] = set()
-        self.has_more = True
+        self.pager = client.pager()
+        """Sized from the settings on mount, when the app's settings can be read."""
         self.fetching = False
         self.load_error: str | None = None
         self.job: str | None = None
         self.visual_anchor: int | None = None
-        self.pages_loaded = 0
         self.pending_marks: set[str] = set()
         """Marks from before a refresh, put back as their files load again."""
 
@@ -117,6 +116,7 @@ class BrowserScreen(Screen[None]):
         )
         self.query_one("#filter", Input).display = False
         self._apply_width(self.size.width)
+        self.pager.limit = self.orbrowse.settings.page_size
         self.update_status()
         self.load_pages()
 
@@ -151,38 +151,40 @@ class BrowserScreen(Screen[None]):
 
     # -- listing ----------------------------------------------------------------------------------
 
+    def _new_pager(self) -> Pager:
+        return self.client.pager(limit=self.orbrowse.settings.page_size)
+
+    @property
+    def has_more(self) -> bool:
+        return self.pager.has_more
+
+    @property
+    def pages_loaded(self) -> int:
+        return self.pager.pages
+
+    @property
+    def next_cursor(self) -> str | None:
+        return self.pager.next_cursor
+
     @work(exclusive=True, group="listing", exit_on_error=False)
     async def load_pages(self, *, everything: bool = False) -> None:
-        """Fetch pages until the cursor has a comfortable margin of rows below it (or all)."""
+        """Ask the pager for pages until the cursor has a comfortable margin of rows below it
+        (or all), applying each one as it comes."""
         self.fetching = True
         self.load_error = None
+        pager = self.pager
         try:
-            while self.has_more:
+            while pager.has_more:
                 if not everything and not self._wants_more():
                     break
                 self.job = (
-                    f"loading page {self.pages_loaded + 1}…"
+                    f"loading page {pager.pages + 1}…"
                     if not everything
                     else f"loading everything: {self.files.loaded_count:,} so far…"
                 )
                 self.update_status()
-                page = await self.client.list_files(
-                    limit=self.orbrowse.settings.page_size, cursor=self.next_cursor
-                )
-                if page.has_more and page.cursor is not None:
-                    if page.cursor in self.seen_cursors:
-                        raise ResponseFormatError(
-                            "the listing cursor repeats; stopping to avoid a loop"
-                        )
-                    self.seen_cursors.add(page.cursor)
-                self.files.append(page.files)
-                self._restore_marks(page.files)
-                self.pages_loaded += 1
-                self.has_more = page.has_more and page.cursor is not None
-                self.next_cursor = page.cursor
-                self.table.refresh_rows()
-                self.has_rows = len(self.files.view) > 0
-                self._show_current()
+                page = await pager.next_page(ahead=everything or self._wants_more(pager.limit))
+                self._apply_page(page)
         except OpenRouterError as error:
             self.load_error = describe(error)
             self.notify(
@@ -196,6 +198,13 @@ class BrowserScreen(Screen[None]):
             self.job = None
             self.update_status()
 
+    def _apply_page(self, page: FilePage) -> None:
+        self.files.append(page.files)
+        self._restore_marks(page.files)
+        self.table.refresh_rows()
+        self.has_rows = len(self.files.view) > 0
+        self._show_current()
+
     def _restore_marks(self, files: Iterable[FileObject]) -> None:
         if not self.pending_marks:
             return
@@ -205,11 +214,12 @@ class BrowserScreen(Screen[None]):
                 if not self.files.is_marked(file.id):
                     self.files.toggle(file.id)
 
-    def _wants_more(self) -> bool:
+    def _wants_more(self, coming: int | None = 0) -> bool:
+        """Whether the rows below the cursor, with ``coming`` more, are too few."""
         if self.pages_loaded == 0:
             return True
         margin = self.table.fetch_ahead_rows
-        return len(self.files.view) - self.table.cursor_row <= margin
+        return len(self.files.view) + (coming or 0) - self.table.cursor_row <= margin
 
     @on(FileTable.NearEnd)
     def near_end(self) -> None:
@@ -382,13 +392,15 @@ class BrowserScreen(Screen[None]):
         # Marks survive a refresh: each comes back when its file is listed again.
         self.pending_marks |= self.files.marked_ids
         self.files.clear()
-        self.next_cursor = None
-        self.seen_cursors.clear()
-        self.has_more = True
-        self.pages_loaded = 0
+        self.workers.cancel_group(self, "listing")
+        self.pager.cancel()
+        self.pager = self._new_pager()
         self.table.refresh_rows()
         self.update_status()
         self.load_pages()
+
+    def on_unmount(self) -> None:
+        self.pager.cancel()
 
     def action_toggle_details(self) -> None:
         pane = self.query_one(DetailsPane)
