@@ -36,7 +36,7 @@ async def test_next_request_arrives_before_the_page_is_used(
     emulator.faults.clear()
     used: list[float] = []
     async for _page in client.iter_pages(limit=100):
-        time.sleep(USING_A_PAGE)  # blocks the loop, as parsing and drawing do
+        time.sleep(USING_A_PAGE)  # noqa: ASYNC251 - holds the loop, as parsing and drawing do
         used.append(time.monotonic())
     arrived = file_requests(emulator)
     assert len(arrived) == len(used) == 10
@@ -45,9 +45,7 @@ async def test_next_request_arrives_before_the_page_is_used(
     assert early == [True] * 9
 
 
-async def test_pager_resumes_from_the_failed_page(
-    emulator: RunningEmulator, api_key: str
-) -> None:
+async def test_pager_resumes_from_the_failed_page(emulator: RunningEmulator, api_key: str) -> None:
     workspace = emulator.store.default_workspace_id
     generate_files(emulator.store, workspace, 250)
     expected = [f.id for f in emulator.store.files(workspace)]
