@@ -1,36 +1,27 @@
 """The ``orbrowse`` command: the browser by default, ``serve`` for the emulator, and the
-scriptable subcommands (``ls``, ``info``, ``get``, ``put``, ``rm``, ``workspaces``)."""
+scriptable subcommands (``ls``, ``info``, ``get``, ``put``, ``rm``, ``workspaces``).
+
+The command line owns what runs around the app: the settings, the debug log, and for
+``--demo`` the in-process emulator and its throw-away config. The TUI only runs the app.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 from collections.abc import Sequence
+from contextlib import ExitStack
+from dataclasses import replace
+from pathlib import Path
 
 from orbrowse import __version__
+from orbrowse.commands import COMMAND_NAMES
+from orbrowse.commands.arguments import add_connection_arguments
+from orbrowse.config import Settings, load_settings
+from orbrowse.deletion_log import DeletionLog
 
-SCRIPT_COMMANDS = ("ls", "info", "get", "put", "rm", "workspaces")
-
-
-def add_connection_arguments(parser: argparse.ArgumentParser) -> None:
-    """The flags the browser and every subcommand share."""
-    parser.add_argument(
-        "--api-key",
-        help="API key (default: $OPENROUTER_API_KEY, then the config file)",
-    )
-    parser.add_argument("--workspace", metavar="UUID", help="workspace to open")
-    parser.add_argument("--base-url", metavar="URL", help="API base URL (any compatible server)")
-    parser.add_argument(
-        "--config", metavar="FILE", help="config file (default: the user config folder)"
-    )
-    parser.add_argument(
-        "--allow-insecure-http",
-        action="store_true",
-        help="allow sending the key over plain http:// to a host that is not this machine",
-    )
-    parser.add_argument(
-        "--debug-log", metavar="FILE", help="record requests and timings (key redacted) to FILE"
-    )
+DEMO_FILES = 3000
 
 
 def browser_parser() -> argparse.ArgumentParser:
@@ -38,7 +29,7 @@ def browser_parser() -> argparse.ArgumentParser:
         prog="orbrowse",
         description=(
             "Browse and manage the files OpenRouter keeps for a workspace. Subcommands: "
-            "serve (the local emulator), ls, info, get, put, rm, workspaces "
+            f"serve (the local emulator), {', '.join(COMMAND_NAMES)} "
             "(run `orbrowse COMMAND --help`)."
         ),
     )
@@ -59,11 +50,55 @@ def main(argv: Sequence[str] | None = None) -> int:
         from orbrowse.emulator.server import serve_main
 
         return serve_main(args[1:])
-    if args and args[0] in SCRIPT_COMMANDS:
+    if args and args[0] in COMMAND_NAMES:
         from orbrowse.commands import run_command
 
         return run_command(args[0], args[1:])
-    options = browser_parser().parse_args(args)
-    from orbrowse.tui.launch import run_browser
+    return run_browser(browser_parser().parse_args(args))
 
-    return run_browser(options)
+
+def run_browser(options: argparse.Namespace) -> int:
+    """Run the browser for parsed options; the app's exit code (non-zero after a fatal error)."""
+    settings = load_settings(
+        api_key=options.api_key,
+        base_url=options.base_url,
+        workspace=options.workspace,
+        read_only=options.read_only,
+        allow_insecure_http=options.allow_insecure_http,
+        config_path=Path(options.config) if options.config else None,
+    )
+    with ExitStack() as stack:
+        deletion_log = None
+        if options.demo:
+            settings = start_demo(stack, settings, workspace=options.workspace)
+            assert settings.config_path is not None
+            deletion_log = DeletionLog(settings.config_path.parent / "deletions.jsonl")
+        observer = None
+        if options.debug_log:
+            from orbrowse.debug_log import DebugLog
+
+            observer = stack.enter_context(DebugLog(Path(options.debug_log))).record
+        from orbrowse.tui.launch import run_app
+
+        return run_app(settings, observer=observer, deletion_log=deletion_log)
+
+
+def start_demo(stack: ExitStack, settings: Settings, *, workspace: str | None) -> Settings:
+    """Start the demo emulator (stopped when ``stack`` closes); settings that point at it.
+
+    The demo keeps its own throw-away config and deletion log, so it never touches the user's.
+    """
+    from orbrowse.emulator.seed import demo_store
+    from orbrowse.emulator.server import start_emulator
+
+    emulator = stack.enter_context(start_emulator(store=demo_store(files=DEMO_FILES)))
+    demo_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="orbrowse-demo-")))
+    return replace(
+        settings,
+        api_key=emulator.keys.management_key,
+        api_key_source="--api-key",
+        base_url=emulator.url,
+        config_path=demo_dir / "config.toml",
+        workspace=workspace,  # the flag only: the user's config names none of the demo's
+        recent_workspaces=(),
+    )

@@ -39,10 +39,11 @@ from urllib.parse import urlsplit
 import platformdirs
 import tomli_w
 
+from orbrowse.api.client import DEFAULT_BASE_URL
+
 ClipboardMode = Literal["auto", "osc52", "system"]
 KeySource = Literal["--api-key", "OPENROUTER_API_KEY", "config file"]
 
-DEFAULT_BASE_URL: Final = "https://openrouter.ai/api/v1"
 DEFAULT_THEME: Final = "textual-dark"
 DEFAULT_CLIPBOARD: Final[ClipboardMode] = "auto"
 DEFAULT_DELETE_CONCURRENCY: Final = 8

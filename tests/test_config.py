@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from orbrowse.api.client import DEFAULT_BASE_URL
 from orbrowse.api.models import Workspace
 from orbrowse.config import (
-    DEFAULT_BASE_URL,
     ConfigError,
     RecentWorkspace,
     Settings,

@@ -30,24 +30,18 @@ from pathlib import Path
 from typing import TextIO
 
 from orbrowse.api.errors import OpenRouterError, describe
-from orbrowse.cli import add_connection_arguments
+from orbrowse.commands.arguments import add_connection_arguments
 from orbrowse.commands.exit_codes import EPILOG, ExitCode, code_for
 from orbrowse.commands.output import Output
 from orbrowse.commands.session import Command, CommandError, Session, load
 from orbrowse.debug_log import DebugLog
 
-MODULES = {
-    "ls": "orbrowse.commands.ls",
-    "info": "orbrowse.commands.info",
-    "get": "orbrowse.commands.get",
-    "put": "orbrowse.commands.put",
-    "rm": "orbrowse.commands.rm",
-    "workspaces": "orbrowse.commands.workspaces",
-}
+COMMAND_NAMES = ("ls", "info", "get", "put", "rm", "workspaces")
+"""Every scriptable subcommand; ``orbrowse.commands.NAME`` defines its ``COMMAND``."""
 
 
 def command_for(name: str) -> Command:
-    command = importlib.import_module(MODULES[name]).COMMAND
+    command = importlib.import_module(f"orbrowse.commands.{name}").COMMAND
     assert isinstance(command, Command)
     return command
 

@@ -11,6 +11,7 @@ from orbrowse.api.client import FilesClient, RequestObserver
 from orbrowse.commands.exit_codes import ExitCode
 from orbrowse.commands.output import Output
 from orbrowse.config import ENV_API_KEY, Settings, default_config_path, load_settings
+from orbrowse.connect import NoKeyError, client_for
 
 
 class CommandError(Exception):
@@ -43,15 +44,10 @@ class Session:
 
     def client(self) -> FilesClient:
         """A new client (use ``async with``); one per event loop."""
-        if not self.settings.api_key:
-            raise CommandError("no API key", ExitCode.AUTH)
-        return FilesClient(
-            self.settings.api_key,
-            base_url=self.settings.base_url,
-            workspace_id=self.settings.workspace,
-            allow_insecure_http=self.settings.allow_insecure_http,
-            observer=self.observer,
-        )
+        try:
+            return client_for(self.settings, observer=self.observer)
+        except NoKeyError:
+            raise CommandError("no API key", ExitCode.AUTH) from None
 
     def refuse_if_read_only(self, action: str) -> None:
         """Stop a write to a workspace the config lists in ``read_only_workspaces``."""

@@ -28,6 +28,7 @@ from orbrowse.api.models import Workspace
 from orbrowse.api.retry import RetryPolicy
 from orbrowse.clipboard import Clipboard, CopyResult
 from orbrowse.config import Settings, remember_workspace
+from orbrowse.connect import client_for
 from orbrowse.deletion_log import DeletionLog
 from orbrowse.tui.formatting import Clock, utc_now
 
@@ -82,13 +83,7 @@ class OrbrowseApp(App[int]):
         self.startup_error: str | None = None
         if settings.api_key:
             try:
-                self.client = FilesClient(
-                    settings.api_key,
-                    base_url=settings.base_url,
-                    allow_insecure_http=settings.allow_insecure_http,
-                    observer=observer,
-                    retry=retry,
-                )
+                self.client = client_for(settings, observer=observer, retry=retry)
             except OpenRouterError as error:
                 self.startup_error = describe(error)
         self.clipboard_service = Clipboard(
