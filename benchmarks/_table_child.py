@@ -29,7 +29,7 @@ from orbrowse.api.models import FileObject  # noqa: E402
 from orbrowse.emulator.app import file_json  # noqa: E402
 from orbrowse.emulator.seed import DEMO_NOW, generate_files  # noqa: E402
 from orbrowse.emulator.store import Store  # noqa: E402
-from orbrowse.tui.file_list import FileList  # noqa: E402
+from orbrowse.listing.file_list import FileList  # noqa: E402
 from orbrowse.tui.widgets.file_table import FileTable  # noqa: E402
 
 PAGE = 100

@@ -11,7 +11,7 @@ import sys
 from types import TracebackType
 from typing import Self, TextIO
 
-from orbrowse.tui.formatting import visible_text
+from orbrowse.listing.formatting import visible_text
 
 YES = frozenset({"y", "yes"})
 

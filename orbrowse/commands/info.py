@@ -11,7 +11,7 @@ from orbrowse.commands.lookup import lookup_files
 from orbrowse.commands.parsing import unique
 from orbrowse.commands.render import file_details
 from orbrowse.commands.session import Command, Session
-from orbrowse.tui.formatting import utc_now
+from orbrowse.listing.formatting import utc_now
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

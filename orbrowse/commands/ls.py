@@ -14,8 +14,8 @@ from orbrowse.commands.output import Output
 from orbrowse.commands.parsing import parse_duration, parse_size
 from orbrowse.commands.render import file_header, file_row, total_line
 from orbrowse.commands.session import Command, CommandError, Session
-from orbrowse.tui.file_list import Filter, FilterError, parse_filter
-from orbrowse.tui.formatting import utc_now
+from orbrowse.listing.file_list import Filter, FilterError, parse_filter
+from orbrowse.listing.formatting import utc_now
 
 DEFAULT_LIMIT = 100
 

@@ -11,7 +11,7 @@ import time
 from typing import Any, TextIO
 
 from orbrowse.config import mask_key
-from orbrowse.tui.formatting import human_size, visible_text
+from orbrowse.listing.formatting import human_size, visible_text
 
 _PROGRESS_INTERVAL = 0.1
 

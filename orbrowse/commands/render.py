@@ -10,8 +10,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from orbrowse.api.models import FileObject, Workspace
-from orbrowse.tui.formatting import exact_size, fit, human_size, iso_time, relative_time
-from orbrowse.tui.formatting import visible_text as safe
+from orbrowse.listing.formatting import exact_size, fit, human_size, iso_time, relative_time
+from orbrowse.listing.formatting import visible_text as safe
 
 _SIZE_WIDTH = 10
 _TIME_WIDTH = 15

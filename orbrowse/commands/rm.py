@@ -24,8 +24,8 @@ from orbrowse.commands.parsing import IdRecord, parse_id_records, unique
 from orbrowse.commands.render import file_header, file_row, total_line
 from orbrowse.commands.session import Command, CommandError, Session
 from orbrowse.deletion_log import DeletionLog, default_log_path
+from orbrowse.listing.formatting import human_size, utc_now
 from orbrowse.private_file import open_private_append
-from orbrowse.tui.formatting import human_size, utc_now
 
 ENV_DELETION_LOG = "ORBROWSE_DELETION_LOG"
 PROMPT_NAMES = 10

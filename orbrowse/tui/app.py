@@ -1,4 +1,4 @@
-"""The Textual application: owns the settings, the one client, and the clipboard.
+"""The Textual application: the screens and how the app moves between them.
 
 :func:`build_app` is the one way to make it (the CLI, the demo, the tests and the screenshot
 script all call it). At start it finds out which workspaces the key may use and either opens
@@ -7,47 +7,30 @@ the browser directly or shows the workspace picker.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, ClassVar
 
 from textual import work
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from orbrowse.api.client import FilesClient, RequestObserver
+from orbrowse.api.client import RequestObserver
 from orbrowse.api.errors import (
     OpenRouterError,
     PermissionDeniedError,
     describe,
 )
-from orbrowse.api.models import Workspace
 from orbrowse.api.retry import RetryPolicy
-from orbrowse.clipboard import Clipboard, CopyResult
-from orbrowse.config import Settings, remember_workspace
-from orbrowse.connect import client_for
+from orbrowse.config import Settings
 from orbrowse.deletion_log import DeletionLog
-from orbrowse.tui.formatting import Clock, utc_now
+from orbrowse.listing.formatting import Clock, utc_now
+from orbrowse.tui.base import OrbrowseBase, WorkspaceChoice
 
 
-@dataclass(frozen=True, slots=True)
-class WorkspaceChoice:
-    """A workspace the user can open. ``id`` None means "the key's own workspace"."""
-
-    id: str | None
-    name: str
-    slug: str = ""
-    source: str = ""
-
-    @classmethod
-    def of(cls, workspace: Workspace, source: str = "") -> WorkspaceChoice:
-        return cls(workspace.id, workspace.name, workspace.slug, source)
-
-
-class OrbrowseApp(App[int]):
+class OrbrowseApp(OrbrowseBase):
     """orbrowse: browse and manage the files OpenRouter keeps for a workspace."""
 
     TITLE = "orbrowse"
@@ -59,41 +42,6 @@ class OrbrowseApp(App[int]):
         Binding("question_mark", "help", "Help", id="help", key_display="?"),
         Binding("f1", "help", "Help", show=False, id="help_f1"),
     ]
-
-    def __init__(
-        self,
-        settings: Settings,
-        *,
-        env: Mapping[str, str] | None = None,
-        clock: Clock = utc_now,
-        deletion_log: DeletionLog | None = None,
-        observer: RequestObserver | None = None,
-        download_dir: Path | None = None,
-        remember: bool = True,
-        retry: RetryPolicy | None = None,
-    ) -> None:
-        super().__init__()
-        self.settings = settings
-        self.clock = clock
-        self.env = dict(os.environ if env is None else env)
-        self.deletion_log = deletion_log or DeletionLog()
-        self.download_dir = download_dir or Path.cwd()
-        self.remember = remember
-        self.client: FilesClient | None = None
-        self.startup_error: str | None = None
-        if settings.api_key:
-            try:
-                self.client = client_for(settings, observer=observer, retry=retry)
-            except OpenRouterError as error:
-                self.startup_error = describe(error)
-        self.clipboard_service = Clipboard(
-            settings.clipboard, write_osc=self._write_osc, env=self.env
-        )
-        self.workspace: WorkspaceChoice | None = None
-        try:
-            self.theme = settings.theme
-        except Exception:  # an unknown theme name in the config must not stop the app
-            self.theme = "textual-dark"
 
     # -- start-up ---------------------------------------------------------------------------
 
@@ -111,12 +59,6 @@ class OrbrowseApp(App[int]):
             )
         else:
             self.discover_workspaces(initial=True)
-
-    def _recent_name(self, workspace_id: str) -> str:
-        for recent in self.settings.recent_workspaces:
-            if recent.id.lower() == workspace_id.lower():
-                return recent.name
-        return ""
 
     async def known_workspaces(self) -> tuple[list[WorkspaceChoice], bool]:
         """Workspaces to offer, and whether the key could list them (a management key)."""
@@ -184,20 +126,6 @@ class OrbrowseApp(App[int]):
         else:
             self.push_screen(browser)
 
-    def remember_workspace(self, choice: WorkspaceChoice) -> None:
-        """Put ``choice`` first in the config's recent workspaces (the picker offers them)."""
-        if not (self.remember and choice.id and self.settings.config_path is not None):
-            return
-        try:
-            recent = remember_workspace(
-                Workspace(choice.id, choice.name, choice.slug), self.settings.config_path
-            )
-            self.settings = replace(self.settings, recent_workspaces=recent)
-        except (OSError, ValueError) as error:
-            self.notify(
-                f"Could not remember the workspace: {error}", severity="warning", markup=False
-            )
-
     # -- actions ------------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -219,31 +147,6 @@ class OrbrowseApp(App[int]):
         commands = getattr(screen, "palette_commands", None)
         if callable(commands):
             yield from commands()
-
-    # -- clipboard ------------------------------------------------------------------------------
-
-    def _write_osc(self, data: bytes) -> None:
-        if self._driver is None:
-            raise OSError("no terminal")
-        self._driver.write(data.decode("ascii"))
-
-    def copy_text(self, text: str, what: str) -> CopyResult:
-        """Copy ``text`` by the configured mode and say on screen what was copied and how."""
-        result = self.clipboard_service.copy(text, what=what)
-        if result.ok:
-            # Keep Textual's own record of the clipboard (tests and paste within the app).
-            self._clipboard = text
-        self.notify(
-            result.message,
-            title="Copied" if result.ok else "Copy failed",
-            severity="information" if result.ok else "error",
-            markup=False,
-        )
-        return result
-
-    async def on_unmount(self) -> None:
-        if self.client is not None:
-            await self.client.aclose()
 
 
 def build_app(

@@ -9,7 +9,7 @@ from textual.app import App, ComposeResult
 from textual.message import Message
 
 from orbrowse.api.models import FileObject
-from orbrowse.tui.file_list import FileList
+from orbrowse.listing.file_list import FileList
 from orbrowse.tui.widgets.file_table import (
     DOWNLOADABLE_GLYPH,
     MARK_GLYPH,

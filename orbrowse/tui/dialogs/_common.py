@@ -13,7 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.suggester import Suggester
 from textual.widgets import Input
 
-from orbrowse.tui.formatting import human_size, visible_text
+from orbrowse.listing.formatting import human_size, visible_text
 
 CSS_PATH = Path(__file__).with_name("dialogs.tcss")
 """Every dialog loads the same stylesheet."""

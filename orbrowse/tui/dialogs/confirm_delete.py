@@ -14,8 +14,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from orbrowse.api.models import FileObject
+from orbrowse.listing.formatting import exact_size, human_size
 from orbrowse.tui.dialogs._common import CSS_PATH, count_files, plain
-from orbrowse.tui.formatting import exact_size, human_size
 
 TYPE_COUNT_ABOVE = 10
 """Deleting more files than this asks the user to type the count."""

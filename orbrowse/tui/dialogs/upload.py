@@ -18,6 +18,7 @@ from orbrowse.api.client import FilesClient
 from orbrowse.api.errors import describe
 from orbrowse.api.models import FileObject
 from orbrowse.api.rules import upload_problem
+from orbrowse.listing.formatting import exact_size, human_size
 from orbrowse.tui.dialogs._common import (
     CSS_PATH,
     PathInput,
@@ -27,7 +28,6 @@ from orbrowse.tui.dialogs._common import (
     resolve_path,
     transfer_text,
 )
-from orbrowse.tui.formatting import exact_size, human_size
 
 
 class UploadDialog(ModalScreen[FileObject | None]):

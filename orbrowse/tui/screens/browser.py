@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import ClassVar
 
-from textual import on, work
+from textual import getters, on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -21,9 +21,9 @@ from orbrowse.api.client import FilesClient
 from orbrowse.api.errors import OpenRouterError, describe
 from orbrowse.api.models import FileObject, FilePage
 from orbrowse.api.pager import Pager
-from orbrowse.tui.app import OrbrowseApp, WorkspaceChoice
-from orbrowse.tui.file_list import FileList, FilterError, SortColumn
-from orbrowse.tui.formatting import human_size, visible_text
+from orbrowse.listing.file_list import FileList, FilterError, SortColumn
+from orbrowse.listing.formatting import human_size, visible_text
+from orbrowse.tui.base import OrbrowseBase, WorkspaceChoice
 from orbrowse.tui.widgets.details import DetailsPane
 from orbrowse.tui.widgets.file_table import FileTable
 from orbrowse.tui.widgets.status_line import StatusInfo, StatusLine
@@ -88,11 +88,7 @@ class BrowserScreen(Screen[None]):
         self.pending_marks: set[str] = set()
         """Marks from before a refresh, put back as their files load again."""
 
-    @property
-    def orbrowse(self) -> OrbrowseApp:
-        app = self.app
-        assert isinstance(app, OrbrowseApp)
-        return app
+    orbrowse = getters.app(OrbrowseBase)
 
     # -- layout ---------------------------------------------------------------------------------
 

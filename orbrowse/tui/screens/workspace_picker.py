@@ -15,8 +15,8 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from orbrowse.config import is_uuid
-from orbrowse.tui.app import WorkspaceChoice
-from orbrowse.tui.formatting import visible_text
+from orbrowse.listing.formatting import visible_text
+from orbrowse.tui.base import WorkspaceChoice
 
 SOURCE_LABELS = {"account": "", "key": "this key's workspace", "recent": "used before"}
 

@@ -9,7 +9,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from orbrowse.api.models import FileObject
-from orbrowse.tui.formatting import (
+from orbrowse.listing.formatting import (
     Clock,
     exact_size,
     human_size,

@@ -1,4 +1,4 @@
-"""The file table: a line-API ``ScrollView`` over a :class:`~orbrowse.tui.file_list.FileList`.
+"""The file table: a line-API ``ScrollView`` over a :class:`~orbrowse.listing.file_list.FileList`.
 
 Only the visible lines are built (``render_line``), each from the file at that view index,
 and memoised in an ``LRUCache`` keyed on the file itself and everything that changes its
@@ -28,8 +28,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from orbrowse.api.models import FileObject
-from orbrowse.tui.file_list import FileList, SortColumn
-from orbrowse.tui.formatting import (
+from orbrowse.listing.file_list import FileList, SortColumn
+from orbrowse.listing.formatting import (
     Align,
     Clock,
     fit,

@@ -10,7 +10,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from orbrowse.api.models import WORKSPACE_QUOTA_BYTES
-from orbrowse.tui.formatting import human_size
+from orbrowse.listing.formatting import human_size
 
 SEPARATOR = " · "
 

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rich.cells import cell_len
 
-from orbrowse.tui.formatting import (
+from orbrowse.listing.formatting import (
     exact_size,
     fit,
     human_size,

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from orbrowse.api.models import FileObject
-from orbrowse.tui.file_list import SORT_COLUMNS, FileList, FilterError, SortColumn, parse_filter
+from orbrowse.listing.file_list import SORT_COLUMNS, FileList, FilterError, SortColumn, parse_filter
 
 BASE = datetime(2026, 1, 1, tzinfo=UTC)
 

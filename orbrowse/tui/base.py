@@ -1,0 +1,123 @@
+"""What the screens may use of the app: the settings, the one client, the clock, the
+clipboard, the deletion log, and remembering a workspace.
+
+The screens reach it with ``getters.app(OrbrowseBase)``; :mod:`orbrowse.tui.app` builds on it
+and is the one module that knows the screens, so no screen imports the module that imports it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from textual.app import App, InvalidThemeError
+
+from orbrowse.api.client import FilesClient, RequestObserver
+from orbrowse.api.errors import OpenRouterError, describe
+from orbrowse.api.models import Workspace
+from orbrowse.api.retry import RetryPolicy
+from orbrowse.clipboard import Clipboard, CopyResult
+from orbrowse.config import Settings, remember_workspace
+from orbrowse.connect import client_for
+from orbrowse.deletion_log import DeletionLog
+from orbrowse.listing.formatting import Clock, utc_now
+
+
+@dataclass(frozen=True, slots=True)
+class WorkspaceChoice:
+    """A workspace the user can open. ``id`` None means "the key's own workspace"."""
+
+    id: str | None
+    name: str
+    slug: str = ""
+    source: str = ""
+
+    @classmethod
+    def of(cls, workspace: Workspace, source: str = "") -> WorkspaceChoice:
+        return cls(workspace.id, workspace.name, workspace.slug, source)
+
+
+class OrbrowseBase(App[int]):
+    """The app's state and services; :class:`orbrowse.tui.app.OrbrowseApp` adds the screens."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        env: Mapping[str, str] | None = None,
+        clock: Clock = utc_now,
+        deletion_log: DeletionLog | None = None,
+        observer: RequestObserver | None = None,
+        download_dir: Path | None = None,
+        remember: bool = True,
+        retry: RetryPolicy | None = None,
+    ) -> None:
+        super().__init__()
+        self.settings = settings
+        self.clock = clock
+        self.env = dict(os.environ if env is None else env)
+        self.deletion_log = deletion_log or DeletionLog()
+        self.download_dir = download_dir or Path.cwd()
+        self.remember = remember
+        self.client: FilesClient | None = None
+        self.startup_error: str | None = None
+        if settings.api_key:
+            try:
+                self.client = client_for(settings, observer=observer, retry=retry)
+            except OpenRouterError as error:
+                self.startup_error = describe(error)
+        self.clipboard_service = Clipboard(
+            settings.clipboard, write_osc=self._write_osc, env=self.env
+        )
+        self.workspace: WorkspaceChoice | None = None
+        try:
+            self.theme = settings.theme
+        except InvalidThemeError:  # an unknown theme name in the config must not stop the app
+            self.theme = "textual-dark"
+
+    def _recent_name(self, workspace_id: str) -> str:
+        for recent in self.settings.recent_workspaces:
+            if recent.id.lower() == workspace_id.lower():
+                return recent.name
+        return ""
+
+    def remember_workspace(self, choice: WorkspaceChoice) -> None:
+        """Put ``choice`` first in the config's recent workspaces (the picker offers them)."""
+        if not (self.remember and choice.id and self.settings.config_path is not None):
+            return
+        try:
+            recent = remember_workspace(
+                Workspace(choice.id, choice.name, choice.slug), self.settings.config_path
+            )
+            self.settings = replace(self.settings, recent_workspaces=recent)
+        except (OSError, ValueError) as error:
+            self.notify(
+                f"Could not remember the workspace: {error}", severity="warning", markup=False
+            )
+
+    # -- clipboard ------------------------------------------------------------------------------
+
+    def _write_osc(self, data: bytes) -> None:
+        if self._driver is None:
+            raise OSError("no terminal")
+        self._driver.write(data.decode("ascii"))
+
+    def copy_text(self, text: str, what: str) -> CopyResult:
+        """Copy ``text`` by the configured mode and say on screen what was copied and how."""
+        result = self.clipboard_service.copy(text, what=what)
+        if result.ok:
+            # Keep Textual's own record of the clipboard (tests and paste within the app).
+            self._clipboard = text
+        self.notify(
+            result.message,
+            title="Copied" if result.ok else "Copy failed",
+            severity="information" if result.ok else "error",
+            markup=False,
+        )
+        return result
+
+    async def on_unmount(self) -> None:
+        if self.client is not None:
+            await self.client.aclose()
