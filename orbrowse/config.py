@@ -10,6 +10,7 @@ The file lives at ``platformdirs.user_config_path("orbrowse") / "config.toml"`` 
     delete_concurrency = 8            # 1–32
     page_size = 100                   # 1–1000
     undo_seconds = 5                  # 0 turns the undo window off, at most 60
+    stall_timeout = 60                # seconds a download may receive nothing, 1–3600
     read_only_workspaces = ["<uuid>"]
     theme = "textual-dark"
     [[recent_workspaces]]             # most recent first, at most 10
@@ -49,6 +50,7 @@ DEFAULT_CLIPBOARD: Final[ClipboardMode] = "auto"
 DEFAULT_DELETE_CONCURRENCY: Final = 8
 DEFAULT_PAGE_SIZE: Final = 100
 DEFAULT_UNDO_SECONDS: Final = 5
+DEFAULT_STALL_TIMEOUT: Final = 60
 MAX_RECENT_WORKSPACES: Final = 10
 
 ENV_API_KEY: Final = "OPENROUTER_API_KEY"
@@ -62,6 +64,7 @@ _RANGES: Final[dict[str, tuple[int, int, int]]] = {
     "delete_concurrency": (1, 32, DEFAULT_DELETE_CONCURRENCY),
     "page_size": (1, 1000, DEFAULT_PAGE_SIZE),
     "undo_seconds": (0, 60, DEFAULT_UNDO_SECONDS),
+    "stall_timeout": (1, 3600, DEFAULT_STALL_TIMEOUT),
 }
 _UUID_RE: Final = re.compile(
     r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
@@ -129,6 +132,7 @@ class Settings:
     delete_concurrency: int = DEFAULT_DELETE_CONCURRENCY
     page_size: int = DEFAULT_PAGE_SIZE
     undo_seconds: int = DEFAULT_UNDO_SECONDS
+    stall_timeout: int = DEFAULT_STALL_TIMEOUT
     read_only: bool = False
     read_only_workspaces: tuple[str, ...] = ()
     theme: str = DEFAULT_THEME
@@ -403,6 +407,7 @@ def load_settings(
         delete_concurrency=loader.integer(data, "delete_concurrency"),
         page_size=loader.integer(data, "page_size"),
         undo_seconds=loader.integer(data, "undo_seconds"),
+        stall_timeout=loader.integer(data, "stall_timeout"),
         read_only=read_only,
         read_only_workspaces=loader.id_list(data, "read_only_workspaces"),
         theme=theme.strip() if theme and theme.strip() else DEFAULT_THEME,

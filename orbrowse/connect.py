@@ -31,4 +31,5 @@ def client_for(
         allow_insecure_http=settings.allow_insecure_http,
         observer=observer,
         retry=retry,
+        stall_timeout=settings.stall_timeout,
     )

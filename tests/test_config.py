@@ -456,3 +456,13 @@ def test_config_error_is_an_os_error(cfg: Path) -> None:
     with pytest.raises(OSError, match="cannot be parsed") as caught:
         remember_workspace(RecentWorkspace(WS1), cfg)
     assert str(caught.value).startswith(f"config file {cfg} cannot be parsed")
+
+
+def test_stall_timeout_is_read_and_a_bad_value_falls_back(tmp_path: Path) -> None:
+    cfg = tmp_path / "config.toml"
+    cfg.write_text("stall_timeout = 15\n")
+    assert load_settings(config_path=cfg, env={}).stall_timeout == 15
+    cfg.write_text("stall_timeout = 0\n")
+    settings = load_settings(config_path=cfg, env={})
+    assert settings.stall_timeout == 60
+    assert any("stall_timeout" in p.message for p in settings.problems)

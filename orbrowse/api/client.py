@@ -8,13 +8,10 @@ parsed into the frozen models of :mod:`orbrowse.api.models`; callers never see J
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import ipaddress
 import json
-import os
 import platform
 import re
-import tempfile
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable, Mapping
@@ -47,6 +44,7 @@ from orbrowse.api.models import (
     parse_deleted_id,
 )
 from orbrowse.api.pager import Pager, parse_page, report_sent
+from orbrowse.api.partfile import PartFile, remove_stale_parts, target_problem
 from orbrowse.api.retry import RetryPolicy
 from orbrowse.api.rules import upload_problem
 
@@ -64,6 +62,8 @@ CHUNK_SIZE = 256 * 1024
 # timeout applies to each socket write, so a slow 100 MiB upload never trips it as a whole.
 METADATA_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 TRANSFER_TIMEOUT = httpx.Timeout(connect=10.0, read=120.0, write=120.0, pool=30.0)
+DEFAULT_STALL_TIMEOUT = 60.0
+"""Seconds a download may receive nothing before it fails (``stall_timeout`` in the config)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,6 +177,7 @@ class FilesClient:
         allow_insecure_http: bool = False,
         observer: RequestObserver | None = None,
         max_connections: int = 16,
+        stall_timeout: float = DEFAULT_STALL_TIMEOUT,
         _http: httpx.AsyncClient | None = None,
     ) -> None:
         url = check_transport_security(base_url, allow_insecure_http=allow_insecure_http)
@@ -184,6 +185,7 @@ class FilesClient:
         self.workspace_id = workspace_id
         self.retry = retry or RetryPolicy()
         self.observer = observer
+        self.stall_timeout = stall_timeout
         self._api_key = api_key
         self._owns_http = _http is None
         limits = httpx.Limits(
@@ -237,6 +239,7 @@ class FilesClient:
             retry=self.retry,
             observer=self.observer,
             allow_insecure_http=True,  # already checked for this base URL
+            stall_timeout=self.stall_timeout,
             _http=self._http,
         )
 
@@ -491,16 +494,23 @@ class FilesClient:
         overwrite: bool = False,
         progress: Progress | None = None,
     ) -> Path:
-        """Stream a file's content to ``destination`` through a temporary file beside it.
+        """Stream a file's content to ``destination`` through a ``.part`` file beside it.
 
-        The temporary file is renamed into place only once every byte arrived; on any failure
-        or cancellation it is removed, so nothing partial is ever left behind.
+        Nothing at ``destination`` is replaced without ``overwrite``: not a file, a FIFO or a
+        symlink, dangling or not; with it the directory entry is replaced, never what a link
+        points to. The ``.part`` file is named after the file id (:func:`part_path`) and held
+        under an exclusive lock while it is written, so a later run recognises one left by a
+        killed run and removes it (the API documents no ``Range`` requests, so nothing is
+        resumed), and refuses while another run is writing it. It is renamed into place only
+        once every byte arrived; on any failure or cancellation it is removed. The file gets
+        the permissions the umask allows, as curl and wget give. A download that receives
+        nothing for ``stall_timeout`` seconds fails.
         """
         folder = destination.parent
         if not folder.is_dir():
             raise LocalCheckError(f"The folder {folder} does not exist")
-        if destination.exists() and not overwrite:
-            raise LocalCheckError(f"{destination} already exists")
+        _check_target(destination, overwrite)
+        remove_stale_parts(folder, file_id)  # what a killed run left, even if this one fails
 
         def build() -> httpx.Request:
             return self._http.build_request(
@@ -508,7 +518,7 @@ class FilesClient:
                 f"files/{_path_id(file_id)}/content",
                 params=self._params(),
                 headers={"Accept": "application/octet-stream"},
-                timeout=TRANSFER_TIMEOUT,
+                timeout=self._transfer_timeout(),
             )
 
         started = time.monotonic()
@@ -516,64 +526,67 @@ class FilesClient:
         while True:
             attempt += 1
             try:
-                return await self._download_once(build, destination, overwrite, progress)
+                return await self._download_once(build, file_id, destination, overwrite, progress)
             except OpenRouterError as error:
                 delay = self.retry.delay_for(error, attempt, time.monotonic() - started)
                 if delay is None:
                     raise
                 await asyncio.sleep(delay)
 
+    def _stalled(self) -> APITimeoutError:
+        return APITimeoutError(
+            f"The download made no progress for {self.stall_timeout:g} s (stall_timeout)"
+        )
+
+    def _transfer_timeout(self) -> httpx.Timeout:
+        stall = self.stall_timeout
+        return httpx.Timeout(connect=10.0, read=stall, write=stall, pool=30.0)
+
     async def _download_once(
         self,
         build: Callable[[], httpx.Request],
+        file_id: str,
         destination: Path,
         overwrite: bool,
         progress: Progress | None,
     ) -> Path:
-        response = await self._send(build, stream=True, retry_when=lambda _: False)
-        fd, temp_name = tempfile.mkstemp(
-            prefix=f".{destination.name[:40]}.", suffix=".part", dir=destination.parent
-        )
-        temp_path = Path(temp_name)
+        try:
+            response = await self._send(build, stream=True, retry_when=lambda _: False)
+        except APITimeoutError as error:
+            if isinstance(error.__cause__, httpx.ReadTimeout):  # no answer for stall_timeout
+                raise self._stalled() from error
+            raise
         try:
             content_type = response.headers.get("content-type", "")
             if not content_type.startswith("application/octet-stream"):
                 raise ResponseFormatError(f"content of type {content_type!r} instead of bytes")
-            # With a content encoding, Content-Length counts encoded bytes: no check then.
-            encoded = response.headers.get("content-encoding", "identity") != "identity"
-            expected = None if encoded else _content_length(response)
-            received = 0
-            handle = os.fdopen(fd, "wb")
-            try:
-                async for chunk in response.aiter_bytes(CHUNK_SIZE):
-                    handle.write(chunk)
-                    received += len(chunk)
-                    if progress is not None:
-                        progress(received, expected)
-                if expected is not None and received != expected:
-                    raise APIConnectionError(
-                        f"The download ended after {received:,} of {expected:,} bytes"
-                    )
-                # A full disk may only show here, when the last buffered bytes go out.
-                handle.flush()
-                os.fsync(handle.fileno())
-                handle.close()
-            except httpx.TransportError as exc:
-                raise _translate_transport_error(exc) from exc
-            except OSError as exc:
-                raise LocalCheckError(
-                    f"Could not write {destination.name}: {exc.strerror or exc}"
-                ) from exc
-            finally:
-                with contextlib.suppress(OSError):
-                    handle.close()  # closes the descriptor even when the flush fails
-            if not overwrite and destination.exists():
-                raise LocalCheckError(f"{destination} appeared while downloading; not replaced")
-            os.replace(temp_path, destination)
+            with PartFile(destination, file_id) as part:
+                # With a content encoding, Content-Length counts encoded bytes: no check then.
+                encoded = response.headers.get("content-encoding", "identity") != "identity"
+                expected = None if encoded else _content_length(response)
+                received = 0
+                try:
+                    async for chunk in response.aiter_bytes(CHUNK_SIZE):
+                        part.write(chunk)
+                        received += len(chunk)
+                        if progress is not None:
+                            progress(received, expected)
+                    if expected is not None and received != expected:
+                        raise APIConnectionError(
+                            f"The download ended after {received:,} of {expected:,} bytes"
+                        )
+                    part.finish()
+                except httpx.TimeoutException as exc:
+                    raise self._stalled() from exc
+                except httpx.TransportError as exc:
+                    raise _translate_transport_error(exc) from exc
+                except OSError as exc:
+                    raise LocalCheckError(
+                        f"Could not write {destination.name}: {exc.strerror or exc}"
+                    ) from exc
+                _check_target(destination, overwrite, appeared=True)
+                part.rename_to(destination)
             return destination
-        except BaseException:
-            temp_path.unlink(missing_ok=True)
-            raise
         finally:
             await response.aclose()
 
@@ -617,6 +630,14 @@ def _path_id(value: str) -> str:
 
 def _quote(name: str) -> str:
     return name.replace("\\", "\\\\").replace('"', "%22").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _check_target(destination: Path, overwrite: bool, *, appeared: bool = False) -> None:
+    problem = target_problem(destination, overwrite=overwrite)
+    if problem is not None:
+        if appeared:
+            problem = f"{problem} (it appeared while downloading)"
+        raise LocalCheckError(problem)
 
 
 def _content_length(response: httpx.Response) -> int | None:

@@ -1,4 +1,8 @@
-"""``orbrowse get ID... [-o PATH]``: download files, never overwriting without ``--force``."""
+"""``orbrowse get ID... [-o PATH]``: download files, never overwriting without ``--force``.
+
+Anything at a target (a file, a FIFO, a symlink, dangling or not) needs ``--force``, which
+replaces the directory entry, never what a link points to. A download is written to a
+``.part`` file named after the file id; see :mod:`orbrowse.api.partfile`."""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from orbrowse.api.errors import (
     PermissionDeniedError,
     describe,
 )
+from orbrowse.api.partfile import install_signal_cleanup, target_problem
 from orbrowse.commands.exit_codes import ExitCode, Tally, code_for
 from orbrowse.commands.output import TransferProgress
 from orbrowse.commands.parsing import unique
@@ -28,7 +33,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="PATH",
         help="folder to save into (default: the current folder); with one id, also a file path",
     )
-    parser.add_argument("--force", action="store_true", help="replace files that already exist")
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="replace what is already at the target (a file, a FIFO or a symlink: the link "
+        "itself, never what it points to)",
+    )
 
 
 def destination_of(output: str | None, count: int) -> tuple[Path, Path | None]:
@@ -70,12 +80,9 @@ class Downloader:
                 destination = target_path(self.folder, file.filename)
             except UnsafePathError as exc:
                 raise CommandError(f"{file_id}: {exc}") from exc
-        if destination.exists() and not self.force:
-            raise CommandError(
-                f"{destination} already exists; pass --force to replace it", ExitCode.USAGE
-            )
-        if destination.is_dir():
-            raise CommandError(f"{destination} is a folder", ExitCode.USAGE)
+        problem = target_problem(destination, overwrite=self.force)
+        if problem is not None:
+            raise CommandError(problem, ExitCode.USAGE)
         progress = TransferProgress(self.output, f"{destination.name}")
         await self.client.download_file(
             file_id, destination, overwrite=self.force, progress=progress
@@ -109,6 +116,7 @@ async def download(args: argparse.Namespace, session: Session) -> int:
 
 
 def run(args: argparse.Namespace, session: Session) -> int:
+    install_signal_cleanup()  # SIGTERM/SIGHUP: no part file left behind
     return asyncio.run(download(args, session))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from orbrowse.api.client import RequestObserver
+from orbrowse.api.partfile import install_signal_cleanup
 from orbrowse.config import Settings
 from orbrowse.deletion_log import DeletionLog
 from orbrowse.tui.app import build_app
@@ -16,6 +17,7 @@ def run_app(
 ) -> int:
     """Run the app in this terminal until it exits; its exit code."""
     app = build_app(settings, observer=observer, deletion_log=deletion_log)
+    install_signal_cleanup()  # SIGTERM/SIGHUP: no download part file left behind
     result = app.run()
     if app.return_code:
         return app.return_code

@@ -142,6 +142,28 @@ async def test_asks_before_overwriting_default_no(
     assert existing.read_bytes() == b"new content\n"
 
 
+async def test_a_dangling_symlink_at_the_target_asks_and_only_the_link_is_replaced(
+    tmp_path: Path, client: FilesClient, emulator: RunningEmulator
+) -> None:
+    file = await add(emulator, client, "report.txt", content=b"new content\n")
+    folder = tmp_path / "out"
+    folder.mkdir()
+    pointee = tmp_path / "not-yet.txt"
+    (folder / "report.txt").symlink_to(pointee)
+    dialog = DownloadDialog(client, [file], folder)
+    app = Host(dialog)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)  # it asks: something is there
+        await pilot.press("y")
+        await settle(pilot)
+    target = folder / "report.txt"
+    assert not target.is_symlink() and target.read_bytes() == b"new content\n"
+    assert not pointee.exists()
+
+
 async def test_failures_are_reported_per_file_and_retried(
     tmp_path: Path, client: FilesClient, emulator: RunningEmulator
 ) -> None:

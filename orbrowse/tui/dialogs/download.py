@@ -269,7 +269,7 @@ class DownloadDialog(ModalScreen[list[Path] | None]):
     @work(exclusive=True, group="download")
     async def _download(self, jobs: list[_Job], *, ask: bool) -> None:
         if ask:
-            existing = [job.target for job in jobs if job.target.exists()]
+            existing = [job.target for job in jobs if os.path.lexists(job.target)]
             self._overwrite = False
             if existing:
                 names = Text(f"{count_files(len(existing))} already exist in the folder:\n")
