@@ -19,9 +19,13 @@ The file lives at ``platformdirs.user_config_path("orbrowse") / "config.toml"`` 
     slug = "production"
 
 A bad value costs only that value: it becomes a :class:`ConfigProblem` and the default is
-used. A file that cannot be parsed costs the whole file, with one problem. Writers keep keys
-they do not know and never touch ``api_key``; they refuse (with :class:`ConfigError`) to
-overwrite a file they cannot parse, since that would lose what the user wrote.
+used. A file that cannot be parsed costs the whole file, with one problem. Writers edit the
+file with tomlkit, so keys they do not know, comments, order and layout stay as written; they
+never touch ``api_key``; they write a symlinked config through to the file it points to,
+atomically (a temp file beside it, then a rename); and they refuse (with
+:class:`ConfigError`) to overwrite a file they cannot parse, since that would lose what the
+user wrote. Workspace names from the server are written without control, bidi or invisible
+characters.
 """
 
 from __future__ import annotations
@@ -38,9 +42,12 @@ from typing import Any, Final, Literal, Protocol
 from urllib.parse import urlsplit
 
 import platformdirs
-import tomli_w
+import tomlkit
+from tomlkit.exceptions import TOMLKitError
+from tomlkit.items import AoT
 
 from orbrowse.api.client import DEFAULT_BASE_URL
+from orbrowse.names import strip_invisible
 
 ClipboardMode = Literal["auto", "osc52", "system"]
 KeySource = Literal["--api-key", "OPENROUTER_API_KEY", "config file"]
@@ -348,8 +355,8 @@ def _recent_from(item: object) -> RecentWorkspace | None:
     slug = item.get("slug")
     return RecentWorkspace(
         id=workspace_id.strip(),
-        name=name if isinstance(name, str) else "",
-        slug=slug if isinstance(slug, str) else "",
+        name=strip_invisible(name) if isinstance(name, str) else "",
+        slug=strip_invisible(slug) if isinstance(slug, str) else "",
     )
 
 
@@ -428,29 +435,36 @@ def load_settings(
 # Writing ---------------------------------------------------------------------------------
 
 
-def _read_for_update(path: Path) -> dict[str, Any]:
+def _read_for_update(path: Path) -> tuple[dict[str, Any], tomlkit.TOMLDocument]:
+    """The file's data, and the document itself (comments, order and layout kept) to edit."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        return {}
+        return {}, tomlkit.document()
     except OSError as exc:
         raise ConfigError(f"config file {path} could not be read: {exc.strerror or exc}") from exc
     try:
-        return tomllib.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        text = raw.decode("utf-8")
+        return tomllib.loads(text), tomlkit.parse(text)
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError, TOMLKitError) as exc:
         raise ConfigError(
             f"config file {path} cannot be parsed, so it was left as it is; "
             "fix or remove it to save settings"
         ) from exc
 
 
-def _write_atomic(path: Path, data: Mapping[str, Any]) -> None:
-    """Write ``data`` as TOML: a 0600 temp file in the same folder, then ``os.replace``."""
-    text = tomli_w.dumps(dict(data))
+def _write_atomic(path: Path, document: tomlkit.TOMLDocument) -> None:
+    """Write ``document``: a 0600 temp file beside the real file, then ``os.replace``.
+
+    A symlinked config is written through: the file the link points to is replaced, and the
+    link stays a link.
+    """
+    text = tomlkit.dumps(document)
+    target = Path(os.path.realpath(path))
     try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         # mkstemp creates the file with O_EXCL and mode 0600.
-        fd, temp_name = tempfile.mkstemp(prefix=".config-", suffix=".tmp", dir=path.parent)
+        fd, temp_name = tempfile.mkstemp(prefix=".config-", suffix=".tmp", dir=target.parent)
     except OSError as exc:
         raise ConfigError(f"could not write {path}: {exc.strerror or exc}") from exc
     try:
@@ -458,7 +472,7 @@ def _write_atomic(path: Path, data: Mapping[str, Any]) -> None:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(temp_name, path)
+        os.replace(temp_name, target)
     except OSError as exc:
         with contextlib.suppress(OSError):
             os.unlink(temp_name)
@@ -471,15 +485,15 @@ def update_config(changes: Mapping[str, Any], path: Path | None = None) -> Path:
     Raises :class:`ConfigError` when the file cannot be read, parsed or written.
     """
     target = path if path is not None else default_config_path()
-    data = _read_for_update(target)
+    _, document = _read_for_update(target)
     for key, value in changes.items():
         if key == "api_key":
             raise ValueError("orbrowse never writes the API key")
         if value is None:
-            data.pop(key, None)
-        else:
-            data[key] = value
-    _write_atomic(target, data)
+            document.pop(key, None)
+        elif document.get(key) != value:  # an unchanged value keeps its comment and layout
+            document[key] = value
+    _write_atomic(target, document)
     return target
 
 
@@ -502,8 +516,13 @@ def save_settings(settings: Settings, path: Path | None = None) -> Path:
     )
 
 
-def _recent_list(recent: Sequence[RecentWorkspace]) -> list[dict[str, str]]:
-    return [{"id": r.id, "name": r.name, "slug": r.slug} for r in recent]
+def _recent_tables(recent: Sequence[RecentWorkspace]) -> AoT:
+    tables = tomlkit.aot()
+    for item in recent:
+        table = tomlkit.table()
+        table.update({"id": item.id, "name": item.name, "slug": item.slug})
+        tables.append(table)
+    return tables
 
 
 def remember_workspace(
@@ -516,8 +535,11 @@ def remember_workspace(
     if not is_uuid(workspace.id):
         raise ValueError(f"{workspace.id!r} is not a workspace id")
     target = path if path is not None else default_config_path()
-    data = _read_for_update(target)
-    entry = RecentWorkspace(workspace.id.strip(), workspace.name, workspace.slug)
+    data, document = _read_for_update(target)
+    # Names come from the server: no control, bidi or invisible characters reach the file.
+    entry = RecentWorkspace(
+        workspace.id.strip(), strip_invisible(workspace.name), strip_invisible(workspace.slug)
+    )
     existing = data.get("recent_workspaces")
     previous = [
         item
@@ -525,8 +547,8 @@ def remember_workspace(
         if item is not None and item.id.lower() != entry.id.lower()
     ]
     recent = (entry, *previous)[:MAX_RECENT_WORKSPACES]
-    data["recent_workspaces"] = _recent_list(recent)
-    _write_atomic(target, data)
+    document["recent_workspaces"] = _recent_tables(recent)
+    _write_atomic(target, document)
     return recent
 
 

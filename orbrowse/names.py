@@ -31,6 +31,11 @@ class UnsafePathError(ValueError):
     """A path would land outside the folder it was meant for."""
 
 
+def strip_invisible(text: str) -> str:
+    """``text`` without control, format (bidi, zero-width), surrogate or separator characters."""
+    return "".join(c for c in text if unicodedata.category(c) not in _DROPPED_CATEGORIES)
+
+
 def _clean(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
     text = text.replace("\\", "/").rsplit("/", 1)[-1]

@@ -466,3 +466,64 @@ def test_stall_timeout_is_read_and_a_bad_value_falls_back(tmp_path: Path) -> Non
     settings = load_settings(config_path=cfg, env={})
     assert settings.stall_timeout == 60
     assert any("stall_timeout" in p.message for p in settings.problems)
+
+
+COMMENTED = """\
+# my orbrowse settings
+theme = "nord"   # dark, please
+
+# keep this one
+page_size = 250
+[extra]
+note = "mine"
+"""
+
+
+def test_saving_keeps_comments_order_and_formatting(tmp_path: Path) -> None:
+    cfg = tmp_path / "config.toml"
+    cfg.write_text(COMMENTED)
+
+    set_default_workspace(WS1, cfg)
+    remember_workspace(RecentWorkspace(WS2, "Research", "research"), cfg)
+
+    text = cfg.read_text()
+    assert text.startswith(COMMENTED.split("[extra]")[0].rstrip("\n"))  # untouched, in order
+    assert 'theme = "nord"   # dark, please' in text
+    assert "# keep this one\npage_size = 250" in text
+    assert '[extra]\nnote = "mine"' in text
+    loaded = load_settings(config_path=cfg, env={})
+    assert loaded.workspace == WS1 and loaded.theme == "nord"
+    assert [r.id for r in loaded.recent_workspaces] == [WS2]
+    assert loaded.problems == ()
+
+
+def test_saving_a_symlinked_config_writes_through_to_its_target(tmp_path: Path) -> None:
+    dotfiles = tmp_path / "dotfiles"
+    dotfiles.mkdir()
+    real = dotfiles / "orbrowse.toml"
+    real.write_text('# tracked in git\ntheme = "nord"\n')
+    link = tmp_path / "config" / "config.toml"
+    link.parent.mkdir()
+    link.symlink_to(real)
+
+    set_default_workspace(WS1, link)
+
+    assert link.is_symlink() and link.resolve() == real.resolve()
+    assert real.read_text().startswith('# tracked in git\ntheme = "nord"\n')
+    assert f'default_workspace = "{WS1}"' in real.read_text()
+    assert sorted(p.name for p in link.parent.iterdir()) == ["config.toml"]
+    assert sorted(p.name for p in dotfiles.iterdir()) == ["orbrowse.toml"]  # no temp left
+
+
+def test_a_workspace_name_with_bidi_or_control_characters_is_saved_without_them(
+    tmp_path: Path,
+) -> None:
+    cfg = tmp_path / "config.toml"
+    hostile = RecentWorkspace(WS1, "Prod\u202euction\x1b[31m\u200b", "p\u202ed")
+
+    recent = remember_workspace(hostile, cfg)
+
+    raw = cfg.read_text(encoding="utf-8")
+    assert "\u202e" not in raw and "\x1b" not in raw and "\\u202e" not in raw.lower()
+    assert "\u200b" not in raw
+    assert recent[0].name == "Production[31m"
