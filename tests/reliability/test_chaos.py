@@ -13,7 +13,7 @@ from pathlib import Path
 
 from textual.widgets import Input
 
-from orbrowse.deletion_log import RESULT_ALREADY_GONE, RESULT_DELETED, DeletionLog
+from orbrowse.deletion_log import GONE_RESULTS, DeletionLog
 from orbrowse.emulator.server import RunningEmulator
 from orbrowse.emulator.store import StoredFile
 from orbrowse.tui.dialogs import ConfirmDeleteDialog, DeleteProgressDialog, DownloadDialog
@@ -122,9 +122,9 @@ async def test_a_long_session_under_chaos_loses_nothing_and_repeats_nothing(
     remaining = emulator.store.file_ids(DEFAULT_WORKSPACE_ID)
     assert remaining == all_ids - doomed
     entries = deletion_log.read_entries()
-    logged = {e.id for e in entries if e.result in (RESULT_DELETED, RESULT_ALREADY_GONE)}
+    logged = {e.id for e in entries if e.result in GONE_RESULTS}
     assert logged == doomed
-    assert all(e.result in (RESULT_DELETED, RESULT_ALREADY_GONE) for e in entries)
+    assert all(e.result in GONE_RESULTS for e in entries)
     assert set(f.id for f in screen.files.loaded_files()) == remaining
 
     # Every download is complete and byte-identical, or absent; nothing partial anywhere.

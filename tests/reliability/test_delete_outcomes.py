@@ -8,6 +8,7 @@ stays), and ``fail_next(200, body=...)`` sends a confirmation that names another
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -15,12 +16,13 @@ import pytest
 from orbrowse.api.client import FilesClient
 from orbrowse.api.errors import OutcomeUnknownError
 from orbrowse.api.models import FileObject
-from orbrowse.bulk import delete_files
+from orbrowse.bulk import MAX_ROUNDS, delete_files
 from orbrowse.deletion_log import RESULT_DELETED, RESULT_DELETED_CONFIRMED, DeletionLog
 from orbrowse.emulator.server import RunningEmulator
 from tests.cli import Cli
 from tests.conftest import DEFAULT_WORKSPACE_ID
 from tests.reliability.conftest import ONE_TRY
+from tests.reliability.fake_server import FAKE_KEY, FakeServer
 
 WS = DEFAULT_WORKSPACE_ID
 
@@ -165,3 +167,46 @@ def test_rm_from_a_pipe_without_yes_exits_1_as_documented(
     assert result.code == 1, result.stderr
     assert "--yes" in result.stderr
     assert emulator.store.file_ids(WS) == set(ids)
+
+
+# Against the fake server: failure modes the emulator does not produce ----------------------
+
+
+def fake_file(file_id: str) -> FileObject:
+    created = datetime(2026, 1, 1, tzinfo=UTC)
+    return FileObject(file_id, f"{file_id}.txt", "text/plain", 12, created, False)
+
+
+async def test_a_connection_cut_after_the_request_is_read_is_may_have_been_deleted(
+    fake_server: FakeServer, tmp_path: Path
+) -> None:
+    log = DeletionLog(tmp_path / "deletions.jsonl")
+    base_url = fake_server.url("cut")
+    async with FilesClient(FAKE_KEY, base_url=base_url, retry=ONE_TRY) as client:
+        report = await delete_files(client, [fake_file("or_file_A")], log=log, workspace_id=None)
+    assert report.deleted == [] and report.failed == []
+    [(file, reason)] = report.uncertain
+    assert file.id == "or_file_A" and "the lookup failed" in reason
+    [entry] = log.read_entries()
+    assert entry.result.startswith("may have been deleted: ")
+    # The delete, then the lookup: both read whole, both cut.
+    assert [(r.method, r.path) for r in fake_server.requests] == [
+        ("DELETE", "/files/or_file_A"),
+        ("GET", "/files/or_file_A"),
+    ]
+
+
+async def test_a_server_that_confirms_another_id_is_never_taken_at_its_word(
+    fake_server: FakeServer, tmp_path: Path
+) -> None:
+    log = DeletionLog(tmp_path / "deletions.jsonl")
+    base_url = fake_server.url("wrong-delete")
+    async with FilesClient(FAKE_KEY, base_url=base_url, retry=ONE_TRY) as client:
+        report = await delete_files(client, [fake_file("or_file_A")], log=log, workspace_id=None)
+    assert report.deleted == [] and report.uncertain == []
+    [(_, reason)] = report.failed
+    assert "or_file_OTHER" in reason and "still there" in reason
+    [entry] = log.read_entries()
+    assert entry.id == "or_file_A" and entry.result.startswith("failed: ")
+    methods = [r.method for r in fake_server.requests]
+    assert methods == ["DELETE", "GET"] * MAX_ROUNDS  # each wrong answer checked by a lookup

@@ -1,0 +1,133 @@
+"""The full chaos run: 5,000 deletions at drop 0.2 / fail 0.2 / 429 0.05 through
+``orbrowse rm -`` (a subprocess) and 5,000 through the browser (Pilot, headless).
+
+Not part of the default test run (it takes minutes). Run it from the repository root::
+
+    .venv/bin/python -m tests.reliability.chaos_5000 [--files N]
+
+It prints, for each path, where every requested file ended up, the requests the emulator
+saw and the time taken, and exits 1 if the report, the server's final listing and the
+deletion log disagree anywhere (see :func:`tests.reliability.chaos.check`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+from orbrowse.api.retry import RetryPolicy
+from orbrowse.config import load_settings
+from orbrowse.deletion_log import DeletionLog
+from orbrowse.emulator.faults import Faults
+from orbrowse.emulator.server import RunningEmulator, start_emulator
+from orbrowse.tui.app import build_app
+from tests.conftest import DEFAULT_WORKSPACE_ID, fixture_store
+from tests.reliability.chaos import (
+    calm,
+    check,
+    delete_everything_in_the_browser,
+    fill,
+    from_report,
+    from_rm,
+    jsonl_of,
+    unleash,
+)
+
+WS = DEFAULT_WORKSPACE_ID
+
+
+def through_rm(emulator: RunningEmulator, folder: Path, count: int) -> str:
+    ids = fill(emulator.store, WS, count)
+    stdin = jsonl_of(emulator.store, WS, ids)
+    log_path = folder / "rm-deletions.jsonl"
+    command = [sys.executable, "-m", "orbrowse", "rm", "-", "--yes", "--log", str(log_path)]
+    command += ["--base-url", emulator.url, "--api-key", emulator.keys.management_key]
+    before = len(emulator.faults.requests)
+    unleash(emulator.faults)
+    started = time.monotonic()
+    done = subprocess.run(
+        command,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env={"ORBROWSE_CONFIG": str(folder / "config.toml"), "PATH": "/usr/bin:/bin"},
+        check=False,
+        timeout=3600,
+    )
+    elapsed = time.monotonic() - started
+    calm(emulator.faults)
+    log = DeletionLog(log_path).read_entries()
+    outcome = from_rm(ids, done.stdout, done.stderr, log)
+    check(outcome, emulator.store.file_ids(WS), log)
+    requests = len(emulator.faults.requests) - before
+    return (
+        f"rm -: {outcome.figures()}; exit {done.returncode}; {requests:,} requests; "
+        f"{elapsed:.1f} s; server, report and log agree"
+    )
+
+
+async def through_browser(emulator: RunningEmulator, folder: Path, count: int) -> str:
+    ids = fill(emulator.store, WS, count)
+    log = DeletionLog(folder / "browser-deletions.jsonl")
+    settings = load_settings(
+        api_key=emulator.keys.management_key,
+        base_url=emulator.url,
+        workspace=WS,
+        config_path=folder / "config.toml",
+        env={},
+    )
+    settings = replace(settings, page_size=1000, undo_seconds=0, delete_concurrency=8)
+    app = build_app(
+        settings,
+        env={},
+        clock=lambda: datetime(2026, 11, 1, tzinfo=UTC),
+        deletion_log=log,
+        download_dir=folder,
+        remember=False,
+        retry=RetryPolicy(),  # the browser's own default policy
+    )
+    before = len(emulator.faults.requests)
+    started = time.monotonic()
+    async with app.run_test(size=(140, 40)) as pilot:
+        report = await delete_everything_in_the_browser(
+            app, pilot, emulator.faults, count, limit=3600
+        )
+    elapsed = time.monotonic() - started
+    entries = log.read_entries()
+    outcome = from_report(ids, report)
+    check(outcome, emulator.store.file_ids(WS), entries)
+    requests = len(emulator.faults.requests) - before
+    return (
+        f"browser: {outcome.figures()}; {requests:,} requests; {elapsed:.1f} s "
+        "(listing included); server, report and log agree"
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--files", type=int, default=5000)
+    args = parser.parse_args()
+    with (
+        tempfile.TemporaryDirectory(prefix="orbrowse-chaos-") as temp,
+        start_emulator(store=fixture_store(), faults=Faults(seed=5000)) as emulator,
+    ):
+        folder = Path(temp)
+        try:
+            print(through_rm(emulator, folder, args.files), flush=True)
+            emulator.faults.clear()
+            print(asyncio.run(through_browser(emulator, folder, args.files)), flush=True)
+        except AssertionError as error:
+            print(f"DISAGREEMENT: {error}", file=sys.stderr)
+            return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
