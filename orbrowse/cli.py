@@ -77,7 +77,15 @@ def run_browser(options: argparse.Namespace) -> int:
         if options.debug_log:
             from orbrowse.debug_log import DebugLog
 
-            observer = stack.enter_context(DebugLog(Path(options.debug_log))).record
+            try:
+                observer = stack.enter_context(DebugLog(Path(options.debug_log))).record
+            except OSError as exc:
+                print(
+                    f"orbrowse: cannot write the debug log {options.debug_log}: "
+                    f"{exc.strerror or exc}",
+                    file=sys.stderr,
+                )
+                return 2
         from orbrowse.tui.launch import run_app
 
         return run_app(settings, observer=observer, deletion_log=deletion_log)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 
@@ -12,7 +13,8 @@ def open_private_append(path: Path) -> int:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     try:
         mode = os.fstat(fd).st_mode
-        if mode & 0o077:
+        # Only a regular file is the log itself; /dev/null or a FIFO is the user's choice.
+        if stat.S_ISREG(mode) and mode & 0o077:
             try:
                 os.fchmod(fd, 0o600)
             except OSError as exc:

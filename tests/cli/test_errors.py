@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -119,3 +121,18 @@ def test_existing_debug_and_deletion_logs_readable_by_others_are_made_private(
     assert result.code == 0, result.stderr
     assert debug.stat().st_mode & 0o777 == 0o600
     assert cli.deletion_log.stat().st_mode & 0o777 == 0o600
+
+
+def test_the_browser_refuses_an_unwritable_debug_log_with_a_message(tmp_path: Path) -> None:
+    missing = tmp_path / "no-such-folder" / "debug.jsonl"
+    done = subprocess.run(
+        [sys.executable, "-m", "orbrowse", "--demo", "--debug-log", str(missing)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        start_new_session=True,
+    )
+    assert done.returncode == 2
+    assert f"cannot write the debug log {missing}" in done.stderr
+    assert "Traceback" not in done.stderr
