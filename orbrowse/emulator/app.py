@@ -1,18 +1,7 @@
 """The emulated Files API as a Starlette app: every path of the reference under ``/api/v1``.
 
-Choices where the reference is silent (inferred):
-
-- The ``openai`` shape is sent when the ``User-Agent`` starts with ``OpenAI/`` (what OpenAI's
-  SDKs send, e.g. ``OpenAI/Python 1.54.0``); the ``anthropic`` shape when the request has an
-  ``anthropic-version`` header (checked first); otherwise ``openrouter``.
-- A ``workspace_id`` that does not exist, or that the key may not use, answers 403 (the API
-  does not reveal which); an id from another workspace answers 404.
-- The management key works in the default workspace unless ``workspace_id`` says otherwise;
-  ``GET /key`` reports that workspace.
-- Upload checks run in this order: missing part / empty (400), too large (413), filename
-  (400), type (400), quota (403).
-- A ``cursor`` or ``after`` naming an id never seen in the workspace answers 400.
-- ``Retry-After`` on a random 503 is ``Faults.failure_retry_after`` seconds (default 1).
+Where the reference is silent the emulator makes a choice; :data:`CHOICES` lists every one
+of them (the one list: ``orbrowse serve --help`` prints it and the README points to it).
 """
 
 from __future__ import annotations
@@ -22,6 +11,7 @@ import base64
 import binascii
 import json
 import logging
+import re
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any, BinaryIO
 from urllib.parse import quote
@@ -32,14 +22,16 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.responses import Response, StreamingResponse
 from starlette.routing import Mount, Route
 
 from orbrowse.api.filetypes import filename_problem, sniff
 from orbrowse.api.models import MAX_UPLOAD_BYTES, WORKSPACE_QUOTA_BYTES, format_timestamp
 from orbrowse.emulator.faults import Faults, RecordedRequest, ScriptedFault
 from orbrowse.emulator.keys import DEMO_MANAGEMENT_KEY, DEMO_WORKSPACE_KEY, Grant, Keys
+from orbrowse.emulator.render import dumps, file_bytes, file_json, list_body
 from orbrowse.emulator.store import (
+    DEFAULT_PURPOSE,
     Store,
     StoredFile,
     StoredWorkspace,
@@ -52,6 +44,35 @@ Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+CHOICES = """\
+Where OpenRouter's documentation is silent, the emulator chooses (inferred, not confirmed):
+
+- Shapes: the openai shape goes to requests whose User-Agent starts with OpenAI/,
+  AsyncOpenAI/, AzureOpenAI/ or AsyncAzureOpenAI/ (OpenAI's Python SDK sends its client
+  class name, e.g. "AsyncOpenAI/Python 3.57.0"); the anthropic shape to requests with an
+  anthropic-version header (checked first); the openrouter shape to everything else.
+- workspace_id must be a UUID (8-4-4-4-12 hex digits), else 400; letter case does not
+  matter. A well-formed one that does not exist, or that the key may not use, is 403 (the
+  API does not say which); a file id from another workspace is 404.
+- A query parameter the endpoint does not take is 400, naming it (rather than silently
+  ignored). GET /files takes workspace_id, provider, limit (1-1000), cursor, after,
+  after_id, before_id (400: unsupported), order (asc only) and purpose (OpenAI's filter:
+  only files uploaded with that purpose). Other Files calls take workspace_id and provider;
+  GET /workspaces takes offset and limit.
+- purpose on upload (a form field, as OpenAI's SDK sends it) is kept and echoed in the
+  openai shape; default user_data; one of assistants, batch, evals, fine-tune, user_data,
+  vision, else 400.
+- Auth is checked first (401), then the query parameters, then the workspace.
+- The management key works in the default workspace unless workspace_id says otherwise;
+  GET /key reports that workspace.
+- Upload checks run in this order: missing part or empty (400), too large (413), filename
+  (400), type (400), workspace quota (403).
+- A cursor, after or after_id naming an id never seen in the workspace is 400. Cursors are
+  standard base64 of {"cursor":"<last id>"}.
+- Error messages are the spec's examples where it has one, else a short sentence.
+- Retry-After on a random 503 or 429 is 1 second unless the test sets it.
+"""
 
 API_PREFIX = "/api/v1"
 DEFAULT_LIMIT = 100
@@ -78,6 +99,23 @@ NO_CREDENTIALS = "No auth credentials found"
 UNKNOWN_KEY = "User not found."
 MANAGEMENT_ONLY = MESSAGES[403]
 NO_WORKSPACE_ACCESS = "Workspace not found or not accessible with this API key"
+
+PURPOSES = frozenset(("assistants", "batch", "fine-tune", "vision", "user_data", "evals"))
+"""The ``purpose`` values an upload may name (OpenAI's Files API)."""
+
+_FILES_PARAMS = frozenset(("workspace_id", "provider"))
+_LIST_PARAMS = _FILES_PARAMS | {
+    "limit",
+    "cursor",
+    "after",
+    "after_id",
+    "before_id",
+    "order",
+    "purpose",
+}
+_WORKSPACES_PARAMS = frozenset(("offset", "limit"))
+_NO_PARAMS: frozenset[str] = frozenset()
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 
 class ApiError(Exception):
@@ -124,36 +162,34 @@ def format_seconds(seconds: float) -> str:
 # shapes ----------------------------------------------------------------------------------
 
 
+_OPENAI_AGENTS = ("OpenAI/", "AsyncOpenAI/", "AzureOpenAI/", "AsyncAzureOpenAI/")
+
+
 def shape_of(request: Request) -> str:
     if "anthropic-version" in request.headers:
         return "anthropic"
-    if request.headers.get("user-agent", "").startswith("OpenAI/"):
+    if request.headers.get("user-agent", "").startswith(_OPENAI_AGENTS):
         return "openai"
     return "openrouter"
 
 
-def file_json(stored: StoredFile, shape: str) -> dict[str, Any]:
-    if shape == "openai":
-        return {
-            "_shape": "openai",
-            "id": stored.id,
-            "object": "file",
-            "bytes": stored.size_bytes,
-            "created_at": int(stored.created_at.timestamp()),
-            "filename": stored.filename,
-            "purpose": "user_data",
-            "status": "processed",
-        }
-    return {
-        "_shape": shape,
-        "id": stored.id,
-        "type": "file",
-        "filename": stored.filename,
-        "mime_type": stored.mime_type,
-        "size_bytes": stored.size_bytes,
-        "created_at": format_timestamp(stored.created_at),
-        "downloadable": stored.downloadable,
-    }
+def json_response(body: bytes) -> Response:
+    return Response(body, media_type="application/json")
+
+
+def check_params(request: Request, allowed: frozenset[str]) -> None:
+    """``ApiError(400)`` naming the first query parameter the endpoint does not take."""
+    for name in request.query_params:
+        if name not in allowed:
+            shown = name if len(name) <= 64 else name[:64] + "…"
+            raise ApiError(400, f"Invalid request parameters: unknown query parameter {shown!r}")
+
+
+def canonical_uuid(value: str, what: str) -> str:
+    """The lower-case form of a UUID; ``ApiError(400)`` if ``value`` is not one."""
+    if _UUID.fullmatch(value) is None:
+        raise ApiError(400, f"Invalid request parameters: {what} must be a UUID")
+    return value.lower()
 
 
 def workspace_json(workspace: StoredWorkspace) -> dict[str, Any]:
@@ -272,12 +308,22 @@ class EmulatorApp:
         requested = request.query_params.get("workspace_id")
         if requested is None or requested == "":
             return self.home_workspace(grant)
-        workspace = self.store.workspace(requested)
-        if workspace is None or workspace.id != requested:
+        workspace = self.workspace_by_id(canonical_uuid(requested, "workspace_id"))
+        if workspace is None:
             raise ApiError(403, NO_WORKSPACE_ACCESS)
-        if not grant.is_management and requested != self.home_workspace(grant):
+        if not grant.is_management and workspace.id.lower() != self.home_workspace(grant).lower():
             raise ApiError(403, NO_WORKSPACE_ACCESS)
-        return requested
+        return workspace.id
+
+    def workspace_by_id(self, canonical: str) -> StoredWorkspace | None:
+        """The workspace whose id is ``canonical`` (lower case) in any letter case."""
+        found = self.store.workspace(canonical)
+        if found is not None and found.id == canonical:
+            return found
+        for workspace in self.store.workspaces():
+            if workspace.id.lower() == canonical:
+                return workspace
+        return None
 
     def management(self, request: Request) -> Grant:
         grant = self.authenticate(request)
@@ -289,6 +335,7 @@ class EmulatorApp:
 
     async def list_files(self, request: Request) -> Response:
         grant = self.authenticate(request)
+        check_params(request, _LIST_PARAMS)
         workspace_id = self.files_workspace(request, grant)
         params = request.query_params
         if params.get("before_id"):
@@ -304,25 +351,20 @@ class EmulatorApp:
             after = decode_cursor(params["cursor"])
         elif given:
             after = params[given[0]]
+        purpose = params.get("purpose") or None
         try:
-            page = self.store.page(workspace_id, after=after, limit=limit)
+            page = self.store.page(workspace_id, after=after, limit=limit, purpose=purpose)
         except UnknownPosition as exc:
             what = "cursor" if given == ["cursor"] else f"'{given[0]}' id"
             raise ApiError(400, f"Invalid {what}") from exc
-        shape = shape_of(request)
-        items = [file_json(stored, shape) for stored in page.files]
-        first_id = page.files[0].id if page.files else None
         last_id = page.files[-1].id if page.files else None
-        body: dict[str, Any] = {"_shape": shape}
-        if shape == "openai":
-            body["object"] = "list"
-        body.update(data=items, has_more=page.has_more, first_id=first_id, last_id=last_id)
-        if shape == "openrouter":
-            body["cursor"] = encode_cursor(last_id) if page.has_more and last_id else None
-        return JSONResponse(body)
+        cursor = encode_cursor(last_id) if page.has_more and last_id else None
+        body = list_body(page.files, shape_of(request), has_more=page.has_more, cursor=cursor)
+        return json_response(body)
 
     async def upload(self, request: Request) -> Response:
         grant = self.authenticate(request)
+        check_params(request, _FILES_PARAMS)
         workspace_id = self.files_workspace(request, grant)
         declared = request.headers.get("content-length")
         if (
@@ -335,15 +377,20 @@ class EmulatorApp:
             raise ApiError(400, "Invalid request parameters: expected multipart/form-data")
         try:
             async with request.form(max_files=1, max_fields=10) as form:
-                stored = await self._accept(form.get("file"), workspace_id)
+                stored = await self._accept(form.get("file"), form.get("purpose"), workspace_id)
         except HTTPException as exc:
             raise ApiError(400, f"Invalid request parameters: {exc.detail}") from exc
-        return JSONResponse(file_json(stored, shape_of(request)))
+        return json_response(file_bytes(stored, shape_of(request)))
 
-    async def _accept(self, part: object, workspace_id: str) -> StoredFile:
-        """Check an uploaded part and store it."""
+    async def _accept(self, part: object, purpose: object, workspace_id: str) -> StoredFile:
+        """Check an uploaded part (and its ``purpose`` field) and store it."""
         if not isinstance(part, UploadFile):
             raise ApiError(400, "Invalid request parameters: a 'file' part is required")
+        if purpose is None or purpose == "":
+            purpose = DEFAULT_PURPOSE
+        if not isinstance(purpose, str) or purpose not in PURPOSES:
+            choices = ", ".join(sorted(PURPOSES))
+            raise ApiError(400, f"Invalid request parameters: purpose must be one of {choices}")
         size = part.size if part.size is not None else await _measure(part.file)
         if size == 0:
             raise ApiError(400, "The file is empty")
@@ -359,11 +406,14 @@ class EmulatorApp:
         if self.store.used_bytes(workspace_id) + size > WORKSPACE_QUOTA_BYTES:
             raise ApiError(403, "Workspace storage quota exceeded (10 GiB)")
         return await run_in_threadpool(
-            self.store.add_file_from, workspace_id, filename, part.file, mime_type=mime
+            lambda: self.store.add_file_from(
+                workspace_id, filename, part.file, mime_type=mime, purpose=purpose
+            )
         )
 
     def _file(self, request: Request) -> tuple[StoredFile, Grant]:
         grant = self.authenticate(request)
+        check_params(request, _FILES_PARAMS)
         workspace_id = self.files_workspace(request, grant)
         stored = self.store.get(workspace_id, request.path_params["file_id"])
         if stored is None:
@@ -372,10 +422,11 @@ class EmulatorApp:
 
     async def retrieve(self, request: Request) -> Response:
         stored, _ = self._file(request)
-        return JSONResponse(file_json(stored, shape_of(request)))
+        return json_response(file_bytes(stored, shape_of(request)))
 
     async def delete(self, request: Request) -> Response:
         grant = self.authenticate(request)
+        check_params(request, _FILES_PARAMS)
         workspace_id = self.files_workspace(request, grant)
         stored = self.store.delete(workspace_id, request.path_params["file_id"])
         if stored is None:
@@ -390,7 +441,7 @@ class EmulatorApp:
             }
         else:
             body = {"_shape": shape, "id": stored.id, "type": "file_deleted"}
-        return JSONResponse(body)
+        return json_response(dumps(body))
 
     async def content(self, request: Request) -> Response:
         stored, _ = self._file(request)
@@ -414,24 +465,29 @@ class EmulatorApp:
 
     async def list_workspaces(self, request: Request) -> Response:
         self.management(request)
+        check_params(request, _WORKSPACES_PARAMS)
         offset = _int_param(request.query_params.get("offset"), 0, 0, None, "offset")
         limit = _int_param(request.query_params.get("limit"), 50, 1, 100, "limit")
         workspaces = self.store.workspaces()
         chosen = workspaces[offset : offset + limit]
-        return JSONResponse(
-            {"data": [workspace_json(w) for w in chosen], "total_count": len(workspaces)}
-        )
+        body = {"data": [workspace_json(w) for w in chosen], "total_count": len(workspaces)}
+        return json_response(dumps(body))
 
     async def get_workspace(self, request: Request) -> Response:
         self.management(request)
-        workspace = self.store.workspace(request.path_params["ref"])
+        check_params(request, _NO_PARAMS)
+        ref: str = request.path_params["ref"]
+        workspace = self.store.workspace(ref)
+        if workspace is None and _UUID.fullmatch(ref):
+            workspace = self.workspace_by_id(ref.lower())
         if workspace is None:
             raise ApiError(404)
-        return JSONResponse({"data": workspace_json(workspace)})
+        return json_response(dumps({"data": workspace_json(workspace)}))
 
     async def get_key(self, request: Request) -> Response:
         grant = self.authenticate(request)
-        return JSONResponse({"data": key_json(grant, self.home_workspace(grant))})
+        check_params(request, _NO_PARAMS)
+        return json_response(dumps({"data": key_json(grant, self.home_workspace(grant))}))
 
 
 def _int_param(raw: str | None, default: int, low: int, high: int | None, name: str) -> int:
@@ -665,4 +721,5 @@ __all__ = [
     "create_app",
     "decode_cursor",
     "encode_cursor",
+    "file_json",
 ]

@@ -12,7 +12,7 @@ from types import FrameType, TracebackType
 
 import uvicorn
 
-from orbrowse.emulator.app import API_PREFIX, create_app
+from orbrowse.emulator.app import API_PREFIX, CHOICES, create_app
 from orbrowse.emulator.faults import Faults
 from orbrowse.emulator.keys import Keys, mask
 from orbrowse.emulator.seed import SeedError, demo_store, load_seed
@@ -132,6 +132,8 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="orbrowse serve",
         description="Run a local emulator of OpenRouter's Files API.",
+        epilog=CHOICES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
     parser.add_argument("--port", type=int, default=8080, help="port (0 picks a free one)")

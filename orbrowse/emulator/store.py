@@ -2,7 +2,7 @@
 
 Tests mutate the store from another thread while the server reads it, so every access goes
 through one lock. Listing is O(page), never O(workspace): each workspace keeps an
-append-only list of ids in insertion order plus an id -> position index. A delete leaves a
+append-only list of its files in insertion order plus an id -> position index. A delete leaves a
 tombstone (``None``) in the list and keeps the id in the index, so a cursor naming a deleted
 file still knows where the next page starts. When tombstones outnumber live entries the list
 is compacted and every indexed id (live or deleted) is remapped to the position of the last
@@ -36,6 +36,7 @@ FILE_ID_PREFIX = "or_file_"
 _ID_ALPHABET = string.ascii_letters + string.digits
 CHUNK_SIZE = 64 * 1024
 _COMPACT_MIN_TOMBSTONES = 1024
+DEFAULT_PURPOSE = "user_data"
 
 # Generated content starts with the format's magic bytes, so a downloaded file sniffs as
 # the type its metadata claims if it is uploaded again.
@@ -73,6 +74,10 @@ class StoredFile:
     downloadable: bool
     content: bytes | None = field(default=None, repr=False, compare=False)
     content_path: str | None = field(default=None, repr=False, compare=False)
+    purpose: str = DEFAULT_PURPOSE
+    """OpenAI's ``purpose`` (given on upload, echoed in the openai shape, a list filter)."""
+    rendered: dict[str, bytes] = field(default_factory=dict, init=False, repr=False, compare=False)
+    """This file's JSON per response shape, filled by ``render.file_bytes``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +107,7 @@ class UnknownPosition(LookupError):
 class _Shelf:
     """The files of one workspace."""
 
-    order: list[str | None] = field(default_factory=list)
+    order: list[StoredFile | None] = field(default_factory=list)
     position: dict[str, int] = field(default_factory=dict)
     files: dict[str, StoredFile] = field(default_factory=dict)
     used_bytes: int = 0
@@ -185,6 +190,7 @@ class Store:
         downloadable: bool = False,
         created_at: datetime | None = None,
         file_id: str | None = None,
+        purpose: str = DEFAULT_PURPOSE,
     ) -> StoredFile:
         """Add a file at the end of the workspace's listing.
 
@@ -210,12 +216,19 @@ class Store:
             created_at=created_at or datetime.now(UTC),
             downloadable=downloadable,
             content=content,
+            purpose=purpose,
         )
         self.add_stored(stored)
         return stored
 
     def add_file_from(
-        self, workspace_id: str, filename: str, source: BinaryIO, *, mime_type: str
+        self,
+        workspace_id: str,
+        filename: str,
+        source: BinaryIO,
+        *,
+        mime_type: str,
+        purpose: str = DEFAULT_PURPOSE,
     ) -> StoredFile:
         """Add an uploaded file, copying ``source`` (from its start) into the store's folder."""
         source.seek(0)
@@ -233,6 +246,7 @@ class Store:
                 created_at=datetime.now(UTC),
                 downloadable=False,
                 content_path=path,
+                purpose=purpose,
             )
             self.add_stored(stored)
         except BaseException:
@@ -255,7 +269,7 @@ class Store:
             if stored.id in shelf.position:
                 raise ValueError(f"file id {stored.id} already used")
             shelf.position[stored.id] = len(shelf.order)
-            shelf.order.append(stored.id)
+            shelf.order.append(stored)
             shelf.files[stored.id] = stored
             shelf.used_bytes += stored.size_bytes
 
@@ -267,7 +281,7 @@ class Store:
                 if stored.id in shelf.position:
                     raise ValueError(f"file id {stored.id} already used")
                 shelf.position[stored.id] = len(shelf.order)
-                shelf.order.append(stored.id)
+                shelf.order.append(stored)
                 shelf.files[stored.id] = stored
                 shelf.used_bytes += stored.size_bytes
 
@@ -304,7 +318,7 @@ class Store:
         """Every file of the workspace, oldest first (insertion order)."""
         with self._lock:
             shelf = self._shelf(workspace_id)
-            return [shelf.files[i] for i in shelf.order if i is not None]
+            return [stored for stored in shelf.order if stored is not None]
 
     def count(self, workspace_id: str) -> int:
         with self._lock:
@@ -314,11 +328,15 @@ class Store:
         with self._lock:
             return self._shelf(workspace_id).used_bytes
 
-    def page(self, workspace_id: str, *, after: str | None, limit: int) -> Page:
+    def page(
+        self, workspace_id: str, *, after: str | None, limit: int, purpose: str | None = None
+    ) -> Page:
         """Up to ``limit`` files following ``after`` (an id, live or deleted) or the start.
 
         Raises :class:`UnknownPosition` if ``after`` was never a file of this workspace.
-        Visits only the entries of this page plus any tombstones among them.
+        Visits only the entries of this page plus any tombstones among them; with a
+        ``purpose`` filter, also the files of other purposes passed over (up to the next
+        match, to tell whether more follow).
         """
         with self._lock:
             shelf = self._shelf(workspace_id)
@@ -330,18 +348,23 @@ class Store:
                     raise UnknownPosition(after)
                 index = known + 1
             order = shelf.order
+            end = len(order)
             found: list[StoredFile] = []
             scanned = 0
-            while index < len(order) and len(found) < limit:
-                file_id = order[index]
-                scanned += 1
-                if file_id is not None:
-                    found.append(shelf.files[file_id])
-                index += 1
+            # Slices and comprehensions, not a loop per entry: a page of 1,000 is the hot path.
+            while index < end and len(found) < limit:
+                chunk = order[index : index + limit - len(found)]
+                index += len(chunk)
+                scanned += len(chunk)
+                if purpose is None:
+                    found += [stored for stored in chunk if stored is not None]
+                else:
+                    found += [s for s in chunk if s is not None and s.purpose == purpose]
             has_more = False
-            while index < len(order):
+            while index < end:
                 scanned += 1
-                if order[index] is not None:
+                stored = order[index]
+                if stored is not None and (purpose is None or stored.purpose == purpose):
                     has_more = True
                     break
                 index += 1
@@ -417,10 +440,10 @@ def _block(seed: bytes, index: int, textual: bool) -> bytes:
 def _compact(shelf: _Shelf) -> None:
     """Drop tombstones; remap every indexed id to the last survivor at or before it."""
     survivors_before: list[int] = []
-    new_order: list[str | None] = []
-    for file_id in shelf.order:
-        if file_id is not None:
-            new_order.append(file_id)
+    new_order: list[StoredFile | None] = []
+    for stored in shelf.order:
+        if stored is not None:
+            new_order.append(stored)
         survivors_before.append(len(new_order) - 1)
     shelf.position = {fid: survivors_before[pos] for fid, pos in shelf.position.items()}
     shelf.order = new_order
