@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 
@@ -27,6 +27,7 @@ class Emulator:
         latency_ms: float = 0.0,
         rate_limit: float | None = None,
         seed: Mapping[str, object] | None = None,
+        extra_args: Sequence[str] = (),
     ) -> None:
         self._seed_path: Path | None = None
         args = [sys.executable, "-m", "orbrowse.emulator", "--port", "0", "--files", str(files)]
@@ -34,6 +35,7 @@ class Emulator:
             args += ["--latency-ms", str(latency_ms)]
         if rate_limit is not None:
             args += ["--rate-limit", str(rate_limit)]
+        args += extra_args
         if seed is not None:
             handle, name = tempfile.mkstemp(prefix="orbrowse-bench-seed-", suffix=".json")
             with os.fdopen(handle, "w", encoding="utf-8") as out:

@@ -182,8 +182,12 @@ async def _load(url: str, connections: int, seconds: float, deletes: int) -> dic
     return {"list_rps": list_rps, "delete_rps": delete_rps, "errors": errors, "deleted": len(ids)}
 
 
-def load(connections: int, seconds: float, deletes: int) -> dict[str, float]:
-    with Emulator(files=deletes + 1000) as emulator:
+def load(
+    connections: int, seconds: float, deletes: int, url: str | None, stack: list[str]
+) -> dict[str, float]:
+    if url is not None:
+        return asyncio.run(_load(url, connections, seconds, deletes))
+    with Emulator(files=deletes + 1000, extra_args=stack) as emulator:
         return asyncio.run(_load(emulator.url, connections, seconds, deletes))
 
 
@@ -195,6 +199,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--deletes", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=3, help="load runs (median reported)")
     parser.add_argument("--profile", action="store_true", help="handler: page 1,000 only")
+    parser.add_argument(
+        "--url", help="load: an emulator already running (e.g. one under a profiler)"
+    )
+    parser.add_argument(
+        "--stack",
+        default="",
+        help="load: serve's --http/--loop flags, e.g. '--http h11 --loop asyncio' (default: auto)",
+    )
     args = parser.parse_args(argv)
     import orbrowse
 
@@ -207,7 +219,10 @@ def main(argv: list[str] | None = None) -> int:
                 cold = handler_ms(page, cold=True, rounds=3, calls=20)
                 print(f"  (first time these files are sent: {cold:.3f} ms)", flush=True)
     if args.part in ("load", "all"):
-        runs = [load(args.connections, args.seconds, args.deletes) for _ in range(args.runs)]
+        runs = [
+            load(args.connections, args.seconds, args.deletes, args.url, args.stack.split())
+            for _ in range(args.runs)
+        ]
         for run in runs:
             print(
                 f"  run: list {run['list_rps']:,.0f}/s, delete {run['delete_rps']:,.0f}/s, "
