@@ -151,23 +151,6 @@ class BulkReport:
         self.stop_reason = run.stop_reason
         self.log_error = self.log_error or run.log_error
 
-    def merge(self, run: BulkReport, retried: Sequence[FileObject]) -> None:
-        """Fold ``run``, a later run over the files ``retried``, into this report.
-
-        Afterwards this report says where every file of every run stands after its last
-        attempt; the stop reason is the last run's.
-        """
-        retried_ids = {file.id for file in retried}
-        self.deleted.extend(run.deleted)
-        self.already_gone.extend(run.already_gone)
-        self.failed = [item for item in self.failed if item[0].id not in retried_ids]
-        self.failed.extend(run.failed)
-        self.not_attempted = [f for f in self.not_attempted if f.id not in retried_ids]
-        self.not_attempted.extend(run.not_attempted)
-        self.stopped = run.stopped
-        self.stop_reason = run.stop_reason
-        self.log_error = self.log_error or run.log_error
-
 
 class BulkDelete:
     """One bulk deletion; :meth:`run` once. ``report`` is live while it runs."""
@@ -216,6 +199,7 @@ class BulkDelete:
             deleted=len(self.report.deleted),
             failed=len(self.report.failed),
             in_flight=self._in_flight,
+            uncertain=len(self.report.uncertain),
         )
 
     async def run(self) -> BulkReport:

@@ -104,8 +104,8 @@ async def test_folder_is_validated(
         folder = dialog.query_one("#folder", Input)
         folder.value = str(tmp_path / "missing")
         await pilot.pause()
-        assert "does not exist" in text_of(dialog, "#folder-problem")
-        assert dialog.query_one("#download", Button).disabled
+        assert "does not exist yet" in text_of(dialog, "#folder-problem")
+        assert not dialog.query_one("#download", Button).disabled  # it offers to create it
         folder.value = str(tmp_path / "plain")
         await pilot.pause()
         assert "is not a folder" in text_of(dialog, "#folder-problem")

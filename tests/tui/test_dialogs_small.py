@@ -1,4 +1,4 @@
-"""CopyMenu, HelpScreen, ErrorDialog and ConfirmDialog: pilot-driven, no network needed."""
+"""CopyMenu, HelpScreen and ConfirmDialog: pilot-driven, no network needed."""
 
 from __future__ import annotations
 
@@ -11,9 +11,8 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from orbrowse.api.errors import AuthenticationError
 from orbrowse.api.models import FileObject
-from orbrowse.tui.dialogs import ConfirmDialog, CopyMenu, ErrorDialog, HelpScreen
+from orbrowse.tui.dialogs import ConfirmDialog, CopyMenu, HelpScreen
 from tests.tui.dialog_host import Host, text_of
 
 CREATED = datetime(2026, 9, 1, 12, 0, tzinfo=UTC)
@@ -119,33 +118,7 @@ async def test_help_lists_the_opening_screens_bindings_and_closes() -> None:
         assert isinstance(app.screen, Browser)
 
 
-# -- ErrorDialog and ConfirmDialog --------------------------------------------------------------
-
-
-async def test_error_dialog_shows_message_verbatim_and_retry() -> None:
-    error = AuthenticationError(401, "User not found. [link=x]click[/link]")
-    app = Host(ErrorDialog.from_error("Could not list files", error, retry=True))
-    async with app.run_test() as pilot:
-        await pilot.pause()
-        message = text_of(app.screen, "#message")
-        assert "[link=x]click[/link]" in message
-        assert "OPENROUTER_API_KEY" in text_of(app.screen, "#hint")
-        await pilot.press("r")
-        await pilot.pause()
-    assert app.results == [True]
-
-
-async def test_error_dialog_escape_and_no_retry_key_without_retry() -> None:
-    app = Host(ErrorDialog("Oops", "message \x1b[31mred", ""))
-    async with app.run_test() as pilot:
-        await pilot.pause()
-        assert "\\x1b[31m" in text_of(app.screen, "#message")
-        await pilot.press("r")  # no retry offered: nothing happens
-        await pilot.pause()
-        assert isinstance(app.screen, ErrorDialog)
-        await pilot.press("escape")
-        await pilot.pause()
-    assert app.results == [False]
+# -- ConfirmDialog ------------------------------------------------------------------------------
 
 
 async def test_confirm_dialog_defaults_to_no() -> None:

@@ -1,15 +1,18 @@
-"""Modal dialogs: each is a ``ModalScreen[Result]`` that ends with ``dismiss(result)``.
+"""Modal dialogs: each is a :class:`~orbrowse.tui.dialogs.base.Dialog` that ends with
+``dismiss(result)``.
 
-Escape always cancels. Dialogs that run a long operation own its worker, so dismissing the
-dialog cancels the work. Server-provided text is always shown as plain data.
+The base gives every dialog scoped styles, Escape to cancel, ``?`` (or F1) to list its keys,
+and a frame that scrolls in a short terminal. Dialogs that run a long operation own its
+worker, so dismissing the dialog cancels the work. Server-provided text is always shown as
+plain data.
 """
 
+from orbrowse.tui.dialogs.base import Dialog
 from orbrowse.tui.dialogs.confirm import ConfirmDialog
 from orbrowse.tui.dialogs.confirm_delete import ConfirmDeleteDialog
 from orbrowse.tui.dialogs.copy_menu import CopyMenu
 from orbrowse.tui.dialogs.delete_progress import DeleteProgressDialog
 from orbrowse.tui.dialogs.download import DownloadDialog
-from orbrowse.tui.dialogs.error import ErrorDialog
 from orbrowse.tui.dialogs.help import HelpScreen
 from orbrowse.tui.dialogs.upload import UploadDialog
 
@@ -18,8 +21,8 @@ __all__ = [
     "ConfirmDialog",
     "CopyMenu",
     "DeleteProgressDialog",
+    "Dialog",
     "DownloadDialog",
-    "ErrorDialog",
     "HelpScreen",
     "UploadDialog",
 ]

@@ -4,22 +4,22 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
 from textual.binding import Binding, BindingType
+from textual.message import Message
 from textual.suggester import Suggester
 from textual.widgets import Input
 
 from orbrowse.listing.formatting import human_size, visible_text
 
-CSS_PATH = Path(__file__).with_name("dialogs.tcss")
-"""Every dialog loads the same stylesheet."""
-
 MAX_COMPLETION_ENTRIES = 5000
 """Completion gives up on folders with more entries than this (it runs on each keystroke)."""
+MAX_CANDIDATES_SHOWN = 12
 
 
 def plain(text: str, style: str = "") -> Text:
@@ -85,20 +85,24 @@ class PathSuggester(Suggester):
         self.base = base
         self.folders_only = folders_only
 
-    async def get_suggestion(self, value: str) -> str | None:
+    def matches(self, value: str) -> list[str]:
+        """Names that complete the last segment of ``value`` (folders end in ``/``), sorted.
+
+        Empty when nothing matches, the folder cannot be read or holds too many entries.
+        """
         if not value.strip():
-            return None
+            return []
         folder_part, _, prefix = value.rpartition("/")
         if "/" in value:
             folder = resolve_path(folder_part + "/" if folder_part else "/", self.base)
         else:
             folder = self.base
-        matches: list[tuple[str, bool]] = []
+        names: list[str] = []
         try:
             with os.scandir(folder) as entries:
                 for count, entry in enumerate(entries):
                     if count >= MAX_COMPLETION_ENTRIES:
-                        return None
+                        return []
                     name = entry.name
                     if not name.startswith(prefix):
                         continue
@@ -110,33 +114,71 @@ class PathSuggester(Suggester):
                         is_dir = False
                     if self.folders_only and not is_dir:
                         continue
-                    matches.append((name, is_dir))
+                    names.append(name + "/" if is_dir else name)
         except OSError:
-            return None
-        if not matches:
-            return None
-        if len(matches) == 1:
-            name, is_dir = matches[0]
-            completion = name + ("/" if is_dir else "")
-        else:
-            completion = _shared_start([name for name, _ in matches])
+            return []
+        return sorted(names)
+
+    def completion(self, value: str) -> tuple[str | None, list[str]]:
+        """(``value`` completed as far as every match agrees, or ``None``; the matches)."""
+        names = self.matches(value)
+        if not names:
+            return None, names
+        prefix = value.rpartition("/")[2]
+        completion = names[0] if len(names) == 1 else _shared_start(names)
         if len(completion) <= len(prefix):
-            return None
-        return value + completion[len(prefix) :]
+            return None, names
+        return value + completion[len(prefix) :], names
+
+    async def get_suggestion(self, value: str) -> str | None:
+        return self.completion(value)[0]
+
+
+def candidates_text(names: Sequence[str]) -> Text:
+    """The completions Tab found, for the line under a path field ("" for none or one)."""
+    if len(names) < 2:
+        return Text("")
+    shown = names[:MAX_CANDIDATES_SHOWN]
+    text = Text(f"{len(names):,} matches: ")
+    text.append_text(plain("  ".join(shown)))
+    if len(names) > len(shown):
+        text.append(f"  … and {len(names) - len(shown):,} more")
+    return text
 
 
 class PathInput(Input):
-    """An ``Input`` whose Tab accepts the completion shown, and moves focus when there is none."""
+    """An ``Input`` whose Tab completes a path the way a shell does.
+
+    Tab accepts the completion shown; when several names match, it completes their common
+    part, keeps the focus here and posts :class:`Candidates` so the dialog can list them.
+    With nothing to complete, Tab moves the focus on as usual.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("tab", "complete", "Complete the path", show=False),
     ]
 
+    @dataclass
+    class Candidates(Message):
+        """Names that match what is typed (empty: none to show)."""
+
+        input: PathInput
+        names: list[str]
+
+        @property
+        def control(self) -> PathInput:
+            return self.input
+
     def action_complete(self) -> None:
-        # Input keeps its pending suggestion privately; Right arrow accepts it the same way.
-        suggestion = self._suggestion
-        if self.cursor_at_end and suggestion and suggestion != self.value:
-            self.value = suggestion
-            self.cursor_position = len(suggestion)
-        else:
+        suggester = self.suggester
+        if not self.cursor_at_end or not isinstance(suggester, PathSuggester):
             self.screen.focus_next()
+            return
+        completed, names = suggester.completion(self.value)
+        if completed is not None:
+            self.value = completed  # posts Changed first: the list below comes after it
+            self.cursor_position = len(completed)
+        elif len(names) < 2:
+            self.screen.focus_next()
+            return
+        self.post_message(self.Candidates(self, names if len(names) > 1 else []))

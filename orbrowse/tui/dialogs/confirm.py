@@ -7,34 +7,32 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
+from textual.containers import Horizontal
 from textual.widgets import Button, Static
 
-from orbrowse.tui.dialogs._common import CSS_PATH
+from orbrowse.tui.dialogs.base import Dialog, DialogFrame
 
 
-class ConfirmDialog(ModalScreen[bool]):
+class ConfirmDialog(Dialog[bool]):
     """Ask ``question``; ``True`` only for an explicit Yes. Focus starts on No."""
 
-    CSS_PATH = CSS_PATH
     AUTO_FOCUS = "#no"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,n", "answer(False)", "No", id="dialog.no"),
+        Binding("n", "answer(False)", "No", id="dialog.no"),
         Binding("y", "answer(True)", "Yes", id="dialog.yes"),
     ]
 
     def __init__(self, title: str, question: Text | str, *, yes_label: str = "Yes") -> None:
-        super().__init__(classes="dialog-screen")
+        super().__init__(cancel_result=False)
         self._title = title
         self._question = question if isinstance(question, Text) else Text(question)
         self._yes_label = yes_label
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog -small"):
+        with DialogFrame(classes="dialog -small"):
             yield Static(Text(self._title), classes="dialog-title")
             yield Static(self._question, id="question")
-            with Horizontal(classes="dialog-buttons"):
+            with Horizontal(classes="dialog-buttons dialog-actions"):
                 yield Button(self._yes_label, id="yes", variant="warning")
                 yield Button("No", id="no", variant="primary")
 

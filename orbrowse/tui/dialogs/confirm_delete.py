@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import ClassVar
 
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from orbrowse.api.models import FileObject
 from orbrowse.listing.formatting import exact_size, human_size
-from orbrowse.tui.dialogs._common import CSS_PATH, count_files, plain
+from orbrowse.tui.dialogs._common import count_files, plain
+from orbrowse.tui.dialogs.base import Dialog, DialogFrame
 
 TYPE_COUNT_ABOVE = 10
 """Deleting more files than this asks the user to type the count."""
@@ -35,19 +33,15 @@ def file_lines(files: Sequence[FileObject]) -> Text:
     return lines
 
 
-class ConfirmDeleteDialog(ModalScreen[bool]):
+class ConfirmDeleteDialog(Dialog[bool]):
     """Dismisses with ``True`` only when the user confirmed the deletion."""
 
-    CSS_PATH = CSS_PATH
     AUTO_FOCUS = "#cancel"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
-    ]
 
     def __init__(self, files: Sequence[FileObject], hidden_by_filter: int = 0) -> None:
         if not files:
             raise ValueError("ConfirmDeleteDialog needs at least one file")
-        super().__init__(classes="dialog-screen")
+        super().__init__(cancel_result=False)
         self.files = tuple(files)
         self.hidden_by_filter = hidden_by_filter
 
@@ -58,7 +52,7 @@ class ConfirmDeleteDialog(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         count = len(self.files)
         total = sum(file.size_bytes for file in self.files)
-        with Vertical(classes="dialog -wide -danger"):
+        with DialogFrame(classes="dialog -wide -danger"):
             yield Static(Text(f"Delete {count_files(count)}?"), classes="dialog-title")
             yield Static(
                 Text(f"{count_files(count)}, {human_size(total)} ({exact_size(total)}) in all"),
@@ -73,26 +67,31 @@ class ConfirmDeleteDialog(ModalScreen[bool]):
                 )
             with VerticalScroll(id="file-list"):
                 yield Static(file_lines(self.files), id="file-lines")
-            yield Static(
-                Text("The API has no trash: deleted files cannot be restored."),
-                classes="dialog-hint",
-            )
-            if self.needs_typed_count:
-                yield Static(Text(f"Type {count} to confirm:"), id="type-prompt")
-                yield Input(
-                    placeholder=f"type {count} here",
-                    id="typed-count",
-                    restrict=r"[0-9,]*",
-                    select_on_focus=False,
+            # One group: focusing its field or a button scrolls the warning into view too.
+            with Vertical(classes="dialog-actions"):
+                yield Static(
+                    Text("The API has no trash: deleted files cannot be restored."),
+                    id="no-trash",
+                    classes="dialog-hint",
                 )
-            with Horizontal(classes="dialog-buttons"):
-                yield Button(
-                    f"Delete {count_files(count)}",
-                    id="delete",
-                    variant="error",
-                    disabled=self.needs_typed_count,
-                )
-                yield Button("Cancel", id="cancel", variant="primary")
+                if self.needs_typed_count:
+                    with Horizontal(id="typed-count-row"):
+                        yield Static(Text(f"Type {count} to confirm:"), id="type-prompt")
+                        yield Input(
+                            placeholder=f"type {count} here",
+                            id="typed-count",
+                            restrict=r"[0-9,]*",
+                            select_on_focus=False,
+                        )
+                    yield Static(Text(""), id="count-problem", classes="dialog-error hidden")
+                with Horizontal(classes="dialog-buttons"):
+                    yield Button(
+                        f"Delete {count_files(count)}",
+                        id="delete",
+                        variant="error",
+                        disabled=self.needs_typed_count,
+                    )
+                    yield Button("Cancel", id="cancel", variant="primary")
 
     def on_key(self, event: events.Key) -> None:
         # Focus starts on Cancel; typing the count goes to its field without a Tab first.
@@ -111,13 +110,21 @@ class ConfirmDeleteDialog(ModalScreen[bool]):
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
         self.query_one("#delete", Button).disabled = not self._typed_matches(event.value)
+        self.query_one("#count-problem").add_class("hidden")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         if self._typed_matches(event.value):
             self.dismiss(True)
-        else:
-            self.notify(f"Type {len(self.files)} to delete them", severity="warning")
+            return
+        count = len(self.files)
+        typed = event.value.strip()
+        problem = f"You typed {typed}; type {count} (the number of files) to delete them"
+        if not typed:
+            problem = f"Type {count} (the number of files) to delete them"
+        line = self.query_one("#count-problem", Static)
+        line.update(Text(problem))
+        line.remove_class("hidden")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
@@ -129,6 +136,3 @@ class ConfirmDeleteDialog(ModalScreen[bool]):
             self.dismiss(True)
         else:
             self.dismiss(False)
-
-    def action_cancel(self) -> None:
-        self.dismiss(False)

@@ -9,13 +9,12 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from orbrowse.api.models import FileObject
-from orbrowse.tui.dialogs._common import CSS_PATH, count_files, plain
+from orbrowse.tui.dialogs._common import count_files, plain
+from orbrowse.tui.dialogs.base import Dialog, DialogFrame
 
 PREVIEW_CHARS = 60
 
@@ -48,13 +47,12 @@ CHOICES: tuple[tuple[str, str, str, Callable[[Sequence[FileObject]], str]], ...]
 )
 
 
-class CopyMenu(ModalScreen[str | None]):
+class CopyMenu(Dialog[str | None]):
     """Dismisses with the text to copy, or ``None``; the opener does the copying."""
 
-    CSS_PATH = CSS_PATH
     AUTO_FOCUS = "#choices"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q", "cancel", "Cancel", id="dialog.cancel"),
+        Binding("q", "cancel", "Cancel", id="copy.cancel"),
         Binding("i", "choose('id')", "Copy ID", id="copy.id"),
         Binding("f", "choose('filename')", "Copy filename", id="copy.filename"),
         Binding("b", "choose('both')", "Copy ID and filename", id="copy.both"),
@@ -64,7 +62,7 @@ class CopyMenu(ModalScreen[str | None]):
     def __init__(self, files: Sequence[FileObject]) -> None:
         if not files:
             raise ValueError("CopyMenu needs at least one file")
-        super().__init__(classes="dialog-screen")
+        super().__init__(cancel_result=None)
         self.files = tuple(files)
 
     def _preview(self, build: Callable[[Sequence[FileObject]], str]) -> Text:
@@ -88,7 +86,7 @@ class CopyMenu(ModalScreen[str | None]):
             prompt.append("\n   ")
             prompt.append_text(preview)
             options.append(Option(prompt, id=option_id))
-        with Vertical(classes="dialog -small"):
+        with DialogFrame(classes="dialog -small"):
             yield Static(Text(title), classes="dialog-title")
             yield OptionList(*options, id="choices")
 
@@ -100,9 +98,6 @@ class CopyMenu(ModalScreen[str | None]):
 
     def action_choose(self, choice: str) -> None:
         self.dismiss(self.text_for(choice))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

@@ -14,38 +14,30 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import reactive
-from textual.screen import ModalScreen
 from textual.widgets import Button, ProgressBar, Static
 
 from orbrowse.api.models import FileObject
-from orbrowse.bulk import BulkProgress, BulkReport, FileDeleter, delete_files
+from orbrowse.bulk import BulkDelete, BulkProgress, BulkReport, FileDeleter
 from orbrowse.deletion_log import DeletionLog
-from orbrowse.tui.dialogs._common import CSS_PATH, count_files, plain
+from orbrowse.tui.dialogs._common import count_files, plain
+from orbrowse.tui.dialogs.base import Dialog, DialogFrame
 
 Phase = Literal["undo", "running", "report"]
 
 
-def merge_reports(combined: BulkReport, run: BulkReport, retried: Sequence[FileObject]) -> None:
-    """Fold a retry ``run`` of the files ``retried`` into ``combined``.
-
-    Afterwards ``combined`` says where every file of every run stands after its last attempt.
-    """
-    combined.absorb(run, retried)
-
-
-class DeleteProgressDialog(ModalScreen[BulkReport | None]):
+class DeleteProgressDialog(Dialog[BulkReport | None]):
     """Deletes ``files`` after an undo window; dismisses with everything that was deleted.
 
     ``None`` means the user undid it and nothing was sent. Otherwise the result is a
-    :class:`BulkReport` combining every run (the first and each "Retry failed"), so the
-    browser can drop exactly the rows in ``deleted``.
+    :class:`BulkReport` combining every run (the first and each retry), so the browser can
+    drop exactly the rows in ``deleted``. Each run is one :class:`BulkDelete`; Stop asks it
+    to send no more.
     """
 
-    CSS_PATH = CSS_PATH
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("u,escape", "undo", "Undo: delete nothing", id="delete.undo"),
         Binding("escape,s", "stop", "Stop: send no more", id="delete.stop"),
-        Binding("r", "retry", "Retry failed", id="delete.retry"),
+        Binding("r", "retry", "Retry the files not deleted", id="delete.retry"),
         Binding("escape,c", "close", "Close", id="dialog.close"),
     ]
 
@@ -63,7 +55,7 @@ class DeleteProgressDialog(ModalScreen[BulkReport | None]):
     ) -> None:
         if not files:
             raise ValueError("DeleteProgressDialog needs at least one file")
-        super().__init__(classes="dialog-screen")
+        super().__init__(cancel_result=None)
         self.client = client
         self.files = tuple(files)
         self.concurrency = concurrency
@@ -72,12 +64,18 @@ class DeleteProgressDialog(ModalScreen[BulkReport | None]):
         self.workspace_id = workspace_id
         self.report: BulkReport | None = None
         """Everything so far, across runs; ``None`` until the first run ends."""
-        self._stop: asyncio.Event | None = None
-        self._run_files: tuple[FileObject, ...] = self.files
+        self._job: BulkDelete | None = None
+
+    @property
+    def stopping(self) -> bool:
+        """Stop was asked for and the deletions already sent are still finishing."""
+        return self.phase == "running" and self._job is not None and self._job.stopping
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog -wide -danger"):
-            yield Static(Text(f"Deleting {count_files(len(self.files))}"), classes="dialog-title")
+        with DialogFrame(classes="dialog -wide -danger"):
+            yield Static(
+                Text(f"Deleting {count_files(len(self.files))}"), id="title", classes="dialog-title"
+            )
             with Vertical(id="undo-area"):
                 yield Static(Text(""), id="countdown")
                 yield Static(
@@ -91,10 +89,10 @@ class DeleteProgressDialog(ModalScreen[BulkReport | None]):
                 yield Static(Text(""), id="summary")
                 with VerticalScroll(id="failures"):
                     yield Static(Text(""), id="failure-lines")
-            with Horizontal(classes="dialog-buttons"):
+            with Horizontal(classes="dialog-buttons dialog-actions"):
                 yield Button("Undo", id="undo", variant="primary")
                 yield Button("Stop", id="stop", variant="warning")
-                yield Button("Retry failed", id="retry", variant="warning")
+                yield Button("Retry", id="retry", variant="warning")
                 yield Button("Close", id="close", variant="primary")
 
     def on_mount(self) -> None:
@@ -114,9 +112,11 @@ class DeleteProgressDialog(ModalScreen[BulkReport | None]):
             self.query_one(selector).set_class(selector not in shown, "hidden")
         for selector in ("#undo", "#stop", "#retry", "#close"):
             self.query_one(selector).set_class(selector not in shown, "hidden")
+        self.query_one("#stop", Button).disabled = False
         if phase == "report":
-            has_failures = bool(self.report and (self.report.failed or self.report.uncertain))
-            self.query_one("#retry").set_class(not has_failures, "hidden")
+            retryable = self.report.retryable if self.report else []
+            self.query_one("#retry").set_class(not retryable, "hidden")
+            self.query_one("#retry", Button).label = f"Retry {count_files(len(retryable))}"
         focus = {"undo": "#undo", "running": "#stop", "report": "#close"}[phase]
         self.query_one(focus, Button).focus()
 
@@ -128,9 +128,7 @@ class DeleteProgressDialog(ModalScreen[BulkReport | None]):
         if action == "close":
             return self.phase == "report"
         if action == "retry":
-            return self.phase == "report" and bool(
-                self.report and (self.report.failed or self.report.uncertain)
-            )
+            return self.phase == "report" and bool(self.report and self.report.retryable)
         return True
 
     # -- the work ---------------------------------------------------------------------------
@@ -147,35 +145,36 @@ class DeleteProgressDialog(ModalScreen[BulkReport | None]):
         self.query_one("#progress", ProgressBar).update(
             total=progress.total, progress=progress.done
         )
-        self.query_one("#counts", Static).update(
-            Text(
-                f"{progress.done:,} of {progress.total:,} done · "
-                f"{progress.deleted:,} deleted · {progress.failed:,} failed"
-                + (f" · {progress.uncertain:,} unknown" if progress.uncertain else "")
-            )
+        counts = Text(
+            f"{progress.done:,} of {progress.total:,} done · "
+            f"{progress.deleted:,} deleted · {progress.failed:,} failed"
+            + (f" · {progress.uncertain:,} unknown" if progress.uncertain else "")
         )
+        if self.stopping:
+            counts.append("\nstopping… waiting for the deletions already sent", style="bold")
+        self.query_one("#counts", Static).update(counts)
 
     @work(exclusive=True, group="delete")
     async def _run(self, files: Sequence[FileObject], *, undo: bool) -> None:
         if undo:
             await self._countdown(len(files))
-        self._enter("running")
-        self._run_files = tuple(files)
-        self._show_progress(BulkProgress(total=len(files), deleted=0, failed=0, in_flight=0))
-        self._stop = asyncio.Event()
-        run = await delete_files(
+        self._job = BulkDelete(
             self.client,
             files,
             concurrency=self.concurrency,
             log=self.deletion_log,
             workspace_id=self.workspace_id,
             on_progress=self._show_progress,
-            stop=self._stop,
         )
+        self._enter("running")
+        self._show_title(f"Deleting {count_files(len(files))}")
+        self._show_progress(BulkProgress(total=len(files), deleted=0, failed=0, in_flight=0))
+        run = await self._job.run()
         if self.report is None:
             self.report = run
         else:
-            merge_reports(self.report, run, files)
+            self.report.absorb(run, files)
+        self._show_title("Stopped" if run.stopped else "Done")
         self._show_report()
         self._enter("report")
 
@@ -238,19 +237,22 @@ class DeleteProgressDialog(ModalScreen[BulkReport | None]):
         self.workers.cancel_group(self, "delete")
         self.dismiss(None)
 
+    def _show_title(self, title: str) -> None:
+        self.query_one("#title", Static).update(Text(title))
+
     def action_stop(self) -> None:
-        if self._stop is not None:
-            self._stop.set()
-            self.query_one("#counts", Static).update(
-                Text("Stopping: waiting for the deletions already sent…")
-            )
+        job = self._job
+        if self.phase != "running" or job is None or job.stopping:
+            return
+        job.stop("stopped by you")
+        self._show_title("Stopping…")
+        self._show_progress(job.progress)
+        self.query_one("#stop", Button).disabled = True
 
     def action_retry(self) -> None:
-        if self.report is None or self.phase != "report":
+        if self.report is None or not self.report.retryable or self.phase != "report":
             return
-        retry = [file for file, _ in self.report.failed] + [f for f, _ in self.report.uncertain]
-        if retry:
-            self._run(retry, undo=False)
+        self._run(self.report.retryable, undo=False)
 
     def action_close(self) -> None:
         self.dismiss(self.report)

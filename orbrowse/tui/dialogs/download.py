@@ -15,7 +15,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import reactive
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, ProgressBar, Static
 
 from orbrowse.api.client import FilesClient
@@ -23,15 +22,16 @@ from orbrowse.api.errors import describe
 from orbrowse.api.models import FileObject
 from orbrowse.names import UnsafePathError, safe_filename, target_path
 from orbrowse.tui.dialogs._common import (
-    CSS_PATH,
     PathInput,
     PathSuggester,
     RateMeter,
+    candidates_text,
     count_files,
     plain,
     resolve_path,
     transfer_text,
 )
+from orbrowse.tui.dialogs.base import Dialog, DialogFrame
 from orbrowse.tui.dialogs.confirm import ConfirmDialog
 
 NOT_DOWNLOADABLE = (
@@ -40,6 +40,19 @@ NOT_DOWNLOADABLE = (
 CONCURRENCY = 3
 """Files downloaded at the same time."""
 MAX_LISTED = 8
+
+
+def missing_folder(folder: Path) -> bool:
+    """``folder`` does not exist but could be created (no part of it is a file)."""
+    try:
+        if folder.exists():
+            return False
+        for parent in folder.parents:
+            if parent.exists():
+                return parent.is_dir()
+    except OSError:
+        return False
+    return False
 
 
 def folder_problem(folder: Path) -> str | None:
@@ -108,7 +121,7 @@ def list_names(files: Sequence[FileObject]) -> Text:
     return text
 
 
-class DownloadDialog(ModalScreen[list[Path] | None]):
+class DownloadDialog(Dialog[list[Path] | None]):
     """Dismisses with the paths written, or ``None`` when cancelled.
 
     Only ``downloadable`` files are offered; the others are listed with the reason. Each file
@@ -116,16 +129,14 @@ class DownloadDialog(ModalScreen[list[Path] | None]):
     leaves nothing partial behind.
     """
 
-    CSS_PATH = CSS_PATH
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
         Binding("r", "retry", "Retry failed", id="download.retry"),
     ]
 
     busy: reactive[bool] = reactive(False, bindings=True)
 
     def __init__(self, client: FilesClient, files: Sequence[FileObject], default_dir: Path) -> None:
-        super().__init__(classes="dialog-screen")
+        super().__init__(cancel_result=None)
         self.client = client
         self.files = tuple(file for file in files if file.downloadable)
         self.refused = tuple(file for file in files if not file.downloadable)
@@ -144,7 +155,7 @@ class DownloadDialog(ModalScreen[list[Path] | None]):
             if count
             else "Nothing to download"
         )
-        with Vertical(classes="dialog -wide", id="dialog"):
+        with DialogFrame(classes="dialog -wide", id="dialog"):
             yield Static(Text(title), classes="dialog-title")
             if self.refused:
                 if self.files:
@@ -155,7 +166,7 @@ class DownloadDialog(ModalScreen[list[Path] | None]):
                 yield Static(Text(explanation), id="refused", classes="dialog-warning")
                 yield Static(list_names(self.refused), id="refused-names")
             if not self.files:
-                with Horizontal(classes="dialog-buttons"):
+                with Horizontal(classes="dialog-buttons dialog-actions"):
                     yield Button("Close", id="cancel", variant="primary")
                 return
             with Vertical(id="form"):
@@ -165,6 +176,7 @@ class DownloadDialog(ModalScreen[list[Path] | None]):
                     suggester=PathSuggester(self.default_dir, folders_only=True),
                     id="folder",
                 )
+                yield Static(Text(""), id="candidates")
                 yield Static(Text(""), id="folder-problem", classes="dialog-error")
                 if count == 1:
                     yield Static(Text("File name"))
@@ -177,7 +189,7 @@ class DownloadDialog(ModalScreen[list[Path] | None]):
                 yield ProgressBar(show_eta=False, id="overall")
                 yield VerticalScroll(id="file-rows")
             yield Static(Text(""), id="summary")
-            with Horizontal(classes="dialog-buttons"):
+            with Horizontal(classes="dialog-buttons dialog-actions"):
                 yield Button("Download", id="download", variant="primary")
                 yield Button("Retry failed", id="retry", variant="warning", classes="hidden")
                 yield Button("Cancel", id="cancel")
@@ -195,14 +207,24 @@ class DownloadDialog(ModalScreen[list[Path] | None]):
         return resolve_path(self.query_one("#folder", Input).value, self.default_dir)
 
     def _validate(self) -> bool:
-        folder_issue = folder_problem(self._folder())
-        self.query_one("#folder-problem", Static).update(plain(folder_issue or ""))
+        """Show what is wrong with the form; ``True`` when it can download now.
+
+        A missing folder is not an error: Download offers to create it.
+        """
+        folder = self._folder()
+        missing = missing_folder(folder)
+        folder_issue = folder_problem(folder)
+        shown = f"{folder} does not exist yet: Download offers to create it" if missing else None
+        self.query_one("#folder-problem", Static).update(plain(shown or folder_issue or ""))
+        problem_line = self.query_one("#folder-problem")
+        problem_line.set_class(missing, "dialog-warning")
+        problem_line.set_class(not missing, "dialog-error")
         valid = folder_issue is None
         if len(self.files) == 1:
             issue = name_problem(self.query_one("#name", Input).value)
             self.query_one("#name-problem", Static).update(plain(issue or ""))
             valid = valid and issue is None
-        self.query_one("#download", Button).disabled = not valid or self.busy
+        self.query_one("#download", Button).disabled = not (valid or missing) or self.busy
         return valid
 
     def _targets(self) -> list[Path]:
@@ -214,7 +236,12 @@ class DownloadDialog(ModalScreen[list[Path] | None]):
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:
         event.stop()
+        self.query_one("#candidates", Static).update(Text(""))
         self._validate()
+
+    @on(PathInput.Candidates)
+    def _show_candidates(self, event: PathInput.Candidates) -> None:
+        self.query_one("#candidates", Static).update(candidates_text(event.names))
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
@@ -222,7 +249,12 @@ class DownloadDialog(ModalScreen[list[Path] | None]):
         self._start()
 
     def _start(self) -> None:
-        if self.busy or not self.files or not self._validate():
+        if self.busy or not self.files:
+            return
+        if missing_folder(self._folder()):
+            self._offer_folder(self._folder())
+            return
+        if not self._validate():
             return
         try:
             targets = self._targets()
@@ -235,6 +267,22 @@ class DownloadDialog(ModalScreen[list[Path] | None]):
             for index, (file, target) in enumerate(zip(self.files, targets, strict=True))
         ]
         self._download(jobs, ask=True)
+
+    @work(exclusive=True, group="create-folder")
+    async def _offer_folder(self, folder: Path) -> None:
+        """Ask to create the missing ``folder``; once made, the download starts."""
+        question = Text("Create the folder ").append_text(plain(str(folder))).append("?")
+        if not await self.app.push_screen_wait(
+            ConfirmDialog("Create the folder?", question, yes_label="Create")
+        ):
+            return
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            problem = f"{folder} could not be created ({exc.strerror or exc})"
+            self.query_one("#folder-problem", Static).update(plain(problem))
+            return
+        self._start()
 
     # -- downloading ------------------------------------------------------------------------
 

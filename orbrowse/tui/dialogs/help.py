@@ -7,13 +7,14 @@ from typing import Any, ClassVar
 
 from rich.cells import cell_len
 from rich.text import Text
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.dom import DOMNode
+from textual.screen import Screen
 from textual.widgets import Static
 
-from orbrowse.tui.dialogs._common import CSS_PATH
+from orbrowse.tui.dialogs.base import Dialog
 
 KeyHelp = tuple[str, str]
 """(key as shown, what it does)."""
@@ -21,15 +22,26 @@ KeyHelp = tuple[str, str]
 HelpGroup = tuple[str, Sequence[KeyHelp]]
 """(heading, its keys)."""
 
+CLOSE_HINT = "Escape, q or ? closes"
+SCROLL_KEYS = "↑↓ PgUp PgDn scroll"
 
-def _group_name(node: object) -> str:
-    from textual.app import App
 
+def _group_name(node: DOMNode) -> str:
+    """A heading a person understands: the node's ``BINDING_GROUP_TITLE``, never a class name."""
+    if node.BINDING_GROUP_TITLE:
+        return node.BINDING_GROUP_TITLE
     if isinstance(node, App):
         return "Everywhere"
     if isinstance(node, Screen):
         return "This screen"
-    return getattr(node, "HELP_GROUP", None) or type(node).__name__
+    return "Where the focus is"
+
+
+def _rank(node: DOMNode) -> int:
+    """The screen's own keys first, then the focused widget's, then the app's."""
+    if isinstance(node, App):
+        return 2
+    return 0 if isinstance(node, Screen) else 1
 
 
 def bindings_of(screen: Screen[Any]) -> list[HelpGroup]:
@@ -38,17 +50,21 @@ def bindings_of(screen: Screen[Any]) -> list[HelpGroup]:
     Keys that share one action (``j`` and ``down``) are shown together on one line.
     """
     groups: dict[str, dict[tuple[str, str], list[str]]] = {}
+    ranks: dict[str, int] = {}
     app = screen.app
     for active in screen.active_bindings.values():
         binding = active.binding
         if not binding.description:
             continue
-        group = groups.setdefault(_group_name(active.node), {})
+        name = _group_name(active.node)
+        ranks[name] = min(ranks.get(name, 2), _rank(active.node))
+        group = groups.setdefault(name, {})
+        keys = group.setdefault((binding.action, binding.description), [])
         key_display = app.get_key_display(binding)
-        group.setdefault((binding.action, binding.description), []).append(key_display)
-    order = {"This screen": 0, "Everywhere": 2}
+        if key_display not in keys:
+            keys.append(key_display)
     result: list[HelpGroup] = []
-    for name in sorted(groups, key=lambda name: (order.get(name, 1), name)):
+    for name in sorted(groups, key=lambda name: ranks[name]):
         entries = [
             (" / ".join(keys), description) for (_, description), keys in groups[name].items()
         ]
@@ -56,30 +72,28 @@ def bindings_of(screen: Screen[Any]) -> list[HelpGroup]:
     return result
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog[None]):
     """Lists keys and what they do; Escape, ``q`` or ``?`` closes.
 
-    Pass the groups explicitly, or build them from a screen with :meth:`for_screen`.
+    Pass the groups explicitly, or build them from a screen with :meth:`for_screen`. The
+    list scrolls; the hint below it says so whenever there is more than fits.
     """
 
-    CSS_PATH = CSS_PATH
     AUTO_FOCUS = "#help-body"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,question_mark,f1", "close", "Close help", id="dialog.close"),
+        Binding("j", "scroll_body(1)", "Scroll down", show=False, id="help.down"),
+        Binding("k", "scroll_body(-1)", "Scroll up", show=False, id="help.up"),
     ]
 
     def __init__(self, groups: Sequence[HelpGroup], *, title: str = "Keys") -> None:
-        super().__init__(classes="dialog-screen")
+        super().__init__(cancel_result=None)
         self.groups = tuple(groups)
         self._title = title
 
     @classmethod
     def for_screen(cls, screen: Screen[Any], *, title: str = "Keys") -> HelpScreen:
         return cls(bindings_of(screen), title=title)
-
-    @classmethod
-    def from_pairs(cls, pairs: Sequence[KeyHelp], *, title: str = "Keys") -> HelpScreen:
-        return cls([("Keys", pairs)], title=title)
 
     def _body(self) -> Text:
         width = max(
@@ -98,11 +112,28 @@ class HelpScreen(ModalScreen[None]):
         return body
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog -help"):
+        with Vertical(classes="dialog"):
             yield Static(Text(self._title), classes="dialog-title")
             with VerticalScroll(id="help-body"):
                 yield Static(self._body(), id="help-table")
-            yield Static(Text("Escape, q or ? closes"), classes="dialog-hint")
+            yield Static(Text(CLOSE_HINT), id="help-hint", classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        body = self.query_one("#help-body", VerticalScroll)
+        self.watch(body, "scroll_y", self._show_hint, init=False)
+        self.watch(body, "max_scroll_y", self._show_hint, init=False)
+        self.call_after_refresh(self._show_hint)
+
+    def _show_hint(self) -> None:
+        body = self.query_one("#help-body", VerticalScroll)
+        hint = CLOSE_HINT
+        if body.max_scroll_y > 0:
+            where = "more below" if body.scroll_y < body.max_scroll_y else "end of the list"
+            hint = f"{where} · {SCROLL_KEYS} · {CLOSE_HINT}"
+        self.query_one("#help-hint", Static).update(Text(hint))
+
+    def action_scroll_body(self, rows: int) -> None:
+        self.query_one("#help-body", VerticalScroll).scroll_relative(y=rows, animate=False)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -11,7 +11,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, DirectoryTree, Input, ProgressBar, Static
 
 from orbrowse.api.client import FilesClient
@@ -20,32 +19,31 @@ from orbrowse.api.models import FileObject
 from orbrowse.api.rules import upload_problem
 from orbrowse.listing.formatting import exact_size, human_size
 from orbrowse.tui.dialogs._common import (
-    CSS_PATH,
     PathInput,
     PathSuggester,
     RateMeter,
+    candidates_text,
     plain,
     resolve_path,
     transfer_text,
 )
+from orbrowse.tui.dialogs.base import Dialog, DialogFrame
 
 
-class UploadDialog(ModalScreen[FileObject | None]):
+class UploadDialog(Dialog[FileObject | None]):
     """Dismisses with the uploaded file, or ``None`` when cancelled.
 
     Nothing is sent until the local check passes. Cancelling (or closing the dialog) cancels
     the upload worker; the server keeps only complete bodies, so nothing is left behind.
     """
 
-    CSS_PATH = CSS_PATH
     AUTO_FOCUS = "#path"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
         Binding("ctrl+o", "toggle_picker", "Browse files", id="upload.browse"),
     ]
 
     def __init__(self, client: FilesClient, start_dir: Path) -> None:
-        super().__init__(classes="dialog-screen")
+        super().__init__(cancel_result=None)
         self.client = client
         self.start_dir = start_dir
         self.path: Path | None = None
@@ -53,7 +51,7 @@ class UploadDialog(ModalScreen[FileObject | None]):
         self._meter = RateMeter()
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog", id="dialog"):
+        with DialogFrame(classes="dialog", id="dialog"):
             yield Static(Text("Upload a file"), classes="dialog-title")
             with Vertical(id="form"):
                 yield PathInput(
@@ -63,6 +61,7 @@ class UploadDialog(ModalScreen[FileObject | None]):
                     select_on_focus=False,
                     id="path",
                 )
+                yield Static(Text(""), id="candidates")
                 yield Static(Text(""), id="check")
             with Vertical(id="progress-area"):
                 yield Static(Text(""), id="progress-label")
@@ -71,7 +70,7 @@ class UploadDialog(ModalScreen[FileObject | None]):
             yield Static(
                 Text("Tab completes · Ctrl+O browses · Enter uploads"), classes="dialog-hint"
             )
-            with Horizontal(classes="dialog-buttons"):
+            with Horizontal(classes="dialog-buttons dialog-actions"):
                 yield Button("Browse…", id="browse")
                 yield Button("Upload", id="upload", variant="primary", disabled=True)
                 yield Button("Cancel", id="cancel")
@@ -109,7 +108,12 @@ class UploadDialog(ModalScreen[FileObject | None]):
     def _path_changed(self, event: Input.Changed) -> None:
         event.stop()
         self.query_one("#error", Static).update(Text(""))
+        self.query_one("#candidates", Static).update(Text(""))
         self._check(event.value)
+
+    @on(PathInput.Candidates)
+    def _show_candidates(self, event: PathInput.Candidates) -> None:
+        self.query_one("#candidates", Static).update(candidates_text(event.names))
 
     @on(Input.Submitted, "#path")
     def _path_submitted(self, event: Input.Submitted) -> None:

@@ -38,12 +38,15 @@ SORT_COLUMNS: tuple[SortColumn | None, ...] = (
     "id",
 )
 NARROW_WIDTH = 110
+SHORT_HEIGHT = 20
+"""Below this many rows a narrow browser hides the detail pane (``i`` still shows it)."""
 WRITE_ACTIONS = {"upload", "delete"}
 
 
 class BrowserScreen(Screen[None]):
     """Browse one workspace's files."""
 
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (SHORT_HEIGHT, "-tall")]  # noqa: RUF012 (Textual's)
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "toggle_mark", "Mark", id="mark"),
         Binding("V", "visual", "Range", id="visual"),

@@ -132,7 +132,7 @@ class FileTable(ScrollView, can_focus=True):
     }
     """
 
-    HELP_GROUP: ClassVar[str] = "Moving in the table"
+    BINDING_GROUP_TITLE = "Move"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j,down", "cursor_down", "Down", show=False, id="file_table.down"),
