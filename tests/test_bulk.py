@@ -18,7 +18,7 @@ from orbrowse.api.errors import (
 )
 from orbrowse.api.models import FileObject
 from orbrowse.api.retry import RetryPolicy
-from orbrowse.bulk import UNKNOWN_OUTCOME, BulkDelete, BulkProgress, delete_files
+from orbrowse.bulk import UNKNOWN_OUTCOME, BulkDelete, BulkProgress, BulkReport, delete_files
 from orbrowse.deletion_log import GONE_RESULTS, DeletionLog
 from orbrowse.emulator.server import RunningEmulator
 from tests.conftest import DEFAULT_WORKSPACE_ID
@@ -328,3 +328,28 @@ async def test_bulk_delete_against_emulator_with_retries(
     assert report.failed == [] and report.not_attempted == []
     assert len(report.deleted) == 120
     assert emulator.store.file_ids(WS) == set()
+
+
+def test_merge_puts_each_retried_file_where_its_last_attempt_left_it() -> None:
+    files = make_files(5)
+    first = BulkReport(
+        deleted=[files[0]],
+        failed=[(files[1], "500"), (files[2], "500")],
+        not_attempted=[files[3], files[4]],
+        stopped=True,
+        stop_reason="stopped by you",
+    )
+    assert first.retryable == [files[1], files[2], files[3], files[4]]
+    retried = first.retryable
+    second = BulkReport(
+        deleted=[files[1], files[3], files[4]],
+        already_gone=[files[4]],
+        failed=[(files[2], "still 500")],
+    )
+    first.absorb(second, retried)
+    assert first.deleted == [files[0], files[1], files[3], files[4]]
+    assert first.already_gone == [files[4]]
+    assert first.failed == [(files[2], "still 500")]
+    assert first.not_attempted == []
+    assert not first.stopped and first.stop_reason is None
+    assert first.retryable == [files[2]]

@@ -14,7 +14,7 @@ from orbrowse.deletion_log import DeletionLog
 from orbrowse.emulator.server import RunningEmulator
 from orbrowse.tui.dialogs import ConfirmDeleteDialog, DeleteProgressDialog
 from tests.conftest import DEFAULT_WORKSPACE_ID
-from tests.tui.app_driver import settle
+from tests.tui.app_driver import screen_text, settle, wait_until
 from tests.tui.dialog_host import Host, text_of
 
 
@@ -217,3 +217,69 @@ async def test_the_report_says_which_files_may_have_been_deleted(
     [report] = app.results
     assert isinstance(report, BulkReport)
     assert report.deleted_ids == {f.id for f in files} and report.uncertain == []
+
+
+async def test_wrong_typed_count_and_enter_says_what_is_expected() -> None:
+    dialog = ConfirmDeleteDialog(fake_files(12), hidden_by_filter=0)
+    app = Host(dialog)
+    async with app.run_test(size=(60, 15)) as pilot:
+        await pilot.pause()
+        await pilot.press("1", "1", "enter")
+        await pilot.pause()
+        assert app.screen is dialog
+        problem = text_of(dialog, "#count-problem")
+        assert problem == "11 is not 12: type 12, the number of files"
+        assert problem in screen_text(app)  # shown in the dialog, even at 60x15
+        await pilot.press("backspace")
+        await pilot.pause()
+        assert not dialog.query_one("#count-problem").display  # typing again clears it
+
+
+async def test_stop_shows_stopping_at_once_and_the_report_says_who_stopped(
+    client: FilesClient, emulator: RunningEmulator
+) -> None:
+    files = await stored_files(emulator, client, 30)
+    emulator.faults.latency_ms = 1500  # the two in flight answer well after the checks
+    dialog = DeleteProgressDialog(client, files, concurrency=2, undo_seconds=0, log=None)
+    app = Host(dialog)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_until(pilot, lambda: dialog.phase == "running", "running")
+        assert text_of(dialog, "#title") == "Deleting 30 files"
+        await pilot.press("s")
+        # At once, before any deletion in flight has answered:
+        assert text_of(dialog, "#title") == "Stopping…"
+        assert "stopping…" in text_of(dialog, "#counts")
+        # Each answer that still arrives keeps saying so.
+        before = dialog._job.progress.done if dialog._job else 0
+        await wait_until(
+            pilot,
+            lambda: (
+                dialog.phase == "report"
+                or (dialog._job is not None and dialog._job.progress.done > before)
+            ),
+            "an answer",
+        )
+        if dialog.phase == "running":
+            assert "stopping…" in text_of(dialog, "#counts")
+        await wait_until(pilot, lambda: dialog.phase == "report", "the report")
+        assert text_of(dialog, "#title") == "Stopped"
+        assert "(stopped by you)" in text_of(dialog, "#summary")
+        # Retry sends what was never sent: the report's retryable list.
+        retry = dialog.query_one("#retry", Button)
+        assert dialog.report is not None
+        assert str(retry.label) == f"Retry {len(dialog.report.retryable)} files"
+        emulator.faults.latency_ms = 0
+        await pilot.press("r")
+        await wait_until(
+            pilot,
+            lambda: (
+                dialog.phase == "report"
+                and dialog.report is not None
+                and not dialog.report.retryable
+            ),
+            "the retry",
+        )
+        assert "Deleted 30 files" in text_of(dialog, "#summary")
+        await pilot.press("escape")
+        await pilot.pause()
+    assert emulator.store.count(DEFAULT_WORKSPACE_ID) == 0

@@ -11,7 +11,7 @@ from orbrowse.api.models import FileObject
 from orbrowse.emulator.server import RunningEmulator
 from orbrowse.tui.dialogs import ConfirmDialog, DownloadDialog
 from tests.conftest import DEFAULT_WORKSPACE_ID
-from tests.tui.app_driver import settle, wait_until
+from tests.tui.app_driver import screen_shown, settle, wait_until
 from tests.tui.dialog_host import Host, text_of
 
 
@@ -225,3 +225,41 @@ async def test_cancel_mid_download_leaves_no_partial_file(
         await settle(pilot)
     assert app.results == [None]
     assert list(tmp_path.iterdir()) == []
+
+
+async def test_offers_to_create_a_missing_folder_then_downloads_into_it(
+    tmp_path: Path, client: FilesClient, emulator: RunningEmulator
+) -> None:
+    file = await add(emulator, client, "x.txt", content=b"x\n")
+    target = tmp_path / "new" / "deeper"
+    dialog = DownloadDialog(client, [file], tmp_path)
+    app = Host(dialog)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        dialog.query_one("#folder", Input).value = str(target)
+        await pilot.pause()
+        assert "Download offers to create it" in text_of(dialog, "#folder-problem")
+        await pilot.click("#download")
+        confirm = await screen_shown(pilot, ConfirmDialog)
+        assert str(target) in text_of(confirm, "#question")
+        await pilot.press("y")
+        await wait_until(pilot, lambda: bool(app.results), "the download")
+    assert (target / "x.txt").read_bytes() == b"x\n"
+
+
+async def test_declining_to_create_the_folder_creates_and_sends_nothing(
+    tmp_path: Path, client: FilesClient, emulator: RunningEmulator
+) -> None:
+    file = await add(emulator, client, "x.txt", content=b"x\n")
+    dialog = DownloadDialog(client, [file], tmp_path)
+    app = Host(dialog)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        dialog.query_one("#folder", Input).value = str(tmp_path / "missing")
+        await pilot.pause()
+        await pilot.press("enter")
+        await screen_shown(pilot, ConfirmDialog)
+        await pilot.press("n")
+        await screen_shown(pilot, DownloadDialog)
+    assert not (tmp_path / "missing").exists()
+    assert content_requests(emulator) == []

@@ -145,3 +145,31 @@ async def test_cancel_during_upload_leaves_nothing_on_the_server(
     # Let the server finish with the request (its latency, then the broken body).
     await asyncio.sleep(1.5)
     assert emulator.store.count(DEFAULT_WORKSPACE_ID) == 0
+
+
+async def test_tab_on_an_ambiguous_prefix_completes_the_shared_part_and_lists_the_names(
+    tmp_path: Path, client: FilesClient
+) -> None:
+    for name in ("report-2025.txt", "report-2026.txt", "readme.md"):
+        (tmp_path / name).write_bytes(b"x")
+    dialog = UploadDialog(client, tmp_path)
+    app = Host(dialog)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        path_input = dialog.query_one("#path", Input)
+        await pilot.press("r", "e", "p", "tab")  # Tab at once: no waiting for the suggester
+        await pilot.pause()
+        assert path_input.value == f"{tmp_path}/report-202"
+        assert path_input.has_focus
+        listed = text_of(dialog, "#candidates")
+        assert "report-2025.txt" in listed and "report-2026.txt" in listed
+        assert "readme.md" not in listed
+        await pilot.press("tab")  # nothing more in common: the focus stays, the list too
+        await pilot.pause()
+        assert path_input.has_focus
+        assert path_input.value == f"{tmp_path}/report-202"
+        assert "2 matches" in text_of(dialog, "#candidates")
+        await pilot.press("6", "tab")  # now unique: completes; the list goes
+        await pilot.pause()
+        assert path_input.value == f"{tmp_path}/report-2026.txt"
+        assert text_of(dialog, "#candidates").strip() == ""

@@ -114,3 +114,42 @@ def test_delete_confirmation(
 def test_no_key(snap_compare: SnapCompare, demo: RunningEmulator, tmp_path: Path) -> None:
     app = demo_app(demo, tmp_path, workspace=None, key=None)
     assert snap_compare(app, terminal_size=SIZE)
+
+
+# -- small terminals: 60x15 (the smallest we support) and 80x24 (the classic default) -----------
+
+SMALL_SIZES = [pytest.param((60, 15), id="60x15"), pytest.param((80, 24), id="80x24")]
+
+
+@pytest.mark.parametrize("size", SMALL_SIZES)
+def test_browser_small(
+    snap_compare: SnapCompare, demo: RunningEmulator, tmp_path: Path, size: tuple[int, int]
+) -> None:
+    app = demo_app(demo, tmp_path, workspace=DEMO_WORKSPACE)
+    assert snap_compare(app, terminal_size=size, run_before=_browser)
+
+
+@pytest.mark.parametrize("size", SMALL_SIZES)
+def test_delete_confirmation_small(
+    snap_compare: SnapCompare, demo: RunningEmulator, tmp_path: Path, size: tuple[int, int]
+) -> None:
+    async def run_before(pilot: Pilot[int]) -> None:
+        await browser_ready(pilot)
+        await pilot.press(*["space"] * 12, "x")
+        await screen_shown(pilot, ConfirmDeleteDialog)
+
+    app = demo_app(demo, tmp_path, workspace=DEMO_WORKSPACE)
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SMALL_SIZES)
+def test_help_small(
+    snap_compare: SnapCompare, demo: RunningEmulator, tmp_path: Path, size: tuple[int, int]
+) -> None:
+    async def run_before(pilot: Pilot[int]) -> None:
+        await browser_ready(pilot)
+        await pilot.press("question_mark")
+        await screen_shown(pilot, HelpScreen)
+
+    app = demo_app(demo, tmp_path, workspace=DEMO_WORKSPACE)
+    assert snap_compare(app, terminal_size=size, run_before=run_before)

@@ -21,7 +21,7 @@ from textual.widgets import Button, Input
 
 ResultT = TypeVar("ResultT")
 
-SHORT_HEIGHT = 24
+SHORT_HEIGHT = 30
 """Terminals with fewer rows than this get the compact dialog layout."""
 
 

@@ -119,9 +119,9 @@ class ConfirmDeleteDialog(Dialog[bool]):
             return
         count = len(self.files)
         typed = event.value.strip()
-        problem = f"You typed {typed}; type {count} (the number of files) to delete them"
+        problem = f"{typed} is not {count}: type {count}, the number of files"
         if not typed:
-            problem = f"Type {count} (the number of files) to delete them"
+            problem = f"Type {count}, the number of files, to delete them"
         line = self.query_one("#count-problem", Static)
         line.update(Text(problem))
         line.remove_class("hidden")

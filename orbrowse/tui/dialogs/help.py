@@ -128,7 +128,7 @@ class HelpScreen(Dialog[None]):
         body = self.query_one("#help-body", VerticalScroll)
         hint = CLOSE_HINT
         if body.max_scroll_y > 0:
-            where = "more below" if body.scroll_y < body.max_scroll_y else "end of the list"
+            where = "more below" if body.scroll_y < body.max_scroll_y else "at the end"
             hint = f"{where} · {SCROLL_KEYS} · {CLOSE_HINT}"
         self.query_one("#help-hint", Static).update(Text(hint))
 

@@ -1,0 +1,42 @@
+"""The browser in a small terminal: the table keeps the rows, the detail pane yields."""
+
+from __future__ import annotations
+
+import pytest
+
+from orbrowse.emulator.server import RunningEmulator
+from orbrowse.tui.widgets.details import DetailsPane
+from tests.conftest import DEFAULT_WORKSPACE_ID
+from tests.tui.app_driver import browser_ready, table_of
+from tests.tui.conftest import AppFactory
+
+
+@pytest.fixture
+def files(emulator: RunningEmulator) -> None:
+    for n in range(30):
+        emulator.store.add_file(DEFAULT_WORKSPACE_ID, f"file-{n:02d}.txt", content=b"x")
+
+
+async def test_at_60x15_the_detail_pane_yields_to_the_table(
+    make_app: AppFactory, files: None
+) -> None:
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
+    async with app.run_test(size=(60, 15)) as pilot:
+        screen = await browser_ready(pilot)
+        pane = screen.query_one(DetailsPane)
+        assert not pane.display
+        assert table_of(app).size.height >= 10  # header, status and footer take the rest
+        await pilot.press("i")  # asked for: the pane comes back
+        await pilot.pause()
+        assert pane.display and pane.size.height > 0
+
+
+async def test_at_80x24_the_detail_pane_stays_under_the_table(
+    make_app: AppFactory, files: None
+) -> None:
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await browser_ready(pilot)
+        pane = screen.query_one(DetailsPane)
+        assert pane.display and pane.size.height > 0
+        assert table_of(app).size.height >= 10

@@ -1,0 +1,173 @@
+"""What every dialog shares (the Dialog base): scoped styles, `?` for keys, short terminals."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.app import App
+from textual.command import CommandList, CommandPalette
+from textual.widgets import Button, Input, Static
+
+from orbrowse.api.client import FilesClient
+from orbrowse.api.models import FileObject
+from orbrowse.tui.dialogs import (
+    ConfirmDeleteDialog,
+    ConfirmDialog,
+    CopyMenu,
+    DeleteProgressDialog,
+    Dialog,
+    DownloadDialog,
+    HelpScreen,
+    UploadDialog,
+)
+from tests.tui.app_driver import screen_shown, screen_text, wait_until
+from tests.tui.dialog_host import Host, text_of
+
+CREATED = datetime(2026, 9, 1, 12, 0, tzinfo=UTC)
+SMALL = (60, 15)
+
+
+def files(count: int, *, downloadable: bool = True) -> list[FileObject]:
+    return [
+        FileObject(f"or_file_{n:04d}", f"file-{n}.txt", "text/plain", 100, CREATED, downloadable)
+        for n in range(count)
+    ]
+
+
+DialogMaker = Callable[[FilesClient, Path], Dialog[Any]]
+
+EVERY_DIALOG: dict[str, DialogMaker] = {
+    "confirm": lambda client, folder: ConfirmDialog("Replace?", "Replace it?"),
+    "confirm delete": lambda client, folder: ConfirmDeleteDialog(files(12)),
+    "copy": lambda client, folder: CopyMenu(files(2)),
+    "delete progress": lambda client, folder: DeleteProgressDialog(
+        client, files(3), undo_seconds=60
+    ),
+    "download": lambda client, folder: DownloadDialog(client, files(2), folder),
+    "upload": lambda client, folder: UploadDialog(client, folder),
+    "help": lambda client, folder: HelpScreen([("Keys", [("x", "Delete")])]),
+}
+
+
+class Opener(App[None]):
+    """Opens and closes every dialog, as a session might before the palette opens."""
+
+    def __init__(self, client: FilesClient, folder: Path) -> None:
+        super().__init__()
+        self.client = client
+        self.folder = folder
+
+
+def palette_list_height(app: App[Any]) -> object:
+    return app.screen.query_one(CommandList).styles.max_height
+
+
+async def test_dialog_styles_leave_the_command_palette_alone(
+    client: FilesClient, tmp_path: Path
+) -> None:
+    """Opening any dialog once must not restyle the palette (dialogs.tcss was app-wide)."""
+    fresh = Opener(client, tmp_path)
+    async with fresh.run_test(size=(100, 40)) as pilot:
+        fresh.action_command_palette()
+        await screen_shown(pilot, CommandPalette)
+        expected = palette_list_height(fresh)
+    app = Opener(client, tmp_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        for make in EVERY_DIALOG.values():
+            dialog = make(client, tmp_path)
+            app.push_screen(dialog)
+            await screen_shown(pilot, type(dialog))
+            dialog.dismiss(dialog.cancel_result)
+            await wait_until(pilot, lambda: app.screen is app.screen_stack[0], "closed")
+        app.action_command_palette()
+        await screen_shown(pilot, CommandPalette)
+        assert palette_list_height(app) == expected
+        # The dialogs' own rules do not reach a plain widget with the same class or id.
+        assert not app.screen.query_one(CommandList).has_class("hidden")
+
+
+@pytest.mark.parametrize("name", [name for name in EVERY_DIALOG if name != "help"])
+async def test_question_mark_shows_the_dialogs_own_keys(
+    client: FilesClient, tmp_path: Path, name: str
+) -> None:
+    dialog = EVERY_DIALOG[name](client, tmp_path)
+    app = Host(dialog)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await screen_shown(pilot, type(dialog))
+        if isinstance(app.focused, Input):
+            # A path field takes "?" as text: F1 is the key there, "?" from any button.
+            await pilot.press("f1")
+            help_screen = await screen_shown(pilot, HelpScreen)
+            await pilot.press("escape")
+            await screen_shown(pilot, type(dialog))
+            dialog.query(Button).first().focus()
+            await pilot.pause()
+        await pilot.press("question_mark")
+        help_screen = await screen_shown(pilot, HelpScreen)
+        text = str(help_screen.query_one("#help-table", Static).render())
+        assert "This dialog" in text
+        assert "esc" in text
+        assert "Dialog" not in text.replace("This dialog", "")  # no class names
+        await pilot.press("question_mark")  # closes help, back to the dialog
+        await screen_shown(pilot, type(dialog))
+        assert app.screen is dialog
+
+
+# -- short terminals -------------------------------------------------------------------------
+
+
+async def test_delete_confirmation_at_60x15_shows_what_tab_reaches() -> None:
+    dialog = ConfirmDeleteDialog(files(12))
+    app = Host(dialog)
+    async with app.run_test(size=SMALL) as pilot:
+        await screen_shown(pilot, ConfirmDeleteDialog)
+        seen: list[str] = []
+        for _ in range(4):
+            await pilot.press("tab")
+            await pilot.pause()
+            shown = screen_text(app)
+            focused = app.focused
+            assert focused is not None
+            seen.append(focused.id or "")
+            assert "deleted files cannot be restored" in shown, shown
+            assert "Type 12 to confirm" in shown, shown
+            assert "Delete 12 files" in shown and "Cancel" in shown, shown
+        assert {"typed-count", "cancel"} <= set(seen)  # Delete waits for the typed count
+
+
+async def test_help_at_60x15_scrolls_and_says_so() -> None:
+    groups = [("Keys", [(f"k{n}", f"Action number {n}") for n in range(40)])]
+    app = Host(HelpScreen(groups))
+    async with app.run_test(size=SMALL) as pilot:
+        await screen_shown(pilot, HelpScreen)
+        await pilot.pause()
+        assert "more below" in text_of(app.screen, "#help-hint")
+        assert "PgDn" in screen_text(app)
+        assert "Action number 39" not in screen_text(app)
+        await pilot.press("end")
+        await wait_until(pilot, lambda: "Action number 39" in screen_text(app), "the end")
+        await wait_until(pilot, lambda: "at the end" in text_of(app.screen, "#help-hint"), "hint")
+
+
+async def test_every_dialog_fits_60x15_with_its_buttons_reachable(
+    client: FilesClient, tmp_path: Path
+) -> None:
+    for name, make in EVERY_DIALOG.items():
+        dialog = make(client, tmp_path)
+        app = Host(dialog)
+        async with app.run_test(size=SMALL) as pilot:
+            await screen_shown(pilot, type(dialog))
+            buttons = [b for b in dialog.query(Button) if b.display and not b.disabled]
+            for _ in range(8):
+                focused = app.focused
+                if isinstance(focused, Button):
+                    await pilot.pause()
+                    assert str(focused.label) in screen_text(app), (name, focused.label)
+                    buttons = [b for b in buttons if b is not focused]
+                await pilot.press("tab")
+                await pilot.pause()
+            assert not [b for b in buttons if b.parent and b.parent.display], name
