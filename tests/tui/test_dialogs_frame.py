@@ -24,6 +24,7 @@ from orbrowse.tui.dialogs import (
     HelpScreen,
     UploadDialog,
 )
+from orbrowse.tui.dialogs.frame import DialogScreen
 from tests.tui.app_driver import screen_shown, screen_text, wait_until
 from tests.tui.dialog_host import Host, text_of
 
@@ -38,7 +39,7 @@ def files(count: int, *, downloadable: bool = True) -> list[FileObject]:
     ]
 
 
-DialogMaker = Callable[[FilesClient, Path], Dialog[Any]]
+DialogMaker = Callable[[FilesClient, Path], DialogScreen[Any]]
 
 EVERY_DIALOG: dict[str, DialogMaker] = {
     "confirm": lambda client, folder: ConfirmDialog("Replace?", "Replace it?"),
@@ -81,7 +82,7 @@ async def test_dialog_styles_leave_the_command_palette_alone(
             dialog = make(client, tmp_path)
             app.push_screen(dialog)
             await screen_shown(pilot, type(dialog))
-            dialog.dismiss(dialog.cancel_result)
+            dialog.dismiss(dialog.cancel_result if isinstance(dialog, Dialog) else None)
             await wait_until(pilot, lambda: app.screen is app.screen_stack[0], "closed")
         app.action_command_palette()
         await screen_shown(pilot, CommandPalette)

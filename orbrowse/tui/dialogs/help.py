@@ -14,7 +14,7 @@ from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widgets import Static
 
-from orbrowse.tui.dialogs.base import Dialog
+from orbrowse.tui.dialogs.frame import DialogScreen
 
 KeyHelp = tuple[str, str]
 """(key as shown, what it does)."""
@@ -72,7 +72,7 @@ def bindings_of(screen: Screen[Any]) -> list[HelpGroup]:
     return result
 
 
-class HelpScreen(Dialog[None]):
+class HelpScreen(DialogScreen[None]):
     """Lists keys and what they do; Escape, ``q`` or ``?`` closes.
 
     Pass the groups explicitly, or build them from a screen with :meth:`for_screen`. The
@@ -87,7 +87,7 @@ class HelpScreen(Dialog[None]):
     ]
 
     def __init__(self, groups: Sequence[HelpGroup], *, title: str = "Keys") -> None:
-        super().__init__(cancel_result=None)
+        super().__init__()
         self.groups = tuple(groups)
         self._title = title
 

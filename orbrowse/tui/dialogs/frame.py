@@ -1,0 +1,61 @@
+"""How every dialog looks and fits: scoped styles, a scrolling frame, a compact short layout.
+
+A dialog's box is a :class:`DialogFrame` with the ``dialog`` class, so a dialog taller than
+the terminal scrolls; focusing a widget inside a ``dialog-actions`` group scrolls the whole
+group into view (the warning next to the buttons is seen with them). Below
+:data:`SHORT_HEIGHT` rows the screen has the ``-short`` class: no blank rows, one-row
+buttons and inputs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TypeVar
+
+from textual import events
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Button, Input
+
+ResultT = TypeVar("ResultT")
+
+SHORT_HEIGHT = 30
+"""Terminals with fewer rows than this get the compact dialog layout."""
+
+
+class DialogFrame(VerticalScroll, can_focus=False):
+    """A dialog's box: scrolls when the dialog does not fit, never takes the focus itself."""
+
+
+class DialogScreen(ModalScreen[ResultT]):
+    """The look shared by :class:`~orbrowse.tui.dialogs.base.Dialog` and the help screen.
+
+    Its stylesheet is scoped: every rule in ``dialogs.tcss`` starts with a dialog type, so
+    opening a dialog never restyles the rest of the app (the command palette, the browser).
+    """
+
+    CSS_PATH = Path(__file__).with_name("dialogs.tcss")
+    VERTICAL_BREAKPOINTS = [  # noqa: RUF012 (Textual declares it without ClassVar)
+        (0, "-short"),
+        (SHORT_HEIGHT, "-tall"),
+    ]
+
+    def on_resize(self, event: events.Resize) -> None:
+        compact = event.size.height < SHORT_HEIGHT
+        for widget in self.query("Button, Input").results():
+            if isinstance(widget, Button | Input):
+                widget.compact = compact
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        group = _actions_group(event.widget)
+        if group is not None:
+            # After this refresh's layout: the compact switch may have just moved things.
+            self.call_after_refresh(group.scroll_visible, animate=False)
+
+
+def _actions_group(widget: Widget) -> Widget | None:
+    for node in widget.ancestors_with_self:
+        if isinstance(node, Widget) and node.has_class("dialog-actions"):
+            return node
+    return None
