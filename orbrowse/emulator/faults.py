@@ -16,6 +16,7 @@ import math
 import random
 import threading
 import time
+from collections import deque
 from dataclasses import dataclass, field
 
 
@@ -83,6 +84,7 @@ class Faults:
         rate_limited_rate: float = 0.0,
         rate_limited_retry_after: float = 1.0,
         seed: int | None = None,
+        max_requests: int = 100_000,
     ) -> None:
         self._lock = threading.Lock()
         self.latency_ms = latency_ms
@@ -97,7 +99,8 @@ class Faults:
         """``Retry-After`` seconds sent with a random 429."""
         self.random = random.Random(seed)
         self._scripted: list[ScriptedFault] = []
-        self._requests: list[RecordedRequest] = []
+        self._requests: deque[RecordedRequest] = deque(maxlen=max_requests)
+        """The newest ``max_requests`` requests (0: none), so a long load test stays bounded."""
         self._buckets: dict[str, _Bucket] = {}
 
     # scripted faults -----------------------------------------------------------------------
@@ -253,6 +256,8 @@ class Faults:
             self.rate_limit_rps = None
             self.drop_rate = 0.0
             self.rate_limited_rate = 0.0
+            self.failure_retry_after = 1.0
+            self.rate_limited_retry_after = 1.0
             self._scripted.clear()
             self._requests.clear()
             self._buckets.clear()

@@ -25,7 +25,9 @@ Per file: ``filename`` (required); the content as exactly one of ``text`` (store
 ``downloadable`` (default false: an upload; true: a server-created file that can be
 downloaded); ``created_at`` (ISO-8601, default: load time); optional ``id``
 (``or_file_`` + 24 letters or digits; default: random) and ``mime_type`` (default: from
-the name's extension). Files are listed in the order given, so give them oldest first.
+the name's extension) and ``purpose`` (default ``user_data``; echoed in the openai shape).
+A workspace may also give ``created_at``. Files are listed in the order given, so give them
+oldest first.
 """
 
 from __future__ import annotations
@@ -41,7 +43,13 @@ from pathlib import Path
 from typing import Any
 
 from orbrowse.api.models import WORKSPACE_QUOTA_BYTES
-from orbrowse.emulator.store import Store, StoredFile, mime_for_name, new_file_id
+from orbrowse.emulator.store import (
+    DEFAULT_PURPOSE,
+    Store,
+    StoredFile,
+    mime_for_name,
+    new_file_id,
+)
 
 DEMO_NOW = datetime(2026, 10, 1, 9, 30, tzinfo=UTC)
 """The fixed clock of the demo data (so screenshots are reproducible)."""
@@ -190,12 +198,25 @@ def load_seed(store: Store, path: Path | str) -> Store:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise SeedError(f"cannot read seed file {path}: {exc}") from exc
+    return load_seed_data(store, data)
+
+
+def load_seed_data(store: Store, data: object) -> Store:
+    """Load workspaces and files from seed data already parsed (the seed file's format)."""
     workspaces = data.get("workspaces") if isinstance(data, dict) else None
     if not isinstance(workspaces, list) or not workspaces:
         raise SeedError("seed file needs a non-empty 'workspaces' list")
     for number, entry in enumerate(workspaces, start=1):
         _load_workspace(store, entry, f"workspace #{number}")
     return store
+
+
+def load_files(store: Store, workspace_id: str, items: list[Any]) -> list[StoredFile]:
+    """Add files given as in a seed file's ``files`` list to a workspace; returns them."""
+    added = []
+    for number, item in enumerate(items, start=1):
+        added.append(_load_file(store, workspace_id, item, f"file #{number}"))
+    return added
 
 
 def _load_workspace(store: Store, entry: object, where: str) -> None:
@@ -209,6 +230,7 @@ def _load_workspace(store: Store, entry: object, where: str) -> None:
         _text(entry, "slug", where),
         description=entry.get("description") if isinstance(entry.get("description"), str) else None,
         default=entry.get("default") is True,
+        created_at=_created_at(entry.get("created_at"), where),
     )
     files = entry.get("files", [])
     if not isinstance(files, list):
@@ -217,7 +239,7 @@ def _load_workspace(store: Store, entry: object, where: str) -> None:
         _load_file(store, workspace_id, item, f"{where}, file #{number}")
 
 
-def _load_file(store: Store, workspace_id: str, item: object, where: str) -> None:
+def _load_file(store: Store, workspace_id: str, item: object, where: str) -> StoredFile:
     if not isinstance(item, dict):
         raise SeedError(f"{where} is not an object")
     filename = _text(item, "filename", where)
@@ -242,9 +264,12 @@ def _load_file(store: Store, workspace_id: str, item: object, where: str) -> Non
     downloadable = item.get("downloadable", False)
     if not isinstance(downloadable, bool):
         raise SeedError(f"{where}: 'downloadable' should be true or false")
+    purpose = item.get("purpose", DEFAULT_PURPOSE)
+    if not isinstance(purpose, str) or not purpose:
+        raise SeedError(f"{where}: 'purpose' should be a non-empty string")
     file_id = item.get("id")
     mime = item.get("mime_type")
-    store.add_file(
+    return store.add_file(
         workspace_id,
         filename,
         content=content,
@@ -253,6 +278,7 @@ def _load_file(store: Store, workspace_id: str, item: object, where: str) -> Non
         downloadable=downloadable,
         created_at=created,
         file_id=file_id if isinstance(file_id, str) else None,
+        purpose=purpose,
     )
 
 

@@ -195,7 +195,10 @@ def serve_main(argv: list[str]) -> int:
         store = demo_store(args.files)
     keys = Keys(management_key=args.api_key) if args.api_key else Keys()
     faults = Faults(
-        latency_ms=args.latency_ms, fail_rate=args.fail_rate, rate_limit_rps=args.rate_limit
+        latency_ms=args.latency_ms,
+        fail_rate=args.fail_rate,
+        rate_limit_rps=args.rate_limit,
+        max_requests=0,  # nothing reads the request log of a served emulator
     )
     stop = threading.Event()
 

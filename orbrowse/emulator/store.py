@@ -177,6 +177,22 @@ class Store:
                     return workspace
             return None
 
+    def clear(self) -> None:
+        """Forget every workspace and file (uploaded contents are removed from disk)."""
+        with self._lock:
+            paths = [
+                stored.content_path
+                for shelf in self._shelves.values()
+                for stored in shelf.files.values()
+                if stored.content_path is not None
+            ]
+            self._workspaces.clear()
+            self._shelves.clear()
+            self._default = None
+        for path in paths:
+            with contextlib.suppress(OSError):
+                os.unlink(path)
+
     # files --------------------------------------------------------------------------------
 
     def add_file(
