@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 
@@ -78,6 +79,8 @@ class Pager:
         self.has_more = True
         self.pages = 0
         """Pages handed out so far."""
+        self.round_trip: float | None = None
+        """Seconds from request to body of the last page handed out."""
         self._position: Position = (cursor, None)
         self._seen_ids: set[str] = set()
         self._seen_cursors: set[str] = set()
@@ -99,6 +102,12 @@ class Pager:
         """Send the next page's request now, unless it is already on its way."""
         if self.has_more and self._problem is None and self._pending is None:
             self._start(self._position)
+
+    async def prefetch_sent(self) -> None:
+        """:meth:`prefetch`, then give the loop to the request until it is written."""
+        self.prefetch()
+        if self._pending is not None:
+            await self._pending.until_sent()
 
     async def next_page(self, *, ahead: bool = True) -> FilePage:
         """The next page, with files already handed out dropped.
@@ -122,6 +131,7 @@ class Pager:
         except OpenRouterError:
             self._pending = None
             raise
+        self.round_trip = self._pending.round_trip
         self._pending = None
         peeked = _next_position(*_peek_page(body))
         if ahead and peeked is not None and peeked[0] not in self._seen_cursors:
@@ -209,11 +219,21 @@ class _Request:
         self.position = position
         self.limit = limit
         self.sent = asyncio.Event()
+        self.started = time.monotonic()
+        self.finished: float | None = None
         token = _on_sent.set(self.sent.set)
         try:  # the task copies this context, so report_sent finds this request's event
             self.task: asyncio.Future[object] = asyncio.ensure_future(fetch(limit, *position))
         finally:
             _on_sent.reset(token)
+        self.task.add_done_callback(self._finish)
+
+    def _finish(self, _task: object) -> None:
+        self.finished = time.monotonic()
+
+    @property
+    def round_trip(self) -> float | None:
+        return None if self.finished is None else self.finished - self.started
 
     async def until_sent(self) -> None:
         """Give the loop to the request until it is written (or done, or WIRE_WAIT passed)."""

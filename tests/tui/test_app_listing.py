@@ -97,23 +97,25 @@ async def test_holding_j_never_reaches_the_end_of_what_is_loaded(
         assert table.cursor_file.id == thousand[presses]
 
 
-async def test_end_and_page_down_fetch_more(make_app: AppFactory, thousand: list[str]) -> None:
+async def test_page_down_fetches_more_and_end_goes_to_the_last_file(
+    make_app: AppFactory, thousand: list[str]
+) -> None:
     app = make_app(workspace=DEFAULT_WORKSPACE_ID, page_size=PAGE)
     async with app.run_test(size=(140, 30)) as pilot:
         screen = await browser_ready(pilot)
         table = table_of(app)
         before = screen.files.loaded_count
-        await pilot.press("G")
-        assert table.cursor_row == before - 1
-        await settle(pilot)
-        after_end = screen.files.loaded_count
-        assert after_end > before
-        await pilot.press("pagedown")
+        for _ in range(before // table.rows_in_view + 1):
+            await pilot.press("pagedown")
         await settle(pilot)
         assert table.cursor_row > before - 1
-        assert screen.files.loaded_count >= after_end
+        assert screen.files.loaded_count > before
+        await pilot.press("end")
+        await settle(pilot)
+        # The last file of the workspace, not the last one loaded when the key was pressed.
+        assert table.cursor_row == FILES - 1
         ids = [file.id for file in screen.files.loaded_files()]
-        assert ids == thousand[: len(ids)]  # in order, no gaps, no duplicates
+        assert ids == thousand  # in order, no gaps, no duplicates
 
 
 async def test_load_all_loads_every_file(
@@ -127,7 +129,9 @@ async def test_load_all_loads_every_file(
         assert [file.id for file in screen.files.loaded_files()] == thousand
         assert status_of(app).startswith("all 1,000 files")
         assert "≥" not in status_of(app)
-        assert len(list_requests(emulator)) == FILES // PAGE
+        # First pages of the configured size, then the largest pages for the rest.
+        limits = [query["limit"][0] for query in list_requests(emulator)]
+        assert limits == [str(PAGE)] * 3 + ["1000"]
 
 
 async def test_listing_error_says_press_r_and_r_resumes_without_duplicates(
@@ -247,3 +251,50 @@ async def test_a_list_without_a_cursor_goes_on_with_the_last_id(
         assert [f.id for f in screen.files.loaded_files()] == [f.id for f in stored]
         assert list_requests(emulator)[1]["after"] == [stored[PAGE - 1].id]
         assert status_of(app).startswith("all 150 files")
+
+
+async def test_moves_past_the_loaded_end_wait_for_the_rows(
+    emulator: RunningEmulator, make_app: AppFactory, thousand: list[str]
+) -> None:
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID, page_size=PAGE)
+    async with app.run_test(size=(140, 30)) as pilot:
+        screen = await browser_ready(pilot)
+        await settle(pilot)
+        table = table_of(app)
+        loaded = screen.files.loaded_count
+        emulator.faults.latency_ms = 400
+        table.cursor_row = loaded - 1  # the last loaded row: the next page is asked for
+        await pilot.press("j", "j", "j")
+        assert table.cursor_row == loaded - 1  # the rows are not there yet
+        assert screen.fetching
+        await pilot.pause()
+        assert table.render_line(table.rows_in_view).text.strip() == "loading more…"
+        await wait_until(pilot, lambda: screen.files.loaded_count > loaded, "the next page")
+        await pilot.pause()
+        assert table.cursor_row == loaded + 2  # no press lost
+        assert table.cursor_file is not None and table.cursor_file.id == thousand[loaded + 2]
+
+
+async def test_g_then_j_j_j_during_a_slow_page_keeps_the_moves(
+    emulator: RunningEmulator, make_app: AppFactory, thousand: list[str]
+) -> None:
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID, page_size=PAGE)
+    async with app.run_test(size=(140, 30)) as pilot:
+        screen = await browser_ready(pilot)
+        await settle(pilot)
+        table = table_of(app)
+        emulator.faults.latency_ms = 1000
+        await pilot.press("G", "j", "j", "j")
+        assert screen.files.loaded_count < FILES
+        assert "loading to the end" in status_of(app)
+        await settle(pilot)
+        # G is the workspace's last file, not the last one loaded; j at the end stays there.
+        assert screen.files.loaded_count == FILES
+        assert table.cursor_file is not None and table.cursor_file.id == thousand[-1]
+        emulator.faults.latency_ms = 0
+        await pilot.press("r")  # from the start again: G then k k counts from the real end
+        await settle(pilot)
+        emulator.faults.latency_ms = 1000
+        await pilot.press("G", "k", "k")
+        await settle(pilot)
+        assert table.cursor_file is not None and table.cursor_file.id == thousand[-3]

@@ -24,8 +24,9 @@ from orbrowse.api.pager import Pager
 from orbrowse.listing.file_list import FileList, FilterError, SortColumn
 from orbrowse.listing.formatting import human_size, visible_text
 from orbrowse.tui.base import OrbrowseBase, WorkspaceChoice
+from orbrowse.tui.read_ahead import MAX_PAGE, ReadAhead
 from orbrowse.tui.widgets.details import DetailsPane
-from orbrowse.tui.widgets.file_table import FileTable
+from orbrowse.tui.widgets.file_table import DEFAULT_FETCH_AHEAD_ROWS, FileTable
 from orbrowse.tui.widgets.status_line import StatusInfo, StatusLine
 
 SORT_COLUMNS: tuple[SortColumn | None, ...] = (
@@ -76,14 +77,23 @@ class BrowserScreen(Screen[None]):
     marked_count: reactive[int] = reactive(0, bindings=True)
     has_rows: reactive[bool] = reactive(False, bindings=True)
 
-    def __init__(self, client: FilesClient, workspace: WorkspaceChoice, *, read_only: bool) -> None:
+    def __init__(
+        self,
+        client: FilesClient,
+        workspace: WorkspaceChoice,
+        *,
+        read_only: bool,
+        pager: Pager | None = None,
+    ) -> None:
         super().__init__()
         self.client = client
         self.workspace = workspace
         self.read_only = read_only
         self.files = FileList()
-        self.pager = client.pager()
-        """Sized from the settings on mount, when the app's settings can be read."""
+        self.pager = pager or client.pager()
+        """Sized from the settings on mount (when the app's settings can be read), unless the
+        app started it early (its first request already on the wire)."""
+        self.read_ahead = ReadAhead(base_page=100, base_margin=DEFAULT_FETCH_AHEAD_ROWS)
         self.fetching = False
         self.load_error: str | None = None
         self.job: str | None = None
@@ -115,7 +125,7 @@ class BrowserScreen(Screen[None]):
         )
         self.query_one("#filter", Input).display = False
         self._apply_width(self.size.width)
-        self.pager.limit = self.orbrowse.settings.page_size
+        self.pager.limit = self.read_ahead.base_page = self.orbrowse.settings.page_size
         self.update_status()
         self.load_pages()
 
@@ -168,21 +178,31 @@ class BrowserScreen(Screen[None]):
     @work(exclusive=True, group="listing", exit_on_error=False)
     async def load_pages(self, *, everything: bool = False) -> None:
         """Ask the pager for pages until the cursor has a comfortable margin of rows below it
-        (or all), applying each one as it comes."""
+        (or all), applying each one as it comes. Page size and margin follow the cursor's
+        speed (:class:`ReadAhead`); loading everything asks for the largest pages."""
         self.fetching = True
         self.load_error = None
         pager = self.pager
+        table = self.table
         try:
             while pager.has_more:
-                if not everything and not self._wants_more():
+                to_end = table.wants_end
+                if not (everything or to_end or self._wants_more()):
                     break
-                self.job = (
-                    f"loading page {pager.pages + 1}…"
-                    if not everything
-                    else f"loading everything: {self.files.loaded_count:,} so far…"
-                )
+                if to_end:
+                    self.job = f"loading to the end… {self.files.loaded_count:,} so far"
+                elif everything:
+                    self.job = f"loading everything: {self.files.loaded_count:,} so far…"
+                else:
+                    self.job = f"loading page {pager.pages + 1}…"
                 self.update_status()
-                page = await pager.next_page(ahead=everything or self._wants_more(pager.limit))
+                pager.limit = MAX_PAGE if everything or to_end else self.read_ahead.page_size()
+                table.show_listing(rows_coming=True, more_rows=True)
+                page = await pager.next_page(
+                    ahead=everything or to_end or self._wants_more(pager.limit)
+                )
+                if pager.round_trip is not None:
+                    self.read_ahead.page_took(pager.round_trip)
                 self._apply_page(page)
         except OpenRouterError as error:
             self.load_error = describe(error)
@@ -195,6 +215,9 @@ class BrowserScreen(Screen[None]):
         finally:
             self.fetching = False
             self.job = None
+            table.show_listing(
+                rows_coming=False, more_rows=pager.has_more and self.load_error is None
+            )
             self.update_status()
 
     def _apply_page(self, page: FilePage) -> None:
@@ -214,19 +237,38 @@ class BrowserScreen(Screen[None]):
                     self.files.toggle(file.id)
 
     def _wants_more(self, coming: int | None = 0) -> bool:
-        """Whether the rows below the cursor, with ``coming`` more, are too few."""
+        """Whether the rows below the cursor (or a move waiting for rows), with ``coming``
+        more, are fewer than the read-ahead margin."""
         if self.pages_loaded == 0:
             return True
-        margin = self.table.fetch_ahead_rows
-        return len(self.files.view) + (coming or 0) - self.table.cursor_row <= margin
+        table = self.table
+        if table.wants_end:
+            return True
+        position = table.cursor_row if table.wanted_row is None else table.wanted_row
+        margin = self.read_ahead.margin()
+        return len(self.files.view) + (coming or 0) - position <= margin
+
+    def _cursor_position(self) -> None:
+        table = self.table
+        if not table.wants_end:
+            wanted = table.wanted_row
+            self.read_ahead.cursor_at(table.cursor_row if wanted is None else wanted)
+        table.fetch_ahead_rows = self.read_ahead.margin()
 
     @on(FileTable.NearEnd)
     def near_end(self) -> None:
+        self._cursor_position()
         if self.has_more and not self.fetching and self.load_error is None:
+            self.load_pages()
+
+    @on(FileTable.EndWanted)
+    def end_wanted(self) -> None:
+        if self.has_more and self.load_error is None:
             self.load_pages()
 
     @on(FileTable.CursorMoved)
     def cursor_moved(self, message: FileTable.CursorMoved) -> None:
+        self._cursor_position()
         self.query_one(DetailsPane).show_file(message.file)
         if self.visual_anchor is not None:
             self.files.mark_range(self.visual_anchor, message.index)

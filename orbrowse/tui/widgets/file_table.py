@@ -47,6 +47,12 @@ GUTTER_WIDTH = 2
 FILENAME_MIN_WIDTH = 16
 DEFAULT_FETCH_AHEAD_ROWS = 200
 """Two API pages of 100: holding j never reaches rows that are not loaded yet."""
+LOADING_TEXT = "loading more…"
+LOADING_END_TEXT = "loading to the end…"
+_END = 1 << 62
+"""A waiting move's target meaning "the last file of the workspace"."""
+_END_SLACK = 1 << 40
+"""Moves up from _END stay above _END - _END_SLACK: still counted from the end."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +109,7 @@ class FileTable(ScrollView, can_focus=True):
         "file-table--header",
         "file-table--cursor",
         "file-table--marked",
+        "file-table--loading",
     }
 
     DEFAULT_CSS = """
@@ -119,6 +126,10 @@ class FileTable(ScrollView, can_focus=True):
         & > .file-table--marked {
             color: $accent;
             text-style: bold;
+        }
+        & > .file-table--loading {
+            color: $text-muted;
+            text-style: italic;
         }
         & > .file-table--cursor {
             background: $block-cursor-blurred-background;
@@ -182,6 +193,17 @@ class FileTable(ScrollView, can_focus=True):
         def can_replace(self, message: Message) -> bool:
             return isinstance(message, FileTable.NearEnd) and message.table is self.table
 
+    class EndWanted(Message):
+        """The last row of the workspace was asked for (``G``) while more rows may come."""
+
+        def __init__(self, table: FileTable) -> None:
+            super().__init__()
+            self.table = table
+
+        @property
+        def control(self) -> FileTable:
+            return self.table
+
     class HeaderClicked(Message):
         """A column header was clicked: the screen sorts (``cycle_sort`` is the usual answer)."""
 
@@ -215,6 +237,12 @@ class FileTable(ScrollView, can_focus=True):
         self._columns_cache: LRUCache[int, tuple[Column, ...]] = LRUCache(8)
         self._cursor_file_id: str | None = None
         self._posted_cursor: tuple[str | None, int] | None = None
+        self.more_rows = False
+        """Whether more rows may still come (the screen says so): moves past the end wait."""
+        self.rows_coming = False
+        """Whether a page is on its way: a loading row shows after the last row."""
+        self._wanted: int | None = None
+        """A row past the loaded end the cursor was moved to (an index, or _END ± rows)."""
 
     # --- public helpers ----------------------------------------------------------------
 
@@ -250,13 +278,75 @@ class FileTable(ScrollView, can_focus=True):
     def columns(self) -> tuple[Column, ...]:
         return self._layout(self.scrollable_content_region.width)
 
+    @property
+    def wants_end(self) -> bool:
+        """Whether the cursor waits for the last file of the workspace (``G``)."""
+        return self._wanted is not None and self._wanted >= _END - _END_SLACK
+
+    @property
+    def wanted_row(self) -> int | None:
+        """The row past the loaded end a move waits for (``None``: none, or see wants_end)."""
+        return None if self._wanted is None or self.wants_end else self._wanted
+
     def move_cursor(self, delta: int) -> None:
-        self.cursor_row = self.cursor_row + delta
+        """Move by ``delta`` rows; a move past the loaded end waits for the rows to arrive."""
+        target = (self._wanted if self._wanted is not None else self.cursor_row) + delta
+        if target >= _END:
+            target = min(target, _END)  # "the last file" then down: still the last file
+        last = self.row_count - 1
+        if target > last and self.more_rows:
+            self._wanted = target
+            if self.cursor_row != last:
+                self.cursor_row = last
+            else:
+                self._check_near_end()
+            return
+        self._wanted = None
+        self.cursor_row = target
+
+    def go_to(self, index: int) -> None:
+        """Put the cursor on ``index`` now (forgetting a move that waits for rows)."""
+        self._wanted = None
+        self.cursor_row = index
+
+    def show_listing(self, *, rows_coming: bool, more_rows: bool) -> None:
+        """The screen's listing state: a page on its way, and whether more rows may come."""
+        changed = rows_coming != self.rows_coming
+        self.rows_coming = rows_coming
+        self.more_rows = more_rows
+        if not more_rows and self._wanted is not None:
+            self._settle_wanted()
+        if changed:
+            self.virtual_size = Size(0, self.row_count + 1 + int(rows_coming))
+            if rows_coming:
+                self.call_after_refresh(self._scroll_cursor_into_view)
+            self.refresh()
+
+    def _settle_wanted(self) -> None:
+        """Carry out a waiting move as far as the loaded rows allow."""
+        wanted = self._wanted
+        if wanted is None:
+            return
+        last = self.row_count - 1
+        if wanted >= _END - _END_SLACK:
+            if self.more_rows:
+                target = last
+            else:
+                self._wanted = None
+                target = last + min(0, wanted - _END)
+        elif wanted <= last or not self.more_rows:
+            self._wanted = None
+            target = min(wanted, last)
+        else:
+            target = last
+        target = self.validate_cursor_row(target)
+        if target != self.cursor_row:
+            self.cursor_row = target
 
     def refresh_rows(self) -> None:
         """Call after changing ``file_list``: O(1) besides locating the cursor's file."""
         count = self.row_count
-        self.virtual_size = Size(0, count + 1)
+        self.virtual_size = Size(0, count + 1 + int(self.rows_coming))
         view = self.file_list.view
         index = self.cursor_row
         current = view[index] if 0 <= index < count else None
@@ -271,6 +361,7 @@ class FileTable(ScrollView, can_focus=True):
             self.cursor_row = index  # the watcher scrolls and posts
         else:
             self._cursor_changed()
+        self._settle_wanted()
         self.refresh()
 
     def set_sort(self, column: SortColumn | None, descending: bool = False) -> None:
@@ -337,7 +428,7 @@ class FileTable(ScrollView, can_focus=True):
         index = self.first_visible_row + offset.y - 1
         if 0 <= index < self.row_count:
             event.stop()
-            self.cursor_row = index
+            self.go_to(index)
 
     # --- actions -------------------------------------------------------------------------
 
@@ -348,10 +439,18 @@ class FileTable(ScrollView, can_focus=True):
         self.move_cursor(-1)
 
     def action_cursor_first(self) -> None:
-        self.cursor_row = 0
+        self.go_to(0)
 
     def action_cursor_last(self) -> None:
-        self.cursor_row = self.row_count - 1
+        """The last file of the workspace: at once if it is loaded, else once it is."""
+        if not self.more_rows:
+            self.go_to(self.row_count - 1)
+            return
+        self._wanted = _END
+        last = self.row_count - 1
+        if self.cursor_row != last:
+            self.cursor_row = last
+        self.post_message(self.EndWanted(self))
 
     def action_cursor_half_page(self, direction: int) -> None:
         self.move_cursor(direction * max(1, self.rows_in_view // 2))
@@ -368,8 +467,15 @@ class FileTable(ScrollView, can_focus=True):
         index = self.first_visible_row + y - 1
         view = self.file_list.view
         if not 0 <= index < len(view):
+            if index == len(view) and self.rows_coming:
+                return self._render_loading(width)
             return Strip.blank(width, self.rich_style)
         return self._render_row(view[index], index, width)
+
+    def _render_loading(self, width: int) -> Strip:
+        style = self.rich_style + self.get_component_rich_style("file-table--loading")
+        text = LOADING_END_TEXT if self.wants_end else LOADING_TEXT
+        return self._line(" " * GUTTER_WIDTH + text, style, width)
 
     def _render_header(self, width: int) -> Strip:
         model = self.file_list
@@ -453,10 +559,12 @@ class FileTable(ScrollView, can_focus=True):
         top = self.first_visible_row
         height = self.rows_in_view
         cursor = self.cursor_row
+        # On the last row while a page comes, the loading row below it shows too.
+        below = int(self.rows_coming and cursor == self.row_count - 1)
         if cursor < top:
             self.scroll_to(y=cursor, animate=False, force=True)
-        elif cursor >= top + height:
-            self.scroll_to(y=cursor - height + 1, animate=False, force=True)
+        elif cursor + below >= top + height:
+            self.scroll_to(y=cursor + below - height + 1, animate=False, force=True)
 
     def _cursor_changed(self) -> None:
         file = self.cursor_file
