@@ -17,12 +17,13 @@ from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from orbrowse.api.client import RequestObserver
+from orbrowse.api.client import FilesClient, RequestObserver
 from orbrowse.api.errors import (
     OpenRouterError,
     PermissionDeniedError,
     describe,
 )
+from orbrowse.api.pager import Pager
 from orbrowse.api.retry import RetryPolicy
 from orbrowse.config import Settings
 from orbrowse.deletion_log import DeletionLog
@@ -43,7 +44,21 @@ class OrbrowseApp(OrbrowseBase):
         Binding("f1", "help", "Help", show=False, id="help_f1"),
     ]
 
+    _early_listing: tuple[str, FilesClient, Pager] | None = None
+    """The first page of ``settings.workspace``, asked for in on_load."""
+
     # -- start-up ---------------------------------------------------------------------------
+
+    async def on_load(self) -> None:
+        """Before Textual starts the terminal and draws: put the first page's request on the
+        wire, so the round trip overlaps the first layout and paint."""
+        workspace = self.settings.workspace
+        if self.client is None or not workspace:
+            return
+        client = self.client.with_workspace(workspace)
+        pager = client.pager(limit=self.settings.page_size)
+        self._early_listing = (workspace, client, pager)
+        await pager.prefetch_sent()
 
     def on_mount(self) -> None:
         for problem in self.settings.problems:
@@ -114,10 +129,15 @@ class OrbrowseApp(OrbrowseBase):
             choice = replace(choice, name=self._recent_name(choice.id))
         self.workspace = choice
         self.remember_workspace(choice)
+        early, self._early_listing = self._early_listing, None
+        if early is not None and early[0] == choice.id:
+            client, pager = early[1], early[2]
+        else:
+            if early is not None:
+                early[2].cancel()
+            client, pager = self.client.with_workspace(choice.id), None
         browser = BrowserScreen(
-            self.client.with_workspace(choice.id),
-            choice,
-            read_only=self.settings.is_read_only(choice.id),
+            client, choice, read_only=self.settings.is_read_only(choice.id), pager=pager
         )
         while len(self.screen_stack) > 1 and not isinstance(self.screen, BrowserScreen):
             self.pop_screen()
