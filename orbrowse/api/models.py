@@ -86,16 +86,75 @@ def format_timestamp(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-@dataclass(frozen=True, slots=True)
 class FileObject:
-    """One stored file, whatever shape the server sent it in."""
+    """One stored file, whatever shape the server sent it in. Immutable.
+
+    A browser may hold 100,000 of these, so each is small: ``__slots__``, the creation time
+    kept as a float of POSIX seconds (``created_at`` builds the aware UTC ``datetime`` when
+    asked), and ``mime_type`` shared between files (a dozen values across a workspace).
+    """
+
+    __slots__ = ("created_ts", "downloadable", "filename", "id", "mime_type", "size_bytes")
 
     id: str
     filename: str
     mime_type: str
     size_bytes: int
-    created_at: datetime
+    created_ts: float
+    """``created_at`` as POSIX seconds: what sorting compares."""
     downloadable: bool
+
+    def __init__(
+        self,
+        id: str,
+        filename: str,
+        mime_type: str,
+        size_bytes: int,
+        created_at: datetime,
+        downloadable: bool,
+    ) -> None:
+        if created_at.tzinfo is None:
+            created_at = created_at.replace(tzinfo=UTC)
+        _init(self, id, filename, _shared_mime(mime_type), size_bytes, created_at.timestamp())
+        _set(self, "downloadable", downloadable)
+
+    @property
+    def created_at(self) -> datetime:
+        return datetime.fromtimestamp(self.created_ts, UTC)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"FileObject is immutable: cannot set {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"FileObject is immutable: cannot delete {name!r}")
+
+    def _key(self) -> tuple[object, ...]:
+        return (
+            self.id,
+            self.filename,
+            self.mime_type,
+            self.size_bytes,
+            self.created_ts,
+            self.downloadable,
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not FileObject:
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return (
+            f"FileObject(id={self.id!r}, filename={self.filename!r}, "
+            f"mime_type={self.mime_type!r}, size_bytes={self.size_bytes!r}, "
+            f"created_at={self.created_at!r}, downloadable={self.downloadable!r})"
+        )
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (FileObject, (*self._key()[:4], self.created_at, self.downloadable))
 
     @classmethod
     def from_json(cls, value: object) -> FileObject:
@@ -167,14 +226,52 @@ def _fast_openrouter_file(value: object) -> FileObject | None:
         and type(created) is str
     ):
         return None
-    return FileObject(
-        id=file_id,
-        filename=filename,
-        mime_type=mime,
-        size_bytes=size,
-        created_at=parse_timestamp(created),
-        downloadable=downloadable,
-    )
+    return _compact_file(file_id, filename, mime, size, _posix_seconds(created), downloadable)
+
+
+_set = object.__setattr__
+_MIME_TYPES: dict[str, str] = {}
+_MAX_MIME_TYPES = 4096
+"""Distinct mime types shared; past this (a hostile server) each file keeps its own."""
+
+
+def _shared_mime(mime: str) -> str:
+    shared = _MIME_TYPES.get(mime)
+    if shared is not None:
+        return shared
+    if len(_MIME_TYPES) < _MAX_MIME_TYPES:
+        _MIME_TYPES[mime] = mime
+    return mime
+
+
+def _init(
+    file: FileObject, file_id: str, filename: str, mime: str, size: int, created: float
+) -> None:
+    _set(file, "id", file_id)
+    _set(file, "filename", filename)
+    _set(file, "mime_type", mime)
+    _set(file, "size_bytes", size)
+    _set(file, "created_ts", created)
+
+
+def _compact_file(
+    file_id: str, filename: str, mime: str, size: int, created: float, downloadable: bool
+) -> FileObject:
+    file = FileObject.__new__(FileObject)
+    _init(file, file_id, filename, _shared_mime(mime), size, created)
+    _set(file, "downloadable", downloadable)
+    return file
+
+
+def _posix_seconds(value: str) -> float:
+    """An ISO time as POSIX seconds (UTC when it names no zone)."""
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return parse_timestamp(value).timestamp()
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.timestamp()
 
 
 @dataclass(frozen=True, slots=True)

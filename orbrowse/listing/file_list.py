@@ -409,7 +409,7 @@ class FileList:
         if column == "type":
             return (file.mime_type.casefold(), file.mime_type, tie)
         if column == "created":
-            return (file.created_at, tie)
+            return (file.created_ts, tie)
         if column == "downloadable":
             return (file.downloadable, tie)
         return (file.id, tie)
