@@ -32,6 +32,7 @@ from orbrowse.api.errors import (
     NotFoundError,
     OpenRouterError,
     OutcomeUnknownError,
+    RateLimitError,
     ResponseFormatError,
     error_for_status,
 )
@@ -43,6 +44,7 @@ from orbrowse.api.models import (
     WorkspacePage,
     parse_deleted_id,
 )
+from orbrowse.api.pacing import RateLimiter
 from orbrowse.api.pager import Pager, parse_page, report_sent
 from orbrowse.api.partfile import PartFile, remove_stale_parts, target_problem
 from orbrowse.api.retry import RetryPolicy
@@ -179,6 +181,7 @@ class FilesClient:
         max_connections: int = 16,
         stall_timeout: float = DEFAULT_STALL_TIMEOUT,
         _http: httpx.AsyncClient | None = None,
+        _limiter: RateLimiter | None = None,
     ) -> None:
         url = check_transport_security(base_url, allow_insecure_http=allow_insecure_http)
         self.base_url = str(url).rstrip("/")
@@ -188,6 +191,8 @@ class FilesClient:
         self.stall_timeout = stall_timeout
         self._api_key = api_key
         self._owns_http = _http is None
+        self.limiter = _limiter or RateLimiter()
+        """Paces requests by the server's rate-limit headers; shared by with_workspace."""
         limits = httpx.Limits(
             max_connections=max_connections, max_keepalive_connections=max_connections
         )
@@ -241,6 +246,7 @@ class FilesClient:
             allow_insecure_http=True,  # already checked for this base URL
             stall_timeout=self.stall_timeout,
             _http=self._http,
+            _limiter=self.limiter,
         )
 
     # -- plumbing -------------------------------------------------------------------------
@@ -285,6 +291,7 @@ class FilesClient:
             self._observe(request, attempt, started, None, str(error))
             raise error from exc
         self._observe(request, attempt, started, response.status_code, None)
+        self.limiter.observe(response.status_code, response.headers)
         if response.status_code >= 300:
             body = await response.aread()
             await response.aclose()
@@ -308,6 +315,7 @@ class FilesClient:
         attempt = 0
         while True:
             attempt += 1
+            await self.limiter.wait()
             request = build()
             try:
                 return await self._attempt(request, attempt, stream=stream)
@@ -317,6 +325,8 @@ class FilesClient:
                 delay = self.retry.delay_for(error, attempt, time.monotonic() - started)
                 if delay is None:
                     raise
+                if isinstance(error, RateLimitError):
+                    delay = self.limiter.retry_delay(delay, attempt)
                 await asyncio.sleep(delay)
 
     async def _json(
