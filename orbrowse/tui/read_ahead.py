@@ -18,10 +18,10 @@ from collections.abc import Callable
 MAX_PAGE = 1000
 WINDOW = 1.0
 """Seconds of cursor movement the speed is measured over."""
-MIN_SPAN = 0.25
+MIN_SPAN = 0.1
 """A burst shorter than this is measured as if it took this long (two quick presses are not
 a speed of thousands of rows a second)."""
-PAGE_HEADROOM = 2.0
+PAGE_HEADROOM = 3.0
 """Pages deliver this many times the cursor's speed."""
 MARGIN_ROUND_TRIPS = 2.0
 """Rows kept below the cursor: what it passes in this many round trips."""

@@ -196,7 +196,11 @@ class BrowserScreen(Screen[None]):
                 else:
                     self.job = f"loading page {pager.pages + 1}…"
                 self.update_status()
-                pager.limit = MAX_PAGE if everything or to_end else self.read_ahead.page_size()
+                # Rows the cursor already waits for, or all of them: the largest pages.
+                behind = table.wanted_row is not None
+                pager.limit = (
+                    MAX_PAGE if everything or to_end or behind else self.read_ahead.page_size()
+                )
                 table.show_listing(rows_coming=True, more_rows=True)
                 page = await pager.next_page(
                     ahead=everything or to_end or self._wants_more(pager.limit)
