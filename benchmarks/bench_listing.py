@@ -19,6 +19,8 @@ from benchmarks._results import Row
 from orbrowse.api.client import FilesClient
 
 LATENCY_MS = 20.0
+GOALS = {100: 1.12, 1000: 1.15}
+"""The listing's goal per page size: at most this many times the floor (issue 13)."""
 
 
 async def list_orbrowse(url: str, page_size: int) -> int:
@@ -47,7 +49,8 @@ async def list_raw(url: str, page_size: int) -> int:
     count = 0
     cursor: str | None = None
     headers = {"Authorization": f"Bearer {KEY}"}
-    async with httpx.AsyncClient(base_url=url + "/", headers=headers) as http:
+    # Plain HTTP: no CA bundle to load (orbrowse's client skips it too).
+    async with httpx.AsyncClient(base_url=url + "/", headers=headers, verify=False) as http:
         while True:
             params: dict[str, str | int] = {"limit": page_size}
             if cursor:
@@ -85,7 +88,10 @@ def run(config: Config) -> list[Row]:
             )
             pages = math.ceil(files / page_size)
             floor = pages * LATENCY_MS / 1000
-            ours.compare("floor", floor, "≤ 1.10× floor", lambda ratio: ratio <= 1.10)
+            goal = GOALS[page_size]
+            ours.compare(
+                "floor", floor, f"≤ {goal:.2f}× floor", lambda ratio, goal=goal: ratio <= goal
+            )
             sdk.compare("floor", floor)
             raw.compare("floor", floor)
             versus = Row("listing", case, "orbrowse/sdk", "s", list(ours.samples))

@@ -43,3 +43,25 @@ def test_quick_transfers_prints_a_table_and_writes_json(tmp_path: Path) -> None:
         assert len(row["samples"]) == 1
         assert row["min"] <= row["median"] <= row["max"]
         assert row["median"] > 0
+
+
+def test_quick_listing_runs_the_pager_against_its_anchors(tmp_path: Path) -> None:
+    """The pager benchmark in its short form (2,000 files): every anchor is measured."""
+    out = tmp_path / "results.json"
+    script = str(ROOT / "benchmarks" / "run.py")
+    done = subprocess.run(
+        [sys.executable, script, "--quick", "--only", "listing", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=110,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    results = json.loads(out.read_text(encoding="utf-8"))["results"]
+    impls = {(row["case"], row["impl"]) for row in results}
+    for page in (100, 1000):
+        case = f"2,000 files, page {page}, 20 ms"
+        assert {(case, "orbrowse"), (case, "sdk"), (case, "raw httpx"), (case, "floor")} <= impls
+    ours = [row for row in results if row["impl"] == "orbrowse"]
+    assert all(row["baseline"] == "floor" and row["ratio"] > 0 for row in ours)

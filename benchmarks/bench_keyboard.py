@@ -1,0 +1,154 @@
+"""6. The pager against the keyboard: the real app in tmux (a pty), PageDown held at 30 presses
+a second through a large workspace, against the emulator at 100 ms and 1,500 ms.
+
+After every press the screen is captured: a capture showing the table's loading row means the
+cursor stood on the last loaded row (it reached the loaded end). After the last press the app
+is left to settle, and the file under the cursor (the detail pane's ID) must be the one
+``presses × rows per page`` down: each press short of it is a press lost.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks._config import Config
+from benchmarks._emulator import KEY, Emulator
+from benchmarks._results import Row
+from orbrowse.emulator.seed import DEMO_WORKSPACES, demo_store
+from orbrowse.tui.widgets.file_table import LOADING_END_TEXT, LOADING_TEXT
+
+WORKSPACE = DEMO_WORKSPACES[0][0]
+PRESSES_PER_SECOND = 30.0
+SIZE = (120, 40)
+_ID = re.compile(r"▏ ID\s+(\S+)")
+_SETTLE_TIMEOUT = 120.0
+
+
+def _tmux(socket: str, *args: str) -> str:
+    done = subprocess.run(
+        ["tmux", "-L", socket, *args], capture_output=True, text=True, check=False, timeout=30
+    )
+    return done.stdout
+
+
+def _capture(socket: str) -> str:
+    return _tmux(socket, "capture-pane", "-p", "-t", "bench")
+
+
+def _cursor_id(screen: str) -> str | None:
+    found = _ID.search(screen)
+    return found.group(1) if found else None
+
+
+def _wait_for(socket: str, condition: str, timeout: float = _SETTLE_TIMEOUT) -> str:
+    """The screen once the table is listed, or once it has settled: nothing loading and the
+    same file under the cursor for a second (keys still queued in the app would move it)."""
+    deadline = time.monotonic() + timeout
+    stable: list[str | None] = []
+    while time.monotonic() < deadline:
+        screen = _capture(socket)
+        cursor = _cursor_id(screen)
+        if condition == "listed" and "loaded" in screen and cursor:
+            return screen
+        if condition == "settled":
+            stable = [*stable[-9:], cursor if "loading" not in screen else None]
+            if len(stable) == 10 and stable[0] and len(set(stable)) == 1:
+                return screen
+        time.sleep(0.1)
+    raise TimeoutError(f"the app never {condition}: {_capture(socket)[-800:]}")
+
+
+def _all_ids(files: int) -> list[str]:
+    """The workspace's ids in listing order: the demo data is the same every time."""
+    return [f.id for f in demo_store(files).files(WORKSPACE)]
+
+
+def hold_page_down(url: str, ids: list[str], folder: Path) -> tuple[int, int, int]:
+    """(captures at the loaded end, presses, presses lost) for one held PageDown."""
+    socket = f"orbrowse-bench-{os.getpid()}"
+    orbrowse = str(Path(sys.executable).with_name("orbrowse"))
+    command = [
+        "env",
+        f"HOME={folder}",
+        "TERM=xterm-256color",
+        orbrowse,
+        "--base-url",
+        url,
+        "--api-key",
+        KEY,
+        "--workspace",
+        WORKSPACE,
+        "--config",
+        str(folder / "config.toml"),
+    ]
+    width, height = SIZE
+    _tmux(
+        socket,
+        "new-session",
+        "-d",
+        "-s",
+        "bench",
+        "-x",
+        str(width),
+        "-y",
+        str(height),
+        "--",
+        *command,
+    )
+    try:
+        _wait_for(socket, "listed")
+        _tmux(socket, "send-keys", "-t", "bench", "PageDown")
+        step = ids.index(_cursor_id(_wait_for(socket, "settled")) or "")
+        presses = int(len(ids) * 0.95) // step - 1
+        at_end = 0
+        interval = 1 / PRESSES_PER_SECOND
+        next_press = time.monotonic()
+        for _ in range(presses):
+            _tmux(socket, "send-keys", "-t", "bench", "PageDown")
+            screen = _capture(socket)
+            if LOADING_TEXT in screen or LOADING_END_TEXT in screen:
+                at_end += 1
+            next_press += interval
+            time.sleep(max(0.0, next_press - time.monotonic()))
+        index = ids.index(_cursor_id(_wait_for(socket, "settled")) or "")
+        expected = min((presses + 1) * step, len(ids) - 1)
+        lost = round((expected - index) / step)
+        return at_end, presses, lost
+    finally:
+        _tmux(socket, "kill-server")
+
+
+def run(config: Config) -> list[Row]:
+    if shutil.which("tmux") is None:
+        raise RuntimeError("the keyboard benchmark needs tmux")
+    files = config.scale(10_000, 2_000)
+    rows: list[Row] = []
+    for latency in (100.0, 1500.0):
+        case = f"PageDown {PRESSES_PER_SECOND:.0f}/s through {files:,} files, {latency:.0f} ms"
+        at_end = Row("keyboard", case, "captures at the loaded end", "captures")
+        lost = Row("keyboard", case, "presses lost", "presses")
+        presses = Row("keyboard", case, "presses", "presses")
+        with (
+            Emulator(files=files, latency_ms=latency) as emulator,
+            tempfile.TemporaryDirectory(prefix="orbrowse-bench-") as folder,
+        ):
+            ids = _all_ids(files)
+            for _ in range(config.runs):
+                ends, pressed, missing = hold_page_down(emulator.url, ids, Path(folder))
+                at_end.samples.append(ends)
+                lost.samples.append(missing)
+                presses.samples.append(pressed)
+        lost.target = "0 lost"
+        lost.met = lost.high == 0
+        if latency <= 100:
+            at_end.target = "0 (never at the loaded end)"
+            at_end.met = at_end.high == 0
+        rows += [presses, at_end, lost]
+    return rows
