@@ -8,6 +8,7 @@ import socket
 import sys
 import threading
 import time
+from pathlib import Path
 from types import FrameType, TracebackType
 from typing import Literal
 
@@ -17,6 +18,7 @@ from orbrowse.emulator.app import API_PREFIX, CHOICES, create_app
 from orbrowse.emulator.faults import Faults
 from orbrowse.emulator.keys import Keys, mask
 from orbrowse.emulator.seed import SeedError, demo_store, load_seed
+from orbrowse.emulator.state import StateKeeper
 from orbrowse.emulator.store import Store
 
 _START_TIMEOUT = 10.0
@@ -152,6 +154,13 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--api-key", help="accept this management key instead of the demo key")
     parser.add_argument("--seed", metavar="FILE.json", help="load workspaces and files from JSON")
     parser.add_argument(
+        "--state",
+        metavar="FILE.json",
+        help="keep workspaces and files in this file: loaded at start if it exists (else "
+        "--seed or --files make the first state), rewritten atomically after changes "
+        "(at most once a second) and on exit",
+    )
+    parser.add_argument(
         "--files", type=int, default=3000, help="generated files in the default workspace"
     )
     parser.add_argument("--latency-ms", type=float, default=0.0, help="added latency per request")
@@ -185,14 +194,24 @@ def serve_main(argv: list[str]) -> int:
     if not 0.0 <= args.fail_rate <= 1.0:
         print("orbrowse serve: --fail-rate must be between 0 and 1", file=sys.stderr)
         return 2
-    if args.seed:
+    state_path = Path(args.state) if args.state else None
+    source = state_path if state_path is not None and state_path.exists() else args.seed
+    if source:
         try:
-            store = load_seed(Store(), args.seed)
+            store = load_seed(Store(), source)
         except SeedError as exc:
             print(f"orbrowse serve: {exc}", file=sys.stderr)
             return 2
     else:
         store = demo_store(args.files)
+    keeper: StateKeeper | None = None
+    if state_path is not None:
+        keeper = StateKeeper(store, state_path)
+        keeper.start()
+        if keeper.error is not None:
+            keeper.stop()
+            print(f"orbrowse serve: cannot write {state_path}: {keeper.error}", file=sys.stderr)
+            return 2
     keys = Keys(management_key=args.api_key) if args.api_key else Keys()
     faults = Faults(
         latency_ms=args.latency_ms,
@@ -231,9 +250,17 @@ def serve_main(argv: list[str]) -> int:
                     f"workspace key: {keys.workspace_key} (workspace {store.default_workspace_id})",
                     flush=True,
                 )
+            if state_path is not None:
+                how = "loaded from" if source == state_path else "saved to"
+                print(f"state: {how} {state_path}", flush=True)
             while not stop.wait(0.5):
                 pass
     finally:
+        if keeper is not None:
+            keeper.stop()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+    if keeper is not None and keeper.error is not None:
+        print(f"orbrowse serve: cannot write {state_path}: {keeper.error}", file=sys.stderr)
+        return 1
     return 0

@@ -125,6 +125,8 @@ class Store:
         self._spool: str | None = None
         self.entries_scanned = 0
         """Order-list entries visited by :meth:`page` (a test can assert it stays O(page))."""
+        self.version = 0
+        """Counts changes (workspaces or files added, files deleted): ``--state`` saves on one."""
 
     # workspaces ---------------------------------------------------------------------------
 
@@ -153,6 +155,7 @@ class Store:
             self._shelves[id] = _Shelf()
             if default or self._default is None:
                 self._default = id
+            self.version += 1
         return workspace
 
     @property
@@ -161,6 +164,18 @@ class Store:
             if self._default is None:
                 raise LookupError("the store has no workspace")
             return self._default
+
+    def snapshot(self) -> list[tuple[StoredWorkspace, bool, list[StoredFile]]]:
+        """Every workspace (whether it is the default one, its files oldest first), at once."""
+        with self._lock:
+            return [
+                (
+                    workspace,
+                    workspace.id == self._default,
+                    [f for f in self._shelves[workspace.id].order if f is not None],
+                )
+                for workspace in self._workspaces.values()
+            ]
 
     def workspaces(self) -> list[StoredWorkspace]:
         """Every workspace, in the order they were added."""
@@ -189,6 +204,7 @@ class Store:
             self._workspaces.clear()
             self._shelves.clear()
             self._default = None
+            self.version += 1
         for path in paths:
             with contextlib.suppress(OSError):
                 os.unlink(path)
@@ -288,6 +304,7 @@ class Store:
             shelf.order.append(stored)
             shelf.files[stored.id] = stored
             shelf.used_bytes += stored.size_bytes
+            self.version += 1
 
     def add_many(self, files: list[StoredFile]) -> None:
         """Append many files to one or more workspaces under a single lock acquisition."""
@@ -300,6 +317,7 @@ class Store:
                 shelf.order.append(stored)
                 shelf.files[stored.id] = stored
                 shelf.used_bytes += stored.size_bytes
+            self.version += 1
 
     def get(self, workspace_id: str, file_id: str) -> StoredFile | None:
         with self._lock:
@@ -318,6 +336,7 @@ class Store:
             shelf.order[shelf.position[file_id]] = None
             shelf.tombstones += 1
             shelf.used_bytes -= stored.size_bytes
+            self.version += 1
             if shelf.tombstones >= max(_COMPACT_MIN_TOMBSTONES, len(shelf.files)):
                 _compact(shelf)
         if stored.content_path is not None:
