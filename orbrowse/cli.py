@@ -66,6 +66,7 @@ def run_browser(options: argparse.Namespace) -> int:
         read_only=options.read_only,
         allow_insecure_http=options.allow_insecure_http,
         config_path=Path(options.config) if options.config else None,
+        request_timeout=options.request_timeout,
     )
     with ExitStack() as stack:
         deletion_log = None

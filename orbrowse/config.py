@@ -11,6 +11,7 @@ The file lives at ``platformdirs.user_config_path("orbrowse") / "config.toml"`` 
     page_size = 100                   # 1–1000
     undo_seconds = 5                  # 0 turns the undo window off, at most 60
     stall_timeout = 60                # seconds a download may receive nothing, 1–3600
+    request_timeout = 60              # seconds one API request may take, retries included
     read_only_workspaces = ["<uuid>"]
     theme = "textual-dark"
     [[recent_workspaces]]             # most recent first, at most 10
@@ -19,7 +20,8 @@ The file lives at ``platformdirs.user_config_path("orbrowse") / "config.toml"`` 
     slug = "production"
 
 A bad value costs only that value: it becomes a :class:`ConfigProblem` and the default is
-used. A file that cannot be parsed costs the whole file, with one problem. Writers edit the
+used. A file that cannot be parsed costs the whole file, with one problem (a warning: the run
+goes on with defaults, the environment and the flags). Writers edit the
 file with tomlkit, so keys they do not know, comments, order and layout stay as written; they
 never touch ``api_key``; they write a symlinked config through to the file it points to,
 atomically (a temp file beside it, then a rename); and they refuse (with
@@ -58,12 +60,15 @@ DEFAULT_DELETE_CONCURRENCY: Final = 8
 DEFAULT_PAGE_SIZE: Final = 100
 DEFAULT_UNDO_SECONDS: Final = 5
 DEFAULT_STALL_TIMEOUT: Final = 60
+DEFAULT_REQUEST_TIMEOUT: Final = 60.0
+REQUEST_TIMEOUT_RANGE: Final = (1.0, 3600.0)
 MAX_RECENT_WORKSPACES: Final = 10
 
 ENV_API_KEY: Final = "OPENROUTER_API_KEY"
 ENV_CONFIG: Final = "ORBROWSE_CONFIG"
 ENV_BASE_URL: Final = "ORBROWSE_BASE_URL"
 ENV_WORKSPACE: Final = "ORBROWSE_WORKSPACE"
+ENV_REQUEST_TIMEOUT: Final = "ORBROWSE_REQUEST_TIMEOUT"
 
 _CLIPBOARD_MODES: Final = ("auto", "osc52", "system")
 _RANGES: Final[dict[str, tuple[int, int, int]]] = {
@@ -140,6 +145,8 @@ class Settings:
     page_size: int = DEFAULT_PAGE_SIZE
     undo_seconds: int = DEFAULT_UNDO_SECONDS
     stall_timeout: int = DEFAULT_STALL_TIMEOUT
+    request_timeout: float = DEFAULT_REQUEST_TIMEOUT
+    """Seconds one API request may take in all (attempts, waits and the reply's body)."""
     read_only: bool = False
     read_only_workspaces: tuple[str, ...] = ()
     theme: str = DEFAULT_THEME
@@ -232,12 +239,11 @@ class _Loader:
         try:
             data = tomllib.loads(raw.decode("utf-8"))
         except UnicodeDecodeError:
-            self.problem(f"config file {path} is not UTF-8 text; using defaults", None, "error")
+            self.problem(f"config file {path} is not UTF-8 text; ignoring it", None)
             return {}, True
         except tomllib.TOMLDecodeError as exc:
-            self.problem(
-                f"config file {path} is not valid TOML ({exc}); using defaults", None, "error"
-            )
+            # A warning, not an error: the flags and the environment may be all the run needs.
+            self.problem(f"config file {path} is not valid TOML ({exc}); ignoring it", None)
             return {}, True
         return data, True
 
@@ -257,6 +263,26 @@ class _Loader:
             self.problem(f"{key} {value} is out of range {low}–{high}; using {default}", key)
             return default
         return value
+
+    def seconds(self, value: object, where: str) -> float | None:
+        """A timeout from the file (a number) or the environment/flags (text), if valid."""
+        low, high = REQUEST_TIMEOUT_RANGE
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        number: float | None = None
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            number = float(value)
+        elif isinstance(value, str):
+            with contextlib.suppress(ValueError):
+                number = float(value)
+        if number is None or not low <= number <= high:  # NaN fails the range too
+            self.problem(
+                f"request_timeout {value!r} from {where} is not a number of seconds from "
+                f"{low:g} to {high:g}; using {DEFAULT_REQUEST_TIMEOUT:g}",
+                "request_timeout",
+            )
+            return None
+        return number
 
     def string(self, data: Mapping[str, Any], key: str) -> str | None:
         if key not in data:
@@ -369,6 +395,7 @@ def load_settings(
     allow_insecure_http: bool = False,
     config_path: Path | None = None,
     env: Mapping[str, str] | None = None,
+    request_timeout: str | float | None = None,
 ) -> Settings:
     """Settings from flags (the keyword arguments) > ``env`` > the TOML file > defaults.
 
@@ -404,6 +431,12 @@ def load_settings(
         )
     )
     theme = loader.string(data, "theme")
+    timeout = (
+        loader.seconds(request_timeout, "--request-timeout")
+        or loader.seconds(environ.get(ENV_REQUEST_TIMEOUT), ENV_REQUEST_TIMEOUT)
+        or loader.seconds(data.get("request_timeout"), "the config file")
+        or DEFAULT_REQUEST_TIMEOUT
+    )
     settings = Settings(
         api_key=key,
         api_key_source=source,
@@ -415,6 +448,7 @@ def load_settings(
         page_size=loader.integer(data, "page_size"),
         undo_seconds=loader.integer(data, "undo_seconds"),
         stall_timeout=loader.integer(data, "stall_timeout"),
+        request_timeout=timeout,
         read_only=read_only,
         read_only_workspaces=loader.id_list(data, "read_only_workspaces"),
         theme=theme.strip() if theme and theme.strip() else DEFAULT_THEME,

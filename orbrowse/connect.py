@@ -32,4 +32,5 @@ def client_for(
         observer=observer,
         retry=retry,
         stall_timeout=settings.stall_timeout,
+        request_timeout=settings.request_timeout,
     )

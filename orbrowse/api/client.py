@@ -3,22 +3,27 @@
 Every call goes through :meth:`FilesClient._send`, which maps transport failures and error
 statuses to :mod:`orbrowse.api.errors` and retries what :class:`RetryPolicy` allows. Bodies are
 parsed into the frozen models of :mod:`orbrowse.api.models`; callers never see JSON.
+
+Replies are bounded: a JSON answer is read as a stream and refused past
+:data:`MAX_JSON_BYTES` (an error body is cut at :data:`MAX_ERROR_BODY_BYTES`), and each metadata
+request, its retries and its body included, ends within ``request_timeout`` seconds.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ipaddress
 import json
 import platform
 import re
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Self
+from typing import Self, TypeVar
 from urllib.parse import quote
 
 import httpx
@@ -34,8 +39,10 @@ from orbrowse.api.errors import (
     OutcomeUnknownError,
     RateLimitError,
     ResponseFormatError,
+    ResponseTooLargeError,
     error_for_status,
 )
+from orbrowse.api.keys import key_problem
 from orbrowse.api.models import (
     FileObject,
     FilePage,
@@ -49,6 +56,8 @@ from orbrowse.api.pager import Pager, parse_page, report_sent
 from orbrowse.api.partfile import PartFile, remove_stale_parts, target_problem
 from orbrowse.api.retry import RetryPolicy
 from orbrowse.api.rules import upload_problem
+
+T = TypeVar("T")
 
 DEFAULT_BASE_URL = "https://openrouter.ai/api/v1"
 APP_URL = "https://github.com/orbrowse/orbrowse"
@@ -66,6 +75,17 @@ METADATA_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 TRANSFER_TIMEOUT = httpx.Timeout(connect=10.0, read=120.0, write=120.0, pool=30.0)
 DEFAULT_STALL_TIMEOUT = 60.0
 """Seconds a download may receive nothing before it fails (``stall_timeout`` in the config)."""
+
+DEFAULT_REQUEST_TIMEOUT = 60.0
+"""Seconds one metadata request may take in all: every attempt, the waits between them and
+the body (``request_timeout`` in the config, ``--request-timeout``). The per-read timeouts
+above only catch a server that goes silent; this one also ends a server that trickles."""
+
+MAX_JSON_BYTES = 8 * 1024 * 1024
+"""The largest JSON answer orbrowse reads (a page of 1,000 files is about 200 KB)."""
+
+MAX_ERROR_BODY_BYTES = 64 * 1024
+"""How much of an error answer's body is read for its message; the rest is not."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,9 +174,51 @@ def _may_have_acted(error: OpenRouterError) -> bool:
     return error.status is not None and error.status >= 500
 
 
-def _decode_json(response: httpx.Response) -> object:
+async def _read_body(response: httpx.Response, limit: int) -> bytes:
+    """The (decoded) body of a streamed response, refused past ``limit`` bytes.
+
+    The announced Content-Length is checked first, so a reply that says it is huge is not
+    read at all; a reply that does not say is counted as it arrives."""
+    declared = _content_length(response)
+    if declared is not None and declared > limit:
+        raise ResponseTooLargeError(_too_large(f"{declared:,} bytes", limit))
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        async for chunk in response.aiter_bytes():
+            size += len(chunk)
+            if size > limit:
+                raise ResponseTooLargeError(_too_large(f"more than {limit:,} bytes", limit))
+            chunks.append(chunk)
+    except httpx.TransportError as exc:
+        raise _translate_transport_error(exc) from exc
+    return b"".join(chunks)
+
+
+async def _read_head(response: httpx.Response, limit: int) -> bytes:
+    """At most ``limit`` bytes of a streamed body (an error's message); the rest is dropped."""
+    chunks: list[bytes] = []
+    size = 0
+    with contextlib.suppress(httpx.TransportError):
+        async for chunk in response.aiter_bytes():
+            chunks.append(chunk[: limit - size])
+            size += len(chunks[-1])
+            if size >= limit:
+                break
+    return b"".join(chunks)
+
+
+def _too_large(size: str, limit: int) -> str:
+    return (
+        f"an answer of {size}, over the {limit // (1024 * 1024)} MiB orbrowse reads "
+        "from one API reply"
+    )
+
+
+def _decode_json(response: httpx.Response, body: bytes | None = None) -> object:
     content_type = response.headers.get("content-type", "")
-    body = response.content
+    if body is None:
+        body = response.content
     if "html" in content_type.lower() or body.lstrip()[:1] == b"<":
         raise ResponseFormatError("an HTML page instead of JSON (a proxy or gateway in between?)")
     try:
@@ -180,15 +242,20 @@ class FilesClient:
         observer: RequestObserver | None = None,
         max_connections: int = 16,
         stall_timeout: float = DEFAULT_STALL_TIMEOUT,
+        request_timeout: float = DEFAULT_REQUEST_TIMEOUT,
         _http: httpx.AsyncClient | None = None,
         _limiter: RateLimiter | None = None,
     ) -> None:
+        problem = key_problem(api_key)
+        if problem:
+            raise LocalCheckError(problem)
         url = check_transport_security(base_url, allow_insecure_http=allow_insecure_http)
         self.base_url = str(url).rstrip("/")
         self.workspace_id = workspace_id
         self.retry = retry or RetryPolicy()
         self.observer = observer
         self.stall_timeout = stall_timeout
+        self.request_timeout = request_timeout
         self._api_key = api_key
         self._owns_http = _http is None
         self.limiter = _limiter or RateLimiter()
@@ -245,6 +312,7 @@ class FilesClient:
             observer=self.observer,
             allow_insecure_http=True,  # already checked for this base URL
             stall_timeout=self.stall_timeout,
+            request_timeout=self.request_timeout,
             _http=self._http,
             _limiter=self.limiter,
         )
@@ -293,7 +361,7 @@ class FilesClient:
         self._observe(request, attempt, started, response.status_code, None)
         self.limiter.observe(response.status_code, response.headers)
         if response.status_code >= 300:
-            body = await response.aread()
+            body = await _read_head(response, MAX_ERROR_BODY_BYTES)
             await response.aclose()
             if 300 <= response.status_code < 400:
                 # Following would hand the key to wherever the redirect points.
@@ -311,19 +379,38 @@ class FilesClient:
         retry_when: Callable[[OpenRouterError], bool] | None = None,
     ) -> httpx.Response:
         """Send the request ``build`` makes (anew for each attempt), retrying per the policy."""
+
+        async def once(attempt: int) -> httpx.Response:
+            return await self._attempt(build(), attempt, stream=stream)
+
+        return await self._retrying(once, retry_when=retry_when)
+
+    async def _retrying(
+        self,
+        once: Callable[[int], Awaitable[T]],
+        *,
+        retry_when: Callable[[OpenRouterError], bool] | None = None,
+        deadline: float | None = None,
+        failures: list[OpenRouterError] | None = None,
+    ) -> T:
+        """``once(attempt)`` until it succeeds or the policy (or ``deadline``) says stop.
+
+        Each failed attempt's error is appended to ``failures`` when given."""
         started = time.monotonic()
         attempt = 0
         while True:
             attempt += 1
             await self.limiter.wait()
-            request = build()
             try:
-                return await self._attempt(request, attempt, stream=stream)
+                return await once(attempt)
             except OpenRouterError as error:
+                if failures is not None:
+                    failures.append(error)
                 if retry_when is not None and not retry_when(error):
                     raise
-                delay = self.retry.delay_for(error, attempt, time.monotonic() - started)
-                if delay is None:
+                now = time.monotonic()
+                delay = self.retry.delay_for(error, attempt, now - started)
+                if delay is None or (deadline is not None and now + delay >= deadline):
                     raise
                 if isinstance(error, RateLimitError):
                     delay = self.limiter.retry_delay(delay, attempt)
@@ -337,19 +424,44 @@ class FilesClient:
         params: Mapping[str, str] | None = None,
         on_attempt: Callable[[], None] | None = None,
         retry_when: Callable[[OpenRouterError], bool] | None = None,
+        file_id: str | None = None,
     ) -> object:
-        """Send a metadata request and decode its JSON body."""
+        """Send a metadata request and decode its JSON body, within ``request_timeout``.
 
-        def build() -> httpx.Request:
+        A 404 says why it is likely: ``file_id`` names the file the path is about; without
+        one, the path itself (a listing, the key) should exist, so the base URL is wrong."""
+
+        async def once(attempt: int) -> object:
             if on_attempt is not None:
                 on_attempt()
-            return self._http.build_request(method, path, params=params)
+            request = self._http.build_request(method, path, params=params)
+            response = await self._attempt(request, attempt, stream=True)
+            try:
+                return _decode_json(response, await _read_body(response, MAX_JSON_BYTES))
+            finally:
+                await response.aclose()
 
-        response = await self._send(build, retry_when=retry_when)
+        limit = self.request_timeout
+        failures: list[OpenRouterError] = []
         try:
-            return _decode_json(response)
-        finally:
-            await response.aclose()
+            async with asyncio.timeout(limit):
+                return await self._retrying(
+                    once,
+                    retry_when=retry_when,
+                    deadline=time.monotonic() + limit,
+                    failures=failures,
+                )
+        except NotFoundError as error:
+            error.hint = _not_found_hint(error, self.base_url, file_id) or error.hint
+            raise
+        except TimeoutError:
+            message = f"The server did not finish answering within {limit:g} s (request_timeout)"
+            if failures:  # cut short while retrying: what the server said before is news too
+                message += f"; the attempt before: {failures[-1]}"
+            timeout = APITimeoutError(message)
+            if retry_when is not None:
+                retry_when(timeout)  # the caller hears of every failed attempt (delete_file)
+            raise timeout from None
 
     # -- files ------------------------------------------------------------------------------
 
@@ -387,7 +499,9 @@ class FilesClient:
         return Pager(self._page_body, limit=limit, cursor=cursor)
 
     async def get_file(self, file_id: str) -> FileObject:
-        body = await self._json("GET", f"files/{_path_id(file_id)}", params=self._params())
+        body = await self._json(
+            "GET", f"files/{_path_id(file_id)}", params=self._params(), file_id=file_id
+        )
         return FileObject.from_json(body)
 
     async def delete_file(self, file_id: str) -> str:
@@ -411,6 +525,7 @@ class FilesClient:
                 f"files/{_path_id(file_id)}",
                 params=self._params(),
                 retry_when=note,
+                file_id=file_id,
             )
         except NotFoundError:
             if any(_may_have_acted(error) for error in failures[:-1]):
@@ -482,7 +597,11 @@ class FilesClient:
             return error.status in (429, 503) or _not_sent(error)
 
         try:
-            response = await self._send(build, retry_when=safe_to_resend)
+            response = await self._send(build, stream=True, retry_when=safe_to_resend)
+            try:
+                reply = await _read_body(response, MAX_JSON_BYTES)
+            finally:
+                await response.aclose()
         except APIConnectionError as error:
             if _not_sent(error):
                 raise
@@ -491,10 +610,7 @@ class FilesClient:
                 f"{error}. The server may have kept {name}: refresh the list to check "
                 "before uploading it again"
             ) from error
-        try:
-            return FileObject.from_json(_decode_json(response))
-        finally:
-            await response.aclose()
+        return FileObject.from_json(_decode_json(response, reply))
 
     async def download_file(
         self,
@@ -620,7 +736,12 @@ class FilesClient:
                 return
 
     async def get_workspace(self, id_or_slug: str) -> Workspace:
-        body = await self._json("GET", f"workspaces/{_path_id(id_or_slug)}")
+        try:
+            body = await self._json("GET", f"workspaces/{_path_id(id_or_slug)}")
+        except NotFoundError as error:
+            if error.from_api:
+                error.hint = "no such workspace, or this key cannot see it"
+            raise
         if not isinstance(body, dict) or "data" not in body:
             raise ResponseFormatError("workspace answer has no 'data'")
         return Workspace.from_json(body["data"])
@@ -629,6 +750,23 @@ class FilesClient:
         """What the key in use is allowed to do, and the workspace it works in."""
         body = await self._json("GET", "key")
         return KeyInfo.from_json(body)
+
+
+FILE_ID_PREFIXES = ("or_file_", "file_", "file-")
+"""How file ids begin: ``or_file_`` today, ``file_`` before 2026-07-28, ``file-`` (openai)."""
+
+
+def _not_found_hint(error: NotFoundError, base_url: str, file_id: str | None) -> str | None:
+    """Why a 404 is likely, where it is more than "the file may have been deleted"."""
+    url = httpx.URL(base_url)
+    shown = f"{url.scheme}://{url.netloc.decode('ascii', 'replace')}{url.path}"  # no userinfo
+    if not error.from_api:
+        return f"the reply is not the Files API's: check --base-url ({shown})"
+    if file_id is None:
+        return f"the API has no such path under {shown}: check --base-url"
+    if not file_id.startswith(FILE_ID_PREFIXES):
+        return "that is not a file id (file ids look like or_file_…)"
+    return None
 
 
 def _path_id(value: str) -> str:

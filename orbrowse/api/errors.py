@@ -12,6 +12,7 @@
     ├── APIConnectionError           no usable answer: refused, DNS, reset, dropped mid-body
     │   └── APITimeoutError          the server did not answer in time
     ├── ResponseFormatError          the answer was not what the API documents (bad JSON, HTML, …)
+    │   └── ResponseTooLargeError    the answer is larger than orbrowse reads (never retried)
     ├── OutcomeUnknownError          a delete may have taken effect but no answer says so
     ├── LocalCheckError              refused before sending: empty, too large, unreadable, …
     ├── InsecureTransportError       the key would travel over plain HTTP to a remote host
@@ -23,6 +24,7 @@ Server-provided messages are kept as data (``server_message``); they are never m
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -46,7 +48,8 @@ class APIStatusError(OpenRouterError):
     """The server answered with an error status."""
 
     summary: ClassVar[str] = "The request failed"
-    hint: ClassVar[str] = ""
+    hint: str = ""
+    """What to do about it; the client may replace it where it knows better (e.g. a 404)."""
 
     def __init__(
         self,
@@ -55,9 +58,12 @@ class APIStatusError(OpenRouterError):
         *,
         retry_after: float | None = None,
         error_type: str | None = None,
+        from_api: bool = True,
     ) -> None:
         self.status = status
         self.server_message = server_message
+        self.from_api = from_api
+        """Whether the body was the API's JSON error envelope (not a proxy's or a web page)."""
         self.retry_after = retry_after
         self.error_type = error_type
         text = f"{self.summary} ({status})"
@@ -133,6 +139,10 @@ class OutcomeUnknownError(OpenRouterError):
     """
 
 
+class ResponseTooLargeError(ResponseFormatError):
+    """The answer is larger than orbrowse will read; retrying would only fetch it again."""
+
+
 class LocalCheckError(OpenRouterError):
     """A request refused locally, before anything was sent."""
 
@@ -160,33 +170,44 @@ _STATUS_CLASSES: dict[int, type[APIStatusError]] = {
 _MAX_MESSAGE_CHARS = 500
 
 
+def _seconds(text: str, scale: float = 1.0) -> float | None:
+    """A finite number of seconds, or ``None`` (``nan``, ``inf`` and words are not waits)."""
+    try:
+        value = float(text) / scale
+    except ValueError:
+        return None
+    return max(0.0, value) if math.isfinite(value) else None
+
+
 def parse_retry_after(headers: Mapping[str, str], *, now: datetime | None = None) -> float | None:
-    """Seconds to wait from ``retry-after-ms`` or ``Retry-After`` (seconds or an HTTP date)."""
+    """Seconds to wait from ``retry-after-ms`` or ``Retry-After`` (seconds or an HTTP date).
+
+    Anything else (``nan``, ``inf``, a word) is ignored: the policy's own backoff applies.
+    """
     lowered = {key.lower(): value for key, value in headers.items()}
     millis = lowered.get("retry-after-ms")
     if millis is not None:
-        try:
-            return max(0.0, float(millis) / 1000)
-        except ValueError:
-            pass
+        seconds = _seconds(millis, 1000.0)
+        if seconds is not None:
+            return seconds
     value = lowered.get("retry-after")
     if value is None:
         return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
+    seconds = _seconds(value)
+    if seconds is not None:
+        return seconds
     try:
         moment = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return max(0.0, (moment - (now or datetime.now(UTC))).total_seconds())
 
 
-def _server_message(body: bytes) -> tuple[str, str | None]:
-    """The message and error type of an error envelope, or a short description of the body."""
+def _server_message(body: bytes) -> tuple[str, str | None, bool]:
+    """The message and error type of an error envelope, or a short description of the body,
+    and whether the body was the API's envelope."""
     try:
         decoded = json.loads(body)
     except (ValueError, UnicodeDecodeError):
@@ -198,27 +219,29 @@ def _server_message(body: bytes) -> tuple[str, str | None]:
             metadata = error.get("metadata")
             error_type = metadata.get("error_type") if isinstance(metadata, dict) else None
             if isinstance(message, str):
-                return message[:_MAX_MESSAGE_CHARS], (
-                    error_type if isinstance(error_type, str) else None
+                return (
+                    message[:_MAX_MESSAGE_CHARS],
+                    error_type if isinstance(error_type, str) else None,
+                    True,
                 )
         if isinstance(error, str):
-            return error[:_MAX_MESSAGE_CHARS], None
+            return error[:_MAX_MESSAGE_CHARS], None, True
     text = body[:2000].decode("utf-8", "replace").strip()
     if text.lstrip().lower().startswith(("<!doctype", "<html")):
-        return "the server answered with an HTML page (a proxy or gateway error?)", None
+        return "the server answered with an HTML page (a proxy or gateway error?)", None, False
     if not text:
-        return "", None
-    return text[:200], None
+        return "", None, False
+    return text[:200], None, False
 
 
 def error_for_status(status: int, body: bytes, headers: Mapping[str, str]) -> APIStatusError:
     """Build the exception for an error answer from its status, body and headers."""
-    message, error_type = _server_message(body)
+    message, error_type, from_api = _server_message(body)
     cls = _STATUS_CLASSES.get(status)
     if cls is None:
         cls = ServerError if status >= 500 else APIStatusError
     retry_after = parse_retry_after(headers) if status in (429, 503) else None
-    return cls(status, message, retry_after=retry_after, error_type=error_type)
+    return cls(status, message, retry_after=retry_after, error_type=error_type, from_api=from_api)
 
 
 def describe(error: BaseException) -> str:

@@ -24,3 +24,9 @@ def add_connection_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--debug-log", metavar="FILE", help="record requests and timings (key redacted) to FILE"
     )
+    parser.add_argument(
+        "--request-timeout",
+        metavar="SECONDS",
+        help="seconds one API request may take in all, retries included "
+        "(default: $ORBROWSE_REQUEST_TIMEOUT, the config file, then 60)",
+    )

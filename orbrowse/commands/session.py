@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from orbrowse.api.client import FilesClient, RequestObserver
+from orbrowse.api.keys import key_problem
 from orbrowse.commands.exit_codes import ExitCode
 from orbrowse.commands.output import Output
 from orbrowse.config import ENV_API_KEY, Settings, default_config_path, load_settings
@@ -95,6 +96,7 @@ def load(args: argparse.Namespace, output: Output) -> Settings:
         workspace=args.workspace,
         config_path=config_path,
         allow_insecure_http=args.allow_insecure_http,
+        request_timeout=args.request_timeout,
     )
     output.hide(settings.api_key)
     errors = [p for p in settings.problems if p.severity == "error"]
@@ -106,4 +108,9 @@ def load(args: argparse.Namespace, output: Output) -> Settings:
     if not settings.api_key:
         path = settings.config_path or config_path or default_config_path()
         raise CommandError(no_key_message(path), ExitCode.AUTH)
+    bad_key = key_problem(settings.api_key)
+    if bad_key:
+        raise CommandError(
+            f"{bad_key} (the key came from {settings.api_key_source})", ExitCode.AUTH
+        )
     return settings
