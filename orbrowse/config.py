@@ -83,6 +83,9 @@ _UUID_RE: Final = re.compile(
 )
 
 
+_IGNORED: Final = "ignoring it, using defaults, the environment and the flags"
+
+
 class ConfigError(OSError):
     """The config file could not be written; ``str(error)`` is fit to show a person.
 
@@ -239,11 +242,11 @@ class _Loader:
         try:
             data = tomllib.loads(raw.decode("utf-8"))
         except UnicodeDecodeError:
-            self.problem(f"config file {path} is not UTF-8 text; ignoring it", None)
+            self.problem(f"config file {path} is not UTF-8 text; {_IGNORED}", None)
             return {}, True
         except tomllib.TOMLDecodeError as exc:
             # A warning, not an error: the flags and the environment may be all the run needs.
-            self.problem(f"config file {path} is not valid TOML ({exc}); ignoring it", None)
+            self.problem(f"config file {path} is not valid TOML ({exc}); {_IGNORED}", None)
             return {}, True
         return data, True
 

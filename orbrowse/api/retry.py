@@ -24,7 +24,8 @@ class RetryPolicy:
     max_retry_after: float = 60.0
     """A server asking for a longer wait than this is not waited for."""
     total_budget: float = 90.0
-    """Seconds from the first attempt after which no retry starts."""
+    """Seconds from the first attempt after which no retry starts. A metadata request also
+    stops at the client's ``request_timeout``, whichever comes first."""
     rng: random.Random = field(default_factory=random.Random, compare=False, repr=False)
 
     def backoff(self, attempt: int) -> float:

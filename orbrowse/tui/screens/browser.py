@@ -6,6 +6,7 @@ the same coroutine that fetched it, so a cancelled or superseded load never appl
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Sequence
 from typing import ClassVar
 
@@ -41,6 +42,8 @@ SORT_COLUMNS: tuple[SortColumn | None, ...] = (
 NARROW_WIDTH = 110
 SHORT_HEIGHT = 20
 """Below this many rows a narrow browser hides the detail pane (``i`` still shows it)."""
+SLOW_REPLY_SECONDS = 2.0
+"""A page that takes longer shows "waiting for page N (S s)…" in the status line."""
 WRITE_ACTIONS = {"upload", "delete"}
 
 
@@ -98,6 +101,8 @@ class BrowserScreen(Screen[None]):
         self.load_error: str | None = None
         self.job: str | None = None
         self.visual_anchor: int | None = None
+        self.waiting_since: float | None = None
+        """When the page being fetched was asked for (the status line counts the wait)."""
         self.pending_marks: set[str] = set()
         """Marks from before a refresh, put back as their files load again."""
 
@@ -127,6 +132,7 @@ class BrowserScreen(Screen[None]):
         self._apply_width(self.size.width)
         self.pager.limit = self.read_ahead.base_page = self.orbrowse.settings.page_size
         self.update_status()
+        self.set_interval(1.0, self._count_the_wait)
         self.load_pages()
 
     def _show_title(self) -> None:
@@ -195,6 +201,7 @@ class BrowserScreen(Screen[None]):
                     self.job = f"loading everything: {self.files.loaded_count:,} so far…"
                 else:
                     self.job = f"loading page {pager.pages + 1}…"
+                self.waiting_since = time.monotonic()
                 self.update_status()
                 # Rows the cursor already waits for, or all of them: the largest pages.
                 behind = table.wanted_row is not None
@@ -205,6 +212,7 @@ class BrowserScreen(Screen[None]):
                 page = await pager.next_page(
                     ahead=everything or to_end or self._wants_more(pager.limit)
                 )
+                self.waiting_since = None
                 if pager.round_trip is not None:
                     self.read_ahead.page_took(pager.round_trip)
                 self._apply_page(page)
@@ -222,6 +230,7 @@ class BrowserScreen(Screen[None]):
             table.show_listing(
                 rows_coming=False, more_rows=pager.has_more and self.load_error is None
             )
+            self.waiting_since = None
             self.update_status()
 
     def _apply_page(self, page: FilePage) -> None:
@@ -288,8 +297,16 @@ class BrowserScreen(Screen[None]):
 
     # -- status -------------------------------------------------------------------------------
 
+    def _count_the_wait(self) -> None:
+        if self.waiting_since is not None:
+            self.update_status()
+
     def update_status(self) -> None:
         job = self.job
+        if job is not None and self.waiting_since is not None:
+            waited = time.monotonic() - self.waiting_since
+            if waited >= SLOW_REPLY_SECONDS:  # say which request is slow, and for how long
+                job = f"waiting for page {self.pages_loaded + 1} ({waited:.0f} s)…"
         if job is None and self.load_error:
             job = f"stopped (r retries): {self.load_error}"
         info = StatusInfo(
