@@ -12,7 +12,6 @@ request, its retries and its body included, ends within ``request_timeout`` seco
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import ipaddress
 import json
 import platform
@@ -196,15 +195,19 @@ async def _read_body(response: httpx.Response, limit: int) -> bytes:
 
 
 async def _read_head(response: httpx.Response, limit: int) -> bytes:
-    """At most ``limit`` bytes of a streamed body (an error's message); the rest is dropped."""
+    """At most ``limit`` bytes of a streamed body (an error's message); the rest is dropped.
+
+    A connection lost before the body ends is a lost answer, as for any other body."""
     chunks: list[bytes] = []
     size = 0
-    with contextlib.suppress(httpx.TransportError):
+    try:
         async for chunk in response.aiter_bytes():
             chunks.append(chunk[: limit - size])
             size += len(chunks[-1])
             if size >= limit:
                 break
+    except httpx.TransportError as exc:
+        raise _translate_transport_error(exc) from exc
     return b"".join(chunks)
 
 
@@ -361,8 +364,10 @@ class FilesClient:
         self._observe(request, attempt, started, response.status_code, None)
         self.limiter.observe(response.status_code, response.headers)
         if response.status_code >= 300:
-            body = await _read_head(response, MAX_ERROR_BODY_BYTES)
-            await response.aclose()
+            try:
+                body = await _read_head(response, MAX_ERROR_BODY_BYTES)
+            finally:
+                await response.aclose()
             if 300 <= response.status_code < 400:
                 # Following would hand the key to wherever the redirect points.
                 raise ResponseFormatError(
