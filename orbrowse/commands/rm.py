@@ -175,7 +175,8 @@ class Deletion:
 
         def on_progress(progress: BulkProgress) -> None:
             failed = f", {progress.failed:,} failed" if progress.failed else ""
-            output.progress(f"deleting {progress.done:,} of {progress.total:,}{failed}")
+            unknown = f", {progress.uncertain:,} unknown" if progress.uncertain else ""
+            output.progress(f"deleting {progress.done:,} of {progress.total:,}{failed}{unknown}")
 
         async with self.session.client() as client:
             self.job = BulkDelete(
