@@ -172,3 +172,17 @@ async def test_every_dialog_fits_60x15_with_its_buttons_reachable(
                 await pilot.press("tab")
                 await pilot.pause()
             assert not [b for b in buttons if b.parent and b.parent.display], name
+
+
+async def test_question_mark_in_the_typed_count_field_shows_the_keys() -> None:
+    dialog = ConfirmDeleteDialog(files(12))
+    app = Host(dialog)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await screen_shown(pilot, ConfirmDeleteDialog)
+        await pilot.press("1")  # typing the count moves the focus into its field
+        assert isinstance(app.focused, Input) and app.focused.id == "typed-count"
+        await pilot.press("question_mark")
+        await screen_shown(pilot, HelpScreen)
+        await pilot.press("escape")
+        await screen_shown(pilot, ConfirmDeleteDialog)
+        assert dialog.query_one("#typed-count", Input).value == "1"

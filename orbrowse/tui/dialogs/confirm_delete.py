@@ -17,6 +17,7 @@ from orbrowse.tui.dialogs.base import Dialog, DialogFrame
 
 TYPE_COUNT_ABOVE = 10
 """Deleting more files than this asks the user to type the count."""
+COUNT_CHARACTERS = "0123456789,"
 
 
 def file_lines(files: Sequence[FileObject]) -> Text:
@@ -31,6 +32,17 @@ def file_lines(files: Sequence[FileObject]) -> Text:
         lines.append("  ")
         lines.append(human_size(file.size_bytes), style="dim")
     return lines
+
+
+class CountInput(Input):
+    """Takes digits and commas only; any other key (``?``) goes on to the dialog's bindings."""
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        return character is not None and character in COUNT_CHARACTERS
+
+    def on_key(self, event: events.Key) -> None:
+        if not self.check_consume_key(event.key, event.character):
+            event.prevent_default()  # not typed here: it bubbles up to the bindings
 
 
 class ConfirmDeleteDialog(Dialog[bool]):
@@ -77,7 +89,7 @@ class ConfirmDeleteDialog(Dialog[bool]):
                 if self.needs_typed_count:
                     with Horizontal(id="typed-count-row"):
                         yield Static(Text(f"Type {count} to confirm:"), id="type-prompt")
-                        yield Input(
+                        yield CountInput(
                             placeholder=f"type {count} here",
                             id="typed-count",
                             restrict=r"[0-9,]*",
@@ -98,7 +110,7 @@ class ConfirmDeleteDialog(Dialog[bool]):
         if not self.needs_typed_count or event.character is None:
             return
         typed = self.query_one("#typed-count", Input)
-        if not typed.has_focus and event.character in "0123456789,":
+        if not typed.has_focus and event.character in COUNT_CHARACTERS:
             event.stop()
             event.prevent_default()
             typed.focus()
