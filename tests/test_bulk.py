@@ -18,7 +18,14 @@ from orbrowse.api.errors import (
 )
 from orbrowse.api.models import FileObject
 from orbrowse.api.retry import RetryPolicy
-from orbrowse.bulk import UNKNOWN_OUTCOME, BulkDelete, BulkProgress, BulkReport, delete_files
+from orbrowse.bulk import (
+    MAX_ROUNDS,
+    UNKNOWN_OUTCOME,
+    BulkDelete,
+    BulkProgress,
+    BulkReport,
+    delete_files,
+)
 from orbrowse.deletion_log import GONE_RESULTS, DeletionLog
 from orbrowse.emulator.server import RunningEmulator
 from tests.conftest import DEFAULT_WORKSPACE_ID
@@ -291,12 +298,15 @@ async def test_bulk_delete_against_emulator_with_injected_failures(
 
     # A 5xx leaves the outcome open: a lookup finds the file still there and the delete is
     # sent again. Only the 400 is a refusal.
+    # (A file whose every round met one of the twelve 503s stays, "still there": rare, but
+    # possible when the scheduler lets one worker run ahead of the others.)
     failed_ids = {f.id for f, _ in report.failed}
-    assert failed_ids == {targeted[1]}
+    assert targeted[1] in failed_ids
+    assert all("still there" in r for f, r in report.failed if f.id != targeted[1])
+    assert len(failed_ids) <= 1 + 12 // MAX_ROUNDS
     assert report.uncertain == [] and report.not_attempted == []
-    assert {targeted[0], targeted[2]} <= report.deleted_ids
     assert [f.id for f in report.already_gone] == [marked[42].id]
-    assert len(report.deleted) == 299
+    assert len(report.deleted) == 300 - len(failed_ids)
     # The server holds exactly the unmarked files plus the failures.
     assert remaining == keep | failed_ids
     assert emulator.store.file_ids(WS) == keep | failed_ids
