@@ -444,6 +444,8 @@ class FakeServer:
                 await handler(request, writer, self.options)
         except (ConnectionError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
             pass  # the client hung up: that is what most routes wait for
+        except asyncio.CancelledError:
+            pass  # the server is stopping; ending quietly keeps asyncio from logging it
         finally:
             self._handlers.discard(task)
             writer.close()

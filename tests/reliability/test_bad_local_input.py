@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from textual.widgets import Button, Input
 
 from orbrowse.api.client import FilesClient
 from orbrowse.api.errors import LocalCheckError
@@ -13,11 +14,13 @@ from orbrowse.api.keys import key_problem
 from orbrowse.config import load_settings
 from orbrowse.emulator.server import RunningEmulator
 from orbrowse.tui.app import build_app
+from orbrowse.tui.dialogs import UploadDialog
 from orbrowse.tui.screens.no_key import NoKeyScreen
 from tests.conftest import DEFAULT_WORKSPACE_ID
 from tests.reliability.budget import MiB, run_orbrowse, time_budget
 from tests.reliability.fake_server import FAKE_KEY, FakeServer
-from tests.tui.app_driver import screen_shown, screen_text
+from tests.tui.app_driver import screen_shown, screen_text, settle
+from tests.tui.dialog_host import Host, text_of
 
 SECONDS = 30.0
 RSS = 200 * MiB
@@ -131,3 +134,23 @@ def test_the_request_timeout_setting_is_checked(tmp_path: Path) -> None:
         settings = load_settings(config_path=tmp_path / "none.toml", env={}, request_timeout=bad)
         assert settings.request_timeout == 60.0
         assert [p.key for p in settings.problems] == ["request_timeout"]
+
+
+async def test_the_upload_dialog_refuses_a_name_that_is_not_utf8_with_a_message(
+    emulator: RunningEmulator, api_key: str, tmp_path: Path
+) -> None:
+    path = non_utf8_file(tmp_path)
+    async with FilesClient(api_key, base_url=emulator.url) as client:
+        dialog = UploadDialog(client, tmp_path)
+        app = Host(dialog)
+        async with time_budget(30), app.run_test() as pilot:
+            await pilot.pause()
+            dialog.query_one("#path", Input).value = str(path)
+            await settle(pilot)
+            check = text_of(dialog, "#check")
+            assert "caf\\xe9.txt is not valid UTF-8" in check and "--name" in check
+            assert "codec" not in check and "surrogates" not in check
+            assert dialog.query_one("#upload", Button).disabled
+            await pilot.press("escape")
+            await pilot.pause()
+    assert emulator.store.files(DEFAULT_WORKSPACE_ID) == []

@@ -241,6 +241,12 @@ def test_ls_against_endless_pages_ends_with_a_message(fake: FakeServer) -> None:
     assert fake.count("endless") < 20
 
 
+def test_ls_against_a_gateway_error_page_says_so_without_the_html(fake: FakeServer) -> None:
+    run = run_orbrowse(*ls(fake, "html"), seconds=LS_SECONDS, rss_bytes=LS_RSS)
+    assert run.code == 5
+    assert "HTML page" in run.stderr and "<" not in run.stderr
+
+
 def test_ls_with_a_wrong_base_url_path_says_so(fake: FakeServer) -> None:
     run = run_orbrowse(*ls(fake, "wrong-path"), seconds=LS_SECONDS, rss_bytes=LS_RSS)
     assert run.code == 4
