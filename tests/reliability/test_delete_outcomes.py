@@ -16,6 +16,7 @@ import pytest
 from orbrowse.api.client import FilesClient
 from orbrowse.api.errors import OutcomeUnknownError
 from orbrowse.api.models import FileObject
+from orbrowse.api.retry import RetryPolicy
 from orbrowse.bulk import MAX_ROUNDS, delete_files
 from orbrowse.deletion_log import RESULT_DELETED, RESULT_DELETED_CONFIRMED, DeletionLog
 from orbrowse.emulator.server import RunningEmulator
@@ -210,3 +211,37 @@ async def test_a_server_that_confirms_another_id_is_never_taken_at_its_word(
     assert entry.id == "or_file_A" and entry.result.startswith("failed: ")
     methods = [r.method for r in fake_server.requests]
     assert methods == ["DELETE", "GET"] * MAX_ROUNDS  # each wrong answer checked by a lookup
+
+
+async def test_a_5xx_after_a_dropped_attempt_is_settled_by_lookup(
+    emulator: RunningEmulator, api_key: str, tmp_path: Path
+) -> None:
+    ids = add(emulator, 1)
+    log = DeletionLog(tmp_path / "deletions.jsonl")
+    two_tries = RetryPolicy(max_attempts=2, base_delay=0.001, max_delay=0.001)
+    async with FilesClient(api_key, base_url=emulator.url, workspace_id=WS, retry=two_tries) as c:
+        files = await files_of(c, ids)
+        emulator.faults.drop_next(method="DELETE")  # deleted; the answer is lost
+        emulator.faults.fail_next(500, method="DELETE")  # and the retry meets a 500
+        report = await delete_files(c, files, concurrency=1, log=log, workspace_id=WS)
+    assert emulator.store.file_ids(WS) == set()
+    assert [f.id for f in report.confirmed_by_lookup] == ids and report.failed == []
+    assert [e.result for e in log.read_entries()] == [RESULT_DELETED_CONFIRMED]
+
+
+async def test_a_delete_that_timed_out_is_may_have_been_deleted_when_the_lookup_times_out(
+    emulator: RunningEmulator, api_key: str, tmp_path: Path
+) -> None:
+    ids = add(emulator, 1)
+    log = DeletionLog(tmp_path / "deletions.jsonl")
+    async with FilesClient(api_key, base_url=emulator.url, workspace_id=WS, retry=ONE_TRY) as c:
+        files = await files_of(c, ids)
+    emulator.faults.latency_ms = 1500
+    async with FilesClient(
+        api_key, base_url=emulator.url, workspace_id=WS, retry=ONE_TRY, request_timeout=0.3
+    ) as c:
+        report = await delete_files(c, files, concurrency=1, log=log, workspace_id=WS)
+    assert [f.id for f, _ in report.uncertain] == ids
+    assert report.deleted == [] and report.failed == []
+    [entry] = log.read_entries()
+    assert entry.result.startswith("may have been deleted: ")
