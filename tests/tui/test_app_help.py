@@ -58,8 +58,11 @@ async def test_help_lists_the_browser_bindings(make_app: AppFactory, files: None
         assert "↓ / j  Down" in text
         assert "? / f1  Help" in text
         assert "x / del  Delete" in text
-        assert "\nMove\n" in text  # groups named for people, not "FileTable"
-        assert "FileTable" not in text
+        # Groups named for people, in this order, never class names ("FileTable").
+        headings = [line for line in text.split("\n") if line and "  " not in line]
+        assert headings == ["Mark", "View", "Act on files", "Move", "Everywhere"], headings
+        assert "Mark\n       space  Mark\n" in text
+        assert "Act on files\n" in text and "  Delete\n" in text.split("Act on files")[1]
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, BrowserScreen)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 from rich.cells import cell_len
@@ -26,8 +26,18 @@ CLOSE_HINT = "Escape, q or ? closes"
 SCROLL_KEYS = "↑↓ PgUp PgDn scroll"
 
 
-def _group_name(node: DOMNode) -> str:
-    """A heading a person understands: the node's ``BINDING_GROUP_TITLE``, never a class name."""
+def _group_name(node: DOMNode, binding: Binding) -> str:
+    """A heading a person understands, never a class name.
+
+    A node may sort its keys into sections (``HELP_SECTIONS``: binding id to heading);
+    otherwise the node's ``BINDING_GROUP_TITLE`` names them. Not ``Binding.group``: the
+    footer would merge the shown keys of one group under one label.
+    """
+    sections = getattr(node, "HELP_SECTIONS", None)
+    if isinstance(sections, Mapping) and binding.id in sections:
+        return str(sections[binding.id])
+    if binding.action.startswith(("app.", "screen.")):  # Textual's own: tab, ctrl+c
+        return "Everywhere"
     if node.BINDING_GROUP_TITLE:
         return node.BINDING_GROUP_TITLE
     if isinstance(node, App):
@@ -37,9 +47,9 @@ def _group_name(node: DOMNode) -> str:
     return "Where the focus is"
 
 
-def _rank(node: DOMNode) -> int:
+def _rank(node: DOMNode, name: str) -> int:
     """The screen's own keys first, then the focused widget's, then the app's."""
-    if isinstance(node, App):
+    if isinstance(node, App) or name == "Everywhere":
         return 2
     return 0 if isinstance(node, Screen) else 1
 
@@ -56,8 +66,8 @@ def bindings_of(screen: Screen[Any]) -> list[HelpGroup]:
         binding = active.binding
         if not binding.description:
             continue
-        name = _group_name(active.node)
-        ranks[name] = min(ranks.get(name, 2), _rank(active.node))
+        name = _group_name(active.node, binding)
+        ranks[name] = min(ranks.get(name, 2), _rank(active.node, name))
         group = groups.setdefault(name, {})
         keys = group.setdefault((binding.action, binding.description), [])
         key_display = app.get_key_display(binding)

@@ -76,6 +76,21 @@ class BrowserScreen(Screen[None]):
         Binding("r", "refresh", "Refresh", id="refresh"),
         Binding("i", "toggle_details", "Details", show=False, id="details"),
     ]
+    HELP_SECTIONS: ClassVar[dict[str, str]] = {
+        **dict.fromkeys(
+            ["mark", "visual", "extend_down", "extend_up", "mark_all", "mark_matching", "invert",
+             "clear_marks"],
+            "Mark",
+        ),
+        **dict.fromkeys(
+            ["copy", "copy_menu", "upload", "download", "delete", "delete_key"], "Act on files"
+        ),
+        **dict.fromkeys(
+            ["filter", "only_marked", "sort", "reverse_sort", "load_all", "refresh", "details"],
+            "View",
+        ),
+    }  # fmt: skip
+    """Help's headings for these keys, by binding id."""
 
     marked_count: reactive[int] = reactive(0, bindings=True)
     has_rows: reactive[bool] = reactive(False, bindings=True)
