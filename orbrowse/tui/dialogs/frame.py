@@ -27,6 +27,8 @@ SHORT_HEIGHT = 30
 class DialogFrame(VerticalScroll, can_focus=False):
     """A dialog's box: scrolls when the dialog does not fit, never takes the focus itself."""
 
+    BINDING_GROUP_TITLE = "Scroll the dialog"
+
 
 class DialogScreen(ModalScreen[ResultT]):
     """The look shared by :class:`~orbrowse.tui.dialogs.base.Dialog` and the help screen.
