@@ -30,6 +30,7 @@ import httpx
 from orbrowse import __version__
 from orbrowse.api.errors import (
     APIConnectionError,
+    APIStatusError,
     APITimeoutError,
     InsecureTransportError,
     LocalCheckError,
@@ -52,7 +53,7 @@ from orbrowse.api.models import (
 )
 from orbrowse.api.pacing import RateLimiter
 from orbrowse.api.pager import Pager, parse_page, report_sent
-from orbrowse.api.partfile import PartFile, remove_stale_parts, target_problem
+from orbrowse.api.partfile import PartFile, target_problem
 from orbrowse.api.retry import RetryPolicy
 from orbrowse.api.rules import upload_problem
 
@@ -629,40 +630,35 @@ class FilesClient:
 
         Nothing at ``destination`` is replaced without ``overwrite``: not a file, a FIFO or a
         symlink, dangling or not; with it the directory entry is replaced, never what a link
-        points to. The ``.part`` file is named after the file id (:func:`part_path`) and held
-        under an exclusive lock while it is written, so a later run recognises one left by a
-        killed run and removes it (the API documents no ``Range`` requests, so nothing is
-        resumed), and refuses while another run is writing it. It is renamed into place only
-        once every byte arrived; on any failure or cancellation it is removed. The file gets
-        the permissions the umask allows, as curl and wget give. A download that receives
-        nothing for ``stall_timeout`` seconds fails.
+        points to. The ``.part`` file is named after the file id and held under an exclusive
+        lock while it is written (:mod:`orbrowse.api.partfile`): one that a killed run left is
+        taken over and the rest asked for with a ``Range`` request (the API documents none, so
+        a server answering 200 sends everything again and the part starts over); a retry after
+        a lost connection does the same. Another run's live part file makes this one refuse.
+        The part file is renamed into place only once every byte arrived; on any failure or
+        cancellation it is removed. The file gets the permissions the umask allows, as curl
+        and wget give. A download that receives nothing for ``stall_timeout`` seconds fails.
         """
         folder = destination.parent
         if not folder.is_dir():
             raise LocalCheckError(f"The folder {folder} does not exist")
         _check_target(destination, overwrite)
-        remove_stale_parts(folder, file_id)  # what a killed run left, even if this one fails
-
-        def build() -> httpx.Request:
-            return self._http.build_request(
-                "GET",
-                f"files/{_path_id(file_id)}/content",
-                params=self._params(),
-                headers={"Accept": "application/octet-stream"},
-                timeout=self._transfer_timeout(),
-            )
-
         started = time.monotonic()
         attempt = 0
-        while True:
-            attempt += 1
-            try:
-                return await self._download_once(build, file_id, destination, overwrite, progress)
-            except OpenRouterError as error:
-                delay = self.retry.delay_for(error, attempt, time.monotonic() - started)
-                if delay is None:
-                    raise
-                await asyncio.sleep(delay)
+        with PartFile(destination, file_id) as part:
+            while True:
+                attempt += 1
+                try:
+                    await self._download_into(part, file_id, destination.name, progress)
+                    break
+                except OpenRouterError as error:
+                    delay = self.retry.delay_for(error, attempt, time.monotonic() - started)
+                    if delay is None:
+                        raise
+                    await asyncio.sleep(delay)
+            _check_target(destination, overwrite, appeared=True)
+            part.rename_to(destination)
+        return destination
 
     def _stalled(self) -> APITimeoutError:
         return APITimeoutError(
@@ -673,51 +669,63 @@ class FilesClient:
         stall = self.stall_timeout
         return httpx.Timeout(connect=10.0, read=stall, write=stall, pool=30.0)
 
-    async def _download_once(
-        self,
-        build: Callable[[], httpx.Request],
-        file_id: str,
-        destination: Path,
-        overwrite: bool,
-        progress: Progress | None,
-    ) -> Path:
+    async def _download_into(
+        self, part: PartFile, file_id: str, name: str, progress: Progress | None
+    ) -> None:
+        """One attempt: the rest of the file (or all of it) into ``part``, flushed and synced."""
+        offset = part.size
+        headers = {"Accept": "application/octet-stream"}
+        if offset:
+            # Byte ranges count the bytes as stored: no content encoding in between.
+            headers |= {"Range": f"bytes={offset}-", "Accept-Encoding": "identity"}
+
+        def build() -> httpx.Request:
+            return self._http.build_request(
+                "GET",
+                f"files/{_path_id(file_id)}/content",
+                params=self._params(),
+                headers=headers,
+                timeout=self._transfer_timeout(),
+            )
+
         try:
             response = await self._send(build, stream=True, retry_when=lambda _: False)
         except APITimeoutError as error:
             if isinstance(error.__cause__, httpx.ReadTimeout):  # no answer for stall_timeout
                 raise self._stalled() from error
             raise
+        except APIStatusError as error:
+            if error.status == 416 and offset:  # the kept bytes do not fit: start over
+                part.restart()
+                raise APIConnectionError("The server refused to resume; starting over") from error
+            raise
         try:
             content_type = response.headers.get("content-type", "")
             if not content_type.startswith("application/octet-stream"):
                 raise ResponseFormatError(f"content of type {content_type!r} instead of bytes")
-            with PartFile(destination, file_id) as part:
-                # With a content encoding, Content-Length counts encoded bytes: no check then.
-                encoded = response.headers.get("content-encoding", "identity") != "identity"
+            # With a content encoding, Content-Length counts encoded bytes: no check then.
+            encoded = response.headers.get("content-encoding", "identity") != "identity"
+            if response.status_code == 206 and offset:
+                expected: int | None = _resumed_total(response, offset)
+            else:
+                part.restart()
                 expected = None if encoded else _content_length(response)
-                received = 0
-                try:
-                    async for chunk in response.aiter_bytes(CHUNK_SIZE):
-                        part.write(chunk)
-                        received += len(chunk)
-                        if progress is not None:
-                            progress(received, expected)
-                    if expected is not None and received != expected:
-                        raise APIConnectionError(
-                            f"The download ended after {received:,} of {expected:,} bytes"
-                        )
-                    part.finish()
-                except httpx.TimeoutException as exc:
-                    raise self._stalled() from exc
-                except httpx.TransportError as exc:
-                    raise _translate_transport_error(exc) from exc
-                except OSError as exc:
-                    raise LocalCheckError(
-                        f"Could not write {destination.name}: {exc.strerror or exc}"
-                    ) from exc
-                _check_target(destination, overwrite, appeared=True)
-                part.rename_to(destination)
-            return destination
+            try:
+                async for chunk in response.aiter_bytes(CHUNK_SIZE):
+                    part.write(chunk)
+                    if progress is not None:
+                        progress(part.size, expected)
+                if expected is not None and part.size != expected:
+                    raise APIConnectionError(
+                        f"The download ended after {part.size:,} of {expected:,} bytes"
+                    )
+                part.finish()
+            except httpx.TimeoutException as exc:
+                raise self._stalled() from exc
+            except httpx.TransportError as exc:
+                raise _translate_transport_error(exc) from exc
+            except OSError as exc:
+                raise LocalCheckError(f"Could not write {name}: {exc.strerror or exc}") from exc
         finally:
             await response.aclose()
 
@@ -791,6 +799,21 @@ def _check_target(destination: Path, overwrite: bool, *, appeared: bool = False)
         if appeared:
             problem = f"{problem} (it appeared while downloading)"
         raise LocalCheckError(problem)
+
+
+_CONTENT_RANGE = re.compile(r"bytes (\d+)-(\d+)/(\d+)")
+
+
+def _resumed_total(response: httpx.Response, offset: int) -> int:
+    """The file's size from a 206 that continues at ``offset``; anything else is refused."""
+    if response.headers.get("content-encoding", "identity") != "identity":
+        raise ResponseFormatError("a resumed download with a content encoding")
+    match = _CONTENT_RANGE.fullmatch(response.headers.get("content-range", "").strip())
+    if match is None or int(match[1]) != offset or int(match[2]) + 1 != int(match[3]):
+        raise ResponseFormatError(
+            f"a partial answer that does not continue at byte {offset:,} to the end"
+        )
+    return int(match[3])
 
 
 def _content_length(response: httpx.Response) -> int | None:

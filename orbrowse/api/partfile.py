@@ -3,10 +3,12 @@
 A part file is named after the file id (``.NAME.ID.part`` beside the target), so a later run
 of the same download recognises one that a killed run left behind. While it is written the
 part file is held under an exclusive ``flock``: a part file that can be locked belongs to no
-live run and is removed; one that cannot is another run's, and is left alone. The lock dies
-with its process, so ``kill -9`` leaves a part file the next run removes. SIGTERM and SIGHUP
-remove the live part files on the way out (:func:`install_signal_cleanup`); SIGINT and any
-other failure or cancellation remove them through the normal unwinding of :class:`PartFile`.
+live run; one that cannot is another run's, and is left alone. The lock dies with its
+process, so ``kill -9`` leaves a part file that the next download of that id to that target
+takes over (and resumes, when the server answers a range request; else it starts over),
+while part files of the id under other names are removed. SIGTERM and SIGHUP remove the live
+part files on the way out (:func:`install_signal_cleanup`); SIGINT and any other failure or
+cancellation remove them through the normal unwinding of :class:`PartFile`.
 """
 
 from __future__ import annotations
@@ -91,8 +93,9 @@ def remove_stale(path: Path) -> bool:
         os.close(fd)
 
 
-def remove_stale_parts(folder: Path, file_id: str) -> None:
-    """Remove every part file of ``file_id`` in ``folder`` that no live run holds."""
+def remove_stale_parts(folder: Path, file_id: str, *, keep: Path | None = None) -> None:
+    """Remove every part file of ``file_id`` in ``folder`` that no live run holds (but
+    ``keep``, which the caller will resume)."""
     suffix = f".{_id_token(file_id)}.part"
     try:
         with os.scandir(folder) as listing:
@@ -100,52 +103,85 @@ def remove_stale_parts(folder: Path, file_id: str) -> None:
     except OSError:
         return
     for entry in entries:
+        if keep is not None and entry.name == keep.name:
+            continue
         with contextlib.suppress(OSError):
             remove_stale(Path(entry.path))
 
 
 class PartFile:
     """``with PartFile(destination, file_id) as part``: write, :meth:`finish`,
-    :meth:`rename_to`; otherwise the part file is removed on the way out."""
+    :meth:`rename_to`; otherwise the part file is removed on the way out.
+
+    A part file that a dead run left at this path is taken over with its bytes (``size``), so
+    the download can ask the server for the rest; :meth:`restart` empties it when the server
+    sends the whole file instead.
+    """
 
     def __init__(self, destination: Path, file_id: str) -> None:
         self.file_id = file_id
         self.path = part_path(destination, file_id)
-        self._fd: int | None = None
+        self.size = 0
+        """Bytes in the part file: kept from a dead run, then as written."""
         self._handle: IO[bytes] | None = None
         self._renamed = False
 
     def __enter__(self) -> Self:
-        remove_stale_parts(self.path.parent, self.file_id)
+        remove_stale_parts(self.path.parent, self.file_id, keep=self.path)
         busy = LocalCheckError(
             f"{self.path.name} is being written by another orbrowse run; wait for it or stop it"
         )
-        if not remove_stale(self.path):
-            raise busy
-        try:
-            # 0o666 less the umask, as curl and wget create files.
-            fd = os.open(
-                self.path,
-                os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC,
-                0o666,
-            )
-        except FileExistsError:
-            raise busy from None
-        except OSError as exc:
-            raise LocalCheckError(f"Could not create {self.path}: {exc.strerror or exc}") from exc
-        self._fd = fd
+        fd = self._take_over()
+        if fd is None:
+            if not remove_stale(self.path):
+                raise busy
+            try:
+                # 0o666 less the umask, as curl and wget create files.
+                fd = os.open(
+                    self.path,
+                    os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC,
+                    0o666,
+                )
+            except FileExistsError:
+                raise busy from None
+            except OSError as exc:
+                raise LocalCheckError(
+                    f"Could not create {self.path}: {exc.strerror or exc}"
+                ) from exc
         _LIVE.add(self.path)
-        if not _try_lock(fd):  # another run took it between our create and lock
-            self._close()
+        if not _try_lock(fd):  # another run holds it
+            os.close(fd)
             _LIVE.discard(self.path)
             raise busy
+        self.size = os.fstat(fd).st_size
         self._handle = os.fdopen(fd, "wb")  # owns the descriptor (and so the lock) from here
-        self._fd = None
+        if self.size:
+            self._handle.seek(self.size)
         return self
+
+    def _take_over(self) -> int | None:
+        """A descriptor on the regular file a dead run left here, or ``None``."""
+        try:
+            fd = os.open(self.path, os.O_WRONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+        except OSError:  # absent, a symlink, a FIFO without a reader, …
+            return None
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            os.close(fd)
+            return None
+        return fd
+
+    def restart(self) -> None:
+        """Empty the part file: the server is sending the whole file."""
+        assert self._handle is not None
+        if self.size:
+            self._handle.seek(0)
+            self._handle.truncate(0)
+            self.size = 0
 
     def write(self, data: bytes) -> None:
         assert self._handle is not None
         self._handle.write(data)
+        self.size += len(data)
 
     def finish(self) -> None:
         """Flush and sync: a full disk may only show here."""
@@ -169,11 +205,8 @@ class PartFile:
     def _close(self) -> None:
         if self._handle is not None:
             with contextlib.suppress(OSError):
-                self._handle.close()  # closes the descriptor even when the flush fails
+                self._handle.close()  # closes the descriptor (and the lock) even if flush fails
             self._handle = None
-        if self._fd is not None:
-            os.close(self._fd)  # releases the lock
-            self._fd = None
 
     def __exit__(
         self,

@@ -87,6 +87,7 @@ def route(mode: str) -> Callable[[Handler], Handler]:
 _REASONS = {
     200: "OK",
     400: "Bad Request",
+    206: "Partial Content",
     404: "Not Found",
     429: "Too Many Requests",
     500: "Internal Server Error",
@@ -323,6 +324,27 @@ async def wrong_delete(request: Request, writer: asyncio.StreamWriter, options: 
         await respond_json(writer, 200, {"id": "or_file_OTHER", "deleted": True})
     else:
         await ok(request, writer, options)
+
+
+RANGES_CONTENT = bytes(range(256)) * 2048
+"""The content of ``or_file_R`` on the ``ranges`` route (512 KiB)."""
+
+
+@route("ranges")
+async def ranges(request: Request, writer: asyncio.StreamWriter, options: Options) -> None:
+    """``GET /files/or_file_R/content`` answers ``Range: bytes=N-`` with a 206 (as HTTP
+    servers that support ranges do; the API documents none); everything else as ``ok``."""
+    if request.path != "/files/or_file_R/content":
+        await ok(request, writer, options)
+        return
+    body, status, headers = RANGES_CONTENT, 200, {}
+    wanted = request.headers.get("range", "")
+    if wanted.startswith("bytes=") and wanted.endswith("-"):
+        start = int(wanted[len("bytes=") : -1])
+        body, status = RANGES_CONTENT[start:], 206
+        end = len(RANGES_CONTENT) - 1
+        headers = {"Content-Range": f"bytes {start}-{end}/{len(RANGES_CONTENT)}"}
+    await respond(writer, status, body, content_type="application/octet-stream", headers=headers)
 
 
 async def _spaces_forever(writer: asyncio.StreamWriter, length: int) -> None:

@@ -3,6 +3,8 @@ honour the umask and give up on a stalled server.
 
 Kill tests run ``orbrowse get`` as a subprocess against the emulator and signal it while the
 body is streaming (a large generated file, so the ``.part`` file exists when the signal lands).
+A part file a dead run left is resumed with a range request where the server takes one (the
+fake server's ``ranges`` route; the emulator, like the documented API, has none).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from orbrowse.emulator.store import StoredFile
 from tests.cli import Cli
 from tests.conftest import DEFAULT_WORKSPACE_ID
 from tests.reliability.conftest import ONE_TRY
+from tests.reliability.fake_server import FAKE_KEY, RANGES_CONTENT, FakeServer
 
 BIG = 1024**3  # generated on the fly by the emulator: the transfer takes a while
 IN_FLIGHT_LIMIT = 60.0
@@ -241,3 +244,33 @@ def test_a_part_file_held_by_a_live_run_is_left_alone(
         os.close(fd)
     assert cli("get", stored.id, "-o", str(folder)).code == 0  # the lock is gone: stale
     assert sorted(p.name for p in folder.iterdir()) == ["a.bin"]
+
+
+# -- resuming ----------------------------------------------------------------------------------
+
+
+async def test_a_part_file_left_by_a_dead_run_is_resumed_with_a_range_request(
+    fake_server: FakeServer, folder: Path
+) -> None:
+    target = folder / "r.bin"
+    part_path(target, "or_file_R").write_bytes(RANGES_CONTENT[:100_000])  # what kill -9 left
+    async with FilesClient(FAKE_KEY, base_url=fake_server.url("ranges"), retry=ONE_TRY) as c:
+        await c.download_file("or_file_R", target)
+    assert target.read_bytes() == RANGES_CONTENT
+    assert [p.name for p in folder.iterdir()] == ["r.bin"]
+    [request] = fake_server.requests
+    assert request.headers["range"] == "bytes=100000-"
+
+
+async def test_a_server_without_ranges_sends_everything_and_the_part_starts_over(
+    emulator: RunningEmulator, api_key: str, folder: Path
+) -> None:
+    content = os.urandom(300_000)
+    stored = emulator.store.add_file(
+        DEFAULT_WORKSPACE_ID, "a.bin", content=content, downloadable=True
+    )
+    part_path(folder / "a.bin", stored.id).write_bytes(b"junk" * 10_000)
+    async with FilesClient(api_key, base_url=emulator.url, retry=ONE_TRY) as client:
+        await client.download_file(stored.id, folder / "a.bin")
+    assert (folder / "a.bin").read_bytes() == content
+    assert [p.name for p in folder.iterdir()] == ["a.bin"]
