@@ -126,7 +126,10 @@ COMMAND = Command(
     description=(
         "Download files (only server-created files can be downloaded; uploads cannot). "
         "Each file is saved under its name made safe for this system; the paths written are "
-        "printed on stdout. Progress goes to stderr when it is a terminal."
+        "printed on stdout. Progress goes to stderr when it is a terminal. Bytes go to a "
+        "hidden .NAME.ID.part file first, removed on failure, Ctrl+C, SIGTERM or SIGHUP (one "
+        "left by kill -9 is resumed or replaced by the next get of that id). A download that "
+        "receives nothing for stall_timeout seconds (config, default 60) fails."
     ),
     add_arguments=add_arguments,
     run=run,
