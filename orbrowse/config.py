@@ -12,6 +12,7 @@ The file lives at ``platformdirs.user_config_path("orbrowse") / "config.toml"`` 
     undo_seconds = 5                  # 0 turns the undo window off, at most 60
     stall_timeout = 60                # seconds a download may receive nothing, 1–3600
     request_timeout = 60              # seconds one API request may take, retries included
+    preview_max_bytes = 262144        # bytes a preview reads at most: 0 turns previews off
     read_only_workspaces = ["<uuid>"]
     theme = "textual-dark"
     [[recent_workspaces]]             # most recent first, at most 10
@@ -62,6 +63,7 @@ DEFAULT_UNDO_SECONDS: Final = 5
 DEFAULT_STALL_TIMEOUT: Final = 60
 DEFAULT_REQUEST_TIMEOUT: Final = 60.0
 REQUEST_TIMEOUT_RANGE: Final = (1.0, 3600.0)
+DEFAULT_PREVIEW_MAX_BYTES: Final = 256 * 1024
 MAX_RECENT_WORKSPACES: Final = 10
 
 ENV_API_KEY: Final = "OPENROUTER_API_KEY"
@@ -77,6 +79,7 @@ _RANGES: Final[dict[str, tuple[int, int, int]]] = {
     "page_size": (1, 1000, DEFAULT_PAGE_SIZE),
     "undo_seconds": (0, 60, DEFAULT_UNDO_SECONDS),
     "stall_timeout": (1, 3600, DEFAULT_STALL_TIMEOUT),
+    "preview_max_bytes": (0, 16 * 1024 * 1024, DEFAULT_PREVIEW_MAX_BYTES),
 }
 _UUID_RE: Final = re.compile(
     r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
@@ -150,6 +153,7 @@ class Settings:
     stall_timeout: int = DEFAULT_STALL_TIMEOUT
     request_timeout: float = DEFAULT_REQUEST_TIMEOUT
     """Seconds one API request may take in all (attempts, waits and the reply's body)."""
+    preview_max_bytes: int = DEFAULT_PREVIEW_MAX_BYTES
     read_only: bool = False
     read_only_workspaces: tuple[str, ...] = ()
     theme: str = DEFAULT_THEME
@@ -452,6 +456,7 @@ def load_settings(
         undo_seconds=loader.integer(data, "undo_seconds"),
         stall_timeout=loader.integer(data, "stall_timeout"),
         request_timeout=timeout,
+        preview_max_bytes=loader.integer(data, "preview_max_bytes"),
         read_only=read_only,
         read_only_workspaces=loader.id_list(data, "read_only_workspaces"),
         theme=theme.strip() if theme and theme.strip() else DEFAULT_THEME,

@@ -5,6 +5,7 @@ a fresh interpreter and look at ``sys.modules`` (what a user's process would rea
 - ``emulator/`` never imports Textual, the TUI or the commands.
 - ``listing/`` (what the browser and the CLI both show) never imports Textual or the TUI.
 - ``commands/`` (the scriptable CLI) never imports the TUI or Textual.
+- ``preview/`` (decoding and drawing previews) never imports Textual or the TUI.
 - ``tui/`` never starts the emulator: the command line does (``orbrowse --demo``).
 
 A static check over every ``import`` statement (lazy ones too) also keeps the package
@@ -31,6 +32,7 @@ RULES: dict[str, tuple[str, ...]] = {
     "orbrowse.emulator": ("textual", "orbrowse.tui", "orbrowse.commands"),
     "orbrowse.listing": ("textual", "orbrowse.emulator", "orbrowse.tui", "orbrowse.commands"),
     "orbrowse.commands": ("textual", "orbrowse.tui"),
+    "orbrowse.preview": ("textual", "orbrowse.emulator", "orbrowse.tui", "orbrowse.commands"),
     "orbrowse.tui": ("orbrowse.emulator",),
 }
 

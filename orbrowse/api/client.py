@@ -89,6 +89,17 @@ MAX_ERROR_BODY_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True, slots=True)
+class ContentSample:
+    """The first bytes of a file (:meth:`FilesClient.read_content`)."""
+
+    data: bytes
+    complete: bool
+    """Whether ``data`` is the whole file."""
+    total_bytes: int | None
+    """The size the server announced, if it did."""
+
+
+@dataclass(frozen=True, slots=True)
 class RequestRecord:
     """One attempt at one request, for ``--debug-log``. Holds no credentials."""
 
@@ -726,6 +737,50 @@ class FilesClient:
                 raise _translate_transport_error(exc) from exc
             except OSError as exc:
                 raise LocalCheckError(f"Could not write {name}: {exc.strerror or exc}") from exc
+        finally:
+            await response.aclose()
+
+    # -- bounded reads (the preview) ---------------------------------------------------------
+
+    async def read_content(self, file_id: str, max_bytes: int) -> ContentSample:
+        """At most ``max_bytes`` of a file's content, streamed; the rest is never read.
+
+        The connection is closed as soon as the cap is reached, so a 50 MiB file costs about
+        ``max_bytes`` of transfer. Retried like a metadata call while no byte has arrived.
+        """
+        if max_bytes < 0:
+            raise LocalCheckError(f"A read of {max_bytes} bytes makes no sense")
+
+        def build() -> httpx.Request:
+            return self._http.build_request(
+                "GET",
+                f"files/{_path_id(file_id)}/content",
+                params=self._params(),
+                headers={"Accept": "application/octet-stream"},
+                timeout=TRANSFER_TIMEOUT,
+            )
+
+        response = await self._send(build, stream=True)
+        try:
+            content_type = response.headers.get("content-type", "")
+            if not content_type.startswith("application/octet-stream"):
+                raise ResponseFormatError(f"content of type {content_type!r} instead of bytes")
+            encoded = response.headers.get("content-encoding", "identity") != "identity"
+            total = None if encoded else _content_length(response)
+            chunks: list[bytes] = []
+            received = 0
+            try:
+                async for chunk in response.aiter_bytes(min(CHUNK_SIZE, max(max_bytes, 1))):
+                    room = max_bytes - received
+                    chunks.append(chunk[:room])
+                    received += min(len(chunk), room)
+                    if len(chunk) >= room:
+                        break
+            except httpx.TransportError as exc:
+                raise _translate_transport_error(exc) from exc
+            data = b"".join(chunks)
+            complete = len(data) < max_bytes or total == len(data)
+            return ContentSample(data=data, complete=complete, total_bytes=total)
         finally:
             await response.aclose()
 

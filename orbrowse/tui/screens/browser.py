@@ -25,9 +25,11 @@ from orbrowse.api.pager import Pager
 from orbrowse.listing.file_list import FileList, FilterError, SortColumn
 from orbrowse.listing.formatting import human_size, visible_text
 from orbrowse.tui.base import OrbrowseBase, WorkspaceChoice
+from orbrowse.tui.preview_loader import PreviewLoader
 from orbrowse.tui.read_ahead import MAX_PAGE, ReadAhead
 from orbrowse.tui.widgets.details import DetailsPane
 from orbrowse.tui.widgets.file_table import DEFAULT_FETCH_AHEAD_ROWS, FileTable
+from orbrowse.tui.widgets.preview import PreviewPane
 from orbrowse.tui.widgets.status_line import StatusInfo, StatusLine
 
 SORT_COLUMNS: tuple[SortColumn | None, ...] = (
@@ -44,6 +46,8 @@ SHORT_HEIGHT = 20
 """Below this many rows a narrow browser hides the detail pane (``i`` still shows it)."""
 SLOW_REPLY_SECONDS = 2.0
 """A page that takes longer shows "waiting for page N (S s)…" in the status line."""
+PREVIEW_MIN_SIZE = (70, 20)
+"""Below this (columns, rows) the preview pane collapses and reads nothing."""
 WRITE_ACTIONS = {"upload", "delete"}
 
 
@@ -75,6 +79,8 @@ class BrowserScreen(Screen[None]):
         Binding("L", "load_all", "Load all", show=False, id="load_all"),
         Binding("r", "refresh", "Refresh", id="refresh"),
         Binding("i", "toggle_details", "Details", show=False, id="details"),
+        Binding("o", "open_preview", "Preview", id="preview"),
+        Binding("enter", "open_preview", "Preview", show=False, id="preview_enter"),
     ]
     HELP_SECTIONS: ClassVar[dict[str, str]] = {
         **dict.fromkeys(
@@ -131,7 +137,9 @@ class BrowserScreen(Screen[None]):
             with Vertical(id="table-column"):
                 yield FileTable(self.files, clock=self.orbrowse.clock, id="files")
                 yield Input(placeholder="filter: text, re:regex, !inverts", id="filter")
-            yield DetailsPane(clock=self.orbrowse.clock, id="details")
+            with Vertical(id="details-column"):
+                yield DetailsPane(clock=self.orbrowse.clock, id="details")
+                yield PreviewPane(id="preview")
         yield StatusLine(id="status")
         yield Footer()
 
@@ -144,6 +152,14 @@ class BrowserScreen(Screen[None]):
             " · read-only" if self.read_only else ""
         )
         self.query_one("#filter", Input).display = False
+        column = self.query_one("#details-column")
+        self.previews = PreviewLoader(
+            self,
+            self.client,
+            self.query_one(PreviewPane),
+            max_bytes=self.orbrowse.settings.preview_max_bytes,
+            active=lambda: column.display and not self.has_class("-no-preview"),
+        )
         self._apply_width(self.size.width)
         self.pager.limit = self.read_ahead.base_page = self.orbrowse.settings.page_size
         self.update_status()
@@ -174,6 +190,10 @@ class BrowserScreen(Screen[None]):
 
     def _apply_width(self, width: int) -> None:
         self.set_class(width < NARROW_WIDTH, "-narrow")
+        small = width < PREVIEW_MIN_SIZE[0] or self.size.height < PREVIEW_MIN_SIZE[1]
+        if small != self.has_class("-no-preview"):
+            self.set_class(small, "-no-preview")
+            self.previews.refresh()
 
     @property
     def table(self) -> FileTable:
@@ -298,6 +318,7 @@ class BrowserScreen(Screen[None]):
     def cursor_moved(self, message: FileTable.CursorMoved) -> None:
         self._cursor_position()
         self.query_one(DetailsPane).show_file(message.file)
+        self.previews.follow(message.file)
         if self.visual_anchor is not None:
             self.files.mark_range(self.visual_anchor, message.index)
             self._marks_changed()
@@ -309,6 +330,7 @@ class BrowserScreen(Screen[None]):
 
     def _show_current(self) -> None:
         self.query_one(DetailsPane).show_file(self.table.cursor_file)
+        self.previews.follow(self.table.cursor_file)
 
     # -- status -------------------------------------------------------------------------------
 
@@ -480,8 +502,17 @@ class BrowserScreen(Screen[None]):
         self.pager.cancel()
 
     def action_toggle_details(self) -> None:
-        pane = self.query_one(DetailsPane)
-        pane.display = not pane.display
+        column = self.query_one("#details-column")
+        column.display = not column.display
+        self.previews.refresh()
+
+    def action_open_preview(self) -> None:
+        from orbrowse.tui.screens.preview import PreviewScreen
+
+        current = self.table.cursor_file
+        if current is None:
+            return
+        self.app.push_screen(PreviewScreen(current, self.previews))
 
     # -- clipboard ---------------------------------------------------------------------------------
 
@@ -518,7 +549,7 @@ class BrowserScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in WRITE_ACTIONS and self.read_only:
             return False
-        if action in {"delete", "download", "copy_ids", "copy_menu", "toggle_mark"}:
+        if action in {"delete", "download", "copy_ids", "copy_menu", "toggle_mark", "open_preview"}:
             return True if self.has_rows or self.files.marked_count else None
         return True
 

@@ -1,0 +1,152 @@
+"""Text previews: plain, source code, JSON, JSON Lines, CSV and Markdown as Rich renderables.
+
+Every line is made visible-safe before it is highlighted or parsed for display, so a file full of
+escape sequences or Rich markup shows them literally.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import json
+
+from rich.box import SIMPLE_HEAD
+from rich.console import Group, RenderableType
+from rich.markdown import Markdown
+from rich.syntax import Syntax
+from rich.table import Table
+from rich.text import Text
+
+from orbrowse.preview.sniff import PreviewKind, extension_of
+from orbrowse.listing.formatting import visible_text
+
+TAB_SIZE = 4
+CSV_MAX_COLUMNS = 20
+CSV_CELL_WIDTH = 24
+SYNTAX_THEME = "monokai"
+
+
+def decode(data: bytes, *, complete: bool) -> str:
+    """UTF-8 with invalid bytes shown as ``\\xff``; a character cut by the byte cap is dropped."""
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="backslashreplace")
+    text = decoder.decode(data, final=complete)
+    return text.removeprefix("\ufeff")
+
+
+def safe_lines(text: str, max_lines: int | None = None) -> list[str]:
+    """``text`` split into lines (``\\n``, ``\\r\\n``), tabs expanded, every line visible-safe."""
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    if max_lines is not None:
+        lines = lines[:max_lines]
+    return [visible_text(line.removesuffix("\r").expandtabs(TAB_SIZE)) for line in lines]
+
+
+def plain(lines: list[str]) -> Text:
+    return Text("\n".join(lines), no_wrap=True, overflow="ellipsis", end="")
+
+
+def highlighted(lines: list[str], lexer: str) -> Text:
+    """Syntax colours only: the theme's background is dropped so the pane's shows through."""
+    syntax = Syntax("\n".join(lines), lexer, theme=SYNTAX_THEME, tab_size=TAB_SIZE)
+    text = syntax.highlight(syntax.code)
+    text.style = ""
+    text.no_wrap = True
+    text.overflow = "ellipsis"
+    text.end = ""
+    text.rstrip()
+    return text
+
+
+def lexer_for(filename: str) -> str:
+    """A Pygments lexer name for the file's extension (``text`` when none fits)."""
+    lexer = Syntax.guess_lexer(filename.rsplit("/", 1)[-1] or "x.txt")
+    return lexer if lexer != "default" else "text"
+
+
+def pretty_json(text: str) -> str | None:
+    """``text`` re-indented when it parses as JSON; ``None`` when it does not."""
+    try:
+        value = json.loads(text)
+        return json.dumps(value, indent=2, ensure_ascii=False)
+    except (ValueError, RecursionError):
+        return None
+
+
+def csv_table(text: str, extension: str, max_rows: int) -> Table | None:
+    """The first rows as an aligned table; ``None`` when the text does not parse as CSV."""
+    dialect: type[csv.Dialect] | csv.Dialect = csv.excel_tab if extension == "tsv" else csv.excel
+    if extension != "tsv":
+        try:
+            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t|")
+        except csv.Error:
+            dialect = csv.excel
+    rows: list[list[str]] = []
+    try:
+        for row in csv.reader(io.StringIO(text), dialect):
+            rows.append(row)
+            if len(rows) > max_rows:
+                break
+    except csv.Error:
+        return None
+    if not rows:
+        return None
+    width = min(max(len(row) for row in rows), CSV_MAX_COLUMNS)
+    table = Table(box=SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=False)
+    header = rows[0] + [""] * (width - len(rows[0]))
+    for name in header[:width]:
+        table.add_column(_cell(name), no_wrap=True, overflow="ellipsis", max_width=CSV_CELL_WIDTH)
+    for row in rows[1:max_rows]:
+        cells = row[:width] + [""] * (width - len(row))
+        table.add_row(*(_cell(value) for value in cells))
+    return table
+
+
+def _cell(value: str) -> Text:
+    # A Text, never a str: Rich would parse a str cell as markup.
+    return Text(visible_text(value.replace("\r\n", " ").replace("\n", " ")), no_wrap=True)
+
+
+def markdown(lines: list[str]) -> Markdown:
+    # No hyperlinks: a link target from the file never becomes a terminal escape.
+    return Markdown("\n".join(lines), hyperlinks=False, code_theme=SYNTAX_THEME)
+
+
+def text_body(
+    kind: PreviewKind, filename: str, text: str, *, complete: bool, max_lines: int
+) -> tuple[RenderableType, str]:
+    """The renderable for a text kind, and a short label of what it shows."""
+    if kind == "json" and complete:
+        pretty = pretty_json(text)
+        if pretty is not None:
+            return highlighted(safe_lines(pretty, max_lines), "json"), "JSON"
+        return highlighted(safe_lines(text, max_lines), "json"), "JSON (does not parse)"
+    if kind == "json":
+        return highlighted(safe_lines(text, max_lines), "json"), "JSON (first bytes)"
+    if kind == "jsonl":
+        records = [_jsonl_line(line) for line in text.split("\n")[:max_lines] if line.strip()]
+        return highlighted(safe_lines("\n".join(records), max_lines), "json"), "JSON Lines"
+    if kind == "csv":
+        table = csv_table(text, extension_of(filename), max_rows=min(max_lines, 200))
+        if table is not None:
+            return table, "CSV"
+        return plain(safe_lines(text, max_lines)), "CSV (does not parse)"
+    if kind == "markdown":
+        return markdown(safe_lines(text, max_lines)), "Markdown"
+    if kind == "code":
+        lexer = lexer_for(filename)
+        return highlighted(safe_lines(text, max_lines), lexer), f"source ({lexer})"
+    return plain(safe_lines(text, max_lines)), "text"
+
+
+def _jsonl_line(line: str) -> str:
+    try:
+        return json.dumps(json.loads(line), ensure_ascii=False)
+    except (ValueError, RecursionError):
+        return line
+
+
+def notice(message: str) -> Group:
+    return Group(Text(message, style="italic", end=""))

@@ -1,0 +1,147 @@
+"""The preview full screen: scroll, ``/`` to search the text, ``e`` to open it outside."""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from orbrowse.api.errors import OpenRouterError, describe
+from orbrowse.api.models import FileObject
+from orbrowse.names import safe_filename
+from orbrowse.preview.model import UPLOADED_REASON, Preview
+from orbrowse.tui.external import REMOTE_NOTE, plan_for
+from orbrowse.listing.formatting import visible_text
+from orbrowse.tui.preview_loader import PreviewLoader
+from orbrowse.tui.widgets.preview import LOADING
+from orbrowse.tui.widgets.rendered_view import RenderedView
+
+FULL_MAX_LINES = 5000
+"""Lines of text drawn in the full view (the byte cap usually ends the text first)."""
+
+
+class PreviewScreen(Screen[None]):
+    """One file's preview, full screen."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q,escape", "close", "Back", id="preview.close"),
+        Binding("slash", "search", "Search", key_display="/", id="preview.search"),
+        Binding("n", "find(True)", "Next match", id="preview.next"),
+        Binding("N", "find(False)", "Previous match", show=False, id="preview.previous"),
+        Binding("e", "open_outside", "Open outside", id="preview.open"),
+    ]
+
+    def __init__(self, file: FileObject, loader: PreviewLoader) -> None:
+        super().__init__()
+        self.file = file
+        self.loader = loader
+        self.preview: Preview | None = None
+        self.query_text = ""
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text(visible_text(self.file.filename), end=""), id="preview-title")
+        yield RenderedView(Text(LOADING, style="italic"), id="preview-view")
+        yield Input(placeholder="search the text (Enter: find, n: next)", id="preview-search")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#preview-search", Input).display = False
+        self.view.focus()
+        if not self.file.downloadable:
+            self._show_message(UPLOADED_REASON)
+        elif self.loader.max_bytes <= 0:
+            self._show_message("previews are off (preview_max_bytes = 0 in the config)")
+        else:
+            self.load()
+
+    @property
+    def view(self) -> RenderedView:
+        return self.query_one("#preview-view", RenderedView)
+
+    def _show_message(self, message: str) -> None:
+        self.view.set_renderable(Text(message, style="italic"))
+
+    @work(group="preview-full", exclusive=True, exit_on_error=False)
+    async def load(self) -> None:
+        try:
+            preview = await self.loader.fetch(self.file)
+        except OpenRouterError as error:
+            self._show_message(f"No preview: {describe(error)}")
+            return
+        self.preview = preview
+        title = f"{visible_text(self.file.filename)} · {preview.summary()}"
+        self.query_one("#preview-title", Static).update(Text(title, end=""))
+        self.view.set_renderable(preview.body(max_lines=FULL_MAX_LINES, max_rows=None))
+
+    def action_close(self) -> None:
+        box = self.query_one("#preview-search", Input)
+        if box.has_focus:
+            box.display = False
+            self.view.focus()
+            return
+        self.dismiss()
+
+    def action_search(self) -> None:
+        box = self.query_one("#preview-search", Input)
+        box.display = True
+        box.focus()
+
+    @on(Input.Submitted, "#preview-search")
+    def search_submitted(self, event: Input.Submitted) -> None:
+        self.query_text = event.value
+        event.input.display = False
+        self.view.focus()
+        self.action_find(True)
+
+    def action_find(self, forward: bool) -> None:
+        if not self.query_text:
+            return
+        if self.view.find(self.query_text, forward=forward) is None:
+            self.notify(f"Not found: {visible_text(self.query_text)}", markup=False, timeout=2)
+
+    @work(group="preview-open", exclusive=True, exit_on_error=False)
+    async def action_open_outside(self) -> None:
+        preview = self.preview
+        if preview is None:
+            self.notify("Nothing to open yet", severity="warning")
+            return
+        env = getattr(self.app, "env", {})
+        plan = plan_for(preview.is_text, env)
+        folder = Path(tempfile.mkdtemp(prefix="orbrowse-open-"))
+        path = folder / safe_filename(self.file.filename)
+        if plan.handler == "pager":
+            # The pager gets the visible-safe text: no escape sequence reaches the terminal.
+            path = path.with_name(path.name + ".txt")
+            path.write_text("\n".join(preview.plain_lines()) + "\n", encoding="utf-8")
+            self._run(plan.command, path)
+            return
+        try:
+            self.notify("Downloading the whole file…", timeout=2)
+            await self.loader.client.download_file(self.file.id, path)
+        except OpenRouterError as error:
+            self.notify(describe(error), title="Open", severity="error", markup=False)
+            return
+        if plan.handler == "remote":
+            self.notify(REMOTE_NOTE.format(path=path), title="Saved", markup=False, timeout=8)
+            return
+        self._run(plan.command, path)
+
+    def _run(self, command: tuple[str, ...], path: Path) -> None:
+        try:
+            with self.app.suspend():
+                subprocess.run([*command, str(path)], check=False)
+        except Exception as error:  # SuspendNotSupported, a missing program (OSError)
+            self.notify(
+                f"Could not run {command[0]}: {error}. The file is at {path}",
+                title="Open",
+                severity="warning",
+                markup=False,
+            )
