@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from orbrowse.api.models import WORKSPACE_QUOTA_BYTES
+from orbrowse.emulator.demo_content import demo_content
 from orbrowse.emulator.store import (
     DEFAULT_PURPOSE,
     Store,
@@ -132,6 +133,7 @@ def generate_files(
     picks = rng.choices(_KINDS, weights=weights, k=n)
     steps = sorted(rng.random() for _ in range(n))
     rows: list[tuple[str, int, bool, str]] = []
+    contents: dict[int, bytes] = {}
     output_number = 0
     for index, kind in enumerate(picks):
         if rng.random() < 0.2:
@@ -139,6 +141,10 @@ def generate_files(
             extension, stem = rng.choice(_OUTPUT_KINDS)
             name = f"outputs/{stem}-{output_number:04d}.{extension}"
             size = int(10 ** rng.uniform(2, 6))
+            content = demo_content(extension, output_number)
+            if content is not None:  # realistic bytes for the preview
+                contents[len(rows)] = content
+                size = len(content)
             rows.append((name, size, True, mime_for_name(name)))
             continue
         stem = rng.choice(kind.stems)
@@ -155,9 +161,10 @@ def generate_files(
             workspace_id=workspace_id,
             filename=name,
             mime_type=mime,
-            size_bytes=max(1, math.floor(size * scale)),
+            size_bytes=size if i in contents else max(1, math.floor(size * scale)),
             created_at=(start + timedelta(seconds=round(steps[i] * seconds))),
             downloadable=downloadable,
+            content=contents.get(i),
         )
         for i, (name, size, downloadable, mime) in enumerate(rows)
     ]
