@@ -55,7 +55,7 @@ def decode_image(data: bytes) -> DecodedImage:
             width, height = image.size
             if width * height > MAX_PIXELS:
                 raise ImageError(f"{width}×{height} pixels is too large to preview")
-            image_format = image.format or "image"
+            image_format = {"WEBP": "WebP"}.get(image.format or "", image.format or "image")
             image.draft("RGB", THUMBNAIL)  # JPEG: decode at a reduced scale
             image.thumbnail(THUMBNAIL)
             rgb = _flatten(image)
@@ -114,11 +114,14 @@ class HalfBlockImage:
             rows_limit = options.height if rows_limit is None else min(rows_limit, options.height)
         columns, rows = self.cells(options.max_width, rows_limit)
         pixels = self.image.resize((columns, rows * 2), Image.Resampling.LANCZOS)
-        data = list(pixels.getdata())
+        raw = pixels.tobytes()  # RGB, row after row
+        stride = columns * 3
         newline = Segment.line()
         for row in range(rows):
-            upper = data[row * 2 * columns : (row * 2 + 1) * columns]
-            lower = data[(row * 2 + 1) * columns : (row * 2 + 2) * columns]
-            for top, bottom in zip(upper, lower, strict=True):
+            upper = raw[row * 2 * stride : (row * 2 + 1) * stride]
+            lower = raw[(row * 2 + 1) * stride : (row * 2 + 2) * stride]
+            for x in range(0, stride, 3):
+                top = (upper[x], upper[x + 1], upper[x + 2])
+                bottom = (lower[x], lower[x + 1], lower[x + 2])
                 yield Segment(UPPER_HALF, _style(top, bottom))
             yield newline

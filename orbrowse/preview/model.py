@@ -8,11 +8,11 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 
 from orbrowse.api.models import FileObject
+from orbrowse.listing.formatting import human_size, visible_text
 from orbrowse.preview.hexdump import hex_lines
 from orbrowse.preview.image import DecodedImage, HalfBlockImage, ImageError, decode_image
 from orbrowse.preview.sniff import PreviewKind, sniff
 from orbrowse.preview.text import decode, safe_lines, text_body
-from orbrowse.listing.formatting import human_size, visible_text
 
 UPLOADED_REASON = "uploaded files can't be read back through the API"
 DISABLED_REASON = "previews are off (preview_max_bytes = 0 in the config)"

@@ -18,8 +18,8 @@ from rich.syntax import Syntax
 from rich.table import Table
 from rich.text import Text
 
-from orbrowse.preview.sniff import PreviewKind, extension_of
 from orbrowse.listing.formatting import visible_text
+from orbrowse.preview.sniff import PreviewKind, extension_of
 
 TAB_SIZE = 4
 CSV_MAX_COLUMNS = 20

@@ -77,6 +77,11 @@ class PreviewLoader:
         file, self.wanted = self.wanted, None
         self.follow(file)
 
+    @property
+    def idle(self) -> bool:
+        """No rest timer running and no read in flight."""
+        return not self._busy()
+
     def _busy(self) -> bool:
         return self._timer is not None or (
             self._worker is not None and not self._worker.is_finished
@@ -93,7 +98,7 @@ class PreviewLoader:
     def _rested(self) -> None:
         self._timer = None
         file = self.wanted
-        if file is not None:
+        if file is not None and self.active():
             self._start(file)
 
     def _start(self, file: FileObject) -> Worker[None]:

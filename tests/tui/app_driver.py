@@ -100,3 +100,10 @@ def notifications(app: App[Any], *, severity: str | None = None, titled: bool = 
         for n in app._notifications
         if severity is None or n.severity == severity
     ]
+
+
+async def preview_settled(pilot: Pilot[int]) -> None:
+    """Wait until the browser's preview has no rest timer and no read in flight."""
+    screen = browser(pilot.app)
+    await wait_until(pilot, lambda: screen.previews.idle, "the preview settled")
+    await pilot.pause()

@@ -158,7 +158,7 @@ class BrowserScreen(Screen[None]):
             self.client,
             self.query_one(PreviewPane),
             max_bytes=self.orbrowse.settings.preview_max_bytes,
-            active=lambda: column.display and not self.has_class("-no-preview"),
+            active=lambda: self.is_current and column.display and not self.has_class("-no-preview"),
         )
         self._apply_width(self.size.width)
         self.pager.limit = self.read_ahead.base_page = self.orbrowse.settings.page_size
@@ -187,6 +187,12 @@ class BrowserScreen(Screen[None]):
 
     def on_resize(self) -> None:
         self._apply_width(self.size.width)
+
+    def on_screen_resume(self) -> None:
+        # Back from a dialog or the full view: reads were held while it was on top.
+        previews: PreviewLoader | None = getattr(self, "previews", None)
+        if previews is not None:
+            previews.refresh()
 
     def _apply_width(self, width: int) -> None:
         self.set_class(width < NARROW_WIDTH, "-narrow")

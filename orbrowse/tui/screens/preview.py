@@ -16,10 +16,10 @@ from textual.widgets import Footer, Input, Static
 
 from orbrowse.api.errors import OpenRouterError, describe
 from orbrowse.api.models import FileObject
+from orbrowse.listing.formatting import visible_text
 from orbrowse.names import safe_filename
 from orbrowse.preview.model import UPLOADED_REASON, Preview
 from orbrowse.tui.external import REMOTE_NOTE, plan_for
-from orbrowse.listing.formatting import visible_text
 from orbrowse.tui.preview_loader import PreviewLoader
 from orbrowse.tui.widgets.preview import LOADING
 from orbrowse.tui.widgets.rendered_view import RenderedView

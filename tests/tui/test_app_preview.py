@@ -1,0 +1,404 @@
+"""The preview of the file under the cursor: each kind, hostile content, the byte cap, the
+cancel-on-move rule (counted at the emulator) and the full view."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import socket
+import threading
+from collections.abc import Iterator
+
+import pytest
+from PIL import Image
+from rich.console import Console
+from textual import events
+from textual.pilot import Pilot
+
+from orbrowse.emulator.app import API_PREFIX
+from orbrowse.emulator.server import RunningEmulator
+from orbrowse.preview.model import UPLOADED_REASON
+from orbrowse.tui.app import OrbrowseApp
+from orbrowse.tui.screens.preview import PreviewScreen
+from orbrowse.tui.widgets.preview import LOADING, PreviewPane
+from orbrowse.tui.widgets.rendered_view import RenderedView
+from tests.conftest import DEFAULT_WORKSPACE_ID
+from tests.tui.app_driver import browser, browser_ready, preview_settled, screen_shown, wait_until
+from tests.tui.conftest import AppFactory
+
+SIZE = (140, 40)
+
+
+def image_bytes(kind: str, size: tuple[int, int] = (40, 30)) -> bytes:
+    image = Image.new("RGB", size, (200, 40, 40))
+    image.paste((40, 40, 200), (0, size[1] // 2, size[0], size[1]))  # blue lower half
+    out = io.BytesIO()
+    image.save(out, kind)
+    return out.getvalue()
+
+
+def add(emulator: RunningEmulator, name: str, content: bytes, *, downloadable: bool = True) -> None:
+    emulator.store.add_file(DEFAULT_WORKSPACE_ID, name, content=content, downloadable=downloadable)
+
+
+def pane_of(app: OrbrowseApp) -> PreviewPane:
+    return browser(app).query_one(PreviewPane)
+
+
+def pane_lines(app: OrbrowseApp) -> list[str]:
+    """The pane as plain text, drawn the way the screen draws it."""
+    pane = pane_of(app)
+    console = Console(
+        width=pane.content_size.width,
+        height=pane.content_size.height,
+        color_system=None,
+        force_terminal=False,
+    )
+    with console.capture() as capture:
+        console.print(pane.render())
+    return [line.rstrip() for line in capture.get().split("\n")]
+
+
+def content_reads(emulator: RunningEmulator) -> int:
+    return sum(1 for r in emulator.faults.requests if r.path.endswith("/content"))
+
+
+async def shown(pilot: Pilot[int]) -> PreviewPane:
+    await preview_settled(pilot)
+    pane = pane_of(pilot.app)  # type: ignore[arg-type]
+    await wait_until(pilot, lambda: not pane.state.loading, "the preview shown")
+    await pilot.pause()
+    return pane
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "summary", "expected"),
+    [
+        ("out/r.json", b'{"score":0.93,"tags":["a"]}', "JSON · whole file", '  "score": 0.93,'),
+        ("out/r.jsonl", b'{"a": 1}\n{"b":  2}\n', "JSON Lines", '{"b": 2}'),
+        ("out/t.csv", b"city,temp\nOslo,4\nRome,19\n", "CSV", "Rome   19"),
+        ("out/s.md", b"# Title\n\n- **first** point\n", "Markdown", "• first point"),
+        ("out/m.py", b"def f(x):\n\treturn x\n", "source code", "    return x"),
+        ("out/n.txt", b"plain words\n", "text · whole file", "plain words"),
+        ("out/a.pdf", b"%PDF-1.7\n\x00\x01binary", "no preview for this type", "%PDF-1.7"),
+    ],
+)
+async def test_each_text_kind_and_the_hex_dump(
+    make_app: AppFactory,
+    emulator: RunningEmulator,
+    name: str,
+    content: bytes,
+    summary: str,
+    expected: str,
+) -> None:
+    add(emulator, name, content)
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
+    async with app.run_test(size=SIZE) as pilot:
+        await browser_ready(pilot)
+        pane = await shown(pilot)
+        assert summary in pane.text
+        assert any(expected in line for line in pane_lines(app)), pane_lines(app)
+
+
+@pytest.mark.parametrize("kind", ["PNG", "JPEG", "GIF", "WEBP"])
+async def test_images_are_drawn_as_half_blocks(
+    make_app: AppFactory, emulator: RunningEmulator, kind: str
+) -> None:
+    add(emulator, f"out/chart.{kind.lower()}", image_bytes(kind))
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
+    async with app.run_test(size=SIZE) as pilot:
+        await browser_ready(pilot)
+        pane = await shown(pilot)
+        assert f"{'WebP' if kind == 'WEBP' else kind} image, 40×30" in pane.text
+        console = Console(width=pane.content_size.width, color_system="truecolor")
+        segments = list(console.render(pane.render()))
+        blocks = [s for s in segments if s.text == "▀"]
+        assert blocks, "no half blocks drawn"
+        top, bottom = blocks[0].style, blocks[-1].style
+        assert top is not None and bottom is not None
+        assert top.color is not None and top.color.triplet is not None
+        assert top.color.triplet.red > 150  # red upper half
+        assert bottom.bgcolor is not None and bottom.bgcolor.triplet is not None
+        assert bottom.bgcolor.triplet.blue > 150  # blue lower half
+
+
+async def test_uploaded_files_say_they_cannot_be_read(
+    make_app: AppFactory, emulator: RunningEmulator
+) -> None:
+    add(emulator, "mine/notes.txt", b"secret", downloadable=False)
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
+    async with app.run_test(size=SIZE) as pilot:
+        await browser_ready(pilot)
+        pane = await shown(pilot)
+        assert pane.text == UPLOADED_REASON
+        assert content_reads(emulator) == 0
+
+
+HOSTILE = [
+    ("markup.txt", b"[bold red]not bold[/] [link=http://x]y[/link]\n", "[bold red]not bold[/]"),
+    (
+        "escapes.txt",
+        b"before\x1b[2J\x1b]0;title\x07after\n",
+        "before\\x1b[2J\\x1b]0;title\\x07after",
+    ),
+    ("bidi.json", '{"k": "a\u202eb"}'.encode(), '"a⟨U+202E⟩b"'),
+    ("bad-utf8.txt", b"caf\xe9 ok \xff\xfe end\n", "caf\\xe9 ok \\xff\\xfe end"),
+    ("cells.csv", b"a,b\n\x1b[31mred,[b]x[/b]\n", "\\x1b[31mred"),
+    ("fake.png", b"I am text pretending to be a PNG\n", "I am text pretending"),
+]
+
+
+@pytest.mark.parametrize(("name", "content", "expected"), HOSTILE)
+async def test_hostile_text_shows_literally(
+    make_app: AppFactory, emulator: RunningEmulator, name: str, content: bytes, expected: str
+) -> None:
+    add(emulator, f"out/{name}", content)
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
+    async with app.run_test(size=SIZE) as pilot:
+        await browser_ready(pilot)
+        await shown(pilot)
+        lines = pane_lines(app)
+        assert any(expected in line for line in lines), lines
+        drawn = "".join(
+            segment.text
+            for segment in Console(width=60).render(pane_of(app).render())
+            if not segment.control
+        )
+        assert "\x1b" not in drawn and "\x07" not in drawn and "\u202e" not in drawn
+
+
+async def test_a_truncated_png_shows_why_and_its_bytes(
+    make_app: AppFactory, emulator: RunningEmulator
+) -> None:
+    add(emulator, "out/cut.png", image_bytes("PNG", (200, 200))[:90])
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
+    async with app.run_test(size=SIZE) as pilot:
+        await browser_ready(pilot)
+        pane = await shown(pilot)
+        lines = pane_lines(app)
+        assert any("could not be decoded" in line for line in lines), lines
+        assert any(line.startswith("00000000  89 50 4e 47") for line in lines), lines
+        assert pane.state.preview is not None and pane.state.preview.image is None
+
+
+async def test_a_png_typed_file_of_text_is_shown_as_text_with_a_note(
+    make_app: AppFactory, emulator: RunningEmulator
+) -> None:
+    add(emulator, "out/fake.png", b"<html>not an image</html>\n")
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
+    async with app.run_test(size=SIZE) as pilot:
+        await browser_ready(pilot)
+        await shown(pilot)
+        text = "\n".join(pane_lines(app))
+        assert "Typed image/png, but the content is not an" in text
+        assert "<html>not an image</html>" in text
+
+
+async def test_holding_j_through_200_files_starts_a_handful_of_reads(
+    make_app: AppFactory, emulator: RunningEmulator
+) -> None:
+    for number in range(200):
+        add(emulator, f"out/result-{number:03d}.json", b'{"n": %d}' % number)
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID, page_size=250)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await browser_ready(pilot)
+        await preview_settled(pilot)
+        before = content_reads(emulator)
+        # Held down, a key repeats faster than the app draws: the presses queue up as they
+        # do in the terminal's input buffer, and the app works through them.
+        for _ in range(199):
+            app.post_message(events.Key("j", "j"))
+        await wait_until(pilot, lambda: screen.table.cursor_row == 199, "the last row")
+        await pilot.pause()  # the last CursorMoved is handled
+        await shown(pilot)
+        reads = content_reads(emulator) - before
+        assert screen.table.cursor_row == 199
+        assert reads <= 5, f"{reads} reads for 199 moves"
+        print(f"content reads for 199 held-down moves: {reads}")
+        assert '"n": 199' in "\n".join(pane_lines(app))
+
+
+async def test_cached_previews_are_not_read_again(
+    make_app: AppFactory, emulator: RunningEmulator
+) -> None:
+    add(emulator, "out/a.txt", b"first file\n")
+    add(emulator, "out/b.txt", b"second file\n")
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
+    async with app.run_test(size=SIZE) as pilot:
+        await browser_ready(pilot)
+        await shown(pilot)
+        await pilot.press("j")
+        await shown(pilot)
+        reads = content_reads(emulator)
+        await pilot.press("k")
+        pane = await shown(pilot)
+        assert content_reads(emulator) == reads
+        assert "first file" in "\n".join(pane_lines(app))
+        assert pane.state.preview is not None
+
+
+class ByteCounter:
+    """A loopback TCP relay that counts the bytes the server sends towards the app."""
+
+    def __init__(self, target_port: int) -> None:
+        self.target_port = target_port
+        self.to_client = 0
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self._lock = threading.Lock()
+        self._sockets: list[socket.socket] = []
+        self._threads = [threading.Thread(target=self._accept, daemon=True)]
+        self._threads[0].start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            server = socket.create_connection(("127.0.0.1", self.target_port))
+            self._sockets += [client, server]
+            for args in ((client, server, False), (server, client, True)):
+                thread = threading.Thread(target=self._pipe, args=args, daemon=True)
+                self._threads.append(thread)
+                thread.start()
+
+    def _pipe(self, source: socket.socket, sink: socket.socket, count: bool) -> None:
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+                if count:
+                    with self._lock:
+                        self.to_client += len(data)
+        except OSError:
+            pass
+        finally:
+            for sock in (source, sink):
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+
+    def close(self) -> None:
+        self.listener.close()
+        for sock in self._sockets:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+        for thread in self._threads:
+            thread.join(timeout=5)
+        for sock in self._sockets:
+            sock.close()
+
+
+@pytest.fixture
+def relay(emulator: RunningEmulator) -> Iterator[ByteCounter]:
+    counter = ByteCounter(emulator.port)
+    yield counter
+    counter.close()
+
+
+async def test_a_50_mib_file_reads_at_most_the_cap(
+    make_app: AppFactory, emulator: RunningEmulator, relay: ByteCounter
+) -> None:
+    emulator.store.add_file(
+        DEFAULT_WORKSPACE_ID, "out/huge.jsonl", size_bytes=50 * 1024 * 1024, downloadable=True
+    )
+    cap = 256 * 1024
+    # The relay sits between the app and the emulator.
+    url = f"http://127.0.0.1:{relay.port}{API_PREFIX}"
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID, base_url=url)
+    async with app.run_test(size=SIZE) as pilot:
+        await browser_ready(pilot)
+        pane = await shown(pilot)
+        preview = pane.state.preview
+        assert preview is not None
+        assert len(preview.data) == cap and not preview.complete
+        assert "first 256 KiB of 50 MiB" in pane.text
+    # The app stopped reading at the cap; what the server got onto the wire beyond it is
+    # only what the socket buffers held when the connection was closed.
+    assert relay.to_client < cap + 4 * 1024 * 1024, relay.to_client
+    print(f"bytes relayed towards the app for a 50 MiB file: {relay.to_client:,}")
+
+
+async def test_a_slow_server_shows_loading(make_app: AppFactory, emulator: RunningEmulator) -> None:
+    add(emulator, "out/first.txt", b"at once\n")
+    add(emulator, "out/slow.txt", b"eventually\n")
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
+    async with app.run_test(size=SIZE) as pilot:
+        await browser_ready(pilot)
+        await shown(pilot)
+        emulator.faults.latency_ms = 600
+        await pilot.press("j")
+        pane = pane_of(app)
+        await wait_until(pilot, lambda: pane.state.loading, "loading shown")
+        assert pane.text == LOADING
+        emulator.faults.latency_ms = 0
+        await shown(pilot)
+        assert "eventually" in "\n".join(pane_lines(app))
+
+
+async def test_small_terminals_collapse_the_preview_and_read_nothing(
+    make_app: AppFactory, emulator: RunningEmulator
+) -> None:
+    add(emulator, "out/a.txt", b"words\n")
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
+    async with app.run_test(size=(60, 15)) as pilot:
+        await browser_ready(pilot)
+        await pilot.pause(0.3)
+        await preview_settled(pilot)
+        assert not pane_of(app).display or pane_of(app).region.height == 0
+        assert content_reads(emulator) == 0
+
+
+async def test_80x24_shows_the_preview_beside_the_fields(
+    make_app: AppFactory, emulator: RunningEmulator
+) -> None:
+    add(emulator, "out/a.txt", b"words at 80 columns\n")
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await browser_ready(pilot)
+        pane = await shown(pilot)
+        assert pane.region.width >= 30 and pane.region.height >= 8
+        assert any("words at 80 columns" in line for line in pane_lines(app))
+
+
+async def test_full_view_scrolls_searches_and_closes(
+    make_app: AppFactory, emulator: RunningEmulator
+) -> None:
+    body = "".join(f"line {n}\n" for n in range(300)) + "the needle is here\n"
+    add(emulator, "out/long.txt", body.encode())
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await browser_ready(pilot)
+        await pilot.press("o")
+        screen = await screen_shown(pilot, PreviewScreen)
+        view = screen.query_one(RenderedView)
+        await wait_until(pilot, lambda: len(view.texts) > 300, "the text drawn")
+        await pilot.press("slash", *"needle", "enter")
+        await pilot.pause()
+        assert view.match_line == 300
+        assert view.scroll_offset.y > 250
+        await pilot.press("q")
+        await browser_ready(pilot)
+        await pilot.press("enter")
+        await screen_shown(pilot, PreviewScreen)
+        await pilot.press("escape")
+        await browser_ready(pilot)
+
+
+async def test_full_view_of_an_image_over_ssh_keeps_it_remote(
+    make_app: AppFactory, emulator: RunningEmulator
+) -> None:
+    add(emulator, "out/chart.png", image_bytes("PNG"))
+    app = make_app(
+        workspace=DEFAULT_WORKSPACE_ID, env={"SSH_CONNECTION": "10.0.0.1 5000 10.0.0.2 22"}
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await browser_ready(pilot)
+        await pilot.press("o")
+        screen = await screen_shown(pilot, PreviewScreen)
+        await wait_until(pilot, lambda: screen.preview is not None, "the preview")
+        await pilot.press("e")
+        await wait_until(
+            pilot,
+            lambda: any("stays on the remote machine" in n.message for n in app._notifications),
+            "the SSH note",
+        )
