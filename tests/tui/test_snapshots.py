@@ -25,7 +25,7 @@ from orbrowse.tui.app import OrbrowseApp, build_app
 from orbrowse.tui.dialogs.confirm_delete import ConfirmDeleteDialog
 from orbrowse.tui.dialogs.help import HelpScreen
 from orbrowse.tui.screens.workspace_picker import WorkspacePicker
-from tests.tui.app_driver import browser_ready, screen_shown
+from tests.tui.app_driver import browser_ready, preview_settled, screen_shown
 
 SnapCompare = Callable[..., bool]
 SIZE = (130, 34)
@@ -63,6 +63,7 @@ def demo_app(
 
 async def _browser(pilot: Pilot[int]) -> None:
     await browser_ready(pilot)
+    await preview_settled(pilot)
 
 
 def test_browser_with_details(
@@ -71,6 +72,7 @@ def test_browser_with_details(
     async def run_before(pilot: Pilot[int]) -> None:
         await browser_ready(pilot)
         await pilot.press("j", "space", "space", "j")
+        await preview_settled(pilot)
 
     app = demo_app(demo, tmp_path, workspace=DEMO_WORKSPACE)
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
@@ -92,6 +94,7 @@ def test_workspace_picker(snap_compare: SnapCompare, demo: RunningEmulator, tmp_
 def test_help(snap_compare: SnapCompare, demo: RunningEmulator, tmp_path: Path) -> None:
     async def run_before(pilot: Pilot[int]) -> None:
         await browser_ready(pilot)
+        await preview_settled(pilot)
         await pilot.press("question_mark")
         await screen_shown(pilot, HelpScreen)
 
@@ -104,7 +107,9 @@ def test_delete_confirmation(
 ) -> None:
     async def run_before(pilot: Pilot[int]) -> None:
         await browser_ready(pilot)
-        await pilot.press(*["space"] * 12, "x")
+        await pilot.press(*["space"] * 12)
+        await preview_settled(pilot)
+        await pilot.press("x")
         await screen_shown(pilot, ConfirmDeleteDialog)
 
     app = demo_app(demo, tmp_path, workspace=DEMO_WORKSPACE)
