@@ -39,8 +39,11 @@ from orbrowse.tui.dialogs.download import DownloadDialog
 from orbrowse.tui.dialogs.help import HelpScreen
 from orbrowse.tui.dialogs.upload import UploadDialog
 from orbrowse.tui.screens.browser import BrowserScreen
+from orbrowse.tui.screens.preview import PreviewScreen
 from orbrowse.tui.screens.workspace_picker import WorkspacePicker
 from orbrowse.tui.widgets.file_table import FileTable
+from orbrowse.tui.widgets.preview import PreviewPane
+from orbrowse.tui.widgets.rendered_view import RenderedView
 
 SIZE = (140, 40)
 DEMO_FILES = 300
@@ -53,6 +56,10 @@ MAX_POLLS = 1000
 SCREENSHOTS = (
     "workspace-picker.svg",
     "browser.svg",
+    "preview-json.svg",
+    "preview-csv.svg",
+    "preview-image.svg",
+    "preview-full.svg",
     "marks.svg",
     "download.svg",
     "upload.svg",
@@ -148,6 +155,30 @@ class Director:
         table.move_cursor(index - table.cursor_row)
         await self.pilot.pause()
 
+    async def preview_settled(self, file_id: str) -> None:
+        browser = self.browser
+        pane = browser.query_one(PreviewPane)
+        await self.wait_until(
+            lambda: (
+                browser.previews.idle
+                and pane.state.preview is not None
+                and pane.state.preview.file_id == file_id
+            ),
+            "the preview",
+        )
+
+    async def shoot_preview(self, extension: str, name: str) -> None:
+        view = self.browser.files.view
+        index = next(
+            (i for i, f in enumerate(view) if f.downloadable and f.filename.endswith(extension)),
+            None,
+        )
+        if index is None:
+            raise ScreenshotError(f"the demo data has no downloadable {extension} file")
+        await self.cursor_to(index)
+        await self.preview_settled(view[index].id)
+        await self.shoot(name)
+
     async def run(self) -> None:
         await self.wait_for(WorkspacePicker, "the workspace picker")
         await self.shoot("workspace-picker.svg")
@@ -164,7 +195,19 @@ class Director:
         if downloadable is None:
             raise ScreenshotError("the demo data has no downloadable file")
         await self.cursor_to(downloadable)
+        await self.preview_settled(view[downloadable].id)
         await self.shoot("browser.svg")
+
+        await self.shoot_preview(".json", "preview-json.svg")
+        await self.shoot_preview(".png", "preview-image.svg")
+        await self.shoot_preview(".csv", "preview-csv.svg")
+        await self.cursor_to(downloadable)
+        await self.pilot.press("o")
+        await self.wait_for(PreviewScreen, "the full preview")
+        full = self.app.screen.query_one(RenderedView)
+        await self.wait_until(lambda: len(full.texts) > 5, "the full preview drawn")
+        await self.shoot("preview-full.svg")
+        await self.close_dialog()
 
         await self.pilot.press("slash", *"report", "enter")
         await self.settle()

@@ -11,6 +11,10 @@ from orbrowse.screenshots import SCREENSHOTS, main
 EXPECTED = {
     "workspace-picker.svg": "Open&#160;a&#160;workspace",
     "browser.svg": "outputs/summary-0002.md",
+    "preview-json.svg": "&quot;accuracy&quot;",
+    "preview-csv.svg": "rain_mm",
+    "preview-image.svg": "PNG&#160;image,&#160;240×150",
+    "preview-full.svg": "Analysis",
     "marks.svg": "3&#160;marked",
     "download.svg": "summary-0002.md",
     "upload.svg": "ready&#160;to&#160;upload",

@@ -92,7 +92,7 @@ def _result(variant: int) -> bytes:
 @lru_cache(maxsize=VARIANTS)
 def _table(variant: int) -> bytes:
     rng = random.Random(3000 + variant)
-    lines = ["city,month,temperature_c,rainfall_mm,sunny_days"]
+    lines = ["city,month,temp_c,rain_mm,sunny"]
     for city in rng.sample(_CITIES, 6):
         for month in ("2026-07", "2026-08", "2026-09"):
             lines.append(

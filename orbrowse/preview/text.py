@@ -24,6 +24,7 @@ from orbrowse.preview.sniff import PreviewKind, extension_of
 TAB_SIZE = 4
 CSV_MAX_COLUMNS = 20
 CSV_CELL_WIDTH = 24
+CSV_MIN_WIDTH = 7
 SYNTAX_THEME = "monokai"
 
 
@@ -95,12 +96,20 @@ def csv_table(text: str, extension: str, max_rows: int) -> Table | None:
         return None
     width = min(max(len(row) for row in rows), CSV_MAX_COLUMNS)
     table = Table(box=SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=False)
-    header = rows[0] + [""] * (width - len(rows[0]))
-    for name in header[:width]:
-        table.add_column(_cell(name), no_wrap=True, overflow="ellipsis", max_width=CSV_CELL_WIDTH)
-    for row in rows[1:max_rows]:
-        cells = row[:width] + [""] * (width - len(row))
-        table.add_row(*(_cell(value) for value in cells))
+    body = [row[:width] + [""] * (width - len(row)) for row in rows[:max_rows]]
+    cells = [[_cell(value) for value in row] for row in body]
+    for column, name in enumerate(cells[0]):
+        natural = max(line[column].cell_len for line in cells)
+        # Narrow panes squeeze the widest columns first; short ones (ids, numbers) stay whole.
+        table.add_column(
+            name,
+            no_wrap=True,
+            overflow="ellipsis",
+            min_width=min(natural, CSV_MIN_WIDTH),
+            max_width=CSV_CELL_WIDTH,
+        )
+    for line in cells[1:]:
+        table.add_row(*line)
     return table
 
 

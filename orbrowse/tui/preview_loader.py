@@ -10,7 +10,6 @@ import asyncio
 from collections.abc import Callable
 
 from textual.dom import DOMNode
-from textual.timer import Timer
 from textual.worker import Worker
 
 from orbrowse.api.client import FilesClient
@@ -47,7 +46,7 @@ class PreviewLoader:
         """Whether the pane is shown at all: no reads for a collapsed pane."""
         self.wanted: FileObject | None = None
         self.reads_started = 0
-        self._timer: Timer | None = None
+        self._timer: asyncio.TimerHandle | None = None
         self._worker: Worker[None] | None = None
 
     def follow(self, file: FileObject | None) -> None:
@@ -70,7 +69,8 @@ class PreviewLoader:
             self.pane.show(cached)
             return
         self.pane.clear()
-        self._timer = self.host.set_timer(self.rest_seconds, self._rested, name="preview-rest")
+        # A bare loop timer: a Textual Timer would start (and cancel) a task on every move.
+        self._timer = asyncio.get_running_loop().call_later(self.rest_seconds, self._rested)
 
     def refresh(self) -> None:
         """Show the wanted file again (the pane was shown again, or the settings changed)."""
@@ -89,7 +89,7 @@ class PreviewLoader:
 
     def _stop(self) -> None:
         if self._timer is not None:
-            self._timer.stop()
+            self._timer.cancel()
             self._timer = None
         if self._worker is not None and not self._worker.is_finished:
             self._worker.cancel()
@@ -102,8 +102,13 @@ class PreviewLoader:
             self._start(file)
 
     def _start(self, file: FileObject) -> Worker[None]:
+        async def load() -> None:
+            # A function, not a coroutine object: a worker cancelled before it starts then
+            # leaves no coroutine that was never awaited.
+            await self._load(file)
+
         self._worker = self.host.run_worker(
-            self._load(file), group="preview", exclusive=True, exit_on_error=False
+            load, group="preview", exclusive=True, exit_on_error=False
         )
         return self._worker
 

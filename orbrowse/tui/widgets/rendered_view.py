@@ -79,7 +79,8 @@ class RenderedView(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         if index >= len(self.lines):
             return Strip.blank(width, self.rich_style)
-        strip = self.lines[index].crop_extend(scroll_x, scroll_x + width, self.rich_style)
+        base = self.rich_style
+        strip = self.lines[index].crop_extend(scroll_x, scroll_x + width, base).apply_style(base)
         if index == self.match_line:
             strip = strip.apply_style(MATCH_STYLE)
         return strip
