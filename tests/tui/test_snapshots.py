@@ -140,7 +140,9 @@ def test_delete_confirmation_small(
 ) -> None:
     async def run_before(pilot: Pilot[int]) -> None:
         await browser_ready(pilot)
-        await pilot.press(*["space"] * 12, "x")
+        await pilot.press(*["space"] * 12)
+        await preview_settled(pilot)
+        await pilot.press("x")
         await screen_shown(pilot, ConfirmDeleteDialog)
 
     app = demo_app(demo, tmp_path, workspace=DEMO_WORKSPACE)
@@ -153,6 +155,7 @@ def test_help_small(
 ) -> None:
     async def run_before(pilot: Pilot[int]) -> None:
         await browser_ready(pilot)
+        await preview_settled(pilot)
         await pilot.press("question_mark")
         await screen_shown(pilot, HelpScreen)
 
