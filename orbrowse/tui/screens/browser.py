@@ -92,7 +92,8 @@ class BrowserScreen(Screen[None]):
             ["copy", "copy_menu", "upload", "download", "delete", "delete_key"], "Act on files"
         ),
         **dict.fromkeys(
-            ["filter", "only_marked", "sort", "reverse_sort", "load_all", "refresh", "details"],
+            ["filter", "only_marked", "sort", "reverse_sort", "load_all", "refresh", "details",
+             "preview", "preview_enter"],
             "View",
         ),
     }  # fmt: skip
