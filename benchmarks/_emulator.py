@@ -57,6 +57,10 @@ class Emulator:
             raise RuntimeError(f"the emulator did not start: {line!r} {error[-2000:]}")
         return line[len(prefix) :].strip()
 
+    @property
+    def pid(self) -> int:
+        return self._process.pid
+
     def stop(self) -> None:
         if self._process.poll() is None:
             self._process.terminate()

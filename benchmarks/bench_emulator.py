@@ -9,7 +9,8 @@ directly, no HTTP, for pages of 100 and 1,000 files; median of 7 rounds of 200 c
 
 ``load``: ``orbrowse serve`` in a child process (``python -m orbrowse.emulator``), and a
 concurrent client in this process: ``--connections`` keep-alive HTTP/1.1 connections on raw
-asyncio streams (no HTTP library, so the client costs little next to the server). It sends
+asyncio streams on uvloop when installed (no HTTP library, so the client costs little next to
+the server). It sends
 ``GET /files?limit=100`` for ``--seconds`` seconds, then deletes ``--deletes`` files, as fast as
 the server answers. Both processes share the machine's cores.
 
@@ -23,10 +24,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import statistics
 import sys
 import time
+from collections.abc import Coroutine
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -127,7 +131,20 @@ async def _open(url: str, count: int) -> tuple[list[_Connection], str, str]:
     return connections, hostport, "/" + prefix
 
 
-async def _load(url: str, connections: int, seconds: float, deletes: int) -> dict[str, float]:
+def _cpu_seconds(pid: int | None) -> float:
+    """User + system CPU time a process has used (Linux ``/proc``); 0 when unknown."""
+    if pid is None:
+        return 0.0
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def _load(
+    url: str, connections: int, seconds: float, deletes: int, pid: int | None = None
+) -> dict[str, float]:
     pool, host, prefix = await _open(url, connections)
     list_request = _request("GET", f"{prefix}/files?limit=100", host)
     errors = 0
@@ -143,9 +160,11 @@ async def _load(url: str, connections: int, seconds: float, deletes: int) -> dic
 
     # warm-up, then the measured window
     await asyncio.gather(*(lister(c, time.perf_counter() + 0.5) for c in pool))
+    cpu = _cpu_seconds(pid)
     start = time.perf_counter()
     counts = await asyncio.gather(*(lister(c, start + seconds) for c in pool))
     list_rps = sum(counts) / (time.perf_counter() - start)
+    list_cpu_us = (_cpu_seconds(pid) - cpu) / sum(counts) * 1e6
 
     ids: list[str] = []
     reader = pool[0]
@@ -174,21 +193,39 @@ async def _load(url: str, connections: int, seconds: float, deletes: int) -> dic
             if await conn.call(_request("DELETE", f"{prefix}/files/{file_id}", host)) != 200:
                 errors += 1
 
+    cpu = _cpu_seconds(pid)
     start = time.perf_counter()
     await asyncio.gather(*(deleter(c) for c in pool))
     delete_rps = len(ids) / (time.perf_counter() - start)
+    delete_cpu_us = (_cpu_seconds(pid) - cpu) / max(1, len(ids)) * 1e6
     for conn in pool:
         conn.writer.close()
-    return {"list_rps": list_rps, "delete_rps": delete_rps, "errors": errors, "deleted": len(ids)}
+    return {
+        "list_rps": list_rps,
+        "delete_rps": delete_rps,
+        "list_cpu_us": list_cpu_us,
+        "delete_cpu_us": delete_cpu_us,
+        "errors": errors,
+        "deleted": len(ids),
+    }
 
 
 def load(
     connections: int, seconds: float, deletes: int, url: str | None, stack: list[str]
 ) -> dict[str, float]:
     if url is not None:
-        return asyncio.run(_load(url, connections, seconds, deletes))
+        return _run(_load(url, connections, seconds, deletes))
     with Emulator(files=deletes + 1000, extra_args=stack) as emulator:
-        return asyncio.run(_load(emulator.url, connections, seconds, deletes))
+        return _run(_load(emulator.url, connections, seconds, deletes, emulator.pid))
+
+
+def _run(work: Coroutine[Any, Any, dict[str, float]]) -> dict[str, float]:
+    """The client on uvloop when installed: the less CPU it takes, the more the server gets."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.run(work)
+    return uvloop.run(work)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -225,19 +262,24 @@ def main(argv: list[str] | None = None) -> int:
         ]
         for run in runs:
             print(
-                f"  run: list {run['list_rps']:,.0f}/s, delete {run['delete_rps']:,.0f}/s, "
+                f"  run: list {run['list_rps']:,.0f}/s ({run['list_cpu_us']:.0f} µs server CPU "
+                f"each), delete {run['delete_rps']:,.0f}/s ({run['delete_cpu_us']:.0f} µs), "
                 f"errors {run['errors']:.0f}",
                 file=sys.stderr,
             )
         lists = [run["list_rps"] for run in runs]
         dels = [run["delete_rps"] for run in runs]
+        list_cpu = statistics.median(run["list_cpu_us"] for run in runs)
+        delete_cpu = statistics.median(run["delete_cpu_us"] for run in runs)
         print(
-            f"list (100 files), {args.connections} connections: "
-            f"{statistics.median(lists):,.0f} req/s (min {min(lists):,.0f}, max {max(lists):,.0f})"
+            f"list (100 files), {args.connections} connections: {statistics.median(lists):,.0f} "
+            f"req/s (min {min(lists):,.0f}, max {max(lists):,.0f}); "
+            f"server CPU {list_cpu:.0f} µs per request (one core: {1e6 / list_cpu:,.0f}/s)"
         )
         print(
             f"delete, {args.connections} connections: "
-            f"{statistics.median(dels):,.0f} req/s (min {min(dels):,.0f}, max {max(dels):,.0f})"
+            f"{statistics.median(dels):,.0f} req/s (min {min(dels):,.0f}, max {max(dels):,.0f}); "
+            f"server CPU {delete_cpu:.0f} µs per request (one core: {1e6 / delete_cpu:,.0f}/s)"
         )
     return 0
 

@@ -157,3 +157,16 @@ def test_requests_are_logged_and_clear_resets(
     emulator.faults.clear()
     assert emulator.faults.requests == [] and emulator.faults.pending == 0
     assert http.get("/files").status_code == 200
+
+
+def test_the_request_log_keeps_the_newest_max_requests() -> None:
+    from orbrowse.emulator.faults import RecordedRequest
+
+    faults = Faults(max_requests=2)
+    for number in range(5):
+        faults.record(RecordedRequest(method="GET", path=f"/{number}", query="", headers={}))
+    assert [r.path for r in faults.requests] == ["/3", "/4"]
+
+    silent = Faults(max_requests=0)
+    silent.record(RecordedRequest(method="GET", path="/", query="", headers={}))
+    assert silent.requests == []
