@@ -55,13 +55,20 @@ async def time_budget(seconds: float) -> AsyncIterator[None]:
 
 
 # The subprocess reports its own peak RSS: the figure is for that process alone.
+# The peak is VmHWM (this process's own address space since exec): on Linux ru_maxrss is
+# preserved across fork and exec, so it would report the pytest worker's size when that is
+# larger than orbrowse's.
 _MEASURED = """
 import resource, sys
 from orbrowse.cli import main
 try:
     code = main(sys.argv[1:])
 finally:
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    try:
+        with open("/proc/self/status") as status:
+            peak = next(int(l.split()[1]) for l in status if l.startswith("VmHWM:"))
+    except (OSError, StopIteration):
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     sys.stderr.write(f"\\nPEAK_RSS_KIB={peak}\\n")
 sys.exit(code)
 """
