@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
+from functools import cached_property
 from pathlib import Path
 from typing import Any, ClassVar
 
-from textual import work
+from textual import events, work
 from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -29,6 +30,21 @@ from orbrowse.config import Settings
 from orbrowse.deletion_log import DeletionLog
 from orbrowse.listing.formatting import Clock, utc_now
 from orbrowse.tui.base import OrbrowseBase, WorkspaceChoice
+from orbrowse.tui.type_ahead import InputEvent, TypeAhead
+
+INPUT_OPENING_ACTIONS = frozenset(
+    {
+        "filter",  # the browser's and the picker's filter fields
+        "upload",
+        "download",
+        "delete",  # the confirmation, with its typed count
+        "copy_menu",
+        "pick_workspace",
+        "help",
+        "command_palette",
+    }
+)
+"""Actions after which typed keys belong to the input or screen they open (see type_ahead)."""
 
 
 class OrbrowseApp(OrbrowseBase):
@@ -46,6 +62,21 @@ class OrbrowseApp(OrbrowseBase):
 
     _early_listing: tuple[str, FilesClient, Pager] | None = None
     """The first page of ``settings.workspace``, asked for in on_load."""
+
+    # -- keys ---------------------------------------------------------------------------------
+
+    @cached_property
+    def type_ahead(self) -> TypeAhead:
+        return TypeAhead(self, self._forward_input, INPUT_OPENING_ACTIONS)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.Paste) and not event.is_forwarded:
+            await self.type_ahead.dispatch(event)
+        else:
+            await super().on_event(event)
+
+    async def _forward_input(self, event: InputEvent) -> None:
+        await super().on_event(event)
 
     # -- start-up ---------------------------------------------------------------------------
 

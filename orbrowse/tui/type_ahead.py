@@ -1,0 +1,146 @@
+"""Type-ahead: keys typed after a key that opens an input wait until that input has focus.
+
+Why this is needed (Textual 8.2): the app forwards each key to the widget that has focus *when
+the app takes the key off its queue*, and a binding's action runs only later, when the key has
+bubbled back up from that widget to the app. A burst such as ``/board`` (a paste, or a fast
+typist over SSH, arrives in one read) is therefore forwarded to the file table in full before
+``/`` has run its action; and the action's focus change is deferred once more
+(``Widget.focus`` goes through ``call_later``; a pushed dialog mounts its children
+asynchronously). So ``b``, ``o``, ``a``, ``r`` ran the browser's bindings instead of reaching
+the filter.
+
+:class:`TypeAhead` sits in front of the app's key dispatch. After a key whose active binding
+opens an input or a screen, later keys and pastes are held, in order, until focus has moved
+(to the input, or to the new screen once it is mounted), then dispatched as if they had just
+arrived. If the action opens nothing after all, they are released after ``timeout`` seconds.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable, Collection
+from dataclasses import dataclass, replace
+from typing import Any
+
+from textual import events
+from textual.app import App
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widget import Widget
+
+InputEvent = events.Key | events.Paste
+Forward = Callable[[InputEvent], Awaitable[None]]
+
+POLL_SECONDS = 0.01
+
+
+@dataclass(frozen=True, slots=True)
+class _Gate:
+    """Focus as it was when the opening key was dispatched."""
+
+    screen: Screen[Any]
+    focused: Widget | None
+    deadline: float
+    waiting_turn: bool = False
+
+
+def action_name(action: str) -> str:
+    """``"app.help"`` and ``"move(1)"`` → ``"help"``, ``"move"``."""
+    return action.split("(", 1)[0].rsplit(".", 1)[-1]
+
+
+class TypeAhead:
+    """Holds keys behind a key that opens an input, until focus gets there."""
+
+    def __init__(
+        self,
+        app: App[Any],
+        forward: Forward,
+        opening_actions: Collection[str],
+        *,
+        timeout: float = 1.0,
+    ) -> None:
+        self._app = app
+        self._forward = forward
+        self._opening_actions = frozenset(opening_actions)
+        self._timeout = timeout
+        self._held: deque[InputEvent] = deque()
+        self._gate: _Gate | None = None
+        self._timer: Timer | None = None
+        self._releasing = False
+
+    @property
+    def holding(self) -> int:
+        """How many keys and pastes are waiting."""
+        return len(self._held)
+
+    async def dispatch(self, event: InputEvent) -> None:
+        """Dispatch ``event`` now, or hold it behind an opening key still in flight."""
+        if self._gate is not None or self._held:
+            self._held.append(event)
+            await self._release()
+            return
+        await self._send(event)
+
+    async def _send(self, event: InputEvent) -> None:
+        opens = self._opens_input(event)
+        screen, focused = self._app.screen, self._app.focused
+        await self._forward(event)
+        if opens:
+            self._gate = _Gate(screen, focused, time.monotonic() + self._timeout)
+            if self._timer is None:
+                self._timer = self._app.set_interval(POLL_SECONDS, self._release, name="type-ahead")
+
+    def _opens_input(self, event: InputEvent) -> bool:
+        if not isinstance(event, events.Key):
+            return False
+        focused = self._app.focused
+        if focused is not None and focused.check_consume_key(event.key, event.character):
+            return False  # the input takes it as text (a "/" typed into a filter)
+        active = self._app.screen.active_bindings.get(event.key)
+        return (
+            active is not None
+            and active.enabled
+            and action_name(active.binding.action) in self._opening_actions
+        )
+
+    def _gate_open(self, gate: _Gate) -> bool:
+        app = self._app
+        if time.monotonic() >= gate.deadline:
+            return True
+        if app.screen is not gate.screen:
+            # Mounted means its on_mount has run and queued any focus() call it makes.
+            return app.screen.is_mounted
+        return app.focused is not gate.focused
+
+    async def _release(self) -> None:
+        """Poll: once focus has arrived, dispatch what was held (up to the next opening key)."""
+        if self._releasing:
+            return
+        gate = self._gate
+        if gate is not None:
+            if gate.waiting_turn or not self._gate_open(gate):
+                return
+            if gate.screen is not self._app.screen:
+                # A new screen: let the focus calls it has queued on the app run first.
+                self._gate = replace(gate, waiting_turn=True)
+                self._app.call_later(self._turn_taken)
+                return
+            self._gate = None
+        await self._drain()
+
+    async def _turn_taken(self) -> None:
+        self._gate = None
+        await self._drain()
+
+    async def _drain(self) -> None:
+        self._releasing = True
+        try:
+            while self._held and self._gate is None:
+                await self._send(self._held.popleft())
+        finally:
+            self._releasing = False
+            if self._gate is None and not self._held and self._timer is not None:
+                self._timer.stop()
+                self._timer = None

@@ -1,0 +1,174 @@
+"""Type-ahead: keys that arrive in one burst after a key that opens an input go to that input.
+
+``burst`` puts every key on the app's queue at once, with no pause between them, as a paste or
+a fast typist over SSH delivers them (``pilot.press`` waits for the app to go idle after each
+key, which hides the race). tests/tmux/ sends the same bursts through a real pty.
+"""
+
+from __future__ import annotations
+
+import pytest
+from textual import events
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from orbrowse.emulator.server import RunningEmulator
+from orbrowse.tui.dialogs.confirm_delete import ConfirmDeleteDialog
+from orbrowse.tui.dialogs.download import DownloadDialog
+from orbrowse.tui.dialogs.upload import UploadDialog
+from orbrowse.tui.screens.browser import BrowserScreen
+from orbrowse.tui.screens.workspace_picker import WorkspacePicker
+from tests.conftest import DEFAULT_WORKSPACE_ID
+from tests.tui.app_driver import browser_ready, screen_shown, wait_until
+from tests.tui.conftest import AppFactory
+
+NAMED_KEYS = {"/": "slash", " ": "space", ".": "full_stop", "\r": "enter", "\x1b": "escape"}
+
+
+def key_event(character: str) -> events.Key:
+    if character in NAMED_KEYS:
+        name = NAMED_KEYS[character]
+        return events.Key(name, None if name == "escape" else character)
+    if character.isalnum():
+        return events.Key(character, character)
+    # Textual names other printable keys by their Unicode name ("circumflex_accent"...).
+    import unicodedata
+
+    return events.Key(unicodedata.name(character).lower().replace(" ", "_"), character)
+
+
+def burst(pilot: Pilot[int], *parts: str | events.Paste) -> None:
+    """Queue every key of ``parts`` (text, or a bracketed paste) on the app at once."""
+    driver = pilot.app._driver
+    assert driver is not None
+    for part in parts:
+        for event in [part] if isinstance(part, events.Paste) else map(key_event, part):
+            event.set_sender(pilot.app)
+            driver.send_message(event)
+
+
+@pytest.fixture
+def many_files(emulator: RunningEmulator) -> None:
+    for n in range(30):
+        folder = "outputs" if n % 3 == 0 else "data"
+        suffix = "md" if n % 2 == 0 else "csv"
+        emulator.store.add_file(
+            DEFAULT_WORKSPACE_ID, f"{folder}/board-{n:03}.{suffix}", content=b"x"
+        )
+
+
+def filter_box(screen: BrowserScreen) -> Input:
+    return screen.query_one("#filter", Input)
+
+
+async def filter_shows(pilot: Pilot[int], screen: BrowserScreen, text: str) -> None:
+    await wait_until(pilot, lambda: filter_box(screen).value == text, f"filter = {text!r}")
+    await pilot.pause()
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "x",  # opened "Delete 1 file?"
+        "board",  # marked everything (a) and reloaded (r)
+        r"re:^outputs/.*\.md$",  # lost "re:^o"
+    ],
+)
+async def test_keys_right_after_slash_go_to_the_filter(
+    make_app: AppFactory, many_files: None, typed: str
+) -> None:
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await browser_ready(pilot)
+        pages = screen.pages_loaded
+        burst(pilot, "/" + typed)
+        await filter_shows(pilot, screen, typed)
+        assert app.screen is screen, "a dialog opened"
+        assert screen.files.marked_count == 0
+        assert screen.pages_loaded == pages, "the listing was reloaded"
+        assert filter_box(screen).has_focus
+        assert app.type_ahead.holding == 0
+
+
+async def test_a_paste_right_after_slash_goes_to_the_filter(
+    make_app: AppFactory, many_files: None
+) -> None:
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await browser_ready(pilot)
+        burst(pilot, "/", events.Paste("re:board-0"), "0")
+        await filter_shows(pilot, screen, "re:board-00")
+        assert len(screen.files.view) == 10
+
+
+async def test_filter_then_enter_then_keys_act_on_the_filtered_rows(
+    make_app: AppFactory, many_files: None
+) -> None:
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await browser_ready(pilot)
+        burst(pilot, "/outputs", "\r")
+        await filter_shows(pilot, screen, "outputs")
+        await wait_until(pilot, lambda: screen.table.has_focus, "the table has focus again")
+        burst(pilot, "A")  # marks the files the filter shows
+        await wait_until(pilot, lambda: screen.files.marked_count == 10, "10 marked")
+
+
+async def test_the_typed_count_is_not_lost(make_app: AppFactory, many_files: None) -> None:
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await browser_ready(pilot)
+        burst(pilot, "ax30")
+        dialog = await screen_shown(pilot, ConfirmDeleteDialog)
+        typed = dialog.query_one("#typed-count", Input)
+        await wait_until(pilot, lambda: typed.value == "30", "the count typed")
+        assert app.type_ahead.holding == 0
+
+
+async def test_the_upload_path_gets_the_keys(
+    make_app: AppFactory, many_files: None, downloads: object
+) -> None:
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await browser_ready(pilot)
+        burst(pilot, "ureport.txt")
+        dialog = await screen_shown(pilot, UploadDialog)
+        path = dialog.query_one("#path", Input)
+        await wait_until(pilot, lambda: path.value.endswith("/report.txt"), "the path typed")
+
+
+async def test_the_download_folder_gets_the_keys(
+    make_app: AppFactory, emulator: RunningEmulator
+) -> None:
+    emulator.store.add_file(DEFAULT_WORKSPACE_ID, "chart.png", size_bytes=10, downloadable=True)
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await browser_ready(pilot)
+        burst(pilot, "d/sub")
+        dialog = await screen_shown(pilot, DownloadDialog)
+        folder = dialog.query_one("#folder", Input)
+        await wait_until(pilot, lambda: folder.value.endswith("/sub"), "the folder typed")
+
+
+async def test_the_workspace_picker_filter_gets_the_keys(make_app: AppFactory) -> None:
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await browser_ready(pilot)
+        burst(pilot, "wOth")
+        picker = await screen_shown(pilot, WorkspacePicker)
+        box = picker.query_one("#workspace-filter", Input)
+        await wait_until(pilot, lambda: box.value == "Oth", "the picker filter typed")
+
+
+async def test_keys_after_an_opening_key_that_opens_nothing_are_not_lost(
+    make_app: AppFactory, many_files: None
+) -> None:
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await browser_ready(pilot)
+        # The filter is already open and focused: "/" is text there, not an opening key.
+        burst(pilot, "/")
+        await wait_until(pilot, lambda: filter_box(screen).has_focus, "the filter focused")
+        burst(pilot, "a/b")
+        await filter_shows(pilot, screen, "a/b")
+        assert app.type_ahead.holding == 0
