@@ -1,59 +1,61 @@
-"""Put text on the user's clipboard, wherever the user is.
+"""Put text on the user's clipboard, wherever the user is, and say only what is known.
 
-Three modes:
+The route, in ``auto`` mode:
 
-- ``osc52``: ask the terminal to do it with an OSC 52 escape sequence (wrapped in a DCS
-  passthrough inside tmux). Works over SSH, since the terminal is on the user's machine.
-- ``system``: the local clipboard through pyperclip.
-- ``auto``: over SSH, OSC 52 only (the remote machine's clipboard is of no use to the
-  user); locally pyperclip, falling back to OSC 52 when pyperclip has no clipboard.
+- locally (no SSH): the system clipboard through pyperclip; without one, the terminal route;
+- the terminal route:
+  - inside tmux (``TMUX``): ask tmux (:mod:`orbrowse.tmux`), then ``tmux load-buffer -w -``,
+    which fills tmux's buffer and has tmux send the text to the outer terminal. If tmux
+    will not forward it but allows passthrough, a passthrough-wrapped OSC 52 follows. If
+    load-buffer fails, a bare OSC 52 when ``set-clipboard`` is ``on`` (tmux takes it), else
+    the passthrough when allowed;
+  - inside GNU screen (``STY``): OSC 52 in screen's own passthrough;
+  - otherwise (over SSH, or a local terminal): a plain OSC 52.
 
-The escape bytes go through a ``write_osc`` callable (the TUI writes to its driver, the CLI to
-``/dev/tty``) and pyperclip is called only through ``system_copy``, so tests see exactly what
-would have been sent and replace pyperclip at its own boundary.
+``osc52`` mode always takes the terminal route, ``system`` only pyperclip.
+
+A result is ``copied`` when we saw it land (pyperclip returned; tmux loaded its buffer),
+``sent`` when an escape sequence went to a terminal that may or may not act on it (the message
+then says how to enable it), ``failed`` otherwise.
+
+The escape bytes go through a ``write_osc`` callable (the TUI writes to its driver) and
+pyperclip is called only through ``system_copy``, so tests see exactly what would have been
+sent and replace pyperclip at its own boundary. tmux is the real one named by ``TMUX``.
 """
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Final, Literal
+from typing import Literal
 
 import pyperclip
 
 from orbrowse.config import ClipboardMode
+from orbrowse.osc52 import (
+    DEFAULT_OSC52_MAX_BYTES,
+    OSC52TooLargeError,
+    osc52_sequence,
+    screen_passthrough,
+    tmux_passthrough,
+)
+from orbrowse.tmux import TmuxClipboard, TmuxError, ask_tmux, load_buffer
 
-CopyMethod = Literal["osc52", "osc52 (tmux)", "system"]
+__all__ = [
+    "DEFAULT_OSC52_MAX_BYTES",
+    "Clipboard",
+    "ClipboardEnv",
+    "CopyResult",
+    "OSC52TooLargeError",
+    "detect_environment",
+]
 
-DEFAULT_OSC52_MAX_BYTES: Final = 100_000
-"""Many terminals drop longer OSC 52 sequences (xterm and tmux limit them), so we refuse."""
+CopyMethod = Literal[
+    "system", "tmux buffer", "tmux osc52", "tmux passthrough", "screen passthrough", "osc52"
+]
+CopyStatus = Literal["copied", "sent", "failed"]
 
-_ESC: Final = b"\x1b"
-_BEL: Final = b"\x07"
-
-
-class OSC52TooLargeError(ValueError):
-    """The text does not fit in one OSC 52 sequence under the cap."""
-
-
-def osc52_sequence(text: str, *, in_tmux: bool, max_bytes: int = DEFAULT_OSC52_MAX_BYTES) -> bytes:
-    """The bytes that ask the terminal to put ``text`` on the clipboard.
-
-    ``ESC ] 52 ; c ; <base64 of UTF-8> BEL``; inside tmux wrapped as a DCS passthrough
-    ``ESC P tmux; <sequence with every ESC doubled> ESC \\``. Raises
-    :class:`OSC52TooLargeError` when the resulting bytes would exceed ``max_bytes``.
-    """
-    payload = base64.b64encode(text.encode("utf-8"))
-    sequence = _ESC + b"]52;c;" + payload + _BEL
-    if in_tmux:
-        sequence = _ESC + b"Ptmux;" + sequence.replace(_ESC, _ESC + _ESC) + _ESC + b"\\"
-    if len(sequence) > max_bytes:
-        raise OSC52TooLargeError(
-            f"{len(text.encode('utf-8')):,} bytes is too large for OSC 52 "
-            f"(the limit is {max_bytes:,} bytes encoded)"
-        )
-    return sequence
+ENABLE_HINT = "if nothing was copied, enable clipboard access (OSC 52) in your terminal"
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,21 +64,27 @@ class ClipboardEnv:
 
     over_ssh: bool
     in_tmux: bool
+    in_screen: bool = False
 
 
 def detect_environment(env: Mapping[str, str]) -> ClipboardEnv:
-    """Over SSH when any of SSH_TTY, SSH_CONNECTION, SSH_CLIENT is set; in tmux when TMUX is."""
+    """Over SSH when SSH_TTY, SSH_CONNECTION or SSH_CLIENT is set; tmux: TMUX; screen: STY."""
     over_ssh = any(env.get(name) for name in ("SSH_TTY", "SSH_CONNECTION", "SSH_CLIENT"))
-    return ClipboardEnv(over_ssh=over_ssh, in_tmux=bool(env.get("TMUX")))
+    in_tmux = bool(env.get("TMUX"))
+    return ClipboardEnv(over_ssh, in_tmux, in_screen=bool(env.get("STY")) and not in_tmux)
 
 
 @dataclass(frozen=True, slots=True)
 class CopyResult:
-    """What happened: how it was copied (or last tried), whether it worked, and a sentence."""
+    """The route taken (or last tried), what is known of the outcome, and a sentence."""
 
     method: CopyMethod
-    ok: bool
+    status: CopyStatus
     message: str
+
+    @property
+    def ok(self) -> bool:
+        return self.status != "failed"
 
 
 def _pyperclip_copy(text: str) -> None:
@@ -97,45 +105,25 @@ class Clipboard:
     ) -> None:
         self.mode: ClipboardMode = mode
         self.environment = detect_environment(env)
+        self._env = dict(env)
         self._write_osc = write_osc
         self._system_copy = system_copy
         self._max_osc_bytes = max_osc_bytes
-
-    @property
-    def _osc_method(self) -> CopyMethod:
-        return "osc52 (tmux)" if self.environment.in_tmux else "osc52"
 
     def copy(self, text: str, *, what: str | None = None) -> CopyResult:
         """Copy ``text``; ``what`` names it for the message ("3 ids"), else its length."""
         label = what if what is not None else _describe(text)
         if self.mode == "osc52" or (self.mode == "auto" and self.environment.over_ssh):
-            return self._copy_osc(text, label)
+            return self._copy_terminal(text, label)
         system = self._copy_system(text, label)
         if system.ok or self.mode == "system":
             return system
-        fallback = self._copy_osc(text, label)
+        fallback = self._copy_terminal(text, label)
         if fallback.ok:
             return fallback
-        return CopyResult(fallback.method, False, f"{system.message}; {fallback.message}")
+        return CopyResult(fallback.method, "failed", f"{system.message}; {fallback.message}")
 
-    def _copy_osc(self, text: str, label: str) -> CopyResult:
-        method = self._osc_method
-        shown = "OSC 52 (tmux)" if method == "osc52 (tmux)" else "OSC 52"
-        if self._write_osc is None:
-            return CopyResult(method, False, f"Could not copy {label}: no terminal for OSC 52")
-        try:
-            data = osc52_sequence(
-                text, in_tmux=self.environment.in_tmux, max_bytes=self._max_osc_bytes
-            )
-        except OSC52TooLargeError as exc:
-            return CopyResult(method, False, f"Could not copy {label}: {exc}")
-        try:
-            self._write_osc(data)
-        except OSError as exc:
-            return CopyResult(
-                method, False, f"Could not copy {label} via {shown}: {exc.strerror or exc}"
-            )
-        return CopyResult(method, True, f"Copied {label} via {shown}")
+    # -- routes ---------------------------------------------------------------------------------
 
     def _copy_system(self, text: str, label: str) -> CopyResult:
         try:
@@ -143,9 +131,122 @@ class Clipboard:
         except (pyperclip.PyperclipException, OSError) as exc:
             reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             return CopyResult(
-                "system", False, f"Could not copy {label} to the system clipboard: {reason}"
+                "system", "failed", f"Could not copy {label} to the system clipboard: {reason}"
             )
-        return CopyResult("system", True, f"Copied {label} to the system clipboard")
+        return CopyResult("system", "copied", f"Copied {label} to the system clipboard")
+
+    def _copy_terminal(self, text: str, label: str) -> CopyResult:
+        if self.environment.in_tmux:
+            return self._copy_tmux(text, label)
+        if self.environment.in_screen:
+            return self._send(
+                "screen passthrough",
+                text,
+                label,
+                screen_passthrough,
+                f"Sent {label} through screen to your terminal with OSC 52; {ENABLE_HINT}",
+            )
+        return self._send(
+            "osc52",
+            text,
+            label,
+            None,
+            f"Sent {label} to the terminal with OSC 52; {ENABLE_HINT}",
+        )
+
+    def _copy_tmux(self, text: str, label: str) -> CopyResult:
+        try:
+            tmux = ask_tmux(self._env)
+        except TmuxError as error:
+            # tmux takes a bare OSC 52 when set-clipboard is on; we could not ask whether it is.
+            return self._send(
+                "tmux osc52",
+                text,
+                label,
+                None,
+                f"Sent {label} to tmux with OSC 52, which lands only if tmux's set-clipboard "
+                f"is on (could not ask tmux: {error})",
+            )
+        try:
+            load_buffer(text, self._env, forward=tmux.version >= (3, 2))
+        except TmuxError as error:
+            return self._tmux_escape(text, label, tmux, str(error))
+        if tmux.forwards_loaded_buffer:
+            return CopyResult(
+                "tmux buffer",
+                "copied",
+                f"Copied {label} to tmux's buffer and sent it to your terminal's clipboard",
+            )
+        if tmux.allow_passthrough:
+            sent = self._send(
+                "tmux passthrough",
+                text,
+                label,
+                tmux_passthrough,
+                f"Copied {label} to tmux's buffer and sent it to your terminal with OSC 52; "
+                + ENABLE_HINT,
+            )
+            if sent.ok:
+                return sent
+        return CopyResult(
+            "tmux buffer",
+            "copied",
+            f"Copied {label} to tmux's buffer (paste with prefix ]); tmux does not pass it to "
+            "your terminal's clipboard (no client, or its terminal lacks tmux's clipboard "
+            "feature)",
+        )
+
+    def _tmux_escape(self, text: str, label: str, tmux: TmuxClipboard, why: str) -> CopyResult:
+        """load-buffer failed: an escape sequence tmux acts on, if there is one."""
+        if tmux.set_clipboard == "on":
+            return self._send(
+                "tmux osc52",
+                text,
+                label,
+                None,
+                f"Sent {label} to tmux with OSC 52 (set-clipboard is on: tmux keeps it and "
+                f"passes it to your terminal) after {why}",
+            )
+        if tmux.allow_passthrough:
+            return self._send(
+                "tmux passthrough",
+                text,
+                label,
+                tmux_passthrough,
+                f"Sent {label} through tmux to your terminal with OSC 52 after {why}; "
+                + ENABLE_HINT,
+            )
+        return CopyResult(
+            "tmux buffer",
+            "failed",
+            f"Could not copy {label}: {why}, and tmux ignores OSC 52 from programs "
+            f"(set-clipboard is {tmux.set_clipboard}, allow-passthrough is off)",
+        )
+
+    def _send(
+        self,
+        method: CopyMethod,
+        text: str,
+        label: str,
+        wrap: Callable[[bytes], bytes] | None,
+        message: str,
+    ) -> CopyResult:
+        """Write OSC 52 for ``text`` (wrapped by ``wrap``) to the terminal."""
+        if self._write_osc is None:
+            return CopyResult(method, "failed", f"Could not copy {label}: no terminal for OSC 52")
+        try:
+            data = osc52_sequence(text, max_bytes=self._max_osc_bytes)
+        except OSC52TooLargeError as exc:
+            return CopyResult(method, "failed", f"Could not copy {label}: {exc}")
+        try:
+            self._write_osc(wrap(data) if wrap is not None else data)
+        except OSError as exc:
+            return CopyResult(
+                method,
+                "failed",
+                f"Could not send {label} to the terminal: {exc.strerror or exc}",
+            )
+        return CopyResult(method, "sent", message)
 
 
 def _describe(text: str) -> str:

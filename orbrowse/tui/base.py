@@ -110,9 +110,10 @@ class OrbrowseBase(App[int]):
         if result.ok:
             # Keep Textual's own record of the clipboard (tests and paste within the app).
             self._clipboard = text
+        titles = {"copied": "Copied", "sent": "Sent to the terminal", "failed": "Copy failed"}
         self.notify(
             result.message,
-            title="Copied" if result.ok else "Copy failed",
+            title=titles[result.status],
             severity="information" if result.ok else "error",
             markup=False,
         )

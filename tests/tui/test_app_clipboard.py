@@ -1,4 +1,4 @@
-"""Copying ids: the system clipboard locally, OSC 52 over SSH (tmux-wrapped in tmux), the menu.
+"""Copying ids: the system clipboard locally, OSC 52 over SSH, tmux's buffer in tmux, the menu.
 
 pyperclip is replaced only at its own boundary (``pyperclip.copy``) and the OSC 52 bytes are
 caught where they leave the app: the driver's ``write``.
@@ -18,6 +18,7 @@ from orbrowse.emulator.store import StoredFile
 from orbrowse.tui.app import OrbrowseApp
 from orbrowse.tui.dialogs.copy_menu import CopyMenu
 from tests.conftest import DEFAULT_WORKSPACE_ID
+from tests.tmux.harness import tmux_server
 from tests.tui.app_driver import browser_ready, notifications, screen_shown
 from tests.tui.conftest import AppFactory
 
@@ -110,7 +111,10 @@ async def test_without_a_system_clipboard_it_falls_back_to_osc52(
         await pilot.press("y")
         assert osc_writes(written) == [osc52(files[0].id)]
         assert app.clipboard == files[0].id
-        assert "Copied 1 id via OSC 52" in notifications(app)
+        assert (
+            "Sent 1 id to the terminal with OSC 52; if nothing was copied, "
+            "enable clipboard access (OSC 52) in your terminal"
+        ) in notifications(app)
 
 
 async def test_over_ssh_osc52_goes_to_the_terminal_and_pyperclip_is_not_used(
@@ -126,26 +130,36 @@ async def test_over_ssh_osc52_goes_to_the_terminal_and_pyperclip_is_not_used(
         await pilot.press("y")
         assert osc_writes(written) == [osc52(files[0].id)]
         assert system_clipboard == []
-        assert "Copied 1 id via OSC 52" in notifications(app)
+        assert any(
+            m.startswith("Sent 1 id to the terminal with OSC 52") for m in notifications(app)
+        )
+        assert not any(m.startswith("Copied") for m in notifications(app))
 
 
-async def test_over_ssh_inside_tmux_osc52_is_wrapped_for_tmux(
+async def test_over_ssh_inside_tmux_the_ids_land_in_tmuxs_buffer(
     make_app: AppFactory,
     files: list[StoredFile],
     system_clipboard: list[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    env = {"SSH_CONNECTION": "10.0.0.1 5000 10.0.0.2 22", "TMUX": "/tmp/tmux-1000/default,1,0"}
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID, env=env)
-    async with app.run_test(size=(140, 30)) as pilot:
-        await browser_ready(pilot)
-        written = spy_driver(pilot, monkeypatch)
-        await pilot.press("space", "space", "y")
-        text = f"{files[0].id}\n{files[1].id}"
-        payload = base64.b64encode(text.encode()).decode()
-        assert osc_writes(written) == [f"\x1bPtmux;\x1b\x1b]52;c;{payload}\x07\x1b\\"]
-        assert system_clipboard == []
-        assert "Copied 2 ids via OSC 52 (tmux)" in notifications(app)
+    with tmux_server("clip-app") as tmux:
+        tmux.start(["sleep", "600"])  # tmux's default options: set-clipboard external
+        client = tmux.attach()
+        env = {"SSH_CONNECTION": "10.0.0.1 5000 10.0.0.2 22", **tmux.pane_env()}
+        app = make_app(workspace=DEFAULT_WORKSPACE_ID, env=env)
+        async with app.run_test(size=(140, 30)) as pilot:
+            await browser_ready(pilot)
+            written = spy_driver(pilot, monkeypatch)
+            await pilot.press("space", "space", "y")
+            text = f"{files[0].id}\n{files[1].id}"
+            assert tmux.buffer() == text
+            client.wait_for_bytes(base64.b64encode(text.encode()))  # tmux sent it on
+            assert osc_writes(written) == []  # tmux's load-buffer did it, not an escape
+            assert system_clipboard == []
+            assert (
+                "Copied 2 ids to tmux's buffer and sent it to your terminal's clipboard"
+                in notifications(app)
+            )
 
 
 async def test_osc52_over_the_size_cap_is_refused_and_said(
