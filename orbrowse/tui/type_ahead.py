@@ -10,9 +10,10 @@ asynchronously). So ``b``, ``o``, ``a``, ``r`` ran the browser's bindings instea
 the filter.
 
 :class:`TypeAhead` sits in front of the app's key dispatch. After a key whose active binding
-opens an input or a screen, later keys and pastes are held, in order, until focus has moved
-(to the input, or to the new screen once it is mounted), then dispatched as if they had just
-arrived. If the action opens nothing after all, they are released after ``timeout`` seconds.
+opens an input or a screen (and after Enter or Escape in an input, which usually hand focus
+back), later keys and pastes are held, in order, until focus has moved (to the input, or to
+the new screen once it is mounted), then dispatched as if they had just arrived. If focus does
+not move after all, they are released after ``timeout`` seconds.
 """
 
 from __future__ import annotations
@@ -28,11 +29,14 @@ from textual.app import App
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
+from textual.widgets import Input
 
 InputEvent = events.Key | events.Paste
 Forward = Callable[[InputEvent], Awaitable[None]]
 
 POLL_SECONDS = 0.01
+LEAVING_KEYS = frozenset({"enter", "escape"})
+"""Keys that, in an input, usually move focus elsewhere (submit, close)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +102,8 @@ class TypeAhead:
         focused = self._app.focused
         if focused is not None and focused.check_consume_key(event.key, event.character):
             return False  # the input takes it as text (a "/" typed into a filter)
+        if isinstance(focused, Input) and event.key in LEAVING_KEYS:
+            return True  # "/foo", Enter, "x": the "x" belongs to where Enter moves focus
         active = self._app.screen.active_bindings.get(event.key)
         return (
             active is not None

@@ -101,19 +101,6 @@ async def test_a_paste_right_after_slash_goes_to_the_filter(
         assert len(screen.files.view) == 10
 
 
-async def test_filter_then_enter_then_keys_act_on_the_filtered_rows(
-    make_app: AppFactory, many_files: None
-) -> None:
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
-    async with app.run_test(size=(120, 30)) as pilot:
-        screen = await browser_ready(pilot)
-        burst(pilot, "/outputs", "\r")
-        await filter_shows(pilot, screen, "outputs")
-        await wait_until(pilot, lambda: screen.table.has_focus, "the table has focus again")
-        burst(pilot, "A")  # marks the files the filter shows
-        await wait_until(pilot, lambda: screen.files.marked_count == 10, "10 marked")
-
-
 async def test_the_typed_count_is_not_lost(make_app: AppFactory, many_files: None) -> None:
     app = make_app(workspace=DEFAULT_WORKSPACE_ID)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -172,3 +159,15 @@ async def test_keys_after_an_opening_key_that_opens_nothing_are_not_lost(
         burst(pilot, "a/b")
         await filter_shows(pilot, screen, "a/b")
         assert app.type_ahead.holding == 0
+
+
+async def test_keys_after_enter_in_the_filter_go_to_the_table(
+    make_app: AppFactory, many_files: None
+) -> None:
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await browser_ready(pilot)
+        burst(pilot, "/outputs\rA")  # A: mark the files the filter shows
+        await wait_until(pilot, lambda: screen.files.marked_count == 10, "10 marked")
+        assert filter_box(screen).value == "outputs"
+        assert screen.table.has_focus
