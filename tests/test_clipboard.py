@@ -296,7 +296,23 @@ TMUX_CONFIGURATIONS = {
     "default": {},
     "set-clipboard on": {"set-clipboard": "on"},
     "allow-passthrough on": {"allow-passthrough": "on"},
+    "set-clipboard off": {"set-clipboard": "off"},
 }
+
+
+@pytest.mark.parametrize(
+    ("config", "kept"),
+    [("default", False), ("set-clipboard on", True), ("allow-passthrough on", False)],
+)
+def test_what_tmux_does_with_an_osc52_a_program_writes(
+    tmux: TmuxServer, config: str, kept: bool
+) -> None:
+    """The measurement behind the routes (and the README's clipboard table)."""
+    tmux.start(["sleep", "600"], options=TMUX_CONFIGURATIONS[config])
+    with tmux.pane_tty().open("wb") as pane:
+        pane.write(osc52_sequence(TEXT) + b"after-the-osc52")
+    tmux.wait_for("after-the-osc52")  # tmux has read past the sequence
+    assert tmux.buffer() == (TEXT if kept else None)
 
 
 @pytest.mark.parametrize("config", TMUX_CONFIGURATIONS)

@@ -8,7 +8,7 @@
 - :class:`Client`: a tmux client attached on a pty of ours, standing in for the user's
   terminal, so a test sees the bytes tmux sends to it (an OSC 52 it forwards).
 
-Where tmux is missing, :func:`require_tmux` skips with the reason printed.
+Where tmux is missing, :func:`require_tmux` skips; pytest prints the reason (``-rs``).
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ import shlex
 import shutil
 import struct
 import subprocess
-import sys
 import termios
 import threading
 import time
@@ -42,8 +41,7 @@ TMUX_MISSING = "tmux is not installed (install it to run the tmux-driven tests)"
 def require_tmux() -> str:
     tmux = shutil.which("tmux")
     if tmux is None:
-        print(f"SKIPPED: {TMUX_MISSING}", file=sys.stderr)
-        pytest.skip(TMUX_MISSING)
+        pytest.skip(TMUX_MISSING)  # pytest prints the reason (-rs in pyproject.toml)
     return tmux
 
 
@@ -206,6 +204,15 @@ class TmuxServer:
         subprocess.run(
             [self.tmux_path, "-L", self.name, "kill-server"], capture_output=True, timeout=10
         )
+
+
+def eventually(condition: Callable[[], bool], what: str, *, timeout: float = WAIT_SECONDS) -> None:
+    """Poll ``condition`` (bounded like every wait here)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"never happened: {what}")
+        time.sleep(0.05)
 
 
 @contextmanager

@@ -1,0 +1,142 @@
+"""The app in a real terminal: a private tmux server, a real pty, keys in bursts, no Pilot.
+
+The app runs as its own process (``python -m orbrowse``) against the emulator on loopback,
+under tmux's default options unless a test sets some. Keys go in with ``send-keys -l``, the
+whole text in one burst as a paste or a fast typist over SSH delivers it; the screen is read
+with ``capture-pane`` and tmux's buffer with ``show-buffer``.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import sys
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+
+import pytest
+
+from orbrowse.emulator.keys import DEMO_MANAGEMENT_KEY
+from orbrowse.emulator.server import RunningEmulator
+from orbrowse.emulator.store import StoredFile
+from tests.conftest import DEFAULT_WORKSPACE_ID
+from tests.tmux.harness import TmuxServer, eventually, tmux_server
+
+SSH = {"SSH_CONNECTION": "10.0.0.1 50000 10.0.0.2 22"}
+StartApp = Callable[..., TmuxServer]
+
+
+@pytest.fixture
+def start_app(emulator: RunningEmulator, tmp_path: Path) -> Iterator[StartApp]:
+    """Start orbrowse on the default workspace in a private tmux; returns the server."""
+    config = tmp_path / "config.toml"
+    config.write_text('undo_seconds = 0\nclipboard = "auto"\n')
+    with tmux_server("orbrowse-app") as tmux:
+
+        def start(
+            *,
+            size: tuple[int, int] = (120, 30),
+            env: Mapping[str, str] | None = None,
+            options: Mapping[str, str] | None = None,
+            client: bool = False,
+        ) -> TmuxServer:
+            command = [
+                sys.executable,
+                "-m",
+                "orbrowse",
+                "--api-key",
+                DEMO_MANAGEMENT_KEY,
+                "--base-url",
+                emulator.url,
+                "--workspace",
+                DEFAULT_WORKSPACE_ID,
+                "--config",
+                str(config),
+            ]
+            app_env = {"XDG_STATE_HOME": str(tmp_path / "state"), **(env or {})}
+            tmux.start(command, size=size, env=app_env, options=options)
+            if client:
+                tmux.attach(size=size)
+            return tmux
+
+        yield start
+
+
+def add_files(emulator: RunningEmulator, prefix: str, count: int) -> list[StoredFile]:
+    return [
+        emulator.store.add_file(DEFAULT_WORKSPACE_ID, f"{prefix}-{n:04}.txt", content=b"x")
+        for n in range(count)
+    ]
+
+
+def test_browse_with_bursts_of_keys(start_app: StartApp, emulator: RunningEmulator) -> None:
+    boards = add_files(emulator, "reports/board", 5)
+    add_files(emulator, "outputs/chart", 30)
+    tmux = start_app()
+    tmux.wait_for("35 files")
+
+    tmux.send_text("/x")  # used to open "Delete 1 file?" (every name has an x: .txt)
+    screen = tmux.wait_for("35 shown (filter x)")
+    assert "Delete" not in screen
+    tmux.send_keys("Escape")
+    tmux.wait_for(lambda s: "filter x" not in s)
+
+    tmux.send_text("/board")  # used to mark everything (a) and reload (r)
+    screen = tmux.wait_for("5 shown (filter board)")
+    assert "marked" not in screen
+
+    tmux.send_keys("Escape")  # (a key right after ESC would read as Alt+key: wait)
+    tmux.wait_for(lambda s: "filter board" not in s)
+    tmux.send_text(r"/re:^outputs/.*-002\d\.txt$")  # used to lose "re:^o"
+    tmux.wait_for(r"10 shown (filter re:^outputs/.*-002\d\.txt$)")
+
+    tmux.send_text("\rjjjj ")  # back to the table: move down 4, mark (the cursor moves on)
+    screen = tmux.wait_for(
+        lambda s: "1 marked" in s and bool(re.search(r"Name +outputs/chart-0025\.txt", s))
+    )  # the detail pane shows the cursor's file
+    assert boards[0].filename not in screen
+
+
+def test_mark_and_delete_300_in_a_small_window_over_ssh(
+    start_app: StartApp, emulator: RunningEmulator
+) -> None:
+    doomed = add_files(emulator, "del/old", 300)
+    kept = add_files(emulator, "keep/new", 12)
+    tmux = start_app(size=(60, 15), env=SSH)
+    tmux.wait_for("more available")
+
+    tmux.send_text("L")
+    tmux.wait_for("312 files")
+    # One burst: filter, Enter back to the table, mark what it shows, delete, type the count.
+    tmux.send_text("/del/\rAx300\r")
+    eventually(
+        lambda: len(emulator.store.files(DEFAULT_WORKSPACE_ID)) == len(kept),
+        "the server holds only the kept files",
+    )
+    remaining = {f.id for f in emulator.store.files(DEFAULT_WORKSPACE_ID)}
+    assert remaining == {f.id for f in kept}
+    assert not remaining & {f.id for f in doomed}
+    tmux.send_text("c")  # close the report: the browser shows what is left
+    tmux.wait_for("all 12 files")
+
+
+TMUX_CONFIGURATIONS = {
+    "default": {},
+    "set-clipboard on": {"set-clipboard": "on"},
+    "allow-passthrough on": {"allow-passthrough": "on"},
+}
+
+
+@pytest.mark.parametrize("config", TMUX_CONFIGURATIONS)
+def test_copy_an_id_in_each_tmux_configuration(
+    start_app: StartApp, emulator: RunningEmulator, config: str
+) -> None:
+    files = add_files(emulator, "notes/n", 3)
+    tmux = start_app(env=SSH, options=TMUX_CONFIGURATIONS[config], client=True)
+    tmux.wait_for("3 files")
+
+    tmux.send_text("jy")
+    tmux.wait_for("Copied 1 id to tmux's buffer")
+    assert tmux.buffer() == files[1].id
+    # tmux sent it on to the user's terminal (our pty) with OSC 52.
+    tmux.clients[0].wait_for_bytes(base64.b64encode(files[1].id.encode()))
