@@ -22,7 +22,7 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Literal
 
 from textual import events
 from textual.app import App
@@ -46,6 +46,8 @@ class _Gate:
     screen: Screen[Any]
     focused: Widget | None
     deadline: float
+    leaving: bool = False
+    """Enter or Escape in an input: also open once the app has nothing left to do."""
     waiting_turn: bool = False
 
 
@@ -88,28 +90,31 @@ class TypeAhead:
         await self._send(event)
 
     async def _send(self, event: InputEvent) -> None:
-        opens = self._opens_input(event)
+        moves = self._moves_focus(event)
         screen, focused = self._app.screen, self._app.focused
         await self._forward(event)
-        if opens:
-            self._gate = _Gate(screen, focused, time.monotonic() + self._timeout)
+        if moves is not None:
+            deadline = time.monotonic() + self._timeout
+            self._gate = _Gate(screen, focused, deadline, leaving=moves == "leaving")
             if self._timer is None:
                 self._timer = self._app.set_interval(POLL_SECONDS, self._release, name="type-ahead")
 
-    def _opens_input(self, event: InputEvent) -> bool:
+    def _moves_focus(self, event: InputEvent) -> Literal["opening", "leaving"] | None:
         if not isinstance(event, events.Key):
-            return False
+            return None
         focused = self._app.focused
         if focused is not None and focused.check_consume_key(event.key, event.character):
-            return False  # the input takes it as text (a "/" typed into a filter)
+            return None  # the input takes it as text (a "/" typed into a filter)
         if isinstance(focused, Input) and event.key in LEAVING_KEYS:
-            return True  # "/foo", Enter, "x": the "x" belongs to where Enter moves focus
+            return "leaving"  # "/foo", Enter, "x": the "x" belongs to where Enter moves focus
         active = self._app.screen.active_bindings.get(event.key)
-        return (
+        if (
             active is not None
             and active.enabled
             and action_name(active.binding.action) in self._opening_actions
-        )
+        ):
+            return "opening"
+        return None
 
     def _gate_open(self, gate: _Gate) -> bool:
         app = self._app
@@ -118,7 +123,22 @@ class TypeAhead:
         if app.screen is not gate.screen:
             # Mounted means its on_mount has run and queued any focus() call it makes.
             return app.screen.is_mounted
-        return app.focused is not gate.focused
+        return app.focused is not gate.focused or (gate.leaving and self._idle())
+
+    def _idle(self) -> bool:
+        """Nothing queued on the app, nor queued or running on any widget of the screen.
+
+        (Enter that submits a field and leaves focus where it was has then been handled.)
+        This reads two private counters: Textual's message queues are asyncio Queues, whose
+        unfinished-task count covers a message being handled as well as those waiting.
+        """
+        app = self._app
+        if app._message_queue.qsize() or app._next_callbacks:
+            return False
+        return not any(
+            getattr(node._message_queue, "_unfinished_tasks", 0) or node._next_callbacks
+            for node in app.screen.walk_children(with_self=True)
+        )
 
     async def _release(self) -> None:
         """Poll: once focus has arrived, dispatch what was held (up to the next opening key)."""
