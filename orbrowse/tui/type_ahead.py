@@ -13,7 +13,8 @@ the filter.
 opens an input or a screen (and after Enter or Escape in an input, which usually hand focus
 back), later keys and pastes are held, in order, until focus has moved (to the input, or to
 the new screen once it is mounted), then dispatched as if they had just arrived. If focus does
-not move after all, they are released after ``timeout`` seconds.
+not move after all, they are released after ``timeout`` seconds. Held keys are then sent one
+at a time, each once the one before has been handled, since it may move focus again.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ class _Gate:
     focused: Widget | None
     deadline: float
     leaving: bool = False
-    """Enter or Escape in an input: also open once the app has nothing left to do."""
+    """Not an opening key: also open once the app has nothing left to do."""
     waiting_turn: bool = False
 
 
@@ -89,13 +90,15 @@ class TypeAhead:
             return
         await self._send(event)
 
-    async def _send(self, event: InputEvent) -> None:
+    async def _send(self, event: InputEvent, *, held: bool = False) -> None:
         moves = self._moves_focus(event)
         screen, focused = self._app.screen, self._app.focused
         await self._forward(event)
-        if moves is not None:
+        if moves is not None or held:
+            # A held key goes one at a time too: the dialog it reached may move focus on it
+            # (digits typed on the delete confirmation's Cancel go to the count field).
             deadline = time.monotonic() + self._timeout
-            self._gate = _Gate(screen, focused, deadline, leaving=moves == "leaving")
+            self._gate = _Gate(screen, focused, deadline, leaving=moves != "opening")
             if self._timer is None:
                 self._timer = self._app.set_interval(POLL_SECONDS, self._release, name="type-ahead")
 
@@ -126,17 +129,18 @@ class TypeAhead:
         return app.focused is not gate.focused or (gate.leaving and self._idle())
 
     def _idle(self) -> bool:
-        """Nothing queued on the app, nor queued or running on any widget of the screen.
+        """No message waiting for the app or for any widget of the screen.
 
-        (Enter that submits a field and leaves focus where it was has then been handled.)
-        This reads two private counters: Textual's message queues are asyncio Queues, whose
-        unfinished-task count covers a message being handled as well as those waiting.
+        Enter that submits a field and leaves focus where it was has then been handled: the
+        key and the messages it causes travel from queue to queue (a message is handled
+        without awaiting in between), and a focus change waits on the app's queue.
+        ``_pending_message`` is a message a pump has already taken to look ahead at.
         """
         app = self._app
-        if app._message_queue.qsize() or app._next_callbacks:
+        if app.message_queue_size or app._next_callbacks:
             return False
         return not any(
-            getattr(node._message_queue, "_unfinished_tasks", 0) or node._next_callbacks
+            node.message_queue_size or node._pending_message is not None or node._next_callbacks
             for node in app.screen.walk_children(with_self=True)
         )
 
@@ -164,7 +168,7 @@ class TypeAhead:
         self._releasing = True
         try:
             while self._held and self._gate is None:
-                await self._send(self._held.popleft())
+                await self._send(self._held.popleft(), held=True)
         finally:
             self._releasing = False
             if self._gate is None and not self._held and self._timer is not None:

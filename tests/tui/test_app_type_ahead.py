@@ -112,6 +112,19 @@ async def test_the_typed_count_is_not_lost(make_app: AppFactory, many_files: Non
         assert app.type_ahead.holding == 0
 
 
+async def test_the_typed_count_and_enter_in_one_burst_delete(
+    make_app: AppFactory, many_files: None, emulator: RunningEmulator
+) -> None:
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID, undo_seconds=0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await browser_ready(pilot)
+        # Focus starts on Cancel: the digits move it to the count field, Enter must follow.
+        burst(pilot, "ax30\r")
+        await wait_until(
+            pilot, lambda: not emulator.store.files(DEFAULT_WORKSPACE_ID), "all 30 deleted"
+        )
+
+
 async def test_the_upload_path_gets_the_keys(
     make_app: AppFactory, many_files: None, downloads: object
 ) -> None:
