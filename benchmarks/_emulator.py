@@ -9,15 +9,15 @@ import sys
 import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from types import TracebackType
 
+from orbrowse.closing import ClosedOnExit
 from orbrowse.emulator.keys import DEMO_MANAGEMENT_KEY
 
 KEY = DEMO_MANAGEMENT_KEY
 _START_TIMEOUT = 60.0
 
 
-class Emulator:
+class Emulator(ClosedOnExit):
     """``python -m orbrowse.emulator ...`` in a child process; ``url`` once it listens."""
 
     def __init__(
@@ -75,13 +75,4 @@ class Emulator:
         if self._seed_path is not None:
             self._seed_path.unlink(missing_ok=True)
 
-    def __enter__(self) -> Emulator:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
+    close = stop

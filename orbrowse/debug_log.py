@@ -13,10 +13,10 @@ import os
 import re
 from datetime import UTC, datetime
 from pathlib import Path
-from types import TracebackType
 from typing import IO, Self
 
 from orbrowse.api.client import RequestRecord
+from orbrowse.closing import ClosedOnExit
 from orbrowse.private_file import open_private_append
 
 _KEY_PATTERN = re.compile(r"sk-or-[A-Za-z0-9_-]+|Bearer\s+\S+")
@@ -26,7 +26,7 @@ def redact(text: str) -> str:
     return _KEY_PATTERN.sub("[redacted]", text)
 
 
-class DebugLog:
+class DebugLog(ClosedOnExit):
     def __init__(self, path: Path) -> None:
         self.path = path
         self._handle: IO[str] | None = None
@@ -36,12 +36,7 @@ class DebugLog:
         self._handle = os.fdopen(fd, "a", encoding="utf-8")
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def close(self) -> None:
         if self._handle is not None:
             self._handle.close()
             self._handle = None

@@ -8,32 +8,21 @@ the caller must refuse (scripts pass ``--yes``).
 from __future__ import annotations
 
 import sys
-from types import TracebackType
-from typing import Self, TextIO
+from typing import TextIO
 
+from orbrowse.closing import ClosedOnExit
 from orbrowse.listing.formatting import visible_text
 
 YES = frozenset({"y", "yes"})
 
 
-class Prompt:
+class Prompt(ClosedOnExit):
     """A question-and-answer channel to the person at the terminal."""
 
     def __init__(self, reader: TextIO, writer: TextIO, *, owned: bool) -> None:
         self.reader = reader
         self.writer = writer
         self.owned = owned
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def say(self, text: str) -> None:
         self.writer.write("\n".join(visible_text(line) for line in text.split("\n")) + "\n")

@@ -9,11 +9,12 @@ import sys
 import threading
 import time
 from pathlib import Path
-from types import FrameType, TracebackType
+from types import FrameType
 from typing import Literal
 
 import uvicorn
 
+from orbrowse.closing import ClosedOnExit
 from orbrowse.emulator.app import API_PREFIX, CHOICES, create_app
 from orbrowse.emulator.faults import Faults
 from orbrowse.emulator.keys import Keys, mask
@@ -27,7 +28,7 @@ HttpStack = Literal["auto", "h11", "httptools"]
 LoopKind = Literal["auto", "asyncio", "uvloop"]
 
 
-class RunningEmulator:
+class RunningEmulator(ClosedOnExit):
     """An emulator serving on a loopback socket from a daemon thread with its own loop."""
 
     def __init__(
@@ -59,16 +60,7 @@ class RunningEmulator:
         self._server.should_exit = True
         self._thread.join(timeout=_START_TIMEOUT)
 
-    def __enter__(self) -> RunningEmulator:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()
+    close = stop
 
 
 def start_emulator(

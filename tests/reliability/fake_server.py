@@ -30,8 +30,9 @@ import json
 import threading
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from types import TracebackType
 from urllib.parse import parse_qs, urlsplit
+
+from orbrowse.closing import ClosedOnExit
 
 API_PREFIX = "/api/v1"
 FAKE_KEY = "sk-or-v1-" + "f" * 64
@@ -359,7 +360,7 @@ async def _spaces_forever(writer: asyncio.StreamWriter, length: int) -> None:
 # -- the server -------------------------------------------------------------------------------
 
 
-class FakeServer:
+class FakeServer(ClosedOnExit):
     """A running fake server; ``requests`` lists every request read, in order."""
 
     def __init__(self) -> None:
@@ -437,16 +438,7 @@ class FakeServer:
         loop.call_soon_threadsafe(loop.stop)
         thread.join(_START_TIMEOUT)
 
-    def __enter__(self) -> FakeServer:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()
+    close = stop
 
     # -- one connection
 
