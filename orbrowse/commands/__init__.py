@@ -22,6 +22,7 @@ Exit codes (also in every subcommand's ``--help``)::
 from __future__ import annotations
 
 import argparse
+import asyncio
 import importlib
 import os
 import sys
@@ -81,7 +82,8 @@ def run_command(
                         f"cannot write the debug log {args.debug_log}: {exc.strerror or exc}"
                     ) from exc
                 observer = debug.record
-            code = command.run(args, Session(settings, output, observer))
+            result = command.run(args, Session(settings, output, observer))
+            code = result if isinstance(result, int) else asyncio.run(result)
             output.flush()
             return code
     except KeyboardInterrupt:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 
 from orbrowse.api.errors import describe
 from orbrowse.commands.exit_codes import Tally, code_for
@@ -45,10 +44,6 @@ async def show(args: argparse.Namespace, session: Session) -> int:
     return tally.exit_code
 
 
-def run(args: argparse.Namespace, session: Session) -> int:
-    return asyncio.run(show(args, session))
-
-
 COMMAND = Command(
     name="info",
     help="show files' metadata",
@@ -56,5 +51,5 @@ COMMAND = Command(
         "Show each file's metadata: readable on a terminal, one JSON object per line when piped."
     ),
     add_arguments=add_arguments,
-    run=run,
+    run=show,
 )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -199,10 +198,6 @@ async def list_files(args: argparse.Namespace, session: Session) -> int:
     return 0
 
 
-def run(args: argparse.Namespace, session: Session) -> int:
-    return asyncio.run(list_files(args, session))
-
-
 COMMAND = Command(
     name="ls",
     help="list files",
@@ -211,5 +206,5 @@ COMMAND = Command(
         "JSON object per line. Without --all, stops after --limit files (after filters)."
     ),
     add_arguments=add_arguments,
-    run=run,
+    run=list_files,
 )

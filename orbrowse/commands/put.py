@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 from pathlib import Path
 
 from orbrowse.api.errors import (
@@ -36,6 +35,7 @@ def check_all(paths: list[Path], name: str | None) -> None:
 
 
 async def upload(args: argparse.Namespace, session: Session) -> int:
+    session.refuse_if_read_only("upload")
     output = session.output
     paths = [Path(p).expanduser() for p in args.paths]
     check_all(paths, args.name)
@@ -57,11 +57,6 @@ async def upload(args: argparse.Namespace, session: Session) -> int:
     return tally.exit_code
 
 
-def run(args: argparse.Namespace, session: Session) -> int:
-    session.refuse_if_read_only("upload")
-    return asyncio.run(upload(args, session))
-
-
 COMMAND = Command(
     name="put",
     help="upload files",
@@ -71,5 +66,5 @@ COMMAND = Command(
         "if any fails the check, nothing is uploaded."
     ),
     add_arguments=add_arguments,
-    run=run,
+    run=upload,
 )

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from orbrowse.api.client import FilesClient, RequestObserver
 from orbrowse.api.keys import key_problem
@@ -32,7 +33,8 @@ class Command:
     help: str
     description: str
     add_arguments: Callable[[argparse.ArgumentParser], None]
-    run: Callable[[argparse.Namespace, Session], int]
+    run: Callable[[argparse.Namespace, Session], int | Coroutine[Any, Any, int]]
+    """Returns the exit code; a coroutine function is run on a new event loop."""
 
 
 @dataclass(slots=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 
 from orbrowse.api.errors import PermissionDeniedError
 from orbrowse.commands.render import workspace_header, workspace_json, workspace_row
@@ -55,10 +54,6 @@ async def list_workspaces(args: argparse.Namespace, session: Session) -> int:
     return 0
 
 
-def run(args: argparse.Namespace, session: Session) -> int:
-    return asyncio.run(list_workspaces(args, session))
-
-
 COMMAND = Command(
     name="workspaces",
     help="list workspaces",
@@ -67,5 +62,5 @@ COMMAND = Command(
         "key, the key's own workspace is shown). A table on a terminal, JSON lines when piped."
     ),
     add_arguments=add_arguments,
-    run=run,
+    run=list_workspaces,
 )
