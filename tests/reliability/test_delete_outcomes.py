@@ -8,8 +8,10 @@ stays), and ``fail_next(200, body=...)`` sends a confirmation that names another
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,7 +19,7 @@ from orbrowse.api.client import FilesClient
 from orbrowse.api.errors import OutcomeUnknownError
 from orbrowse.api.models import FileObject
 from orbrowse.api.retry import RetryPolicy
-from orbrowse.bulk import MAX_ROUNDS, delete_files
+from orbrowse.bulk import MAX_ROUNDS, BulkReport, delete_files
 from orbrowse.deletion_log import RESULT_DELETED, RESULT_DELETED_CONFIRMED, DeletionLog
 from orbrowse.emulator.server import RunningEmulator
 from tests.cli import Cli
@@ -32,8 +34,38 @@ def add(emulator: RunningEmulator, count: int) -> list[str]:
     return [emulator.store.add_file(WS, f"d/{n}.txt", content=b"x").id for n in range(count)]
 
 
-async def files_of(client: FilesClient, ids: list[str]) -> list[FileObject]:
-    return [await client.get_file(file_id) for file_id in ids]
+@dataclass(frozen=True, slots=True)
+class Deleter:
+    """Bulk deletes of real files against one server, each attempt logged to ``log``."""
+
+    base_url: str
+    api_key: str
+    workspace_id: str | None
+    log: DeletionLog
+
+    def client(self, retry: RetryPolicy = ONE_TRY, **options: Any) -> FilesClient:
+        return FilesClient(
+            self.api_key,
+            base_url=self.base_url,
+            workspace_id=self.workspace_id,
+            retry=retry,
+            **options,
+        )
+
+    async def files(self, ids: list[str]) -> list[FileObject]:
+        async with self.client() as client:
+            return [await client.get_file(file_id) for file_id in ids]
+
+    async def delete(self, files: list[FileObject], **client_options: Any) -> BulkReport:
+        async with self.client(**client_options) as client:
+            return await delete_files(
+                client, files, concurrency=1, log=self.log, workspace_id=self.workspace_id
+            )
+
+
+@pytest.fixture
+def deleter(emulator: RunningEmulator, api_key: str, tmp_path: Path) -> Deleter:
+    return Deleter(emulator.url, api_key, WS, DeletionLog(tmp_path / "deletions.jsonl"))
 
 
 def wrong_confirmation(other_id: str) -> bytes:
@@ -41,19 +73,17 @@ def wrong_confirmation(other_id: str) -> bytes:
 
 
 async def test_a_lost_answer_is_confirmed_by_lookup(
-    emulator: RunningEmulator, api_key: str, tmp_path: Path
+    emulator: RunningEmulator, deleter: Deleter
 ) -> None:
     ids = add(emulator, 3)
-    log = DeletionLog(tmp_path / "deletions.jsonl")
-    async with FilesClient(api_key, base_url=emulator.url, workspace_id=WS, retry=ONE_TRY) as c:
-        files = await files_of(c, ids)
-        emulator.faults.drop_next(method="DELETE", path_contains=ids[1])
-        report = await delete_files(c, files, concurrency=1, log=log, workspace_id=WS)
+    files = await deleter.files(ids)
+    emulator.faults.drop_next(method="DELETE", path_contains=ids[1])
+    report = await deleter.delete(files)
     assert emulator.store.file_ids(WS) == set()
     assert report.failed == [] and report.uncertain == []
     assert report.deleted_ids == set(ids)
     assert [f.id for f in report.confirmed_by_lookup] == [ids[1]]
-    results = {e.id: e.result for e in log.read_entries()}
+    results = {e.id: e.result for e in deleter.log.read_entries()}
     assert results == {
         ids[0]: RESULT_DELETED,
         ids[1]: "deleted; the answer was lost, confirmed by lookup",
@@ -63,31 +93,27 @@ async def test_a_lost_answer_is_confirmed_by_lookup(
 
 
 async def test_a_lost_answer_and_a_failed_lookup_is_may_have_been_deleted(
-    emulator: RunningEmulator, api_key: str, tmp_path: Path
+    emulator: RunningEmulator, deleter: Deleter
 ) -> None:
     ids = add(emulator, 2)
-    log = DeletionLog(tmp_path / "deletions.jsonl")
-    async with FilesClient(api_key, base_url=emulator.url, workspace_id=WS, retry=ONE_TRY) as c:
-        files = await files_of(c, ids)
-        emulator.faults.drop_next(method="DELETE", path_contains=ids[0])
-        emulator.faults.drop_next(method="GET", path_contains=ids[0])
-        report = await delete_files(c, files, concurrency=1, log=log, workspace_id=WS)
+    files = await deleter.files(ids)
+    emulator.faults.drop_next(method="DELETE", path_contains=ids[0])
+    emulator.faults.drop_next(method="GET", path_contains=ids[0])
+    report = await deleter.delete(files)
     assert [f.id for f, _ in report.uncertain] == [ids[0]]
     assert report.failed == [] and report.deleted_ids == {ids[1]}
-    entry = {e.id: e.result for e in log.read_entries()}[ids[0]]
+    entry = {e.id: e.result for e in deleter.log.read_entries()}[ids[0]]
     assert entry.startswith("may have been deleted: ")
     assert "the lookup failed" in entry
 
 
 async def test_a_failed_attempt_that_left_the_file_is_sent_again(
-    emulator: RunningEmulator, api_key: str, tmp_path: Path
+    emulator: RunningEmulator, deleter: Deleter
 ) -> None:
     ids = add(emulator, 2)
-    log = DeletionLog(tmp_path / "deletions.jsonl")
-    async with FilesClient(api_key, base_url=emulator.url, workspace_id=WS, retry=ONE_TRY) as c:
-        files = await files_of(c, ids)
-        emulator.faults.fail_next(500, method="DELETE", path_contains=ids[0])
-        report = await delete_files(c, files, concurrency=1, log=log, workspace_id=WS)
+    files = await deleter.files(ids)
+    emulator.faults.fail_next(500, method="DELETE", path_contains=ids[0])
+    report = await deleter.delete(files)
     assert emulator.store.file_ids(WS) == set()
     assert report.deleted_ids == set(ids) and report.confirmed_by_lookup == []
     methods = [(r.method, r.path.rsplit("/", 1)[-1]) for r in emulator.faults.requests]
@@ -112,18 +138,16 @@ async def test_a_confirmation_naming_another_file_is_not_a_success(
 
 
 async def test_bulk_never_counts_a_wrong_confirmation_as_deleted(
-    emulator: RunningEmulator, api_key: str, tmp_path: Path
+    emulator: RunningEmulator, deleter: Deleter
 ) -> None:
     target, other = add(emulator, 2)
-    log = DeletionLog(tmp_path / "deletions.jsonl")
-    async with FilesClient(api_key, base_url=emulator.url, workspace_id=WS, retry=ONE_TRY) as c:
-        files = await files_of(c, [target])
-        # Every delete is answered for the other file and does nothing.
-        emulator.faults.fail_next(200, method="DELETE", body=wrong_confirmation(other), count=10)
-        report = await delete_files(c, files, concurrency=1, log=log, workspace_id=WS)
+    files = await deleter.files([target])
+    # Every delete is answered for the other file and does nothing.
+    emulator.faults.fail_next(200, method="DELETE", body=wrong_confirmation(other), count=10)
+    report = await deleter.delete(files)
     assert emulator.store.file_ids(WS) == {target, other}
     assert report.deleted == [] and [f.id for f, _ in report.failed] == [target]
-    [entry] = log.read_entries()
+    [entry] = deleter.log.read_entries()
     assert entry.result.startswith("failed: ") and "still there" in entry.result
 
 
@@ -181,14 +205,12 @@ def fake_file(file_id: str) -> FileObject:
 async def test_a_connection_cut_after_the_request_is_read_is_may_have_been_deleted(
     fake_server: FakeServer, tmp_path: Path
 ) -> None:
-    log = DeletionLog(tmp_path / "deletions.jsonl")
-    base_url = fake_server.url("cut")
-    async with FilesClient(FAKE_KEY, base_url=base_url, retry=ONE_TRY) as client:
-        report = await delete_files(client, [fake_file("or_file_A")], log=log, workspace_id=None)
+    deleter = Deleter(fake_server.url("cut"), FAKE_KEY, None, DeletionLog(tmp_path / "log.jsonl"))
+    report = await deleter.delete([fake_file("or_file_A")])
     assert report.deleted == [] and report.failed == []
     [(file, reason)] = report.uncertain
     assert file.id == "or_file_A" and "the lookup failed" in reason
-    [entry] = log.read_entries()
+    [entry] = deleter.log.read_entries()
     assert entry.result.startswith("may have been deleted: ")
     # The delete, then the lookup: both read whole, both cut.
     assert [(r.method, r.path) for r in fake_server.requests] == [
@@ -200,48 +222,41 @@ async def test_a_connection_cut_after_the_request_is_read_is_may_have_been_delet
 async def test_a_server_that_confirms_another_id_is_never_taken_at_its_word(
     fake_server: FakeServer, tmp_path: Path
 ) -> None:
-    log = DeletionLog(tmp_path / "deletions.jsonl")
-    base_url = fake_server.url("wrong-delete")
-    async with FilesClient(FAKE_KEY, base_url=base_url, retry=ONE_TRY) as client:
-        report = await delete_files(client, [fake_file("or_file_A")], log=log, workspace_id=None)
+    deleter = Deleter(
+        fake_server.url("wrong-delete"), FAKE_KEY, None, DeletionLog(tmp_path / "log.jsonl")
+    )
+    report = await deleter.delete([fake_file("or_file_A")])
     assert report.deleted == [] and report.uncertain == []
     [(_, reason)] = report.failed
     assert "or_file_OTHER" in reason and "still there" in reason
-    [entry] = log.read_entries()
+    [entry] = deleter.log.read_entries()
     assert entry.id == "or_file_A" and entry.result.startswith("failed: ")
     methods = [r.method for r in fake_server.requests]
     assert methods == ["DELETE", "GET"] * MAX_ROUNDS  # each wrong answer checked by a lookup
 
 
 async def test_a_5xx_after_a_dropped_attempt_is_settled_by_lookup(
-    emulator: RunningEmulator, api_key: str, tmp_path: Path
+    emulator: RunningEmulator, deleter: Deleter
 ) -> None:
     ids = add(emulator, 1)
-    log = DeletionLog(tmp_path / "deletions.jsonl")
     two_tries = RetryPolicy(max_attempts=2, base_delay=0.001, max_delay=0.001)
-    async with FilesClient(api_key, base_url=emulator.url, workspace_id=WS, retry=two_tries) as c:
-        files = await files_of(c, ids)
-        emulator.faults.drop_next(method="DELETE")  # deleted; the answer is lost
-        emulator.faults.fail_next(500, method="DELETE")  # and the retry meets a 500
-        report = await delete_files(c, files, concurrency=1, log=log, workspace_id=WS)
+    files = await deleter.files(ids)
+    emulator.faults.drop_next(method="DELETE")  # deleted; the answer is lost
+    emulator.faults.fail_next(500, method="DELETE")  # and the retry meets a 500
+    report = await deleter.delete(files, retry=two_tries)
     assert emulator.store.file_ids(WS) == set()
     assert [f.id for f in report.confirmed_by_lookup] == ids and report.failed == []
-    assert [e.result for e in log.read_entries()] == [RESULT_DELETED_CONFIRMED]
+    assert [e.result for e in deleter.log.read_entries()] == [RESULT_DELETED_CONFIRMED]
 
 
 async def test_a_delete_that_timed_out_is_may_have_been_deleted_when_the_lookup_times_out(
-    emulator: RunningEmulator, api_key: str, tmp_path: Path
+    emulator: RunningEmulator, deleter: Deleter
 ) -> None:
     ids = add(emulator, 1)
-    log = DeletionLog(tmp_path / "deletions.jsonl")
-    async with FilesClient(api_key, base_url=emulator.url, workspace_id=WS, retry=ONE_TRY) as c:
-        files = await files_of(c, ids)
+    files = await deleter.files(ids)
     emulator.faults.latency_ms = 1500
-    async with FilesClient(
-        api_key, base_url=emulator.url, workspace_id=WS, retry=ONE_TRY, request_timeout=0.3
-    ) as c:
-        report = await delete_files(c, files, concurrency=1, log=log, workspace_id=WS)
+    report = await deleter.delete(files, request_timeout=0.3)
     assert [f.id for f, _ in report.uncertain] == ids
     assert report.deleted == [] and report.failed == []
-    [entry] = log.read_entries()
+    [entry] = deleter.log.read_entries()
     assert entry.result.startswith("may have been deleted: ")
