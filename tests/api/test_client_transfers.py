@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -11,8 +10,21 @@ from orbrowse.api.client import FilesClient
 from orbrowse.api.errors import APIConnectionError, InsecureTransportError
 from orbrowse.api.retry import NO_RETRY
 from orbrowse.emulator.server import RunningEmulator
+from orbrowse.emulator.store import StoredFile
+from tests.reliability.budget import MiB, memory_budget
 
-SIZE = 30 * 1024 * 1024
+SIZE = 30 * MiB
+
+
+def add_pdf(emulator: RunningEmulator, name: str, size: int) -> StoredFile:
+    """A downloadable server-made PDF of ``size`` bytes."""
+    return emulator.store.add_file(
+        emulator.store.default_workspace_id,
+        name,
+        size_bytes=size,
+        mime_type="application/pdf",
+        downloadable=True,
+    )
 
 
 async def test_30_mib_upload_streams_from_disk(
@@ -23,47 +35,25 @@ async def test_30_mib_upload_streams_from_disk(
         line = b"orbrowse streams uploads from disk, chunk by chunk.\n"
         for _ in range(SIZE // len(line) + 1):
             handle.write(line)
-    tracemalloc.start()
-    try:
+    with memory_budget(8 * MiB):
         file = await client.upload_file(path)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
     assert file.size_bytes == path.stat().st_size
-    assert peak < 8 * 1024 * 1024, f"peak {peak:,} bytes"
 
 
 async def test_30_mib_download_streams_to_disk(
     emulator: RunningEmulator, client: FilesClient, tmp_path: Path
 ) -> None:
-    stored = emulator.store.add_file(
-        emulator.store.default_workspace_id,
-        "out/big.pdf",
-        size_bytes=SIZE,
-        mime_type="application/pdf",
-        downloadable=True,
-    )
-    tracemalloc.start()
-    try:
+    stored = add_pdf(emulator, "out/big.pdf", SIZE)
+    with memory_budget(8 * MiB):
         target = await client.download_file(stored.id, tmp_path / "big.pdf")
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
     assert target.stat().st_size == SIZE
     assert target.read_bytes() == emulator.store.content_of(stored)
-    assert peak < 8 * 1024 * 1024, f"peak {peak:,} bytes"
 
 
 async def test_a_download_cut_short_leaves_no_file(
     emulator: RunningEmulator, api_key: str, tmp_path: Path
 ) -> None:
-    stored = emulator.store.add_file(
-        emulator.store.default_workspace_id,
-        "out/cut.pdf",
-        size_bytes=2 * 1024 * 1024,
-        mime_type="application/pdf",
-        downloadable=True,
-    )
+    stored = add_pdf(emulator, "out/cut.pdf", 2 * MiB)
     emulator.faults.drop_next(path_contains="/content")
     async with FilesClient(api_key, base_url=emulator.url, retry=NO_RETRY) as client:
         with pytest.raises(APIConnectionError):
@@ -74,13 +64,7 @@ async def test_a_download_cut_short_leaves_no_file(
 async def test_a_dropped_download_is_retried_from_the_start(
     emulator: RunningEmulator, client: FilesClient, tmp_path: Path
 ) -> None:
-    stored = emulator.store.add_file(
-        emulator.store.default_workspace_id,
-        "out/retry.pdf",
-        size_bytes=1024 * 1024,
-        mime_type="application/pdf",
-        downloadable=True,
-    )
+    stored = add_pdf(emulator, "out/retry.pdf", MiB)
     emulator.faults.drop_next(path_contains="/content")
     target = await client.download_file(stored.id, tmp_path / "retry.pdf")
     assert target.read_bytes() == emulator.store.content_of(stored)
