@@ -12,12 +12,18 @@ from orbrowse.emulator.seed import generate_files
 from orbrowse.emulator.server import RunningEmulator
 
 
+def seed(emulator: RunningEmulator, count: int) -> str:
+    """``count`` generated files in the default workspace, whose id this returns."""
+    workspace = emulator.store.default_workspace_id
+    generate_files(emulator.store, workspace, count)
+    return workspace
+
+
 @pytest.mark.parametrize("page_size", [1000, 100, 37])
 async def test_every_file_listed_once_in_order(
     emulator: RunningEmulator, client: FilesClient, page_size: int
 ) -> None:
-    workspace = emulator.store.default_workspace_id
-    generate_files(emulator.store, workspace, 2500)
+    workspace = seed(emulator, 2500)
     expected = [f.id for f in emulator.store.files(workspace)]
     listed: list[str] = []
     pages = 0
@@ -33,8 +39,7 @@ async def test_every_file_listed_once_in_order(
 async def test_listing_resumes_from_a_cursor(
     emulator: RunningEmulator, client: FilesClient
 ) -> None:
-    workspace = emulator.store.default_workspace_id
-    generate_files(emulator.store, workspace, 250)
+    workspace = seed(emulator, 250)
     first = await client.list_files(limit=100)
     assert first.has_more and first.cursor
     rest = [
@@ -47,8 +52,7 @@ async def test_listing_resumes_from_a_cursor(
 async def test_pages_stay_stable_when_files_are_deleted_between_them(
     emulator: RunningEmulator, client: FilesClient
 ) -> None:
-    workspace = emulator.store.default_workspace_id
-    generate_files(emulator.store, workspace, 300)
+    workspace = seed(emulator, 300)
     first = await client.list_files(limit=100)
     # Delete the page's last file (the cursor's anchor) and some files ahead of the cursor.
     ahead = [f.id for f in emulator.store.files(workspace)][100:110]
@@ -62,8 +66,7 @@ async def test_pages_stay_stable_when_files_are_deleted_between_them(
 async def test_a_retried_page_is_yielded_once(
     emulator: RunningEmulator, client: FilesClient
 ) -> None:
-    workspace = emulator.store.default_workspace_id
-    generate_files(emulator.store, workspace, 500)
+    workspace = seed(emulator, 500)
     emulator.faults.fail_next(503, method="GET", path_contains="/files", count=2)
     emulator.faults.drop_next(method="GET", path_contains="/files")
     listed = [f.id async for page in client.iter_pages(limit=100) for f in page.files]
