@@ -10,7 +10,8 @@ Exit codes (also in every subcommand's ``--help``)::
     1    partial failure: some ids failed (or failed in different ways); rm not confirmed
     2    usage error: bad flags or input, a local check failed, or the server refused
          the request as invalid (400, e.g. downloading an uploaded file)
-    3    authentication: no API key, or the key was refused (401/403)
+    3    authentication: no API key, a key that cannot be sent (whitespace, not
+         ASCII), or the key was refused (401/403)
     4    not found: every id given is unknown
     5    network or server error (after retries)
     130  interrupted (Ctrl+C)
