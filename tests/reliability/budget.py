@@ -109,8 +109,9 @@ def run_orbrowse(
         raise AssertionError(f"orbrowse {args[0]} ran past its budget of {seconds:g} s") from None
     elapsed = time.monotonic() - started
     stderr, _, figure = done.stderr.rpartition("PEAK_RSS_KIB=")
+    figure, _, after = figure.partition("\n")  # a traceback would come after the figure
     peak = int(figure.strip() or 0) * 1024
-    run = Run(done.returncode, done.stdout, stderr.rstrip("\n"), peak, elapsed)
+    run = Run(done.returncode, done.stdout, (stderr + after).rstrip("\n"), peak, elapsed)
     assert peak <= rss_bytes, (
         f"orbrowse {args[0]} peaked at {peak / MiB:.0f} MiB RSS; the budget is {rss_bytes / MiB:g}"
     )
