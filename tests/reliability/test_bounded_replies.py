@@ -283,7 +283,12 @@ async def test_the_browser_stays_responsive_and_says_what_it_waits_for(fake: Fak
         await pilot.press("escape")
         await wait_until(pilot, lambda: app.screen is screen, "back to the browser")
         await wait_until(pilot, lambda: screen.load_error is not None, "the timeout")
-        assert "within 6 s (request_timeout)" in "\n".join(notifications(app))
+        assert "within 6 s (request_timeout)" in (screen.load_error or "")
+        await wait_until(
+            pilot,
+            lambda: "within 6 s (request_timeout)" in "\n".join(notifications(app)),
+            "the notification",
+        )
         assert "waiting for page" not in status_of(app)
 
 
@@ -293,5 +298,10 @@ async def test_the_browser_refuses_a_huge_reply_in_bounded_memory(fake: FakeServ
         async with time_budget(40), app.run_test(size=(140, 30)) as pilot:
             screen = await screen_shown(pilot, BrowserScreen)
             await wait_until(pilot, lambda: screen.load_error is not None, "the error")
-            assert "268,435,456 bytes" in "\n".join(notifications(app))
+            assert "268,435,456 bytes" in (screen.load_error or "")
+            await wait_until(
+                pilot,
+                lambda: "268,435,456 bytes" in "\n".join(notifications(app)),
+                "the notification",
+            )
     assert fake.count("huge", "/files") == 1
