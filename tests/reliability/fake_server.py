@@ -188,12 +188,7 @@ async def ok(request: Request, writer: asyncio.StreamWriter, options: Options) -
 @route("huge")
 async def huge(request: Request, writer: asyncio.StreamWriter, options: Options) -> None:
     """200 announcing ``options.huge_length`` bytes, then spaces until the client hangs up."""
-    await write_head(
-        writer,
-        200,
-        {"Content-Type": "application/json", "Content-Length": str(options.huge_length)},
-    )
-    await _spaces_forever(writer, options.huge_length)
+    await _spaces_forever(writer, 200, options.huge_length)
 
 
 @route("huge-chunked")
@@ -212,12 +207,7 @@ async def huge_chunked(request: Request, writer: asyncio.StreamWriter, options: 
 @route("huge-error")
 async def huge_error(request: Request, writer: asyncio.StreamWriter, options: Options) -> None:
     """A 500 whose body never ends: error bodies must be bounded too."""
-    await write_head(
-        writer,
-        500,
-        {"Content-Type": "application/json", "Content-Length": str(options.huge_length)},
-    )
-    await _spaces_forever(writer, options.huge_length)
+    await _spaces_forever(writer, 500, options.huge_length)
 
 
 @route("trickle")
@@ -348,7 +338,11 @@ async def ranges(request: Request, writer: asyncio.StreamWriter, options: Option
     await respond(writer, status, body, content_type="application/octet-stream", headers=headers)
 
 
-async def _spaces_forever(writer: asyncio.StreamWriter, length: int) -> None:
+async def _spaces_forever(writer: asyncio.StreamWriter, status: int, length: int) -> None:
+    """``status`` announcing a JSON body of ``length`` bytes, then spaces up to it."""
+    await write_head(
+        writer, status, {"Content-Type": "application/json", "Content-Length": str(length)}
+    )
     chunk = b" " * 65536
     sent = 0
     while sent < length:
