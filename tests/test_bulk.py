@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -29,22 +28,13 @@ from orbrowse.bulk import (
 from orbrowse.deletion_log import GONE_RESULTS, DeletionLog
 from orbrowse.emulator.server import RunningEmulator
 from tests.conftest import DEFAULT_WORKSPACE_ID
+from tests.factories import file_object
 
 WS = DEFAULT_WORKSPACE_ID
 
 
 def make_files(count: int, prefix: str = "file") -> list[FileObject]:
-    return [
-        FileObject(
-            id=f"{prefix}-{n:04d}",
-            filename=f"name {n}.txt",
-            mime_type="text/plain",
-            size_bytes=n,
-            created_at=datetime(2026, 1, 1, tzinfo=UTC),
-            downloadable=False,
-        )
-        for n in range(count)
-    ]
+    return [file_object(f"{prefix}-{n:04d}", f"name {n}.txt", size_bytes=n) for n in range(count)]
 
 
 class FakeDeleter:

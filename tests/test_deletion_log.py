@@ -7,27 +7,16 @@ import stat
 from datetime import UTC, datetime
 from pathlib import Path
 
-from orbrowse.api.models import FileObject
 from orbrowse.deletion_log import DeletionEntry, DeletionLog, default_log_path, failed_result
+from tests.factories import file_object
 
 WS = "11111111-1111-4111-8111-111111111111"
-
-
-def make_file(file_id: str, filename: str, size: int = 10) -> FileObject:
-    return FileObject(
-        id=file_id,
-        filename=filename,
-        mime_type="text/plain",
-        size_bytes=size,
-        created_at=datetime(2026, 1, 1, tzinfo=UTC),
-        downloadable=False,
-    )
 
 
 def test_line_format(tmp_path: Path) -> None:
     log = DeletionLog(tmp_path / "state" / "deletions.jsonl")
     moment = datetime(2026, 9, 1, 12, 0, 0, 123456, tzinfo=UTC)
-    log.record(make_file("file-1", "a.txt", 42), "deleted", workspace=WS, time=moment)
+    log.record(file_object("file-1", "a.txt", size_bytes=42), "deleted", workspace=WS, time=moment)
     lines = log.path.read_text(encoding="utf-8").split("\n")
     assert lines[1:] == [""]
     assert json.loads(lines[0]) == {
@@ -42,7 +31,7 @@ def test_line_format(tmp_path: Path) -> None:
 
 def test_file_mode_and_folder_created(tmp_path: Path) -> None:
     log = DeletionLog(tmp_path / "new" / "deletions.jsonl")
-    log.record(make_file("file-1", "a"), "deleted", workspace=None)
+    log.record(file_object("file-1", "a"), "deleted", workspace=None)
     assert stat.S_IMODE(log.path.stat().st_mode) == 0o600
     assert stat.S_IMODE(log.path.parent.stat().st_mode) == 0o700
 
@@ -56,7 +45,7 @@ def test_appends_and_reads_back_in_order(tmp_path: Path) -> None:
         "cancelled",
     ]
     for n, result in enumerate(results):
-        log.record(make_file(f"file-{n}", f"f{n}"), result, workspace=WS)
+        log.record(file_object(f"file-{n}", f"f{n}"), result, workspace=WS)
     again = DeletionLog(log.path)
     entries = again.read_entries()
     assert [e.result for e in entries] == results
@@ -77,7 +66,7 @@ def test_hostile_filenames_are_data(tmp_path: Path) -> None:
     ]
     log = DeletionLog(tmp_path / "deletions.jsonl")
     for n, name in enumerate(names):
-        log.record(make_file(f"file-{n}", name), "deleted", workspace=WS)
+        log.record(file_object(f"file-{n}", name), "deleted", workspace=WS)
     raw = log.path.read_bytes()
     assert raw.count(b"\n") == len(names)
     assert b"\x1b" not in raw  # escapes are written as \u001b
@@ -111,8 +100,8 @@ def test_malformed_lines_are_skipped(tmp_path: Path) -> None:
 def test_existing_file_is_appended_to_not_replaced(tmp_path: Path) -> None:
     path = tmp_path / "deletions.jsonl"
     log = DeletionLog(path)
-    log.record(make_file("file-1", "a"), "deleted", workspace=WS)
-    DeletionLog(path).record(make_file("file-2", "b"), "deleted", workspace=WS)
+    log.record(file_object("file-1", "a"), "deleted", workspace=WS)
+    DeletionLog(path).record(file_object("file-2", "b"), "deleted", workspace=WS)
     assert [e.id for e in log.read_entries()] == ["file-1", "file-2"]
 
 
@@ -128,16 +117,5 @@ def test_an_existing_log_readable_by_others_is_made_private(tmp_path: Path) -> N
     path.write_text("")
     path.chmod(0o644)
     log = DeletionLog(path)
-    log.record(_file_for_mode_test(), "deleted", workspace=None)
+    log.record(file_object("or_file_mode", "m.txt", size_bytes=1), "deleted", workspace=None)
     assert path.stat().st_mode & 0o777 == 0o600
-
-
-def _file_for_mode_test() -> FileObject:
-    return FileObject(
-        id="or_file_mode",
-        filename="m.txt",
-        mime_type="text/plain",
-        size_bytes=1,
-        created_at=datetime(2026, 1, 1, tzinfo=UTC),
-        downloadable=False,
-    )

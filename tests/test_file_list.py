@@ -13,21 +13,19 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 
 from orbrowse.api.models import FileObject
 from orbrowse.listing.file_list import SORT_COLUMNS, FileList, FilterError, SortColumn, parse_filter
+from tests.factories import file_object
 
 BASE = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def make_file(n: int, **overrides: Any) -> FileObject:
     values: dict[str, Any] = {
-        "id": f"or_file_{n:024d}",
         "filename": f"report-{n}.txt",
-        "mime_type": "text/plain",
         "size_bytes": n * 10,
         "created_at": BASE + timedelta(minutes=n),
         "downloadable": n % 3 == 0,
     }
-    values.update(overrides)
-    return FileObject(**values)
+    return file_object(f"or_file_{n:024d}", **(values | overrides))
 
 
 def files(count: int, start: int = 0) -> list[FileObject]:

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from orbrowse.api.models import FileObject
 from orbrowse.commands import rm as rm_command
 from orbrowse.commands import run_command
 from orbrowse.commands.confirm import Prompt
 from orbrowse.commands.render import file_details, file_row
 from orbrowse.emulator.server import RunningEmulator
 from tests.conftest import DEFAULT_WORKSPACE_ID
+from tests.factories import file_object
 
 
 def test_prompt_accepts_only_yes() -> None:
@@ -56,12 +56,10 @@ def test_rm_asks_on_the_terminal_and_obeys_the_answer(
 
 
 def test_hostile_filenames_cannot_reach_the_terminal_raw() -> None:
-    file = FileObject(
-        id="or_file_x",
-        filename="evil\x1b]52;c;aGk=\x07\u202etxt.exe",
+    file = file_object(
+        "or_file_x",
+        "evil\x1b]52;c;aGk=\x07\u202etxt.exe",
         mime_type="text/plain\x1b[2J",
-        size_bytes=10,
-        created_at=datetime(2026, 1, 1, tzinfo=UTC),
         downloadable=True,
     )
     now = datetime(2026, 2, 1, tzinfo=UTC)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +23,7 @@ from orbrowse.deletion_log import RESULT_DELETED, RESULT_DELETED_CONFIRMED, Dele
 from orbrowse.emulator.server import RunningEmulator
 from tests.cli import Cli
 from tests.conftest import DEFAULT_WORKSPACE_ID
+from tests.factories import file_object
 from tests.reliability.conftest import ONE_TRY
 from tests.reliability.fake_server import FAKE_KEY, FakeServer
 
@@ -197,16 +197,11 @@ def test_rm_from_a_pipe_without_yes_exits_1_as_documented(
 # Against the fake server: failure modes the emulator does not produce ----------------------
 
 
-def fake_file(file_id: str) -> FileObject:
-    created = datetime(2026, 1, 1, tzinfo=UTC)
-    return FileObject(file_id, f"{file_id}.txt", "text/plain", 12, created, False)
-
-
 async def test_a_connection_cut_after_the_request_is_read_is_may_have_been_deleted(
     fake_server: FakeServer, tmp_path: Path
 ) -> None:
     deleter = Deleter(fake_server.url("cut"), FAKE_KEY, None, DeletionLog(tmp_path / "log.jsonl"))
-    report = await deleter.delete([fake_file("or_file_A")])
+    report = await deleter.delete([file_object("or_file_A", size_bytes=12)])
     assert report.deleted == [] and report.failed == []
     [(file, reason)] = report.uncertain
     assert file.id == "or_file_A" and "the lookup failed" in reason
@@ -225,7 +220,7 @@ async def test_a_server_that_confirms_another_id_is_never_taken_at_its_word(
     deleter = Deleter(
         fake_server.url("wrong-delete"), FAKE_KEY, None, DeletionLog(tmp_path / "log.jsonl")
     )
-    report = await deleter.delete([fake_file("or_file_A")])
+    report = await deleter.delete([file_object("or_file_A", size_bytes=12)])
     assert report.deleted == [] and report.uncertain == []
     [(_, reason)] = report.failed
     assert "or_file_OTHER" in reason and "still there" in reason
