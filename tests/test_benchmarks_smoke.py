@@ -6,33 +6,32 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_quick_transfers_prints_a_table_and_writes_json(tmp_path: Path) -> None:
-    out = tmp_path / "results.json"
+def run_quick(only: str, folder: Path) -> tuple[list[str], dict[str, Any]]:
+    """``benchmarks/run.py --quick --only ONLY`` in ``folder``: its stdout lines and report."""
+    out = folder / "results.json"
+    script = str(ROOT / "benchmarks" / "run.py")
     done = subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "benchmarks" / "run.py"),
-            "--quick",
-            "--only",
-            "transfers",
-            "--out",
-            str(out),
-        ],
+        [sys.executable, script, "--quick", "--only", only, "--out", str(out)],
         capture_output=True,
         text=True,
         timeout=110,
         check=False,
-        cwd=tmp_path,
+        cwd=folder,
     )
     assert done.returncode == 0, done.stderr
-    lines = done.stdout.splitlines()
+    report: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
+    return done.stdout.splitlines(), report
+
+
+def test_quick_transfers_prints_a_table_and_writes_json(tmp_path: Path) -> None:
+    lines, report = run_quick("transfers", tmp_path)
     assert lines[0].startswith("| bench ") and "median" in lines[0] and "ratio" in lines[0]
     assert any(line.startswith("| transfers | upload") for line in lines)
-    report = json.loads(out.read_text(encoding="utf-8"))
     assert report["quick"] is True
     assert report["machine"]["cores"] >= 1
     results = report["results"]
@@ -47,18 +46,8 @@ def test_quick_transfers_prints_a_table_and_writes_json(tmp_path: Path) -> None:
 
 def test_quick_listing_runs_the_pager_against_its_anchors(tmp_path: Path) -> None:
     """The pager benchmark in its short form (2,000 files): every anchor is measured."""
-    out = tmp_path / "results.json"
-    script = str(ROOT / "benchmarks" / "run.py")
-    done = subprocess.run(
-        [sys.executable, script, "--quick", "--only", "listing", "--out", str(out)],
-        capture_output=True,
-        text=True,
-        timeout=110,
-        check=False,
-        cwd=tmp_path,
-    )
-    assert done.returncode == 0, done.stderr
-    results = json.loads(out.read_text(encoding="utf-8"))["results"]
+    _, report = run_quick("listing", tmp_path)
+    results = report["results"]
     impls = {(row["case"], row["impl"]) for row in results}
     for page in (100, 1000):
         case = f"2,000 files, page {page}, 20 ms"
