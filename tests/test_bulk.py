@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -173,49 +174,61 @@ async def test_stop_event_finishes_in_flight_and_skips_the_rest(tmp_path: Path) 
     assert len(log.read_entries()) == 4
 
 
-async def test_cancel_lets_in_flight_finish_then_raises(tmp_path: Path) -> None:
-    files = make_files(30)
+@dataclass(slots=True)
+class HeldJob:
+    """A logged bulk delete running as a task, its requests held at the server's gate."""
+
+    files: list[FileObject]
+    server: FakeDeleter
+    gate: asyncio.Event
+    log: DeletionLog
+    job: BulkDelete
+    task: asyncio.Task[BulkReport]
+
+
+async def held_job(tmp_path: Path, count: int, concurrency: int) -> HeldJob:
+    """Start deleting ``count`` files; returns once ``concurrency`` requests are held."""
+    files = make_files(count)
     server = FakeDeleter(files)
-    server.gate = asyncio.Event()
+    server.gate = gate = asyncio.Event()
     log = DeletionLog(tmp_path / "deletions.jsonl")
-    job = BulkDelete(server, files, concurrency=5, log=log, workspace_id=WS)
+    job = BulkDelete(server, files, concurrency=concurrency, log=log, workspace_id=WS)
     task = asyncio.create_task(job.run())
-    await server.until_active(5)
-    task.cancel()
+    await server.until_active(concurrency)
+    return HeldJob(files, server, gate, log, job, task)
+
+
+async def test_cancel_lets_in_flight_finish_then_raises(tmp_path: Path) -> None:
+    held = await held_job(tmp_path, 30, concurrency=5)
+    held.task.cancel()
     await asyncio.sleep(0)
-    assert not task.done()  # waiting for the five in flight
-    server.gate.set()
+    assert not held.task.done()  # waiting for the five in flight
+    held.gate.set()
     with pytest.raises(asyncio.CancelledError):
-        await task
-    report = job.report
+        await held.task
+    report = held.job.report
     assert report.stopped and report.stop_reason == "cancelled"
     assert len(report.deleted) == 5
     assert len(report.not_attempted) == 25
-    assert server.calls == [f.id for f in files[:5]]
-    assert len(server.held) == 25
-    assert sorted(e.id for e in log.read_entries()) == sorted(server.calls)
+    assert held.server.calls == [f.id for f in held.files[:5]]
+    assert len(held.server.held) == 25
+    assert sorted(e.id for e in held.log.read_entries()) == sorted(held.server.calls)
 
 
 async def test_second_cancel_abandons_in_flight_as_unknown(tmp_path: Path) -> None:
-    files = make_files(10)
-    server = FakeDeleter(files)
-    server.gate = asyncio.Event()  # never set: the requests hang
-    log = DeletionLog(tmp_path / "deletions.jsonl")
-    job = BulkDelete(server, files, concurrency=3, log=log, workspace_id=WS)
-    task = asyncio.create_task(job.run())
-    await server.until_active(3)
-    task.cancel()
+    held = await held_job(tmp_path, 10, concurrency=3)  # the gate is never opened
+    held.task.cancel()
     await asyncio.sleep(0)
-    task.cancel()
+    held.task.cancel()
     with pytest.raises(asyncio.CancelledError):
-        await task
-    report = job.report
+        await held.task
+    report = held.job.report
     assert [reason for _, reason in report.uncertain] == [UNKNOWN_OUTCOME] * 3
     assert report.failed == []
     assert len(report.not_attempted) == 7
     assert report.deleted == []
     expected = f"may have been deleted: {UNKNOWN_OUTCOME}"
-    assert [e.result for e in log.read_entries()] == [expected] * 3
+    assert [e.result for e in held.log.read_entries()] == [expected] * 3
 
 
 async def test_unwritable_log_stops_the_run(tmp_path: Path) -> None:
