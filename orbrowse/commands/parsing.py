@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import timedelta
 from typing import Any, Final
 
@@ -26,30 +26,32 @@ for _power, _prefix in enumerate("kmgt", start=1):
     _SIZE_UNITS[_prefix + "ib"] = 1024**_power
 
 
+def _amount(pattern: re.Pattern[str], units: Mapping[str, float], text: str, refusal: str) -> float:
+    """The number in ``text`` times its unit's factor; ``ValueError(refusal)`` if either is
+    not there."""
+    match = pattern.fullmatch(text)
+    unit = match.group(2).lower() if match else ""
+    if match is None or unit not in units:
+        raise ValueError(refusal)
+    return float(match.group(1)) * units[unit]
+
+
 def parse_duration(text: str) -> timedelta:
     """``30d``, ``12h``, ``2w``, ``90m``, ``45s`` (also ``1.5d``, ``3 days``). Raises ValueError."""
-    match = _DURATION_RE.fullmatch(text)
-    unit = match.group(2).lower() if match else ""
-    if match is None or unit not in _DURATION_UNITS:
-        raise ValueError(
-            f"{text!r} is not a duration; use a number and a unit: s, m, h, d or w (e.g. 30d)"
-        )
+    refusal = f"{text!r} is not a duration; use a number and a unit: s, m, h, d or w (e.g. 30d)"
     try:
-        return timedelta(seconds=float(match.group(1)) * _DURATION_UNITS[unit])
+        return timedelta(seconds=_amount(_DURATION_RE, _DURATION_UNITS, text, refusal))
     except OverflowError as exc:
         raise ValueError(f"{text!r} is too long a duration") from exc
 
 
 def parse_size(text: str) -> int:
     """Bytes from ``500``, ``500k``, ``10MB`` (decimal), ``1.5GiB`` (binary); else ValueError."""
-    match = _SIZE_RE.fullmatch(text)
-    unit = match.group(2).lower() if match else ""
-    if match is None or unit not in _SIZE_UNITS:
-        raise ValueError(
-            f"{text!r} is not a size; use a number and an optional unit: "
-            "B, kB, MB, GB, TB (powers of 1000) or KiB, MiB, GiB, TiB (powers of 1024)"
-        )
-    return int(float(match.group(1)) * _SIZE_UNITS[unit])
+    refusal = (
+        f"{text!r} is not a size; use a number and an optional unit: "
+        "B, kB, MB, GB, TB (powers of 1000) or KiB, MiB, GiB, TiB (powers of 1024)"
+    )
+    return int(_amount(_SIZE_RE, _SIZE_UNITS, text, refusal))
 
 
 IdRecord = tuple[str, dict[str, Any] | None]
