@@ -342,15 +342,17 @@ class _Loader:
             return None
         return value
 
-    def id_list(self, data: Mapping[str, Any], key: str) -> tuple[str, ...]:
-        if key not in data:
-            return ()
-        value = data[key]
+    def items(self, data: Mapping[str, Any], key: str, of: str) -> list[Any]:
+        """The list at ``key`` (none if absent); anything else is a problem, read as none."""
+        value = data.get(key, [])
         if not isinstance(value, list):
-            self.problem(f"{key} should be a list of workspace ids; ignoring it", key)
-            return ()
+            self.problem(f"{key} should be a list of {of}; ignoring it", key)
+            return []
+        return value
+
+    def id_list(self, data: Mapping[str, Any], key: str) -> tuple[str, ...]:
         ids: list[str] = []
-        for item in value:
+        for item in self.items(data, key, "workspace ids"):
             if isinstance(item, str) and is_uuid(item):
                 ids.append(item.strip())
             else:
@@ -359,15 +361,9 @@ class _Loader:
 
     def recent(self, data: Mapping[str, Any]) -> tuple[RecentWorkspace, ...]:
         key = "recent_workspaces"
-        if key not in data:
-            return ()
-        value = data[key]
-        if not isinstance(value, list):
-            self.problem(f"{key} should be a list of tables; ignoring it", key)
-            return ()
         found: list[RecentWorkspace] = []
         seen: set[str] = set()
-        for item in value:
+        for item in self.items(data, key, "tables"):
             entry = _recent_from(item)
             if entry is None:
                 self.problem(f"{key} has an entry without a valid id; ignoring it", key)
