@@ -15,6 +15,7 @@ from textual.message import Message
 from textual.suggester import Suggester
 from textual.widgets import Input
 
+from orbrowse.api.models import FileObject
 from orbrowse.listing.formatting import human_size, visible_text
 
 MAX_COMPLETION_ENTRIES = 5000
@@ -25,6 +26,19 @@ MAX_CANDIDATES_SHOWN = 12
 def plain(text: str, style: str = "") -> Text:
     """Server-provided ``text`` as data: invisible and control characters made visible."""
     return Text(visible_text(text), style=style)
+
+
+def file_lines(files: Sequence[FileObject], detail: Callable[[FileObject], Text]) -> Text:
+    """One entry per file: its name and id (as plain data), then ``detail(file)``."""
+    lines = Text(no_wrap=True, overflow="ellipsis")
+    for index, file in enumerate(files):
+        if index:
+            lines.append("\n")
+        lines.append_text(plain(file.filename))
+        lines.append("  ")
+        lines.append_text(plain(file.id, style="dim"))
+        lines.append_text(detail(file))
+    return lines
 
 
 def count_files(count: int) -> str:

@@ -12,7 +12,7 @@ from textual.widgets import Button, Input, Static
 
 from orbrowse.api.models import FileObject
 from orbrowse.listing.formatting import exact_size, human_size
-from orbrowse.tui.dialogs._common import count_files, plain
+from orbrowse.tui.dialogs._common import count_files, file_lines
 from orbrowse.tui.dialogs.base import Dialog, DialogFrame
 
 TYPE_COUNT_ABOVE = 10
@@ -20,18 +20,8 @@ TYPE_COUNT_ABOVE = 10
 COUNT_CHARACTERS = "0123456789,"
 
 
-def file_lines(files: Sequence[FileObject]) -> Text:
-    """One line per file: name (as plain data), id, size."""
-    lines = Text(no_wrap=True, overflow="ellipsis")
-    for index, file in enumerate(files):
-        if index:
-            lines.append("\n")
-        lines.append_text(plain(file.filename))
-        lines.append("  ")
-        lines.append_text(plain(file.id, style="dim"))
-        lines.append("  ")
-        lines.append(human_size(file.size_bytes), style="dim")
-    return lines
+def _size(file: FileObject) -> Text:
+    return Text("  ").append(human_size(file.size_bytes), style="dim")
 
 
 class CountInput(Input):
@@ -78,7 +68,7 @@ class ConfirmDeleteDialog(Dialog[bool]):
                     classes="dialog-warning",
                 )
             with VerticalScroll(id="file-list"):
-                yield Static(file_lines(self.files), id="file-lines")
+                yield Static(file_lines(self.files, _size), id="file-lines")
             # One group: focusing its field or a button scrolls the warning into view too.
             with Vertical(classes="dialog-actions"):
                 yield Static(

@@ -19,7 +19,7 @@ from textual.widgets import Button, ProgressBar, Static
 from orbrowse.api.models import FileObject
 from orbrowse.bulk import BulkDelete, BulkProgress, BulkReport, FileDeleter
 from orbrowse.deletion_log import DeletionLog
-from orbrowse.tui.dialogs._common import count_files, plain
+from orbrowse.tui.dialogs._common import count_files, file_lines, plain
 from orbrowse.tui.dialogs.base import Dialog, DialogFrame
 
 Phase = Literal["undo", "running", "report"]
@@ -211,15 +211,13 @@ class DeleteProgressDialog(Dialog[BulkReport | None]):
             lines.append("\n")
             lines.append_text(plain(report.log_error))
         self.query_one("#summary", Static).update(lines)
-        failures = Text(no_wrap=True, overflow="ellipsis")
-        for index, (file, reason) in enumerate([*report.failed, *report.uncertain]):
-            if index:
-                failures.append("\n")
-            failures.append_text(plain(file.filename))
-            failures.append("  ")
-            failures.append_text(plain(file.id, style="dim"))
-            failures.append("\n    ")
-            failures.append_text(plain(reason, style="italic"))
+        failed = [*report.failed, *report.uncertain]
+        reasons = {file.id: reason for file, reason in failed}
+
+        def reason(file: FileObject) -> Text:
+            return Text("\n    ").append_text(plain(reasons[file.id], style="italic"))
+
+        failures = file_lines([file for file, _ in failed], reason)
         self.query_one("#failure-lines", Static).update(failures)
         self.query_one("#failures").set_class(not (report.failed or report.uncertain), "hidden")
 
