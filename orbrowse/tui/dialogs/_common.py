@@ -169,7 +169,14 @@ class PathInput(Input):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("tab", "complete", "Complete the path", show=False),
+        Binding(
+            "tab",
+            "complete",
+            "Complete the path",
+            show=False,
+            id="path.complete",
+            tooltip="several matches: completes what they share and lists them",
+        ),
     ]
 
     @dataclass

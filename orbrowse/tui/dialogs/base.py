@@ -22,8 +22,16 @@ class Dialog(DialogScreen[ResultT]):
 
     BINDING_GROUP_TITLE = "This dialog"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
-        Binding("question_mark,f1", "help", "Keys of this dialog", id="dialog.help"),
+        Binding(
+            "escape", "cancel", "Cancel", id="dialog.cancel", tooltip="close, changing nothing"
+        ),
+        Binding(
+            "question_mark,f1",
+            "help",
+            "Keys of this dialog",
+            id="dialog.help",
+            tooltip="in a text field ? is typed: use F1",
+        ),
     ]
 
     def __init__(self, cancel_result: ResultT) -> None:

@@ -35,10 +35,28 @@ class DeleteProgressDialog(Dialog[BulkReport | None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("u,escape", "undo", "Undo: delete nothing", id="delete.undo"),
-        Binding("escape,s", "stop", "Stop: send no more", id="delete.stop"),
-        Binding("r", "retry", "Retry the files not deleted", id="delete.retry"),
-        Binding("escape,c", "close", "Close", id="dialog.close"),
+        Binding(
+            "u,escape",
+            "undo",
+            "Undo: delete nothing",
+            id="delete.undo",
+            tooltip="during the countdown",
+        ),
+        Binding(
+            "escape,s",
+            "stop",
+            "Stop: send no more",
+            id="delete.stop",
+            tooltip="deletions already sent finish",
+        ),
+        Binding(
+            "r",
+            "retry",
+            "Retry the files not deleted",
+            id="delete.retry",
+            tooltip="failed, unknown and never sent",
+        ),
+        Binding("escape,c", "close", "Close", id="delete.close", tooltip="after the report"),
     ]
 
     phase: reactive[Phase] = reactive[Phase]("undo", bindings=True)

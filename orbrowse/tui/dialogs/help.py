@@ -91,7 +91,7 @@ class HelpScreen(DialogScreen[None]):
 
     AUTO_FOCUS = "#help-body"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q,question_mark,f1", "close", "Close help", id="dialog.close"),
+        Binding("escape,q,question_mark,f1", "close", "Close help", id="help.close"),
         Binding("j", "scroll_body(1)", "Scroll down", show=False, id="help.down"),
         Binding("k", "scroll_body(-1)", "Scroll up", show=False, id="help.up"),
     ]
