@@ -11,17 +11,11 @@ import asyncio
 from pathlib import Path
 
 from orbrowse.api.client import FilesClient
-from orbrowse.api.errors import (
-    AuthenticationError,
-    OpenRouterError,
-    PermissionDeniedError,
-    describe,
-)
 from orbrowse.api.partfile import install_signal_cleanup, target_problem
-from orbrowse.commands.exit_codes import ExitCode, Tally, code_for
+from orbrowse.commands.exit_codes import ExitCode, Tally
 from orbrowse.commands.output import TransferProgress
 from orbrowse.commands.parsing import unique
-from orbrowse.commands.session import Command, CommandError, Session
+from orbrowse.commands.session import Command, CommandError, Session, counted
 from orbrowse.names import UnsafePathError, target_path
 
 
@@ -97,21 +91,10 @@ async def download(args: argparse.Namespace, session: Session) -> int:
     async with session.client() as client:
         downloader = Downloader(client, session, args)
         for file_id in unique(args.ids):
-            try:
+            with counted(tally, output, file_id):
                 path = await downloader.fetch(file_id)
-            except (AuthenticationError, PermissionDeniedError):
-                raise
-            except OpenRouterError as error:
-                tally.fail(code_for(error))
-                output.error(f"{file_id}: {describe(error)}")
-                continue
-            except CommandError as error:
-                tally.fail(error.code)
-                output.error(error.message)
-                continue
-            tally.ok()
-            output.data(str(path))
-            output.flush()
+                output.data(str(path))
+                output.flush()
     return tally.exit_code
 
 

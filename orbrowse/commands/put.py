@@ -5,16 +5,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from orbrowse.api.errors import (
-    AuthenticationError,
-    OpenRouterError,
-    PermissionDeniedError,
-    describe,
-)
 from orbrowse.api.rules import upload_problem
-from orbrowse.commands.exit_codes import Tally, code_for
+from orbrowse.commands.exit_codes import Tally
 from orbrowse.commands.output import TransferProgress
-from orbrowse.commands.session import Command, CommandError, Session
+from orbrowse.commands.session import Command, CommandError, Session, counted
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -43,17 +37,10 @@ async def upload(args: argparse.Namespace, session: Session) -> int:
     async with session.client() as client:
         for path in paths:
             progress = TransferProgress(output, path.name)
-            try:
+            with counted(tally, output, str(path)):
                 file = await client.upload_file(path, filename=args.name, progress=progress)
-            except (AuthenticationError, PermissionDeniedError):
-                raise
-            except OpenRouterError as error:
-                tally.fail(code_for(error))
-                output.error(f"{path}: {describe(error)}")
-                continue
-            tally.ok()
-            output.json_line(file.to_json())
-            output.flush()
+                output.json_line(file.to_json())
+                output.flush()
     return tally.exit_code
 
 

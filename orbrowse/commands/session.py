@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from orbrowse.api.client import FilesClient, RequestObserver
+from orbrowse.api.errors import (
+    AuthenticationError,
+    OpenRouterError,
+    PermissionDeniedError,
+    describe,
+)
 from orbrowse.api.keys import key_problem
-from orbrowse.commands.exit_codes import ExitCode
+from orbrowse.commands.exit_codes import ExitCode, Tally, code_for
 from orbrowse.commands.output import Output
 from orbrowse.config import ENV_API_KEY, Settings, default_config_path, load_settings
 from orbrowse.connect import NoKeyError, client_for
@@ -23,6 +30,24 @@ class CommandError(Exception):
         super().__init__(message)
         self.message = message
         self.code = code
+
+
+@contextmanager
+def counted(tally: Tally, output: Output, label: str) -> Iterator[None]:
+    """One of several ids or paths: counted as done if the block ends, else its expected error
+    is shown against ``label`` and counted, and the run goes on. A refused key ends the run."""
+    try:
+        yield
+    except (AuthenticationError, PermissionDeniedError):
+        raise
+    except OpenRouterError as error:
+        tally.fail(code_for(error))
+        output.error(f"{label}: {describe(error)}")
+    except CommandError as error:
+        tally.fail(error.code)
+        output.error(error.message)
+    else:
+        tally.ok()
 
 
 @dataclass(frozen=True, slots=True)
