@@ -13,8 +13,10 @@ import math
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
+from textual.pilot import Pilot
 
 from orbrowse.api.client import MAX_JSON_BYTES, FilesClient
 from orbrowse.api.errors import (
@@ -272,6 +274,16 @@ def browser_app(fake: FakeServer, mode: str, request_timeout: float) -> Orbrowse
     return build_app(settings, env={}, remember=False, retry=NO_RETRY)
 
 
+async def load_error_shown(pilot: Pilot[Any], screen: BrowserScreen, text: str) -> None:
+    """Wait for the listing to fail, then for a notification: both must say ``text``."""
+    await wait_until(pilot, lambda: screen.load_error is not None, "the error")
+    assert text in (screen.load_error or "")
+    app = pilot.app
+    await wait_until(
+        pilot, lambda: text in "\n".join(notifications(app)), f"a notification of {text!r}"
+    )
+
+
 async def test_the_browser_stays_responsive_and_says_what_it_waits_for(fake: FakeServer) -> None:
     fake.options.trickle_interval = 0.5
     app = browser_app(fake, "trickle", request_timeout=6)
@@ -282,13 +294,7 @@ async def test_the_browser_stays_responsive_and_says_what_it_waits_for(fake: Fak
         await wait_until(pilot, lambda: app.screen is not screen, "the help screen")
         await pilot.press("escape")
         await wait_until(pilot, lambda: app.screen is screen, "back to the browser")
-        await wait_until(pilot, lambda: screen.load_error is not None, "the timeout")
-        assert "within 6 s (request_timeout)" in (screen.load_error or "")
-        await wait_until(
-            pilot,
-            lambda: "within 6 s (request_timeout)" in "\n".join(notifications(app)),
-            "the notification",
-        )
+        await load_error_shown(pilot, screen, "within 6 s (request_timeout)")
         assert "waiting for page" not in status_of(app)
 
 
@@ -297,11 +303,5 @@ async def test_the_browser_refuses_a_huge_reply_in_bounded_memory(fake: FakeServ
     with memory_budget(96 * MiB):
         async with time_budget(40), app.run_test(size=(140, 30)) as pilot:
             screen = await screen_shown(pilot, BrowserScreen)
-            await wait_until(pilot, lambda: screen.load_error is not None, "the error")
-            assert "268,435,456 bytes" in (screen.load_error or "")
-            await wait_until(
-                pilot,
-                lambda: "268,435,456 bytes" in "\n".join(notifications(app)),
-                "the notification",
-            )
+            await load_error_shown(pilot, screen, "268,435,456 bytes")
     assert fake.count("huge", "/files") == 1
