@@ -36,7 +36,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import tempfile
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -51,6 +50,7 @@ from tomlkit.items import AoT
 
 from orbrowse.api.client import DEFAULT_BASE_URL
 from orbrowse.names import strip_invisible
+from orbrowse.private_file import replace_atomically
 
 ClipboardMode = Literal["auto", "osc52", "system"]
 KeySource = Literal["--api-key", "OPENROUTER_API_KEY", "config file"]
@@ -501,19 +501,8 @@ def _write_atomic(path: Path, document: tomlkit.TOMLDocument) -> None:
     target = Path(os.path.realpath(path))
     try:
         target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        # mkstemp creates the file with O_EXCL and mode 0600.
-        fd, temp_name = tempfile.mkstemp(prefix=".config-", suffix=".tmp", dir=target.parent)
+        replace_atomically(target, text, prefix=".config-")
     except OSError as exc:
-        raise ConfigError(f"could not write {path}: {exc.strerror or exc}") from exc
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp_name, target)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(temp_name)
         raise ConfigError(f"could not write {path}: {exc.strerror or exc}") from exc
 
 

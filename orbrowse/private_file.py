@@ -1,9 +1,11 @@
-"""Files only the user may read: the deletion log and the debug log."""
+"""Files only the user may read: the deletion log, the debug log, the config and saved state."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
+import tempfile
 from pathlib import Path
 
 
@@ -27,3 +29,22 @@ def open_private_append(path: Path) -> int:
         os.close(fd)
         raise
     return fd
+
+
+def replace_atomically(path: Path, text: str, *, prefix: str | None = None) -> None:
+    """Write ``text`` as the new ``path`` in one step: a 0600 temporary file beside it (mkstemp
+    creates it with O_EXCL), fsync, then ``os.replace``. A crash leaves the old file or the new
+    one, never half of one; on any failure the temporary file is removed and the error raised.
+    """
+    prefix = prefix if prefix is not None else f".{path.name}."
+    handle, temporary = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
