@@ -32,6 +32,15 @@ def _require_mapping(value: object, what: str) -> Mapping[str, Any]:
     return value
 
 
+def _list_page(value: object, what: str) -> tuple[Mapping[str, Any], list[Any]]:
+    """A list page's object and its ``data`` array; ``what`` is e.g. ``file list``."""
+    data = _require_mapping(value, f"a {what}")
+    items = data.get("data")
+    if not isinstance(items, list):
+        raise ResponseFormatError(f"{what} has no 'data' array")
+    return data, items
+
+
 def _field(data: Mapping[str, Any], name: str, kind: type, what: str) -> Any:
     if name not in data:
         raise ResponseFormatError(f"{what} has no '{name}' field")
@@ -286,10 +295,7 @@ class FilePage:
 
     @classmethod
     def from_json(cls, value: object) -> FilePage:
-        data = _require_mapping(value, "a file list")
-        items = data.get("data")
-        if not isinstance(items, list):
-            raise ResponseFormatError("file list has no 'data' array")
+        data, items = _list_page(value, "file list")
         files = tuple(FileObject.from_json(item) for item in items)
         has_more = data.get("has_more", False)
         if not isinstance(has_more, bool):
@@ -342,10 +348,7 @@ class WorkspacePage:
 
     @classmethod
     def from_json(cls, value: object) -> WorkspacePage:
-        data = _require_mapping(value, "a workspace list")
-        items = data.get("data")
-        if not isinstance(items, list):
-            raise ResponseFormatError("workspace list has no 'data' array")
+        data, items = _list_page(value, "workspace list")
         total = data.get("total_count", len(items))
         if not isinstance(total, int) or isinstance(total, bool):
             raise ResponseFormatError("workspace list field 'total_count' should be an integer")
