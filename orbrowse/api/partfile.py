@@ -21,10 +21,11 @@ import re
 import signal
 import stat
 from pathlib import Path
-from types import FrameType, TracebackType
+from types import FrameType
 from typing import IO, Final, Self
 
 from orbrowse.api.errors import LocalCheckError
+from orbrowse.closing import ClosedOnExit
 
 _SAFE_ID: Final = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _NAME_PREFIX_CHARS: Final = 40
@@ -109,7 +110,7 @@ def remove_stale_parts(folder: Path, file_id: str, *, keep: Path | None = None) 
             remove_stale(Path(entry.path))
 
 
-class PartFile:
+class PartFile(ClosedOnExit):
     """``with PartFile(destination, file_id) as part``: write, :meth:`finish`,
     :meth:`rename_to`; otherwise the part file is removed on the way out.
 
@@ -208,12 +209,8 @@ class PartFile:
                 self._handle.close()  # closes the descriptor (and the lock) even if flush fails
             self._handle = None
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def close(self) -> None:
+        """Remove the part file unless it was renamed into place; release it either way."""
         try:
             if not self._renamed:
                 with contextlib.suppress(FileNotFoundError):
