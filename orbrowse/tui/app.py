@@ -42,6 +42,8 @@ INPUT_OPENING_ACTIONS = frozenset(
         "pick_workspace",
         "help",
         "command_palette",
+        "open_preview",
+        "search",  # the preview's search field
     }
 )
 """Actions after which typed keys belong to the input or screen they open (see type_ahead)."""

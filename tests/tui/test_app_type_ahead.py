@@ -184,3 +184,15 @@ async def test_keys_after_enter_in_the_filter_go_to_the_table(
         await wait_until(pilot, lambda: screen.files.marked_count == 10, "10 marked")
         assert filter_box(screen).value == "outputs"
         assert screen.table.has_focus
+
+
+async def test_q_right_after_opening_the_preview_closes_the_preview_not_the_app(
+    make_app: AppFactory, many_files: None
+) -> None:
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await browser_ready(pilot)
+        burst(pilot, "oqj")  # q in the browser quits; j shows the burst was all handled
+        await wait_until(pilot, lambda: screen.table.cursor_row == 1, "j moved the cursor")
+        assert app.is_running
+        assert app.screen is screen
