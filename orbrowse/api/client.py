@@ -18,7 +18,7 @@ import platform
 import re
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -584,7 +584,7 @@ class FilesClient:
         tail = f"\r\n--{boundary}--\r\n".encode()
         total = len(head) + size + len(tail)
 
-        async def body() -> AsyncIterator[bytes]:
+        async def body() -> AsyncGenerator[bytes, None]:
             sent = 0
             yield head
             with path.open("rb") as handle:
@@ -597,12 +597,15 @@ class FilesClient:
                 raise LocalCheckError(f"{path.name} changed size while it was being uploaded")
             yield tail
 
+        bodies: list[AsyncGenerator[bytes, None]] = []
+
         def build() -> httpx.Request:
+            bodies.append(body())
             return self._http.build_request(
                 "POST",
                 "files",
                 params=self._params(),
-                content=body(),
+                content=bodies[-1],
                 headers={
                     "Content-Type": f"multipart/form-data; boundary={boundary}",
                     "Content-Length": str(total),
@@ -627,6 +630,10 @@ class FilesClient:
                 f"{error}. The server may have kept {name}: refresh the list to check "
                 "before uploading it again"
             ) from error
+        finally:
+            # A cancelled or failed send leaves its body suspended with the file open.
+            for sent_body in bodies:
+                await sent_body.aclose()
         return FileObject.from_json(_decode_json(response, reply))
 
     async def download_file(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -77,3 +78,34 @@ def test_the_key_never_travels_over_plain_http_to_a_remote_host() -> None:
     FilesClient("k", base_url="http://files.example.com/api/v1", allow_insecure_http=True)
     FilesClient("k", base_url="http://127.0.0.1:8080/api/v1")
     FilesClient("k", base_url="http://[::1]:8080/api/v1")
+
+
+def _open_handles_to(path: Path) -> int:
+    fd_dir = Path("/proc/self/fd")
+    count = 0
+    for fd in fd_dir.iterdir():
+        try:
+            if fd.readlink() == path:
+                count += 1
+        except OSError:
+            continue
+    return count
+
+
+async def test_a_cancelled_upload_closes_the_file_it_was_reading(
+    emulator: RunningEmulator, client: FilesClient, tmp_path: Path
+) -> None:
+    path = tmp_path / "cancelled.txt"
+    path.write_bytes(b"a line the upload never finishes sending\n" * (4 * MiB // 42))
+    started = asyncio.Event()
+
+    def progress(sent: int, total: int) -> None:
+        started.set()
+
+    emulator.faults.latency_ms = 2_000
+    upload = asyncio.create_task(client.upload_file(path, progress=progress))
+    await started.wait()
+    upload.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await upload
+    assert _open_handles_to(path) == 0
