@@ -15,11 +15,13 @@ from orbrowse.emulator.server import RunningEmulator
 
 
 def _zip(*names: str) -> bytes:
+    """A zip with fixed timestamps: the bytes (and the test ids built from them) never vary,
+    which pytest-xdist needs to collect the same tests in every worker."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        for name in names:
-            archive.writestr(name, "<xml/>")
+        for name in ("[Content_Types].xml", *names):
+            entry = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
+            archive.writestr(entry, "<Types/>" if name.startswith("[") else "<xml/>")
     return buffer.getvalue()
 
 
