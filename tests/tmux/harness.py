@@ -201,9 +201,16 @@ class TmuxServer:
     def kill(self) -> None:
         for client in self.clients:
             client.close()
+        socket = subprocess.run(
+            [self.tmux_path, "-L", self.name, "display-message", "-p", "#{socket_path}"],
+            capture_output=True,
+            timeout=10,
+        ).stdout.strip()
         subprocess.run(
             [self.tmux_path, "-L", self.name, "kill-server"], capture_output=True, timeout=10
         )
+        if socket:
+            Path(socket.decode()).unlink(missing_ok=True)  # tmux leaves it behind
 
 
 def eventually(condition: Callable[[], bool], what: str, *, timeout: float = WAIT_SECONDS) -> None:
