@@ -70,8 +70,9 @@ def _all_ids(files: int) -> list[str]:
     return [f.id for f in demo_store(files).files(WORKSPACE)]
 
 
-def hold_page_down(url: str, ids: list[str], folder: Path) -> tuple[int, int, int]:
-    """(captures at the loaded end, presses, presses lost) for one held PageDown."""
+def hold_page_down(url: str, ids: list[str], folder: Path) -> tuple[list[int], int, int]:
+    """(the presses after which the capture showed the loaded end, presses, presses lost)
+    for one held PageDown."""
     socket = f"orbrowse-bench-{os.getpid()}"
     orbrowse = str(Path(sys.executable).with_name("orbrowse"))
     command = [
@@ -107,14 +108,14 @@ def hold_page_down(url: str, ids: list[str], folder: Path) -> tuple[int, int, in
         _tmux(socket, "send-keys", "-t", "bench", "PageDown")
         step = ids.index(_cursor_id(_wait_for(socket, "settled")) or "")
         presses = int(len(ids) * 0.95) // step - 1
-        at_end = 0
+        at_end: list[int] = []
         interval = 1 / PRESSES_PER_SECOND
         next_press = time.monotonic()
-        for _ in range(presses):
+        for press in range(1, presses + 1):
             _tmux(socket, "send-keys", "-t", "bench", "PageDown")
             screen = _capture(socket)
             if LOADING_TEXT in screen or LOADING_END_TEXT in screen:
-                at_end += 1
+                at_end.append(press)
             next_press += interval
             time.sleep(max(0.0, next_press - time.monotonic()))
         index = ids.index(_cursor_id(_wait_for(socket, "settled")) or "")
@@ -140,11 +141,14 @@ def run(config: Config) -> list[Row]:
             tempfile.TemporaryDirectory(prefix="orbrowse-bench-") as folder,
         ):
             ids = _all_ids(files)
+            where: list[str] = []
             for _ in range(config.runs):
                 ends, pressed, missing = hold_page_down(emulator.url, ids, Path(folder))
-                at_end.samples.append(ends)
+                at_end.samples.append(len(ends))
+                where.append(",".join(map(str, ends)) or "none")
                 lost.samples.append(missing)
                 presses.samples.append(pressed)
+        at_end.note = "after presses: " + " | ".join(where)
         lost.target = "0 lost"
         lost.met = lost.high == 0
         if latency <= 100:

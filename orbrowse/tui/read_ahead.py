@@ -25,6 +25,9 @@ PAGE_HEADROOM = 3.0
 """Pages deliver this many times the cursor's speed."""
 MARGIN_ROUND_TRIPS = 2.0
 """Rows kept below the cursor: what it passes in this many round trips."""
+BURST = 1000.0
+"""Rows a second a held key can move the cursor before its speed is measured (PageDown at
+30 a second on a 36-row page): even an idle cursor keeps what it passes in one round trip."""
 
 
 class ReadAhead:
@@ -72,8 +75,10 @@ class ReadAhead:
 
     def margin(self) -> int:
         """Loaded rows to keep below the cursor before asking for more."""
-        ahead = self.speed * (self.round_trip or 0.0) * MARGIN_ROUND_TRIPS
-        return max(self.base_margin, math.ceil(ahead) + self.page_size())
+        round_trip = self.round_trip or 0.0
+        ahead = self.speed * round_trip * MARGIN_ROUND_TRIPS
+        burst = BURST * round_trip
+        return max(self.base_margin, math.ceil(max(ahead, burst)) + self.page_size())
 
     def _forget(self, now: float) -> None:
         moves = self._moves

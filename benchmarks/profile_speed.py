@@ -1,0 +1,143 @@
+"""Profiles behind the causes named in benchmarks/README.md (issue 13).
+
+    .venv/bin/python benchmarks/profile_speed.py listing [--page 100]  # a listing's client side
+    .venv/bin/python benchmarks/profile_speed.py delete     # 1,000 deletes, 8 in flight
+    .venv/bin/python benchmarks/profile_speed.py startup    # imports before the first paint
+
+Each starts its own emulator (a child process, 20 ms latency, as the benchmarks do), runs the
+work once under cProfile, and prints wall time, this process's CPU time, and the functions
+with the most time of their own. The emulator's CPU is reported from its ``/proc`` entry.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import io
+import os
+import pstats
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks._emulator import KEY, Emulator  # noqa: E402
+from orbrowse.api.client import FilesClient  # noqa: E402
+
+LATENCY_MS = 20.0
+
+
+def _child_cpu(emulator: Emulator) -> float:
+    """CPU seconds (user + system) the emulator process has used so far."""
+    fields = Path(f"/proc/{emulator._process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _report(label: str, profile: cProfile.Profile, wall: float, cpu: float, server: float) -> None:
+    print(f"== {label}")
+    print(f"wall {wall:.3f} s · client CPU {cpu:.3f} s · emulator CPU {server:.3f} s")
+    out = io.StringIO()
+    pstats.Stats(profile, stream=out).sort_stats("tottime").print_stats(14)
+    print("\n".join(line for line in out.getvalue().splitlines() if line.strip())[-2400:])
+
+
+def _profiled(label: str, emulator: Emulator, body: object) -> None:
+    profile = cProfile.Profile()
+    server_before = _child_cpu(emulator)
+    cpu_before = time.process_time()
+    started = time.perf_counter()
+    profile.enable()
+    asyncio.run(body)  # type: ignore[arg-type]
+    profile.disable()
+    wall = time.perf_counter() - started
+    _report(
+        label,
+        profile,
+        wall,
+        time.process_time() - cpu_before,
+        _child_cpu(emulator) - server_before,
+    )
+
+
+async def _list(url: str, page: int) -> None:
+    async with FilesClient(KEY, base_url=url) as client:
+        async for _page in client.iter_pages(limit=page):
+            pass
+
+
+async def _delete(url: str, count: int, folder: Path) -> None:
+    from orbrowse.bulk import delete_files
+    from orbrowse.deletion_log import DeletionLog
+
+    async with FilesClient(KEY, base_url=url) as client:
+        files = []
+        async for page in client.iter_pages(limit=1000):
+            files += page.files
+        await delete_files(
+            client,
+            files[:count],
+            concurrency=8,
+            log=DeletionLog(folder / "deletions.jsonl"),
+            workspace_id=None,
+            on_progress=lambda _progress: None,
+        )
+
+
+def listing(page: int) -> None:
+    with Emulator(files=20_000, latency_ms=LATENCY_MS) as emulator:
+        asyncio.run(_list(emulator.url, page))  # warm: every file encoded once
+        pages = 20_000 // page
+        floor = pages * LATENCY_MS / 1000
+        print(f"floor {floor:.2f} s ({pages} pages × {LATENCY_MS:.0f} ms)")
+        _profiled(f"listing 20,000 files, page {page}", emulator, _list(emulator.url, page))
+
+
+def delete() -> None:
+    with (
+        Emulator(files=1000, latency_ms=LATENCY_MS) as emulator,
+        tempfile.TemporaryDirectory() as folder,
+    ):
+        print(f"floor {1000 / 8 * LATENCY_MS / 1000:.2f} s (1,000 / 8 in flight × 20 ms)")
+        _profiled("1,000 deletes, 8 in flight", emulator, _delete(emulator.url, 1000, Path(folder)))
+
+
+def startup() -> None:
+    """Import times of what orbrowse loads before its first paint (``-X importtime``)."""
+    for what in ("orbrowse.tui.launch", "orbrowse.tui.screens.browser", "openrouter"):
+        done = subprocess.run(
+            [sys.executable, "-X", "importtime", "-c", f"import {what}"],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        rows = [line.split("|") for line in done.stderr.splitlines() if line.count("|") == 2]
+        total = {
+            name.strip(): int(cumulative)
+            for _, cumulative, name in rows
+            if cumulative.strip().isdigit()
+        }
+        top = sorted(total.items(), key=lambda item: -item[1])[:6]
+        print(f"== import {what}: " + ", ".join(f"{n} {us / 1e6:.3f} s" for n, us in top))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("what", choices=("listing", "delete", "startup"))
+    parser.add_argument("--page", type=int, default=1000)
+    args = parser.parse_args()
+    if args.what == "listing":
+        listing(args.page)
+    elif args.what == "delete":
+        delete()
+    else:
+        startup()
+
+
+if __name__ == "__main__":
+    main()
