@@ -9,8 +9,10 @@ is left to settle, and the file under the cursor (the detail pane's ID) must be 
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -29,6 +31,7 @@ PRESSES_PER_SECOND = 30.0
 SIZE = (120, 40)
 _ID = re.compile(r"▏ ID\s+(\S+)")
 _SETTLE_TIMEOUT = 120.0
+_RUNS = itertools.count()
 
 
 def _tmux(socket: str, *args: str) -> str:
@@ -73,7 +76,7 @@ def _all_ids(files: int) -> list[str]:
 def hold_page_down(url: str, ids: list[str], folder: Path) -> tuple[list[int], int, int]:
     """(the presses after which the capture showed the loaded end, presses, presses lost)
     for one held PageDown."""
-    socket = f"orbrowse-bench-{os.getpid()}"
+    socket = f"orbrowse-bench-{os.getpid()}-{next(_RUNS)}"
     orbrowse = str(Path(sys.executable).with_name("orbrowse"))
     command = [
         "env",
@@ -90,6 +93,8 @@ def hold_page_down(url: str, ids: list[str], folder: Path) -> tuple[list[int], i
         str(folder / "config.toml"),
     ]
     width, height = SIZE
+    # The pane outlives the app, so a crash leaves its last words to capture.
+    shell = shlex.join(command) + "; echo '[orbrowse exited]'; sleep 600"
     _tmux(
         socket,
         "new-session",
@@ -100,8 +105,7 @@ def hold_page_down(url: str, ids: list[str], folder: Path) -> tuple[list[int], i
         str(width),
         "-y",
         str(height),
-        "--",
-        *command,
+        shell,
     )
     try:
         _wait_for(socket, "listed")
@@ -142,8 +146,10 @@ def run(config: Config) -> list[Row]:
         ):
             ids = _all_ids(files)
             where: list[str] = []
-            for _ in range(config.runs):
-                ends, pressed, missing = hold_page_down(emulator.url, ids, Path(folder))
+            for run in range(config.runs):
+                home = Path(folder) / f"run-{run}"
+                home.mkdir()
+                ends, pressed, missing = hold_page_down(emulator.url, ids, home)
                 at_end.samples.append(len(ends))
                 where.append(",".join(map(str, ends)) or "none")
                 lost.samples.append(missing)
