@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/profile_speed.py listing [--page 100]  # a listing's client side
     .venv/bin/python benchmarks/profile_speed.py delete     # 1,000 deletes, 8 in flight
     .venv/bin/python benchmarks/profile_speed.py startup    # imports before the first paint
+    .venv/bin/python benchmarks/profile_speed.py memory     # bytes per loaded row, by owner
 
 Each starts its own emulator (a child process, 20 ms latency, as the benchmarks do), runs the
 work once under cProfile, and prints wall time, this process's CPU time, and the functions
@@ -126,15 +127,54 @@ def startup() -> None:
         print(f"== import {what}: " + ", ".join(f"{n} {us / 1e6:.3f} s" for n, us in top))
 
 
+def memory() -> None:
+    """tracemalloc's bytes per row for 100,000 files parsed page by page and loaded into a
+    FileList, by the line that allocated them (what stays after the JSON is dropped)."""
+    import gc
+    import json
+    import tracemalloc
+
+    from orbrowse.api.pager import parse_page
+    from orbrowse.emulator.render import list_body
+    from orbrowse.emulator.seed import DEMO_NOW, demo_store
+    from orbrowse.listing.file_list import FileList
+
+    count = 100_000
+    store = demo_store(count, now=DEMO_NOW)
+    workspace = store.default_workspace_id
+    stored = store.files(workspace)
+    bodies = [
+        list_body(tuple(stored[n : n + 1000]), "openrouter", has_more=False, cursor=None)
+        for n in range(0, count, 1000)
+    ]
+    del store, stored
+    gc.collect()
+    tracemalloc.start()
+    before = tracemalloc.take_snapshot()
+    files = FileList()
+    for body in bodies:
+        files.append(parse_page(json.loads(body), 1000).files)
+    gc.collect()
+    after = tracemalloc.take_snapshot()
+    total = sum(stat.size_diff for stat in after.compare_to(before, "filename"))
+    print(f"== {count:,} rows: {total / count:.0f} bytes per row (tracemalloc, live objects)")
+    for stat in after.compare_to(before, "lineno")[:8]:
+        frame = stat.traceback[0]
+        where = f"{Path(frame.filename).name}:{frame.lineno}"
+        print(f"{stat.size_diff / count:7.1f} B/row  {stat.count_diff:>8,} objects  {where}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("what", choices=("listing", "delete", "startup"))
+    parser.add_argument("what", choices=("listing", "delete", "startup", "memory"))
     parser.add_argument("--page", type=int, default=1000)
     args = parser.parse_args()
     if args.what == "listing":
         listing(args.page)
     elif args.what == "delete":
         delete()
+    elif args.what == "memory":
+        memory()
     else:
         startup()
 
