@@ -59,7 +59,10 @@ async def test_server_stopping_mid_listing_then_returning_resumes_without_duplic
             notifications(app, titled=True), "Could not connect to the server", "Press r to retry"
         )
         assert "r retries" in screen_text(app)
-        assert [f.id for f in screen.files.loaded_files()] == first  # nothing lost or doubled
+        # Nothing lost or doubled (a page already on its way before the server stopped may
+        # have been applied: the pager requests the next page ahead).
+        after = [f.id for f in screen.files.loaded_files()]
+        assert after[: len(first)] == first and len(set(after)) == len(after)
 
         with start_emulator(port=port, store=store, faults=emulator.faults, keys=emulator.keys):
             emulator.faults.clear()
