@@ -15,6 +15,8 @@ The file lives at ``platformdirs.user_config_path("orbrowse") / "config.toml"`` 
     preview_max_bytes = 262144        # bytes a preview reads at most: 0 turns previews off
     read_only_workspaces = ["<uuid>"]
     theme = "textual-dark"
+    [keys]                            # binding id = keys (see the README); e.g. delete = "D"
+    delete = "D"
     [[recent_workspaces]]             # most recent first, at most 10
     id = "<uuid>"
     name = "Production"
@@ -157,6 +159,8 @@ class Settings:
     read_only: bool = False
     read_only_workspaces: tuple[str, ...] = ()
     theme: str = DEFAULT_THEME
+    keys: tuple[tuple[str, str], ...] = ()
+    """(binding id, keys) pairs from the ``[keys]`` table; the TUI checks ids and key names."""
     allow_insecure_http: bool = False
     config_path: Path | None = None
     problems: tuple[ConfigProblem, ...] = ()
@@ -359,6 +363,27 @@ class _Loader:
                 self.problem(f"{key} entry {item!r} is not a workspace id; ignoring it", key)
         return tuple(ids)
 
+    def keys(self, data: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+        if "keys" not in data:
+            return ()
+        table = data["keys"]
+        if not isinstance(table, dict):
+            self.problem(
+                'keys should be a table ([keys] with lines like delete = "D"); ignoring it', "keys"
+            )
+            return ()
+        found: list[tuple[str, str]] = []
+        for binding_id, keys in table.items():
+            if isinstance(keys, str) and keys.strip():
+                found.append((str(binding_id), keys.strip()))
+            else:
+                self.problem(
+                    f'keys.{binding_id} should be a string of keys like "D" or "ctrl+d,D"; '
+                    "ignoring it",
+                    "keys",
+                )
+        return tuple(found)
+
     def recent(self, data: Mapping[str, Any]) -> tuple[RecentWorkspace, ...]:
         key = "recent_workspaces"
         found: list[RecentWorkspace] = []
@@ -456,6 +481,7 @@ def load_settings(
         read_only=read_only,
         read_only_workspaces=loader.id_list(data, "read_only_workspaces"),
         theme=theme.strip() if theme and theme.strip() else DEFAULT_THEME,
+        keys=loader.keys(data),
         allow_insecure_http=allow_insecure_http,
         config_path=path,
     )

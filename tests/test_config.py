@@ -528,3 +528,16 @@ def test_a_workspace_name_with_bidi_or_control_characters_is_saved_without_them(
     assert "\u202e" not in raw and "\x1b" not in raw and "\\u202e" not in raw.lower()
     assert "\u200b" not in raw
     assert recent[0].name == "Production[31m"
+
+
+def test_keys_table_is_read_as_pairs_and_bad_values_are_problems(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('[keys]\ndelete = "D"\nfilter = " f , ctrl+f "\nquit = 3\n')
+    settings = load_settings(config_path=path, env={})
+    assert settings.keys == (("delete", "D"), ("filter", "f , ctrl+f"))
+    problems = [p for p in settings.problems if p.key == "keys"]
+    assert len(problems) == 1 and "keys.quit" in problems[0].message
+    path.write_text('keys = "D"\n')
+    settings = load_settings(config_path=path, env={})
+    assert settings.keys == ()
+    assert any("[keys]" in p.message for p in settings.problems if p.key == "keys")

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-DEMO_MANAGEMENT_KEY = "sk-or-v1-demo-management-key"
-DEMO_WORKSPACE_KEY = "sk-or-v1-demo-workspace-key"
+DEMO_MANAGEMENT_KEY = "sk-or-v1-demo-management-key-mgmt"
+DEMO_WORKSPACE_KEY = "sk-or-v1-demo-workspace-key-work"
 
 
 @dataclass(frozen=True, slots=True)

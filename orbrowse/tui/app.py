@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 from textual import events, work
 from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
+from textual.dom import DOMNode
 from textual.screen import Screen
 
 from orbrowse.api.client import FilesClient, RequestObserver
@@ -30,6 +31,7 @@ from orbrowse.config import Settings
 from orbrowse.deletion_log import DeletionLog
 from orbrowse.listing.formatting import Clock, utc_now
 from orbrowse.tui.base import OrbrowseBase, WorkspaceChoice
+from orbrowse.tui.keymap import binding_ids, check_keymap
 from orbrowse.tui.type_ahead import InputEvent, TypeAhead
 
 INPUT_OPENING_ACTIONS = frozenset(
@@ -49,6 +51,38 @@ INPUT_OPENING_ACTIONS = frozenset(
 """Actions after which typed keys belong to the input or screen they open (see type_ahead)."""
 
 
+def all_binding_lists() -> list[list[BindingType]]:
+    """The ``BINDINGS`` of every orbrowse app, screen, dialog and widget (for the keymap)."""
+    import orbrowse.tui.dialogs
+    import orbrowse.tui.screens.browser
+    import orbrowse.tui.screens.no_key
+    import orbrowse.tui.screens.workspace_picker  # noqa: F401
+
+    found: list[list[BindingType]] = []
+    pending: list[type[DOMNode]] = [DOMNode]
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        if cls.__module__.startswith("orbrowse.") and "BINDINGS" in cls.__dict__:
+            found.append(list(cls.__dict__["BINDINGS"]))
+    return found
+
+
+EXIT_NO_USABLE_KEY = 3
+"""The exit code when the app ends without a usable key (none, or refused), as the
+subcommands use it."""
+
+IN_FLIGHT = {
+    "delete": "A deletion is running: quitting stops it. Deletes already sent may still "
+    "complete, no more are sent, and the deletion log keeps what is known.",
+    "download": "A download is running: quitting stops it and removes the partly written "
+    "file; files already saved stay.",
+    "upload": "An upload is running: quitting stops it, and the file is kept only if the "
+    "server already has all of it.",
+}
+"""Worker groups that hold work a person would not want cut off silently."""
+
+
 class OrbrowseApp(OrbrowseBase):
     """orbrowse: browse and manage the files OpenRouter keeps for a workspace."""
 
@@ -56,10 +90,32 @@ class OrbrowseApp(OrbrowseBase):
     CSS_PATH = "app.tcss"
     ENABLE_COMMAND_PALETTE = True
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "quit", "Quit", id="quit"),
-        Binding("w", "pick_workspace", "Workspaces", id="workspaces"),
-        Binding("question_mark", "help", "Help", id="help", key_display="?"),
-        Binding("f1", "help", "Help", show=False, id="help_f1"),
+        Binding("q", "quit", "Quit", id="quit", tooltip="Quit orbrowse"),
+        Binding(
+            "ctrl+c",
+            "quit",
+            "Quit",
+            show=False,
+            priority=True,
+            id="quit_ctrl_c",
+            tooltip="Quit orbrowse (asks first while a deletion or a transfer runs)",
+        ),
+        Binding(
+            "w",
+            "pick_workspace",
+            "Workspaces",
+            id="workspaces",
+            tooltip="Pick another workspace to browse",
+        ),
+        Binding(
+            "question_mark",
+            "help",
+            "Help",
+            id="help",
+            key_display="?",
+            tooltip="Every key, grouped",
+        ),
+        Binding("f1", "help", "Help", show=False, id="help_f1", tooltip="Every key, grouped"),
     ]
 
     _early_listing: tuple[str, FilesClient, Pager] | None = None
@@ -80,6 +136,8 @@ class OrbrowseApp(OrbrowseBase):
     async def _forward_input(self, event: InputEvent) -> None:
         await super().on_event(event)
 
+    _asking_to_quit = False
+
     # -- start-up ---------------------------------------------------------------------------
 
     async def on_load(self) -> None:
@@ -96,6 +154,8 @@ class OrbrowseApp(OrbrowseBase):
     def on_mount(self) -> None:
         for problem in self.settings.problems:
             self.notify(str(problem), title="Config", severity="warning", markup=False)
+        if self.settings.keys:
+            self.apply_config_keys()
         if self.client is None:
             from orbrowse.tui.screens.no_key import NoKeyScreen
 
@@ -107,6 +167,13 @@ class OrbrowseApp(OrbrowseBase):
             )
         else:
             self.discover_workspaces(initial=True)
+
+    def apply_config_keys(self) -> None:
+        """Remap keys from the config's ``[keys]``; each entry that cannot apply is reported."""
+        keymap, problems = check_keymap(self.settings.keys, binding_ids(all_binding_lists()))
+        self.set_keymap(keymap)
+        for problem in problems:
+            self.notify(problem, title="Config", severity="warning", markup=False)
 
     async def known_workspaces(self) -> tuple[list[WorkspaceChoice], bool]:
         """Workspaces to offer, and whether the key could list them (a management key)."""
@@ -147,7 +214,8 @@ class OrbrowseApp(OrbrowseBase):
             self.open_workspace(choices[0])
             return
         current = self.workspace.id if self.workspace else None
-        choice = await self.push_screen_wait(WorkspacePicker(choices, can_list, current=current))
+        picker = WorkspacePicker(choices, can_list, current=current, client=self.client)
+        choice = await self.push_screen_wait(picker)
         if choice is not None:
             self.open_workspace(choice)
         elif initial and self.workspace is None:
@@ -180,6 +248,35 @@ class OrbrowseApp(OrbrowseBase):
             self.push_screen(browser)
 
     # -- actions ------------------------------------------------------------------------------
+
+    @property
+    def exit_code(self) -> int:
+        """0, or :data:`EXIT_NO_USABLE_KEY` when the app ends without a usable key."""
+        return EXIT_NO_USABLE_KEY if self.client is None or self.key_refused else 0
+
+    def work_in_flight(self) -> list[str]:
+        """What quitting now would interrupt, each said with what happens to it."""
+        running = {worker.group for worker in self.workers if worker.is_running}
+        return [text for group, text in IN_FLIGHT.items() if group in running]
+
+    async def action_quit(self) -> None:
+        work = self.work_in_flight()
+        if work and not self._asking_to_quit:
+            self.ask_to_quit(work)
+            return
+        self.exit(self.exit_code, return_code=self.exit_code)
+
+    @work(group="quit", exit_on_error=False)
+    async def ask_to_quit(self, work: list[str]) -> None:
+        from orbrowse.tui.dialogs.confirm import ConfirmDialog
+
+        self._asking_to_quit = True  # a second Ctrl+C while asking quits at once
+        try:
+            question = " ".join(work) + " Quit anyway?"
+            if await self.push_screen_wait(ConfirmDialog("Quit now?", question, yes_label="Quit")):
+                self.exit(self.exit_code, return_code=self.exit_code)
+        finally:
+            self._asking_to_quit = False
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Without a key there is nothing to pick from.

@@ -72,6 +72,8 @@ class OrbrowseBase(App[int]):
             settings.clipboard, write_osc=self._write_osc, env=self.env
         )
         self.workspace: WorkspaceChoice | None = None
+        self.key_refused = False
+        """The server refused the key before anything was listed (the exit code says so)."""
         try:
             self.theme = settings.theme
         except InvalidThemeError:  # an unknown theme name in the config must not stop the app

@@ -104,7 +104,7 @@ async def test_picker_offers_a_typed_uuid(make_app: AppFactory, eight: list[Stor
         await pilot.pause()
         assert [c.id for c in picker.shown] == [unknown]
         options = picker.query_one(OptionList)
-        assert str(options.get_option_at_index(0).prompt) == f"Open workspace {unknown}"
+        assert str(options.get_option_at_index(0).prompt).strip() == f"Open workspace {unknown}"
         await pilot.press("enter")
         screen = await browser_ready(pilot)
         assert screen.workspace.id == unknown

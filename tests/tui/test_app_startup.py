@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.widgets import OptionList, Static
 
 from orbrowse.emulator.server import RunningEmulator
+from orbrowse.tui.app import EXIT_NO_USABLE_KEY
 from orbrowse.tui.screens.browser import BrowserScreen
 from orbrowse.tui.screens.no_key import NoKeyScreen
 from orbrowse.tui.screens.workspace_picker import WorkspacePicker
@@ -112,7 +113,7 @@ async def test_without_a_key_the_screen_says_where_to_put_one(make_app: AppFacto
         assert isinstance(app.screen, NoKeyScreen)
         await pilot.press("q")
         await pilot.pause()
-    assert app.return_code == 0
+    assert app.return_code == EXIT_NO_USABLE_KEY  # leaving after a fatal start-up error: non-zero
 
 
 async def test_browser_header_shows_the_masked_key_only(
@@ -123,5 +124,6 @@ async def test_browser_header_shows_the_masked_key_only(
         screen = await browser_ready(pilot)
         assert isinstance(screen, BrowserScreen)
         assert app.settings.masked_key in str(screen.sub_title)
+        assert "key sk-or-v1-…mgmt" in str(screen.sub_title)  # as the README shows it, not ••••
         assert api_key not in str(screen.sub_title)
         assert api_key not in str(screen.title)

@@ -77,8 +77,8 @@ def test_status_partial_listing() -> None:
         job="loading page 13…",
     )
     assert status_text(info) == (
-        "1,200 loaded · more available · 12 marked (3.4 MiB) · ≥ 1.2 GiB of 10 GiB"
-        " · loading page 13…"
+        "1,200 loaded · more available · 12 marked (3.4 MiB) · loading page 13…"
+        " · ≥ 1.2 GiB of 10 GiB"
     )
 
 
@@ -94,8 +94,8 @@ def test_status_complete_listing_with_filter_and_hidden_marks() -> None:
         job="deleting 40/300",
     )
     assert status_text(info) == (
-        "all 2,431 files · 40 shown (filter re:^a) · 1 marked (10 Bytes), 1 hidden by the filter"
-        " · 5 GiB of 10 GiB · deleting 40/300"
+        "all 2,431 files · 1 marked (10 Bytes), 1 hidden by the filter · 40 shown (filter re:^a)"
+        " · deleting 40/300 · 5 GiB of 10 GiB"
     )
     assert status_text(StatusInfo(loaded=1, has_more=True)).endswith("≥ 0 Bytes of 10 GiB")
 

@@ -10,7 +10,7 @@ import time
 from collections.abc import Iterable, Sequence
 from typing import ClassVar
 
-from textual import getters, on, work
+from textual import events, getters, on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -19,12 +19,13 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input
 
 from orbrowse.api.client import FilesClient
-from orbrowse.api.errors import OpenRouterError, describe
+from orbrowse.api.errors import OpenRouterError
 from orbrowse.api.models import FileObject, FilePage
 from orbrowse.api.pager import Pager
 from orbrowse.listing.file_list import FileList, FilterError, SortColumn
 from orbrowse.listing.formatting import human_size, visible_text
 from orbrowse.tui.base import OrbrowseBase, WorkspaceChoice
+from orbrowse.tui.listing_stopped import Stopped, explain_stop
 from orbrowse.tui.preview_loader import PreviewLoader
 from orbrowse.tui.read_ahead import MAX_PAGE, ReadAhead
 from orbrowse.tui.widgets.details import DetailsPane
@@ -49,6 +50,15 @@ SLOW_REPLY_SECONDS = 2.0
 PREVIEW_MIN_SIZE = (70, 20)
 """Below this (columns, rows) the preview pane collapses and reads nothing."""
 WRITE_ACTIONS = {"upload", "delete"}
+SELECTION_ACTIONS = {
+    "delete",
+    "download",
+    "copy_ids",
+    "copy_menu",
+    "toggle_mark",
+    "open_preview",
+}
+"""Actions on the marked files or the file under the cursor: offered only when there is one."""
 
 
 class BrowserScreen(Screen[None]):
@@ -56,31 +66,172 @@ class BrowserScreen(Screen[None]):
 
     VERTICAL_BREAKPOINTS = [(0, "-short"), (SHORT_HEIGHT, "-tall")]  # noqa: RUF012 (Textual's)
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("space", "toggle_mark", "Mark", id="mark"),
-        Binding("V", "visual", "Range", id="visual"),
-        Binding("shift+down", "extend(1)", "Extend down", show=False, id="extend_down"),
-        Binding("shift+up", "extend(-1)", "Extend up", show=False, id="extend_up"),
-        Binding("a", "mark_all_loaded", "Mark loaded", show=False, id="mark_all"),
-        Binding("A", "mark_all_matching", "Mark matching", show=False, id="mark_matching"),
         Binding(
-            "asterisk", "invert_marks", "Invert marks", show=False, id="invert", key_display="*"
+            "space",
+            "toggle_mark",
+            "Mark",
+            id="mark",
+            tooltip="Mark or unmark the file under the cursor, then move down",
         ),
-        Binding("c", "clear_marks", "Clear marks", show=False, id="clear_marks"),
-        Binding("m", "only_marked", "Only marked", show=False, id="only_marked"),
-        Binding("slash", "filter", "Filter", id="filter", key_display="/"),
-        Binding("s", "sort", "Sort", show=False, id="sort"),
-        Binding("S", "reverse_sort", "Reverse sort", show=False, id="reverse_sort"),
-        Binding("y", "copy_ids", "Copy id", id="copy"),
-        Binding("Y", "copy_menu", "Copy…", show=False, id="copy_menu"),
-        Binding("u", "upload", "Upload", id="upload"),
-        Binding("d", "download", "Download", id="download"),
-        Binding("x", "delete", "Delete", id="delete"),
-        Binding("delete", "delete", "Delete", show=False, id="delete_key"),
-        Binding("L", "load_all", "Load all", show=False, id="load_all"),
-        Binding("r", "refresh", "Refresh", id="refresh"),
-        Binding("i", "toggle_details", "Details", show=False, id="details"),
-        Binding("o", "open_preview", "Preview", id="preview"),
-        Binding("enter", "open_preview", "Preview", show=False, id="preview_enter"),
+        Binding(
+            "V",
+            "visual",
+            "Range",
+            id="visual",
+            tooltip="Start or end a range: moving the cursor marks every row it passes",
+        ),
+        Binding(
+            "shift+down",
+            "extend(1)",
+            "Extend down",
+            show=False,
+            id="extend_down",
+            tooltip="Mark this row and the one below",
+        ),
+        Binding(
+            "shift+up",
+            "extend(-1)",
+            "Extend up",
+            show=False,
+            id="extend_up",
+            tooltip="Mark this row and the one above",
+        ),
+        Binding(
+            "a",
+            "mark_all_loaded",
+            "Mark loaded",
+            show=False,
+            id="mark_all",
+            tooltip="Mark every loaded file the filter shows",
+        ),
+        Binding(
+            "A",
+            "mark_all_matching",
+            "Mark matching",
+            show=False,
+            id="mark_matching",
+            tooltip="Mark every loaded file the filter matches",
+        ),
+        Binding(
+            "asterisk",
+            "invert_marks",
+            "Invert marks",
+            show=False,
+            id="invert",
+            key_display="*",
+            tooltip="Swap marked and unmarked among the shown files",
+        ),
+        Binding(
+            "c",
+            "clear_marks",
+            "Clear marks",
+            show=False,
+            id="clear_marks",
+            tooltip="Unmark everything",
+        ),
+        Binding(
+            "m",
+            "only_marked",
+            "Only marked",
+            show=False,
+            id="only_marked",
+            tooltip="Show only the marked files, or everything again",
+        ),
+        Binding(
+            "slash",
+            "filter",
+            "Filter",
+            id="filter",
+            key_display="/",
+            tooltip="Filter by text, re:regex, or !text to invert",
+        ),
+        Binding("s", "sort", "Sort", show=False, id="sort", tooltip="Sort by the next column"),
+        Binding(
+            "S",
+            "reverse_sort",
+            "Reverse sort",
+            show=False,
+            id="reverse_sort",
+            tooltip="Reverse the sort order",
+        ),
+        Binding(
+            "y",
+            "copy_ids",
+            "Copy id",
+            id="copy",
+            tooltip="Copy the ids of the marked files, or of the file under the cursor",
+        ),
+        Binding(
+            "Y",
+            "copy_menu",
+            "Copy…",
+            show=False,
+            id="copy_menu",
+            tooltip="Copy names, ids or JSON of the selection",
+        ),
+        Binding(
+            "u", "upload", "Upload", id="upload", tooltip="Upload a local file into this workspace"
+        ),
+        Binding(
+            "d",
+            "download",
+            "Download",
+            id="download",
+            tooltip="Download the marked files, or the file under the cursor",
+        ),
+        Binding(
+            "x",
+            "delete",
+            "Delete",
+            id="delete",
+            tooltip="Delete the marked files, or the file under the cursor (asks first)",
+        ),
+        Binding(
+            "delete",
+            "delete",
+            "Delete",
+            show=False,
+            id="delete_key",
+            tooltip="Delete the marked files, or the file under the cursor (asks first)",
+        ),
+        Binding(
+            "L",
+            "load_all",
+            "Load all",
+            show=False,
+            id="load_all",
+            tooltip="Load every page of the listing",
+        ),
+        Binding(
+            "r",
+            "refresh",
+            "Refresh",
+            id="refresh",
+            tooltip="List again from the start (after an error: go on from where it stopped)",
+        ),
+        Binding(
+            "i",
+            "toggle_details",
+            "Details",
+            show=False,
+            id="details",
+            tooltip="Show or hide the detail pane",
+        ),
+        Binding(
+            "o",
+            "open_preview",
+            "Preview",
+            id="preview",
+            tooltip="Preview the file under the cursor full screen",
+        ),
+        Binding(
+            "enter",
+            "open_preview",
+            "Preview",
+            show=False,
+            id="preview_enter",
+            tooltip="Preview the file under the cursor full screen",
+        ),
     ]
     HELP_SECTIONS: ClassVar[dict[str, str]] = {
         **dict.fromkeys(
@@ -121,6 +272,10 @@ class BrowserScreen(Screen[None]):
         self.read_ahead = ReadAhead(base_page=100, base_margin=DEFAULT_FETCH_AHEAD_ROWS)
         self.fetching = False
         self.load_error: str | None = None
+        self.stopped: Stopped | None = None
+        """Why the listing stopped (``load_error`` is its status text)."""
+        self.loading_everything = False
+        """An ``L`` is under way (or was, until an error): ``r`` continues it."""
         self.job: str | None = None
         self.visual_anchor: int | None = None
         self.waiting_since: float | None = None
@@ -230,6 +385,8 @@ class BrowserScreen(Screen[None]):
         speed (:class:`ReadAhead`); loading everything asks for the largest pages."""
         self.fetching = True
         self.load_error = None
+        self.stopped = None
+        self.loading_everything = everything
         pager = self.pager
         table = self.table
         try:
@@ -258,13 +415,14 @@ class BrowserScreen(Screen[None]):
                 if pager.round_trip is not None:
                     self.read_ahead.page_took(pager.round_trip)
                 self._apply_page(page)
+            self.loading_everything = False
         except OpenRouterError as error:
-            self.load_error = describe(error)
+            self.stopped = explain_stop(error, self.orbrowse.settings.config_path)
+            self.load_error = self.stopped.status
+            if self.stopped.key_refused and self.pages_loaded == 0:
+                self.orbrowse.key_refused = True
             self.notify(
-                f"{self.load_error}. Press r to retry from where it stopped.",
-                title="Listing stopped",
-                severity="error",
-                markup=False,
+                self.stopped.notice, title="Listing stopped", severity="error", markup=False
             )
         finally:
             self.fetching = False
@@ -278,9 +436,7 @@ class BrowserScreen(Screen[None]):
     def _apply_page(self, page: FilePage) -> None:
         self.files.append(page.files)
         self._restore_marks(page.files)
-        self.table.refresh_rows()
-        self.has_rows = len(self.files.view) > 0
-        self._show_current()
+        self._files_changed()
 
     def _restore_marks(self, files: Iterable[FileObject]) -> None:
         if not self.pending_marks:
@@ -321,6 +477,20 @@ class BrowserScreen(Screen[None]):
         if self.has_more and self.load_error is None:
             self.load_pages()
 
+    def _top_up(self) -> None:
+        """Without a filter, keep a margin of rows loaded below the cursor even when rows go
+        away (every loaded file deleted): the table's NearEnd only comes when it moves."""
+        if (
+            self.has_more
+            and not self.fetching
+            and self.load_error is None
+            and self.pages_loaded > 0
+            and not self.files.filter_text
+            and not self.files.show_only_marked
+            and self._wants_more()
+        ):
+            self.load_pages()
+
     @on(FileTable.CursorMoved)
     def cursor_moved(self, message: FileTable.CursorMoved) -> None:
         self._cursor_position()
@@ -328,7 +498,7 @@ class BrowserScreen(Screen[None]):
         self.previews.follow(message.file)
         if self.visual_anchor is not None:
             self.files.mark_range(self.visual_anchor, message.index)
-            self._marks_changed()
+            self._files_changed()
 
     @on(FileTable.HeaderClicked)
     def header_clicked(self, message: FileTable.HeaderClicked) -> None:
@@ -351,8 +521,6 @@ class BrowserScreen(Screen[None]):
             waited = time.monotonic() - self.waiting_since
             if waited >= SLOW_REPLY_SECONDS:  # say which request is slow, and for how long
                 job = f"waiting for page {self.pages_loaded + 1} ({waited:.0f} s)…"
-        if job is None and self.load_error:
-            job = f"stopped (r retries): {self.load_error}"
         info = StatusInfo(
             loaded=self.files.loaded_count,
             has_more=self.has_more,
@@ -360,16 +528,23 @@ class BrowserScreen(Screen[None]):
             marked_bytes=self.files.marked_bytes,
             loaded_bytes=self.files.loaded_bytes,
             job=job,
+            error=self.load_error,
             filter_text=self.files.filter_text,
             visible=len(self.files.view),
             hidden_marked=self.files.hidden_marked_count,
         )
         self.query_one(StatusLine).info = info
-        self.marked_count = self.files.marked_count
 
-    def _marks_changed(self) -> None:
+    def _files_changed(self) -> None:
+        """The one path after the files, their view, their marks or the listing changed:
+        rows, details and status are redrawn, and what the bindings offer follows."""
         self.table.refresh_rows()
+        self._show_current()
         self.update_status()
+        self._top_up()
+        self.has_rows = len(self.files.view) > 0
+        self.marked_count = self.files.marked_count
+        self.refresh_bindings()
 
     # -- marks ---------------------------------------------------------------------------------
 
@@ -379,7 +554,7 @@ class BrowserScreen(Screen[None]):
             return
         self.files.toggle(current.id)
         self.table.move_cursor(1)
-        self._marks_changed()
+        self._files_changed()
 
     def action_visual(self) -> None:
         if self.visual_anchor is None:
@@ -391,7 +566,7 @@ class BrowserScreen(Screen[None]):
             # quick succession): close the range on where the cursor is now.
             self.files.mark_range(self.visual_anchor, self.table.cursor_row)
             self.visual_anchor = None
-        self._marks_changed()
+        self._files_changed()
 
     def action_extend(self, delta: int) -> None:
         current = self.table.cursor_file
@@ -401,33 +576,31 @@ class BrowserScreen(Screen[None]):
         moved = self.table.cursor_file
         if moved is not None and not self.files.is_marked(moved.id):
             self.files.toggle(moved.id)
-        self._marks_changed()
+        self._files_changed()
 
     def action_mark_all_loaded(self) -> None:
         self.files.mark_all_loaded()
-        self._marks_changed()
+        self._files_changed()
 
     def action_mark_all_matching(self) -> None:
         self.files.mark_all_matching()
-        self._marks_changed()
+        self._files_changed()
         if self.has_more:
             self.notify("Only loaded files were marked; press L to load all first", timeout=4)
 
     def action_invert_marks(self) -> None:
         self.files.invert_marks()
-        self._marks_changed()
+        self._files_changed()
 
     def action_clear_marks(self) -> None:
         self.visual_anchor = None
         self.pending_marks.clear()
         self.files.clear_marks()
-        self._marks_changed()
+        self._files_changed()
 
     def action_only_marked(self) -> None:
         self.files.toggle_show_only_marked()
-        self.table.refresh_rows()
-        self._show_current()
-        self.update_status()
+        self._files_changed()
 
     # -- filter and sort ------------------------------------------------------------------------
 
@@ -446,9 +619,7 @@ class BrowserScreen(Screen[None]):
         else:
             event.input.remove_class("-invalid")
             self.job = None
-            self.table.refresh_rows()
-            self._show_current()
-        self.update_status()
+        self._files_changed()
 
     @on(Input.Submitted, "#filter")
     def filter_submitted(self) -> None:
@@ -482,7 +653,7 @@ class BrowserScreen(Screen[None]):
         self._sorted()
 
     def _sorted(self) -> None:
-        self._show_current()
+        self._files_changed()
         label = self.files.sort_column or "load order"
         descending = " (descending)" if self.files.sort_descending else ""
         self.notify(f"Sorted by {label}{descending}", timeout=2)
@@ -493,7 +664,8 @@ class BrowserScreen(Screen[None]):
 
     def action_refresh(self) -> None:
         if self.load_error is not None:
-            self.load_pages()  # resume from the last good cursor
+            # Resume from the last good cursor; an interrupted L goes on to the end.
+            self.load_pages(everything=self.loading_everything)
             return
         # Marks survive a refresh: each comes back when its file is listed again.
         self.pending_marks |= self.files.marked_ids
@@ -501,8 +673,7 @@ class BrowserScreen(Screen[None]):
         self.workers.cancel_group(self, "listing")
         self.pager.cancel()
         self.pager = self._new_pager()
-        self.table.refresh_rows()
-        self.update_status()
+        self._files_changed()
         self.load_pages()
 
     def on_unmount(self) -> None:
@@ -556,9 +727,34 @@ class BrowserScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in WRITE_ACTIONS and self.read_only:
             return False
-        if action in {"delete", "download", "copy_ids", "copy_menu", "toggle_mark", "open_preview"}:
-            return True if self.has_rows or self.files.marked_count else None
+        if action in SELECTION_ACTIONS:
+            return True if len(self.files.view) or self.files.marked_count else None
         return True
+
+    def on_key(self, event: events.Key) -> None:
+        """A write key in a read-only workspace says why nothing happens (its binding is
+        hidden, so it would otherwise do nothing at all). The chain has the keymap applied."""
+        if not self.read_only or isinstance(self.focused, Input):
+            return
+        own = [bindings for node, bindings in self._binding_chain if node is self]
+        for binding in own[0].key_to_bindings.get(event.key, ()) if own else ():
+            if binding.action in WRITE_ACTIONS:
+                event.stop()
+                event.prevent_default()
+                source = (
+                    "--read-only"
+                    if self.orbrowse.settings.read_only
+                    else "read_only_workspaces in the config file"
+                )
+                self.notify(
+                    f"This workspace is read-only ({source}): nothing can be "
+                    f"{'uploaded' if binding.action == 'upload' else 'deleted'} here.",
+                    title="Read-only",
+                    severity="warning",
+                    timeout=4,
+                    markup=False,
+                )
+                return
 
     @work(exclusive=True, group="dialog", exit_on_error=False)
     async def action_upload(self) -> None:
@@ -569,9 +765,7 @@ class BrowserScreen(Screen[None]):
         )
         if uploaded is not None:
             self.files.insert_new(uploaded)
-            self.has_rows = True
-            self.table.refresh_rows()
-            self.update_status()
+            self._files_changed()
             self.notify(f"Uploaded as {uploaded.id}", title="Upload", markup=False)
 
     @work(exclusive=True, group="dialog", exit_on_error=False)
@@ -630,10 +824,7 @@ class BrowserScreen(Screen[None]):
 
     def drop_deleted(self, ids: Iterable[str]) -> None:
         self.files.remove(ids)
-        self.has_rows = len(self.files.view) > 0
-        self.table.refresh_rows()
-        self._show_current()
-        self.update_status()
+        self._files_changed()
 
     # -- the command palette ---------------------------------------------------------------
 

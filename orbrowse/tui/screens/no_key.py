@@ -16,7 +16,9 @@ from orbrowse.config import Settings
 
 class NoKeyScreen(Screen[None]):
     CSS_PATH = "screens.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("q", "app.quit", "Quit")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "app.quit", "Quit", id="no_key.quit", tooltip="Quit orbrowse")
+    ]
 
     def __init__(self, settings: Settings, problem: str | None = None) -> None:
         super().__init__()

@@ -1,12 +1,19 @@
-"""The workspace picker: type to filter the known workspaces, or type a workspace ID."""
+"""The workspace picker: move with j/k, type to filter, or type a workspace ID.
+
+``j``/``k`` (and the arrows) move and Enter opens. ``/`` starts the filter; so does any other
+printable key (it becomes the filter's first character). Escape closes the picker. The
+workspace open now is marked; each workspace's file count and size fill in from a bounded
+background count where the key may list it.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import events, getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -14,21 +21,47 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from orbrowse.api.client import FilesClient
+from orbrowse.api.errors import OpenRouterError
 from orbrowse.config import is_uuid
-from orbrowse.listing.formatting import visible_text
+from orbrowse.listing.formatting import human_size, visible_text
 from orbrowse.tui.base import WorkspaceChoice
 
 SOURCE_LABELS = {"account": "", "key": "this key's workspace", "recent": "used before"}
 
+COUNT_PAGE = 1000
+"""The API's largest page: one request counts up to a thousand files."""
+COUNT_PAGES = 5
+"""At most this many pages per workspace; beyond, the count reads "≥ 5,000"."""
 
-def _label(choice: WorkspaceChoice) -> Text:
+CURRENT_MARK = "● "
+OTHER_MARK = "  "
+
+
+@dataclass(frozen=True, slots=True)
+class WorkspaceCount:
+    files: int
+    bytes: int
+    complete: bool
+
+    def label(self) -> str:
+        bound = "" if self.complete else "≥ "
+        noun = "file" if self.files == 1 and self.complete else "files"
+        return f"{bound}{self.files:,} {noun}, {bound}{human_size(self.bytes)}"
+
+
+def _label(choice: WorkspaceChoice, current: bool, count: WorkspaceCount | None) -> Text:
     text = Text(no_wrap=True, overflow="ellipsis")
+    text.append(CURRENT_MARK if current else OTHER_MARK, style="bold")
     fallback = "This key's workspace" if choice.source == "key" else "(unnamed)"
     text.append(visible_text(choice.name or fallback), style="bold")
     if choice.slug:
         text.append(f"  {visible_text(choice.slug)}", style="dim")
     text.append(f"  {choice.id or 'the key default'}", style="dim")
-    note = SOURCE_LABELS.get(choice.source, "")
+    if count is not None:
+        text.append(f"  {count.label()}")
+    notes = [SOURCE_LABELS.get(choice.source, "")] + (["open now"] if current else [])
+    note = ", ".join(n for n in notes if n)
     if note:
         text.append(f"  · {note}", style="italic dim")
     return text
@@ -39,26 +72,54 @@ class WorkspacePicker(ModalScreen[WorkspaceChoice | None]):
 
     CSS_PATH = "screens.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="picker_cancel"),
-        Binding("down", "move(1)", "Next", show=False),
-        Binding("up", "move(-1)", "Previous", show=False),
-        Binding("enter", "open", "Open", id="picker_open"),
+        Binding(
+            "escape", "cancel", "Cancel", id="picker.cancel", tooltip="Keep the current workspace"
+        ),
+        Binding(
+            "j,down", "move(1)", "Next", show=False, id="picker.down", tooltip="Next workspace"
+        ),
+        Binding(
+            "k,up", "move(-1)", "Previous", show=False, id="picker.up", tooltip="Previous workspace"
+        ),
+        Binding(
+            "enter", "open", "Open", id="picker.open", tooltip="Open the highlighted workspace"
+        ),
+        Binding(
+            "slash",
+            "filter",
+            "Filter",
+            key_display="/",
+            id="picker.filter",
+            tooltip="Filter by name, slug or id (any other letter starts it too), or paste an id",
+        ),
     ]
 
+    filter_box = getters.query_one("#workspace-filter", Input)
+    options = getters.query_one("#workspace-list", OptionList)
+
     def __init__(
-        self, choices: Sequence[WorkspaceChoice], can_list: bool, *, current: str | None = None
+        self,
+        choices: Sequence[WorkspaceChoice],
+        can_list: bool,
+        *,
+        current: str | None = None,
+        client: FilesClient | None = None,
     ) -> None:
         super().__init__()
         self.choices = list(choices)
         self.can_list = can_list
         self.current = current
+        self.client = client
         self.shown: list[WorkspaceChoice] = []
+        self.counts: dict[str | None, WorkspaceCount] = {}
 
     def compose(self) -> ComposeResult:
         with Vertical(id="workspace-picker"):
             yield Static("Open a workspace", id="workspace-title")
             yield Input(
-                placeholder="type to filter, or paste a workspace ID (UUID)", id="workspace-filter"
+                placeholder="/ to filter by name, or paste a workspace ID (UUID)",
+                id="workspace-filter",
+                select_on_focus=False,  # the key that started the filter is already in it
             )
             yield OptionList(id="workspace-list")
             hint = (
@@ -67,36 +128,54 @@ class WorkspacePicker(ModalScreen[WorkspaceChoice | None]):
                 else "This key cannot list workspaces (that needs a management key): "
                 "it shows the key's own workspace, those used before, and any ID you type."
             )
-            yield Static(hint, id="workspace-hint", markup=False)
+            yield Static(
+                hint + " j/k move, Enter opens, / (or any other letter) filters.",
+                id="workspace-hint",
+                markup=False,
+            )
 
     def on_mount(self) -> None:
         self._refill("")
-        self.query_one(Input).focus()
+        self.options.focus()
+        if self.client is not None:
+            self.count_files(self.client)
+
+    # -- the list ---------------------------------------------------------------------------
 
     def _matches(self, choice: WorkspaceChoice, needle: str) -> bool:
         haystack = f"{choice.name} {choice.slug} {choice.id or ''}".lower()
         return needle.lower() in haystack
+
+    def _is_current(self, choice: WorkspaceChoice) -> bool:
+        if self.current is None or choice.source == "typed":
+            return False
+        return (choice.id or "").lower() == self.current.lower()
+
+    def _option_label(self, choice: WorkspaceChoice) -> Text:
+        if choice.source == "typed":
+            return Text(f"{OTHER_MARK}Open workspace {choice.id}", style="bold")
+        return _label(choice, self._is_current(choice), self.counts.get(choice.id))
 
     def _refill(self, needle: str) -> None:
         needle = needle.strip()
         self.shown = [c for c in self.choices if self._matches(c, needle)]
         if is_uuid(needle) and all((c.id or "").lower() != needle.lower() for c in self.shown):
             self.shown.append(WorkspaceChoice(needle.lower(), "", "", "typed"))
-        options = self.query_one(OptionList)
+        options = self.options
         options.clear_options()
-        for choice in self.shown:
-            label = (
-                _label(choice)
-                if choice.source != "typed"
-                else Text(f"Open workspace {choice.id}", style="bold")
-            )
-            options.add_option(Option(label))
+        options.add_options(Option(self._option_label(choice)) for choice in self.shown)
         if self.shown:
             highlighted = next(
-                (i for i, c in enumerate(self.shown) if c.id == self.current and needle == ""), 0
+                (i for i, c in enumerate(self.shown) if self._is_current(c) and needle == ""), 0
             )
             options.highlighted = highlighted
         self._hint_for(needle)
+
+    def _relabel(self) -> None:
+        """Redraw the labels in place (counts arrived): the highlight stays where it is."""
+        options = self.options
+        for index, choice in enumerate(self.shown):
+            options.replace_option_prompt_at_index(index, self._option_label(choice))
 
     def _hint_for(self, needle: str) -> None:
         title = self.query_one("#workspace-title", Static)
@@ -113,6 +192,51 @@ class WorkspacePicker(ModalScreen[WorkspaceChoice | None]):
             title.update("Open a workspace")
             title.remove_class("-warning")
 
+    # -- counts -----------------------------------------------------------------------------
+
+    @work(group="workspace-counts", exclusive=True, exit_on_error=False)
+    async def count_files(self, client: FilesClient) -> None:
+        """Count each workspace's files and bytes, one workspace at a time and at most
+        :data:`COUNT_PAGES` pages each; a workspace the key may not list shows no count."""
+        for choice in list(self.choices):
+            if choice.source == "typed" or choice.id in self.counts:
+                continue
+            files = size = pages = 0
+            complete = False
+            try:
+                async for page in client.with_workspace(choice.id).iter_pages(limit=COUNT_PAGE):
+                    files += len(page.files)
+                    size += sum(f.size_bytes for f in page.files)
+                    pages += 1
+                    if not page.has_more:
+                        complete = True
+                        break
+                    if pages >= COUNT_PAGES:
+                        break
+                else:
+                    complete = True
+            except OpenRouterError:
+                continue  # not listable with this key (or not now): no count, no noise
+            self.counts[choice.id] = WorkspaceCount(files, size, complete)
+            self._relabel()
+
+    # -- keys -------------------------------------------------------------------------------
+
+    def on_key(self, event: events.Key) -> None:
+        """On the list, a printable key other than the bound ones starts the filter with it."""
+        if self.focused is self.filter_box or event.character is None:
+            return
+        if not event.is_printable or event.character in "jk/?":
+            return
+        event.stop()
+        event.prevent_default()
+        self.action_filter()
+        self.filter_box.insert_text_at_cursor(event.character)
+
+    def action_filter(self) -> None:
+        # set_focus, not focus(): keys already queued behind this one must reach the box.
+        self.set_focus(self.filter_box)
+
     @on(Input.Changed, "#workspace-filter")
     def filter_changed(self, event: Input.Changed) -> None:
         self._refill(event.value)
@@ -126,14 +250,14 @@ class WorkspacePicker(ModalScreen[WorkspaceChoice | None]):
         self.dismiss(self.shown[event.option_index])
 
     def action_move(self, delta: int) -> None:
-        options = self.query_one(OptionList)
         if not self.shown:
             return
+        options = self.options
         current = options.highlighted or 0
         options.highlighted = max(0, min(len(self.shown) - 1, current + delta))
 
     def action_open(self) -> None:
-        highlighted = self.query_one(OptionList).highlighted
+        highlighted = self.options.highlighted
         if highlighted is None or not self.shown:
             self.app.bell()
             return

@@ -146,18 +146,59 @@ class FileTable(ScrollView, can_focus=True):
     BINDING_GROUP_TITLE = "Move"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j,down", "cursor_down", "Down", show=False, id="file_table.down"),
-        Binding("k,up", "cursor_up", "Up", show=False, id="file_table.up"),
-        Binding("g,home", "cursor_first", "First row", show=False, id="file_table.first"),
-        Binding("G,end", "cursor_last", "Last row", show=False, id="file_table.last"),
-        Binding("ctrl+d", "cursor_half_page(1)", "Half page down", show=False,
-                id="file_table.half_page_down"),
-        Binding("ctrl+u", "cursor_half_page(-1)", "Half page up", show=False,
-                id="file_table.half_page_up"),
-        Binding("pagedown", "cursor_page(1)", "Page down", show=False,
-                id="file_table.page_down"),
-        Binding("pageup", "cursor_page(-1)", "Page up", show=False, id="file_table.page_up"),
-    ]  # fmt: skip
+        Binding(
+            "j,down", "cursor_down", "Down", show=False, id="file_table.down", tooltip="Next file"
+        ),
+        Binding("k,up", "cursor_up", "Up", show=False, id="file_table.up", tooltip="Previous file"),
+        Binding(
+            "g,home",
+            "cursor_first",
+            "First row",
+            show=False,
+            id="file_table.first",
+            tooltip="First file",
+        ),
+        Binding(
+            "G,end",
+            "cursor_last",
+            "Last row",
+            show=False,
+            id="file_table.last",
+            tooltip="Last loaded file",
+        ),
+        Binding(
+            "ctrl+d",
+            "cursor_half_page(1)",
+            "Half page down",
+            show=False,
+            id="file_table.half_page_down",
+            tooltip="Half a page down",
+        ),
+        Binding(
+            "ctrl+u",
+            "cursor_half_page(-1)",
+            "Half page up",
+            show=False,
+            id="file_table.half_page_up",
+            tooltip="Half a page up",
+        ),
+        Binding(
+            "pagedown",
+            "cursor_page(1)",
+            "Page down",
+            show=False,
+            id="file_table.page_down",
+            tooltip="A page down",
+        ),
+        Binding(
+            "pageup",
+            "cursor_page(-1)",
+            "Page up",
+            show=False,
+            id="file_table.page_up",
+            tooltip="A page up",
+        ),
+    ]
 
     cursor_row: reactive[int] = reactive(0, init=False)
     """The cursor's index in the view."""

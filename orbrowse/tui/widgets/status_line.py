@@ -1,4 +1,4 @@
-"""The one-line status under the table: loaded rows, marks, quota use, the running job."""
+"""The one-line status under the table: loaded rows, marks, errors, the running job, quota use."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from orbrowse.api.models import WORKSPACE_QUOTA_BYTES
-from orbrowse.listing.formatting import human_size
+from orbrowse.listing.formatting import human_size, visible_text
 
 SEPARATOR = " · "
 
@@ -25,10 +25,26 @@ class StatusInfo:
     marked_bytes: int = 0
     loaded_bytes: int = 0
     job: str | None = None
+    error: str | None = None
+    """Why the listing stopped, and what helps (it replaces "more available")."""
     filter_text: str = ""
     hidden_marked: int = 0
     visible: int | None = None
     """Rows shown under the filter / "only marked" (``None``: not given)."""
+
+
+QUOTA_HELP = (
+    f"of {human_size(WORKSPACE_QUOTA_BYTES)}: the workspace's storage quota on OpenRouter. "
+    'The size before it adds up the files listed so far; "≥" while more are not listed yet.'
+)
+
+
+FILTER_SHOWN = 24
+"""Characters of the filter the status line repeats (the filter box shows all of it)."""
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _plural(count: int, one: str, many: str | None = None) -> str:
@@ -41,29 +57,35 @@ def status_text(info: StatusInfo) -> str:
 
 
 def status_parts(info: StatusInfo) -> list[tuple[str, str]]:
-    """(text, component-class suffix) pieces, separators included."""
+    """(text, component-class suffix) pieces, separators included, most important first
+    (counts, marks, errors, then the job and the quota), so a narrow terminal cuts only the
+    least important."""
     pieces: list[tuple[str, str]] = []
-    if info.has_more:
+    if info.error:
+        pieces.append((f"{info.loaded:,} loaded", "count"))
+    elif info.has_more:
         pieces.append((f"{info.loaded:,} loaded · more available", "count"))
     else:
         pieces.append((f"all {_plural(info.loaded, 'file')}", "count"))
-    if info.filter_text or (info.visible is not None and info.visible != info.loaded):
-        shown = info.visible if info.visible is not None else 0
-        text = f"{shown:,} shown"
-        if info.filter_text:
-            # Server text never reaches here; the filter is the user's own, shown as data.
-            text += f" (filter {info.filter_text})"
-        pieces.append((text, "filter"))
     if info.marked_count:
         text = f"{_plural(info.marked_count, 'marked', 'marked')} ({human_size(info.marked_bytes)})"
         if info.hidden_marked:
             text += f", {info.hidden_marked:,} hidden by the filter"
         pieces.append((text, "marked"))
+    if info.error:
+        pieces.append((visible_text(info.error), "error"))  # may quote the server
+    if info.filter_text or (info.visible is not None and info.visible != info.loaded):
+        shown = info.visible if info.visible is not None else 0
+        text = f"{shown:,} shown"
+        if info.filter_text:
+            # Server text never reaches here; the filter is the user's own, shown as data.
+            text += f" (filter {_clip(info.filter_text, FILTER_SHOWN)})"
+        pieces.append((text, "filter"))
+    if info.job:
+        pieces.append((visible_text(info.job), "job"))
     bound = "≥ " if info.has_more else ""
     quota = f"{bound}{human_size(info.loaded_bytes)} of {human_size(WORKSPACE_QUOTA_BYTES)}"
     pieces.append((quota, "quota"))
-    if info.job:
-        pieces.append((info.job, "job"))
     spaced: list[tuple[str, str]] = []
     for index, piece in enumerate(pieces):
         if index:
@@ -81,6 +103,7 @@ class StatusLine(Widget):
         "status-line--marked",
         "status-line--quota",
         "status-line--job",
+        "status-line--error",
         "status-line--separator",
     }
 
@@ -93,6 +116,7 @@ class StatusLine(Widget):
         & > .status-line--marked { color: $accent; text-style: bold; }
         & > .status-line--filter { color: $secondary; }
         & > .status-line--job { color: $warning; }
+        & > .status-line--error { color: $error; text-style: bold; }
         & > .status-line--separator { color: $text-muted; }
     }
     """
@@ -108,6 +132,7 @@ class StatusLine(Widget):
         classes: str | None = None,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
+        self.tooltip = QUOTA_HELP
         if info is not None:
             self.set_reactive(StatusLine.info, info)
 

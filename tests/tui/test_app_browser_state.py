@@ -1,0 +1,225 @@
+"""The browser's state after changes: availability follows the files, the listing tops itself
+up, read-only says why, the status line tells the truth after errors."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Input
+
+from orbrowse.emulator.seed import generate_files
+from orbrowse.emulator.server import RunningEmulator
+from orbrowse.tui.app import EXIT_NO_USABLE_KEY
+from orbrowse.tui.dialogs.confirm_delete import ConfirmDeleteDialog
+from orbrowse.tui.dialogs.delete_progress import DeleteProgressDialog
+from orbrowse.tui.screens.browser import SELECTION_ACTIONS, BrowserScreen
+from orbrowse.tui.widgets.status_line import StatusInfo, StatusLine, status_parts
+from tests.conftest import DEFAULT_WORKSPACE_ID
+from tests.tui.app_driver import (
+    browser_ready,
+    notifications,
+    screen_shown,
+    settle,
+    status_of,
+    wait_until,
+)
+from tests.tui.conftest import FIXED_NOW, AppFactory
+
+FILES = 1000
+PAGE = 100
+
+
+@pytest.fixture
+def thousand(emulator: RunningEmulator) -> list[str]:
+    stored = generate_files(emulator.store, DEFAULT_WORKSPACE_ID, FILES, now=FIXED_NOW)
+    return [file.id for file in stored]
+
+
+def offered(screen: BrowserScreen) -> dict[str, bool | None]:
+    return {action: screen.check_action(action, ()) for action in SELECTION_ACTIONS}
+
+
+def footer_keys(screen: BrowserScreen) -> set[str]:
+    """Keys the footer shows enabled right now."""
+    return {
+        key
+        for key, active in screen.app.active_bindings.items()
+        if active.enabled and active.binding.show
+    }
+
+
+async def test_an_empty_view_offers_no_action_on_files(
+    make_app: AppFactory, thousand: list[str]
+) -> None:
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID, page_size=PAGE)
+    async with app.run_test(size=(140, 30)) as pilot:
+        screen = await browser_ready(pilot)
+        assert all(offered(screen).values())
+        assert {"x", "y", "d"} <= footer_keys(screen)
+
+        # A filter that matches nothing: nothing to delete, copy or download.
+        await pilot.press("slash", *"no-such-file-anywhere")
+        await pilot.pause()
+        assert len(screen.files.view) == 0
+        assert not any(offered(screen).values())
+        assert not ({"x", "y", "d"} & footer_keys(screen))
+        await pilot.press("escape")
+        await pilot.pause()
+        assert all(offered(screen).values())
+
+        # "Only marked" with no marks: the same.
+        await pilot.press("m")
+        await pilot.pause()
+        assert len(screen.files.view) == 0
+        assert not any(offered(screen).values())
+        await pilot.press("m")
+        await pilot.pause()
+        assert all(offered(screen).values())
+
+
+async def test_refresh_empties_the_view_and_offers_nothing_until_rows_come(
+    emulator: RunningEmulator, make_app: AppFactory, thousand: list[str]
+) -> None:
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID, page_size=PAGE)
+    async with app.run_test(size=(140, 30)) as pilot:
+        screen = await browser_ready(pilot)
+        screen.action_refresh()  # what r does; checked before the first page can arrive
+        assert len(screen.files.view) == 0
+        assert not any(offered(screen).values())
+        await settle(pilot)
+        assert all(offered(screen).values())
+
+
+async def test_deleting_every_loaded_file_loads_the_next_page_by_itself(
+    emulator: RunningEmulator, make_app: AppFactory, thousand: list[str]
+) -> None:
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID, page_size=PAGE, undo_seconds=0)
+    async with app.run_test(size=(140, 30)) as pilot:
+        screen = await browser_ready(pilot)
+        loaded = screen.files.loaded_count
+        assert 0 < loaded < FILES and screen.has_more
+        await pilot.press("a", "x")
+        confirm = await screen_shown(pilot, ConfirmDeleteDialog)
+        confirm.query_one("#typed-count", Input).focus()
+        await pilot.press(*str(loaded), "enter")
+        progress = await screen_shown(pilot, DeleteProgressDialog)
+        await wait_until(pilot, lambda: progress.phase == "report", "the deletion report")
+        await pilot.press("c")
+        await wait_until(pilot, lambda: app.screen is screen, "back to the browser")
+        await settle(pilot)
+
+        assert screen.files.loaded_count > 0, status_of(app)
+        assert screen.files.view[0].id == thousand[loaded]
+        assert not status_of(app).startswith("0 loaded")
+        await pilot.press("j")
+        assert screen.table.cursor_row == 1
+
+
+async def test_x_in_read_only_mode_says_why_nothing_happens(
+    emulator: RunningEmulator, make_app: AppFactory, thousand: list[str]
+) -> None:
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID, page_size=PAGE, read_only=True)
+    async with app.run_test(size=(140, 30)) as pilot:
+        screen = await browser_ready(pilot)
+        await pilot.press("x")
+        await pilot.pause()
+        assert app.screen is screen
+        assert any("read-only" in m and "--read-only" in m for m in notifications(app))
+        await pilot.press("u")
+        await pilot.pause()
+        assert app.screen is screen
+        assert sum("read-only" in m for m in notifications(app)) == 2
+        assert not [r for r in emulator.faults.requests if r.method in {"POST", "DELETE"}]
+
+
+async def test_r_after_an_interrupted_load_all_goes_on_to_the_end(
+    emulator: RunningEmulator, make_app: AppFactory, thousand: list[str]
+) -> None:
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID, page_size=PAGE)
+    async with app.run_test(size=(140, 30)) as pilot:
+        screen = await browser_ready(pilot)
+        first = screen.files.view[0].id
+        emulator.faults.fail_next(503, method="GET", path_contains="/files", count=50)
+        await pilot.press("L")
+        await settle(pilot)
+        assert screen.load_error is not None
+        stopped_at = screen.files.loaded_count
+        emulator.faults.clear()
+        await pilot.press("r")
+        await settle(pilot)
+        assert screen.load_error is None
+        assert not screen.has_more, status_of(app)  # went on to the end, not one page more
+        assert [f.id for f in screen.files.loaded_files()] == thousand
+        assert screen.files.view[0].id == first
+        requests = [r for r in emulator.faults.requests if r.path.endswith("/files")]
+        assert "cursor" in requests[0].query or "after" in requests[0].query  # no reload
+        assert len(requests) == (FILES - stopped_at) // PAGE
+
+
+async def test_a_refused_key_says_so_without_more_available_or_retry(
+    make_app: AppFactory, thousand: list[str]
+) -> None:
+    app = make_app(key="sk-or-v1-" + "0" * 40, workspace=DEFAULT_WORKSPACE_ID)
+    async with app.run_test(size=(140, 30)) as pilot:
+        await browser_ready(pilot)
+        status = status_of(app)
+        assert "key refused" in status
+        assert "more available" not in status and "r retries" not in status
+        messages = " ".join(notifications(app))
+        assert "refused" in messages and "OPENROUTER_API_KEY" in messages
+        assert "Press r" not in messages and ".." not in messages
+        await pilot.press("q")
+    assert app.return_code == EXIT_NO_USABLE_KEY
+
+
+async def test_a_403_names_the_way_out(emulator: RunningEmulator, make_app: AppFactory) -> None:
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
+    emulator.faults.fail_next(403, method="GET", path_contains="/files", count=10)
+    async with app.run_test(size=(140, 30)) as pilot:
+        await browser_ready(pilot)
+        status = status_of(app)
+        assert "403" in status and "more available" not in status and "r retries" not in status
+        assert any("Press w" in m for m in notifications(app))
+        await pilot.press("q")
+    assert app.return_code == 0  # the key itself was not refused
+
+
+async def test_a_server_message_ending_in_a_period_gives_one_period(
+    emulator: RunningEmulator, make_app: AppFactory
+) -> None:
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
+    emulator.faults.fail_next(
+        500, method="GET", path_contains="/files", count=10, message="Try again later."
+    )
+    async with app.run_test(size=(140, 30)) as pilot:
+        await browser_ready(pilot)
+        messages = notifications(app)
+        assert any("Press r to retry" in m for m in messages), messages
+        assert not any(".." in m for m in messages), messages
+
+
+def test_status_line_puts_counts_marks_and_errors_first_within_80_columns() -> None:
+    info = StatusInfo(
+        loaded=12_345,
+        has_more=True,
+        marked_count=1_234,
+        marked_bytes=3 * 1024**3,
+        loaded_bytes=7 * 1024**3,
+        error="stopped (r retries): The server had a problem (500)",
+        job="loading page 124…",
+        filter_text="re:^outputs/2026/.*\\.(md|txt|json)$",
+        visible=4_321,
+    )
+    kinds = [kind for _, kind in status_parts(info) if kind != "separator"]
+    assert kinds == ["count", "marked", "error", "filter", "job", "quota"]
+    text = "".join(part for part, _ in status_parts(info))
+    first_80 = text[:78]  # the widget's padding takes two columns
+    assert "12,345 loaded" in first_80 and "1,234 marked" in first_80
+    assert "stopped" in first_80
+
+
+async def test_the_quota_is_explained_on_hover(make_app: AppFactory, thousand: list[str]) -> None:
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID, page_size=PAGE)
+    async with app.run_test(size=(140, 30)) as pilot:
+        screen = await browser_ready(pilot)
+        tooltip = str(screen.query_one(StatusLine).tooltip)
+        assert "of 10 GiB" in tooltip and "quota" in tooltip

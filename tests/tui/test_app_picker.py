@@ -1,0 +1,105 @@
+"""The workspace picker: j/k move, / (or another letter) filters, the current workspace is
+marked, and file counts fill in from the background without blocking."""
+
+from __future__ import annotations
+
+from textual.widgets import Input, OptionList
+
+from orbrowse.emulator.server import RunningEmulator
+from orbrowse.tui.screens.workspace_picker import WorkspacePicker
+from tests.conftest import DEFAULT_WORKSPACE_ID, OTHER_WORKSPACE_ID
+from tests.tui.app_driver import browser_ready, screen_shown, wait_until
+from tests.tui.conftest import AppFactory
+
+
+def labels(picker: WorkspacePicker) -> list[str]:
+    options = picker.query_one(OptionList)
+    return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+
+
+def highlighted(picker: WorkspacePicker) -> str | None:
+    return picker.shown[picker.query_one(OptionList).highlighted or 0].id
+
+
+async def test_j_k_move_and_the_current_workspace_is_marked(
+    emulator: RunningEmulator, make_app: AppFactory
+) -> None:
+    for n in range(3):
+        emulator.store.add_file(DEFAULT_WORKSPACE_ID, f"d{n}.txt", content=b"x" * 100)
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
+    async with app.run_test(size=(140, 30)) as pilot:
+        await browser_ready(pilot)
+        await pilot.press("w")
+        picker = await screen_shown(pilot, WorkspacePicker)
+        assert highlighted(picker) == DEFAULT_WORKSPACE_ID
+        current = [label for label in labels(picker) if label.startswith("●")]
+        assert len(current) == 1 and "Default" in current[0] and "open now" in current[0]
+        order = [choice.id for choice in picker.shown]
+        start = order.index(DEFAULT_WORKSPACE_ID)
+        await pilot.press("j")
+        assert highlighted(picker) == order[min(start + 1, len(order) - 1)]
+        await pilot.press("k")
+        assert highlighted(picker) == DEFAULT_WORKSPACE_ID
+        assert picker.query_one(Input).value == ""  # j and k moved, they typed nothing
+
+        await wait_until(pilot, lambda: len(picker.counts) == 2, "both counts")
+        text = "\n".join(labels(picker))
+        assert "3 files, 300 Bytes" in text
+        assert "2 files" in text
+
+
+async def test_slash_or_another_letter_starts_the_filter(make_app: AppFactory) -> None:
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
+    async with app.run_test(size=(140, 30)) as pilot:
+        await browser_ready(pilot)
+        await pilot.press("w")
+        picker = await screen_shown(pilot, WorkspacePicker)
+        box = picker.query_one(Input)
+        assert not box.has_focus
+        await pilot.press("slash", *"jk")  # after /, j and k are letters
+        assert box.value == "jk"
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: not isinstance(app.screen, WorkspacePicker), "closed")
+        await pilot.press("w")
+        picker = await screen_shown(pilot, WorkspacePicker)
+        box = picker.query_one(Input)
+        await pilot.press(*"oth")  # any other letter starts the filter with itself
+        await pilot.pause()
+        assert box.value == "oth"
+        assert [c.id for c in picker.shown] == [OTHER_WORKSPACE_ID]
+        await pilot.press("enter")
+        screen = await browser_ready(pilot)
+        assert screen.workspace.id == OTHER_WORKSPACE_ID
+
+
+async def test_counts_never_block_the_picker(
+    emulator: RunningEmulator, make_app: AppFactory
+) -> None:
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
+    async with app.run_test(size=(140, 30)) as pilot:
+        await browser_ready(pilot)
+        emulator.faults.latency_ms = 2000  # every listing is slow now
+        await pilot.press("w")
+        picker = await screen_shown(pilot, WorkspacePicker)
+        assert picker.counts == {}
+        await pilot.press("j", "enter")  # choose before any count came back
+        await wait_until(pilot, lambda: not isinstance(app.screen, WorkspacePicker), "chosen")
+        emulator.faults.latency_ms = 0
+
+
+async def test_a_workspace_the_key_cannot_list_shows_no_count(
+    emulator: RunningEmulator, make_app: AppFactory
+) -> None:
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
+    async with app.run_test(size=(140, 30)) as pilot:
+        await browser_ready(pilot)
+        emulator.faults.fail_next(403, method="GET", path_contains="/files", count=1)
+        await pilot.press("w")
+        picker = await screen_shown(pilot, WorkspacePicker)
+        await wait_until(
+            pilot,
+            lambda: all(w.is_finished for w in app.workers if w.group == "workspace-counts"),
+            "the counting to end",
+        )
+        assert len(picker.counts) == 1  # one refused, one counted
+        assert app.screen is picker
