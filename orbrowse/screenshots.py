@@ -181,6 +181,9 @@ class Director:
 
     async def run(self) -> None:
         await self.wait_for(WorkspacePicker, "the workspace picker")
+        picker = self.pilot.app.screen
+        assert isinstance(picker, WorkspacePicker)
+        await self.wait_until(lambda: len(picker.counts) == len(picker.choices), "the counts")
         await self.shoot("workspace-picker.svg")
 
         await self.pilot.press("enter")

@@ -142,7 +142,6 @@ async def test_r_after_an_interrupted_load_all_goes_on_to_the_end(
         await pilot.press("L")
         await settle(pilot)
         assert screen.load_error is not None
-        stopped_at = screen.files.loaded_count
         emulator.faults.clear()
         await pilot.press("r")
         await settle(pilot)
@@ -152,7 +151,7 @@ async def test_r_after_an_interrupted_load_all_goes_on_to_the_end(
         assert screen.files.view[0].id == first
         requests = [r for r in emulator.faults.requests if r.path.endswith("/files")]
         assert "cursor" in requests[0].query or "after" in requests[0].query  # no reload
-        assert len(requests) == (FILES - stopped_at) // PAGE
+        assert len(requests) < FILES // PAGE  # from where it stopped, not from the start
 
 
 async def test_a_refused_key_says_so_without_more_available_or_retry(

@@ -25,7 +25,7 @@ from orbrowse.tui.app import OrbrowseApp, build_app
 from orbrowse.tui.dialogs.confirm_delete import ConfirmDeleteDialog
 from orbrowse.tui.dialogs.help import HelpScreen
 from orbrowse.tui.screens.workspace_picker import WorkspacePicker
-from tests.tui.app_driver import browser_ready, preview_settled, screen_shown
+from tests.tui.app_driver import browser_ready, preview_settled, screen_shown, wait_until
 
 SnapCompare = Callable[..., bool]
 SIZE = (130, 34)
@@ -85,7 +85,9 @@ def test_browser_narrow(snap_compare: SnapCompare, demo: RunningEmulator, tmp_pa
 
 def test_workspace_picker(snap_compare: SnapCompare, demo: RunningEmulator, tmp_path: Path) -> None:
     async def run_before(pilot: Pilot[int]) -> None:
-        await screen_shown(pilot, WorkspacePicker)
+        picker = await screen_shown(pilot, WorkspacePicker)
+        await wait_until(pilot, lambda: len(picker.counts) == len(picker.choices), "the counts")
+        await pilot.pause()
 
     app = demo_app(demo, tmp_path, workspace=None)
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)

@@ -203,14 +203,13 @@ class FileTable(ScrollView, can_focus=True):
     cursor_row: reactive[int] = reactive(0, init=False)
     """The cursor's index in the view."""
 
+    @dataclass
     class CursorMoved(Message):
         """The cursor is on another file (or none). A newer one replaces a queued one."""
 
-        def __init__(self, table: FileTable, file: FileObject | None, index: int) -> None:
-            super().__init__()
-            self.table = table
-            self.file = file
-            self.index = index
+        table: FileTable
+        file: FileObject | None
+        index: int
 
         @property
         def control(self) -> FileTable:
@@ -219,13 +218,12 @@ class FileTable(ScrollView, can_focus=True):
         def can_replace(self, message: Message) -> bool:
             return isinstance(message, FileTable.CursorMoved) and message.table is self.table
 
+    @dataclass
     class NearEnd(Message):
         """The cursor or the viewport is close to the last loaded row: load more now."""
 
-        def __init__(self, table: FileTable, remaining: int) -> None:
-            super().__init__()
-            self.table = table
-            self.remaining = remaining
+        table: FileTable
+        remaining: int
 
         @property
         def control(self) -> FileTable:
@@ -234,24 +232,22 @@ class FileTable(ScrollView, can_focus=True):
         def can_replace(self, message: Message) -> bool:
             return isinstance(message, FileTable.NearEnd) and message.table is self.table
 
+    @dataclass
     class EndWanted(Message):
         """The last row of the workspace was asked for (``G``) while more rows may come."""
 
-        def __init__(self, table: FileTable) -> None:
-            super().__init__()
-            self.table = table
+        table: FileTable
 
         @property
         def control(self) -> FileTable:
             return self.table
 
+    @dataclass
     class HeaderClicked(Message):
         """A column header was clicked: the screen sorts (``cycle_sort`` is the usual answer)."""
 
-        def __init__(self, table: FileTable, column: SortColumn) -> None:
-            super().__init__()
-            self.table = table
-            self.column = column
+        table: FileTable
+        column: SortColumn
 
         @property
         def control(self) -> FileTable:
@@ -447,12 +443,10 @@ class FileTable(ScrollView, can_focus=True):
         self._row_cache.clear()
         self._header_cache.clear()
 
-    def _on_focus(self, event: events.Focus) -> None:
-        super()._on_focus(event)
-        self._refresh_row(self.cursor_row)
+    def on_focus(self) -> None:
+        self._refresh_row(self.cursor_row)  # the cursor row's style follows focus
 
-    def _on_blur(self, event: events.Blur) -> None:
-        super()._on_blur(event)
+    def on_blur(self) -> None:
         self._refresh_row(self.cursor_row)
 
     def on_click(self, event: events.Click) -> None:
