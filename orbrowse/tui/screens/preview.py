@@ -32,11 +32,31 @@ class PreviewScreen(Screen[None]):
     """One file's preview, full screen."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q,escape", "close", "Back", id="preview.close"),
-        Binding("slash", "search", "Search", key_display="/", id="preview.search"),
-        Binding("n", "find(True)", "Next match", id="preview.next"),
-        Binding("N", "find(False)", "Previous match", show=False, id="preview.previous"),
-        Binding("e", "open_outside", "Open outside", id="preview.open"),
+        Binding("q,escape", "close", "Back", id="preview.close", tooltip="Back to the browser"),
+        Binding(
+            "slash",
+            "search",
+            "Search",
+            key_display="/",
+            id="preview.search",
+            tooltip="Search the text",
+        ),
+        Binding("n", "find(True)", "Next match", id="preview.next", tooltip="Next match"),
+        Binding(
+            "N",
+            "find(False)",
+            "Previous match",
+            show=False,
+            id="preview.previous",
+            tooltip="Previous match",
+        ),
+        Binding(
+            "e",
+            "open_outside",
+            "Open outside",
+            id="preview.open",
+            tooltip="Open with $PAGER, $EDITOR or the system opener",
+        ),
     ]
 
     def __init__(self, file: FileObject, loader: PreviewLoader) -> None:
