@@ -13,6 +13,7 @@ from typing import Literal
 Handler = Literal["pager", "editor", "opener", "remote"]
 
 REMOTE_NOTE = "orbrowse runs over SSH: the file stays on the remote machine, at {path}"
+NO_PROGRAM_NOTE = "No program to open it here (no system opener, $EDITOR unset); saved at {path}"
 
 
 @dataclass(frozen=True, slots=True)

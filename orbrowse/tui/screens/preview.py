@@ -19,7 +19,7 @@ from orbrowse.api.models import FileObject
 from orbrowse.listing.formatting import visible_text
 from orbrowse.names import safe_filename
 from orbrowse.preview.model import UPLOADED_REASON, Preview
-from orbrowse.tui.external import REMOTE_NOTE, plan_for
+from orbrowse.tui.external import NO_PROGRAM_NOTE, REMOTE_NOTE, over_ssh, plan_for
 from orbrowse.tui.preview_loader import PreviewLoader
 from orbrowse.tui.widgets.preview import LOADING
 from orbrowse.tui.widgets.rendered_view import RenderedView
@@ -150,7 +150,8 @@ class PreviewScreen(Screen[None]):
             self.notify(describe(error), title="Open", severity="error", markup=False)
             return
         if plan.handler == "remote":
-            self.notify(REMOTE_NOTE.format(path=path), title="Saved", markup=False, timeout=8)
+            note = REMOTE_NOTE if over_ssh(env) else NO_PROGRAM_NOTE
+            self.notify(note.format(path=path), title="Saved", markup=False, timeout=8)
             return
         self._run(plan.command, path)
 
