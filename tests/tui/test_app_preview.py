@@ -402,3 +402,29 @@ async def test_full_view_of_an_image_over_ssh_keeps_it_remote(
             lambda: any("stays on the remote machine" in n.message for n in app._notifications),
             "the SSH note",
         )
+
+
+async def test_moving_cancels_the_read_in_flight(
+    make_app: AppFactory, emulator: RunningEmulator
+) -> None:
+    add(emulator, "out/first.txt", b"first\n")
+    add(emulator, "out/second.txt", b"second\n")
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await browser_ready(pilot)
+        pane = pane_of(app)
+        await wait_until(
+            pilot, lambda: pane.state.loading or pane.state.preview is not None, "a read"
+        )
+        emulator.faults.latency_ms = 800
+        screen.previews.cache.discard(screen.files.view[0].id)
+        await pilot.press("j")
+        await wait_until(pilot, lambda: pane.state.loading, "the slow read started")
+        slow_read = screen.previews._worker
+        assert slow_read is not None
+        emulator.faults.latency_ms = 0
+        await pilot.press("k")
+        await pilot.pause()
+        assert slow_read.is_cancelled
+        await shown(pilot)
+        assert "first" in "\n".join(pane_lines(app))
