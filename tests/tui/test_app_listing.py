@@ -289,7 +289,7 @@ async def test_g_then_j_j_j_during_a_slow_page_keeps_the_moves(
         await pilot.press("G", "j", "j", "j")
         assert screen.files.loaded_count < FILES
         assert "loading to the end" in status_of(app)
-        await settle(pilot)
+        await wait_until(pilot, lambda: not screen.has_more and not screen.fetching, "the end")
         # G is the workspace's last file, not the last one loaded; j at the end stays there.
         assert screen.files.loaded_count == FILES
         assert table.cursor_file is not None and table.cursor_file.id == thousand[-1]
@@ -298,5 +298,6 @@ async def test_g_then_j_j_j_during_a_slow_page_keeps_the_moves(
         await settle(pilot)
         emulator.faults.latency_ms = 1000
         await pilot.press("G", "k", "k")
-        await settle(pilot)
+        await wait_until(pilot, lambda: not screen.has_more and not screen.fetching, "the end")
+        await pilot.pause()
         assert table.cursor_file is not None and table.cursor_file.id == thousand[-3]
