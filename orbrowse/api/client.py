@@ -723,7 +723,7 @@ class FilesClient:
                 raise ResponseFormatError(f"content of type {content_type!r} instead of bytes")
             # With a content encoding, Content-Length counts encoded bytes: no check then.
             encoded = response.headers.get("content-encoding", "identity") != "identity"
-            if response.status_code == 206 and offset:
+            if response.status_code == 206:  # asked for or not, a part must run to the end
                 expected: int | None = _resumed_total(response, offset)
             else:
                 part.restart()

@@ -9,6 +9,7 @@ fake server's ``ranges`` route; the emulator, like the documented API, has none)
 
 from __future__ import annotations
 
+import asyncio
 import fcntl
 import os
 import signal
@@ -21,14 +22,21 @@ from pathlib import Path
 import pytest
 
 from orbrowse.api.client import FilesClient
-from orbrowse.api.errors import APITimeoutError, LocalCheckError
+from orbrowse.api.errors import APITimeoutError, LocalCheckError, ResponseFormatError
 from orbrowse.api.partfile import part_path
 from orbrowse.emulator.server import RunningEmulator
 from orbrowse.emulator.store import StoredFile
 from tests.cli import Cli
 from tests.conftest import DEFAULT_WORKSPACE_ID
 from tests.reliability.conftest import ONE_TRY
-from tests.reliability.fake_server import FAKE_KEY, RANGES_CONTENT, FakeServer
+from tests.reliability.fake_server import (
+    FAKE_KEY,
+    RANGES_CONTENT,
+    FakeServer,
+    Options,
+    Request,
+    respond,
+)
 
 BIG = 1024**3  # generated on the fly by the emulator: the transfer takes a while
 IN_FLIGHT_LIMIT = 60.0
@@ -274,3 +282,25 @@ async def test_a_server_without_ranges_sends_everything_and_the_part_starts_over
         await client.download_file(stored.id, folder / "a.bin")
     assert (folder / "a.bin").read_bytes() == content
     assert [p.name for p in folder.iterdir()] == ["a.bin"]
+
+
+async def test_a_206_to_a_request_without_range_is_not_saved_as_the_whole_file(
+    fake_server: FakeServer, folder: Path
+) -> None:
+    async def first_half(request: Request, writer: asyncio.StreamWriter, options: Options) -> None:
+        half = RANGES_CONTENT[: len(RANGES_CONTENT) // 2]
+        end, total = len(half) - 1, len(RANGES_CONTENT)
+        await respond(
+            writer,
+            206,
+            half,
+            content_type="application/octet-stream",
+            headers={"Content-Range": f"bytes 0-{end}/{total}"},
+        )
+
+    fake_server.add_route("first-half", first_half)
+    target = folder / "r.bin"
+    async with FilesClient(FAKE_KEY, base_url=fake_server.url("first-half"), retry=ONE_TRY) as c:
+        with pytest.raises(ResponseFormatError):
+            await c.download_file("or_file_R", target)
+    assert list(folder.iterdir()) == []  # no half file under the full name, no part file
