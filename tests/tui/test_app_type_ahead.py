@@ -196,3 +196,17 @@ async def test_q_right_after_opening_the_preview_closes_the_preview_not_the_app(
         await wait_until(pilot, lambda: screen.table.cursor_row == 1, "j moved the cursor")
         assert app.is_running
         assert app.screen is screen
+
+
+async def test_a_burst_of_letters_on_the_open_picker_all_reach_its_filter(
+    make_app: AppFactory,
+) -> None:
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await browser_ready(pilot)
+        await pilot.press("w")
+        picker = await screen_shown(pilot, WorkspacePicker)
+        box = picker.query_one("#workspace-filter", Input)
+        await pilot.pause()
+        burst(pilot, "othj")  # used to keep only "o": the letter that started the filter
+        await wait_until(pilot, lambda: box.value == "othj", "the picker filter typed")

@@ -223,14 +223,21 @@ class WorkspacePicker(ModalScreen[WorkspaceChoice | None]):
     # -- keys -------------------------------------------------------------------------------
 
     def on_key(self, event: events.Key) -> None:
-        """On the list, a printable key other than the bound ones starts the filter with it."""
-        if self.focused is self.filter_box or event.character is None:
+        """On the list, a printable key other than the bound ones starts the filter with it.
+
+        The filter box takes the printable keys it gets itself, so one that reaches here
+        while the box has focus was sent to the list before the focus moved (the rest of a
+        burst such as ``oth``): it belongs in the box too, whatever the letter.
+        """
+        if event.character is None or not event.is_printable:
             return
-        if not event.is_printable or event.character in "jk/?":
+        in_filter = self.focused is self.filter_box
+        if not in_filter and event.character in "jk/?":
             return
         event.stop()
         event.prevent_default()
-        self.action_filter()
+        if not in_filter:
+            self.action_filter()
         self.filter_box.insert_text_at_cursor(event.character)
 
     def action_filter(self) -> None:
