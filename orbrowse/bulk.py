@@ -11,7 +11,8 @@ lists:
   answer was lost was followed by a lookup (``GET /files/{id}``) that answered 404 (also in
   ``confirmed_by_lookup``); or the server answered 404 at once, meaning the file was already
   gone (also in ``already_gone``; not deleted by this run). :attr:`BulkReport.deleted_now`
-  excludes those.
+  excludes those. Only the API's own 404 (its JSON error) counts: a proxy's or a web
+  server's 404 page says nothing about the file.
 - ``failed``: certainly not deleted (a refusal, or a lookup found the file still there after
   every round), with :func:`orbrowse.api.errors.describe` as the reason.
 - ``uncertain``: the outcome is not known: the delete's answer was lost and the lookup failed
@@ -271,13 +272,18 @@ class BulkDelete:
         for _ in range(MAX_ROUNDS):
             try:
                 await self.client.delete_file(file.id)
-            except NotFoundError:
+            except NotFoundError as exc:
+                if not exc.from_api:  # a proxy's or web server's 404: the API never saw it
+                    return Outcome.FAILED, describe(exc)
                 return Outcome.ALREADY_GONE, None
             except OutcomeUnknownError as exc:
                 reason = describe(exc)
                 try:
                     await self.client.get_file(file.id)
-                except NotFoundError:
+                except NotFoundError as lookup_error:
+                    if not lookup_error.from_api:
+                        why = describe(lookup_error)
+                        return Outcome.UNCERTAIN, f"{reason}; the lookup failed: {why}"
                     return Outcome.CONFIRMED, None
                 except (AuthenticationError, PermissionDeniedError) as lookup_error:
                     self.stop(f"the server refused the key: {describe(lookup_error)}")

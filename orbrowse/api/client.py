@@ -544,9 +544,12 @@ class FilesClient:
                 retry_when=note,
                 file_id=file_id,
             )
-        except NotFoundError:
-            if any(_may_have_acted(error) for error in failures[:-1]):
-                return file_id
+        except NotFoundError as error:
+            if any(_may_have_acted(e) for e in failures[:-1]):
+                if error.from_api:
+                    return file_id
+                # A proxy's 404 says nothing about the file an earlier attempt may have hit.
+                raise OutcomeUnknownError(f"{error}; the file may have been deleted") from error
             raise
         except OpenRouterError as error:
             if _may_have_acted(error) or any(_may_have_acted(e) for e in failures[:-1]):

@@ -255,3 +255,42 @@ async def test_a_delete_that_timed_out_is_may_have_been_deleted_when_the_lookup_
     assert report.deleted == [] and report.failed == []
     [entry] = deleter.log.read_entries()
     assert entry.result.startswith("may have been deleted: ")
+
+
+GATEWAY_404 = b"<html><head><title>404 Not Found</title></head><body>nginx</body></html>"
+
+
+async def test_a_gateways_404_is_no_proof_that_a_file_is_gone(
+    emulator: RunningEmulator, deleter: Deleter
+) -> None:
+    ids = add(emulator, 2)
+    files = await deleter.files(ids)
+    # The first file: the delete itself meets a proxy's 404 page (the API never saw it).
+    emulator.faults.fail_next(
+        404, method="DELETE", path_contains=ids[0], body=GATEWAY_404, content_type="text/html"
+    )
+    # The second: the delete fails with a 503 (the file stays), the lookup meets the proxy.
+    emulator.faults.fail_next(503, method="DELETE", path_contains=ids[1])
+    emulator.faults.fail_next(
+        404, method="GET", path_contains=ids[1], body=GATEWAY_404, content_type="text/html"
+    )
+    report = await deleter.delete(files)
+    assert emulator.store.file_ids(WS) == set(ids)  # both are still there
+    assert report.deleted == [] and report.already_gone == []
+    assert [f.id for f, _ in report.failed] == [ids[0]]
+    assert [f.id for f, _ in report.uncertain] == [ids[1]]
+
+
+async def test_a_retried_delete_meeting_a_gateways_404_is_not_confirmed(
+    emulator: RunningEmulator, deleter: Deleter
+) -> None:
+    [file_id] = add(emulator, 1)
+    emulator.faults.fail_next(500, method="DELETE", path_contains=file_id)
+    emulator.faults.fail_next(
+        404, method="DELETE", path_contains=file_id, body=GATEWAY_404, content_type="text/html"
+    )
+    retry = RetryPolicy(max_attempts=2, base_delay=0.001, max_delay=0.001)
+    async with deleter.client(retry=retry) as client:
+        with pytest.raises(OutcomeUnknownError):
+            await client.delete_file(file_id)
+    assert emulator.store.file_ids(WS) == {file_id}
