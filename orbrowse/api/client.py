@@ -169,7 +169,9 @@ def _translate_transport_error(exc: httpx.TransportError) -> APIConnectionError:
 
 def _not_sent(exc: BaseException) -> bool:
     """Whether a failure certainly happened before the request reached the server."""
-    return isinstance(exc, APIConnectionError) and isinstance(exc.__cause__, httpx.ConnectError)
+    return isinstance(exc, APIConnectionError) and (
+        not exc.sent or isinstance(exc.__cause__, httpx.ConnectError)
+    )
 
 
 def _may_have_acted(error: OpenRouterError) -> bool:
@@ -448,15 +450,27 @@ class FilesClient:
         A 404 says why it is likely: ``file_id`` names the file the path is about; without
         one, the path itself (a listing, the key) should exist, so the base URL is wrong."""
 
+        sending = False  # whether the request_timeout can cut an attempt on the wire
+
         async def once(attempt: int) -> object:
+            nonlocal sending
             if on_attempt is not None:
                 on_attempt()
             request = self._http.build_request(method, path, params=params)
-            response = await self._attempt(request, attempt, stream=True)
+            sending = True
             try:
-                return _decode_json(response, await _read_body(response, MAX_JSON_BYTES))
-            finally:
-                await response.aclose()
+                response = await self._attempt(request, attempt, stream=True)
+                try:
+                    decoded = _decode_json(response, await _read_body(response, MAX_JSON_BYTES))
+                finally:
+                    await response.aclose()
+            except asyncio.CancelledError:
+                raise  # cut on the wire by the timeout: ``sending`` stays set
+            except BaseException:
+                sending = False
+                raise
+            sending = False
+            return decoded
 
         limit = self.request_timeout
         failures: list[OpenRouterError] = []
@@ -475,7 +489,8 @@ class FilesClient:
             message = f"The server did not finish answering within {limit:g} s (request_timeout)"
             if failures:  # cut short while retrying: what the server said before is news too
                 message += f"; the attempt before: {failures[-1]}"
-            timeout = APITimeoutError(message)
+            # Cut while waiting for the rate limit or between attempts: this one never left.
+            timeout = APITimeoutError(message, sent=sending)
             if retry_when is not None:
                 retry_when(timeout)  # the caller hears of every failed attempt (delete_file)
             raise timeout from None

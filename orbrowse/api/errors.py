@@ -111,15 +111,19 @@ class APIConnectionError(OpenRouterError):
 
     hint = "check the network and the base URL, then retry"
 
-    def __init__(self, message: str = "Could not reach the server") -> None:
+    def __init__(self, message: str = "Could not reach the server", *, sent: bool = True) -> None:
         super().__init__(message)
+        self.sent = sent
+        """False when the request certainly never left: it was still waiting for its turn."""
 
 
 class APITimeoutError(APIConnectionError):
     """The server did not answer in time."""
 
-    def __init__(self, message: str = "The server did not answer in time") -> None:
-        super().__init__(message)
+    def __init__(
+        self, message: str = "The server did not answer in time", *, sent: bool = True
+    ) -> None:
+        super().__init__(message, sent=sent)
 
 
 class ResponseFormatError(OpenRouterError):

@@ -8,6 +8,7 @@ stays), and ``fail_next(200, body=...)`` sends a confirmation that names another
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -294,3 +295,31 @@ async def test_a_retried_delete_meeting_a_gateways_404_is_not_confirmed(
         with pytest.raises(OutcomeUnknownError):
             await client.delete_file(file_id)
     assert emulator.store.file_ids(WS) == {file_id}
+
+
+async def test_a_delete_held_by_the_rate_limit_past_request_timeout_was_not_sent(
+    emulator: RunningEmulator, deleter: Deleter
+) -> None:
+    ids = add(emulator, 2)
+    files = await deleter.files(ids)
+    reset_ms = int((time.time() + 30) * 1000)  # the limit refills long after request_timeout
+    emulator.faults.fail_next(
+        429,
+        method="DELETE",
+        path_contains=ids[0],
+        headers={
+            "X-RateLimit-Limit": "10",
+            "X-RateLimit-Remaining": "0",
+            "X-RateLimit-Reset": str(reset_ms),
+        },
+    )
+    retry = RetryPolicy(max_attempts=3, base_delay=0.001, max_delay=0.001)
+    report = await deleter.delete(files, retry=retry, request_timeout=0.5)
+    assert emulator.store.file_ids(WS) == set(ids)
+    # Refused with a 429, then held until the timeout: nothing was deleted, and it is known.
+    assert report.uncertain == [] and report.deleted == []
+    reasons = {f.id: reason for f, reason in report.failed}
+    assert set(reasons) == set(ids)
+    assert all("request_timeout" in reason for reason in reasons.values())
+    deletes = [r for r in emulator.faults.requests if r.method == "DELETE"]
+    assert len(deletes) == 1  # the second file waited behind the hold too, and timed out
