@@ -11,7 +11,7 @@ The file lives at ``platformdirs.user_config_path("orbrowse") / "config.toml"`` 
     page_size = 100                   # 1–1000
     undo_seconds = 5                  # 0 turns the undo window off, at most 60
     stall_timeout = 60                # seconds a download may receive nothing, 1–3600
-    request_timeout = 60              # seconds one API request may take, retries included
+    request_timeout = 60              # seconds per API call, retries included (not transfers)
     preview_max_bytes = 262144        # bytes a preview reads at most: 0 turns previews off
     read_only_workspaces = ["<uuid>"]
     theme = "textual-dark"

@@ -27,6 +27,6 @@ def add_connection_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--request-timeout",
         metavar="SECONDS",
-        help="seconds one API request may take in all, retries included "
-        "(default: $ORBROWSE_REQUEST_TIMEOUT, the config file, then 60)",
+        help="seconds one API call may take in all, retries included; uploads and downloads "
+        "are not cut by it (default: $ORBROWSE_REQUEST_TIMEOUT, the config file, then 60)",
     )
