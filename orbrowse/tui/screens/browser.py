@@ -284,6 +284,10 @@ class BrowserScreen(Screen[None]):
         """Marks from before a refresh, put back as their files load again."""
 
     orbrowse = getters.app(OrbrowseBase)
+    table = getters.query_one("#files", FileTable)
+    details = getters.query_one(DetailsPane)
+    status_line = getters.query_one(StatusLine)
+    filter_box = getters.query_one("#filter", Input)
 
     # -- layout ---------------------------------------------------------------------------------
 
@@ -307,7 +311,7 @@ class BrowserScreen(Screen[None]):
         self.sub_title = f"{self.workspace.id or 'key default'} · key {key}" + (
             " · read-only" if self.read_only else ""
         )
-        self.query_one("#filter", Input).display = False
+        self.filter_box.display = False
         column = self.query_one("#details-column")
         self.previews = PreviewLoader(
             self,
@@ -356,10 +360,6 @@ class BrowserScreen(Screen[None]):
         if small != self.has_class("-no-preview"):
             self.set_class(small, "-no-preview")
             self.previews.refresh()
-
-    @property
-    def table(self) -> FileTable:
-        return self.query_one("#files", FileTable)
 
     # -- listing ----------------------------------------------------------------------------------
 
@@ -494,7 +494,7 @@ class BrowserScreen(Screen[None]):
     @on(FileTable.CursorMoved)
     def cursor_moved(self, message: FileTable.CursorMoved) -> None:
         self._cursor_position()
-        self.query_one(DetailsPane).show_file(message.file)
+        self.details.show_file(message.file)
         self.previews.follow(message.file)
         if self.visual_anchor is not None:
             self.files.mark_range(self.visual_anchor, message.index)
@@ -506,7 +506,7 @@ class BrowserScreen(Screen[None]):
         self._sorted()
 
     def _show_current(self) -> None:
-        self.query_one(DetailsPane).show_file(self.table.cursor_file)
+        self.details.show_file(self.table.cursor_file)
         self.previews.follow(self.table.cursor_file)
 
     # -- status -------------------------------------------------------------------------------
@@ -533,7 +533,7 @@ class BrowserScreen(Screen[None]):
             visible=len(self.files.view),
             hidden_marked=self.files.hidden_marked_count,
         )
-        self.query_one(StatusLine).info = info
+        self.status_line.info = info
 
     def _files_changed(self) -> None:
         """The one path after the files, their view, their marks or the listing changed:
@@ -605,7 +605,7 @@ class BrowserScreen(Screen[None]):
     # -- filter and sort ------------------------------------------------------------------------
 
     def action_filter(self) -> None:
-        box = self.query_one("#filter", Input)
+        box = self.filter_box
         box.display = True
         box.focus()
 
@@ -625,7 +625,7 @@ class BrowserScreen(Screen[None]):
     def filter_submitted(self) -> None:
         self.table.focus()
         if not self.files.filter_text:
-            self.query_one("#filter", Input).display = False
+            self.filter_box.display = False
         if self.has_more and self.files.filter_text:
             self.notify(
                 "The filter covers loaded files only; press L to load all and re-apply",
@@ -633,7 +633,7 @@ class BrowserScreen(Screen[None]):
             )
 
     def key_escape(self) -> None:
-        box = self.query_one("#filter", Input)
+        box = self.filter_box
         if box.has_focus:
             box.value = ""
             box.display = False
