@@ -39,14 +39,6 @@ QUOTA_HELP = (
 )
 
 
-FILTER_SHOWN = 24
-"""Characters of the filter the status line repeats (the filter box shows all of it)."""
-
-
-def _clip(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
 def _plural(count: int, one: str, many: str | None = None) -> str:
     return f"{count:,} {one if count == 1 else (many or one + 's')}"
 
@@ -79,7 +71,7 @@ def status_parts(info: StatusInfo) -> list[tuple[str, str]]:
         text = f"{shown:,} shown"
         if info.filter_text:
             # Server text never reaches here; the filter is the user's own, shown as data.
-            text += f" (filter {_clip(info.filter_text, FILTER_SHOWN)})"
+            text += f" (filter {info.filter_text})"
         pieces.append((text, "filter"))
     if info.job:
         pieces.append((visible_text(info.job), "job"))
