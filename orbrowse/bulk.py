@@ -40,7 +40,7 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Final, Protocol
+from typing import Final, Protocol, TypedDict, Unpack
 
 from orbrowse.api.errors import (
     AuthenticationError,
@@ -348,24 +348,21 @@ class BulkDelete:
             self.stop(message)
 
 
+class BulkOptions(TypedDict, total=False):
+    """:class:`BulkDelete`'s optional keywords (its defaults apply to those left out)."""
+
+    concurrency: int
+    log: DeletionLog | None
+    on_progress: Callable[[BulkProgress], None] | None
+    stop: asyncio.Event | None
+
+
 async def delete_files(
     client: FileDeleter,
     files: Sequence[FileObject],
     *,
-    concurrency: int = 8,
-    log: DeletionLog | None = None,
     workspace_id: str | None,
-    on_progress: Callable[[BulkProgress], None] | None = None,
-    stop: asyncio.Event | None = None,
+    **options: Unpack[BulkOptions],
 ) -> BulkReport:
     """Delete ``files`` (see the module docstring); returns where each one ended up."""
-    job = BulkDelete(
-        client,
-        files,
-        concurrency=concurrency,
-        log=log,
-        workspace_id=workspace_id,
-        on_progress=on_progress,
-        stop=stop,
-    )
-    return await job.run()
+    return await BulkDelete(client, files, workspace_id=workspace_id, **options).run()
