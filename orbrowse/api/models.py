@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Final
 
 from orbrowse.api.errors import ResponseFormatError
 
@@ -76,7 +76,7 @@ def parse_timestamp(value: object, what: str = "file") -> datetime:
         else:
             if parsed.tzinfo is None:
                 parsed = parsed.replace(tzinfo=UTC)
-            return parsed if parsed.utcoffset() == _ZERO else parsed.astimezone(UTC)
+            return parsed if parsed.utcoffset() == _ZERO else _in_utc(parsed, what)
         text = value.strip()
         if text.endswith(("Z", "z")):
             text = text[:-1] + "+00:00"
@@ -86,8 +86,16 @@ def parse_timestamp(value: object, what: str = "file") -> datetime:
             raise ResponseFormatError(f"{what} field 'created_at' is not an ISO time") from exc
         if parsed.tzinfo is None:
             parsed = parsed.replace(tzinfo=UTC)
-        return parsed.astimezone(UTC)
+        return _in_utc(parsed, what)
     raise ResponseFormatError(f"{what} field 'created_at' is not a time")
+
+
+def _in_utc(moment: datetime, what: str) -> datetime:
+    """``moment`` in UTC; a zone that pushes it past year 1 or 9999 is out of range."""
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError as exc:
+        raise ResponseFormatError(f"{what} field 'created_at' is out of range") from exc
 
 
 def format_timestamp(moment: datetime) -> str:
@@ -280,7 +288,15 @@ def _posix_seconds(value: str) -> float:
         return parse_timestamp(value).timestamp()
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
-    return parsed.timestamp()
+    seconds = parsed.timestamp()
+    # ``created_at`` rebuilds a UTC datetime from the float: it must name year 1 to 9999.
+    if not _FIRST_SECOND <= seconds <= _LAST_SECOND:
+        raise ResponseFormatError("file field 'created_at' is out of range")
+    return seconds
+
+
+_FIRST_SECOND: Final = datetime(1, 1, 1, tzinfo=UTC).timestamp()
+_LAST_SECOND: Final = datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC).timestamp()
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,14 +6,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+from datetime import UTC
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from orbrowse.api.client import FilesClient
 from orbrowse.api.errors import ResponseFormatError
-from orbrowse.api.models import FileObject, FilePage
+from orbrowse.api.models import FileObject, FilePage, parse_timestamp
 from orbrowse.emulator.faults import Faults
 from orbrowse.emulator.keys import Keys
 from orbrowse.emulator.server import RunningEmulator, start_emulator
@@ -119,3 +121,26 @@ async def _paginate(
     assert set(listed) <= set(everything)
     survivors = set(everything) - deleted
     assert survivors <= set(listed)
+
+
+@pytest.mark.parametrize(
+    "created_at",
+    ["0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00", "9999-12-31T23:59:59.999999Z"],
+)
+def test_a_creation_time_outside_the_years_python_keeps_is_a_format_error(
+    created_at: str,
+) -> None:
+    value = {
+        "id": "or_file_a",
+        "type": "file",
+        "filename": "a",
+        "mime_type": "text/plain",
+        "size_bytes": 1,
+        "created_at": created_at,
+        "downloadable": False,
+    }
+    with pytest.raises(ResponseFormatError):
+        FileObject.from_json(value)  # the fast path: every field as the API sends it
+    # The general parser: a UTC time, or this error (an OverflowError escaped before).
+    with contextlib.suppress(ResponseFormatError):
+        assert parse_timestamp(created_at).tzinfo is UTC
