@@ -29,7 +29,7 @@ def check_all(paths: list[Path], name: str | None) -> None:
 
 
 async def upload(args: argparse.Namespace, session: Session) -> int:
-    session.refuse_if_read_only("upload")
+    await session.refuse_if_read_only("upload")
     output = session.output
     paths = [Path(p).expanduser() for p in args.paths]
     check_all(paths, args.name)

@@ -247,7 +247,7 @@ def run(args: argparse.Namespace, session: Session) -> int:
         session.output.message("no ids given; nothing to delete")
         return ExitCode.OK
     if not args.dry_run:
-        session.refuse_if_read_only("delete")
+        asyncio.run(session.refuse_if_read_only("delete"))
     ask = not (args.yes or args.dry_run)
     if ask:
         prompt = open_prompt(stdin_is_data=stdin_is_data)

@@ -77,12 +77,21 @@ class Session:
         except NoKeyError:
             raise CommandError("no API key", ExitCode.AUTH) from None
 
-    def refuse_if_read_only(self, action: str) -> None:
-        """Stop a write to a workspace the config lists in ``read_only_workspaces``."""
-        if self.settings.is_read_only(self.settings.workspace):
+    async def refuse_if_read_only(self, action: str) -> None:
+        """Stop a write to a workspace the config lists in ``read_only_workspaces``.
+
+        Without ``--workspace`` the write goes to the key's own workspace: ``GET /key`` says
+        which, so that one is checked too (asked only when the config lists any)."""
+        settings = self.settings
+        workspace = settings.workspace
+        if workspace is None and settings.read_only_workspaces and not settings.read_only:
+            async with self.client() as client:
+                workspace = (await client.get_key_info()).workspace_id
+        if settings.is_read_only(workspace):
+            label = f"workspace {workspace}" if workspace else self.workspace_label
             raise CommandError(
-                f"{self.workspace_label} is read-only (read_only_workspaces in "
-                f"{self.settings.config_path}); refusing to {action}"
+                f"{label} is read-only (read_only_workspaces in "
+                f"{settings.config_path}); refusing to {action}"
             )
 
     @property

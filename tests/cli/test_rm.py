@@ -141,3 +141,20 @@ def test_a_read_only_workspace_refuses_rm_and_put(
     assert put.code == 2 and "read-only" in put.stderr
     assert preview.code == 0
     assert held(emulator) == {f.id for f in files}
+
+
+def test_a_read_only_workspace_refuses_rm_and_put_when_it_is_the_keys_own(
+    emulator: RunningEmulator, cli: Cli, tmp_path: Path
+) -> None:
+    # No --workspace: the key works in its own workspace, which the config lists as read-only.
+    files = add_files(emulator, 2)
+    (tmp_path / "config.toml").write_text(f'read_only_workspaces = ["{DEFAULT_WORKSPACE_ID}"]\n')
+    upload = tmp_path / "new.txt"
+    upload.write_text("hello")
+
+    removed = cli("rm", files[0].id, "--yes")
+    put = cli("put", str(upload))
+
+    assert removed.code == 2 and "read-only" in removed.stderr
+    assert put.code == 2 and "read-only" in put.stderr
+    assert held(emulator) == {f.id for f in files}
