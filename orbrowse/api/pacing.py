@@ -22,7 +22,8 @@ from collections.abc import Callable, Mapping
 from orbrowse.api.errors import parse_retry_after
 
 PACE_FOR = 10.0
-"""Seconds after the last 429 during which requests stay spaced at the limit's rate."""
+"""Seconds after the last 429 (or the end of the hold it asked for) during which requests
+stay spaced at the limit's rate."""
 MAX_HOLD = 60.0
 """A reset further away than this is not trusted (a clock far off, a hostile header)."""
 PACED_RETRIES = 3
@@ -82,7 +83,8 @@ class RateLimiter:
         limit = _number(headers.get("x-ratelimit-limit"))
         if limited and limit is not None and limit > 0:
             self._interval = 1.0 / limit
-            self._pace_until = now + PACE_FOR
+            # Counted from the end of the hold: a burst at the reset would be refused again.
+            self._pace_until = max(now, self._resume_at) + PACE_FOR
 
     def retry_delay(self, policy_delay: float, attempt: int) -> float:
         """The extra wait before retrying a 429 after ``attempt`` attempts: none while the

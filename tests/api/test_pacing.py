@@ -102,3 +102,16 @@ async def test_a_hint_that_keeps_failing_falls_back_to_the_policy(clocks: Clocks
     limiter.observe(429, limited(clocks, reset_in=0.01))
     assert limiter.retry_delay(0.8, 1) == 0.0
     assert limiter.retry_delay(0.8, pacing.PACED_RETRIES) == 0.8
+
+
+async def test_requests_stay_spaced_after_a_hold_longer_than_the_pacing_window(
+    clocks: Clocks,
+) -> None:
+    limiter = limiter_for(clocks)
+    hold = pacing.PACE_FOR + 5  # the limit refills later than the pacing window lasts
+    limiter.observe(429, limited(clocks, reset_in=hold))
+    started = clocks.mono
+    for _ in range(10):
+        await limiter.wait()
+    # Everyone waits for the reset, then goes one every 20 ms: no burst into the refilled bucket.
+    assert clocks.mono - started == pytest.approx(hold + 9 * 0.02, abs=0.002)
