@@ -51,7 +51,10 @@ def parse_size(text: str) -> int:
         f"{text!r} is not a size; use a number and an optional unit: "
         "B, kB, MB, GB, TB (powers of 1000) or KiB, MiB, GiB, TiB (powers of 1024)"
     )
-    return int(_amount(_SIZE_RE, _SIZE_UNITS, text, refusal))
+    try:
+        return int(_amount(_SIZE_RE, _SIZE_UNITS, text, refusal))
+    except OverflowError as exc:  # more digits than a float holds: infinity
+        raise ValueError(f"{text!r} is too large a size") from exc
 
 
 IdRecord = tuple[str, dict[str, Any] | None]

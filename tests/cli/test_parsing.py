@@ -48,7 +48,7 @@ def test_parse_size(text: str, expected: int) -> None:
     assert parse_size(text) == expected
 
 
-@pytest.mark.parametrize("text", ["", "MB", "10 XB", "-1k", "1,000"])
+@pytest.mark.parametrize("text", ["", "MB", "10 XB", "-1k", "1,000", "9" * 400 + "GB"])
 def test_parse_size_refuses(text: str) -> None:
     with pytest.raises(ValueError, match="size"):
         parse_size(text)
