@@ -173,3 +173,27 @@ async def test_tab_on_an_ambiguous_prefix_completes_the_shared_part_and_lists_th
         await pilot.pause()
         assert path_input.value == f"{tmp_path}/report-2026.txt"
         assert text_of(dialog, "#candidates").strip() == ""
+
+
+async def test_an_absolute_path_typed_after_the_prefilled_folder_starts_over(
+    tmp_path: Path, client: FilesClient, emulator: RunningEmulator
+) -> None:
+    # "u" then "/tmp/report.txt" used to read as <start folder>//tmp/report.txt: "does not exist".
+    start, elsewhere = tmp_path / "start", tmp_path / "elsewhere"
+    start.mkdir()
+    elsewhere.mkdir()
+    (elsewhere / "report.txt").write_bytes(b"report\n")
+    dialog = UploadDialog(client, start)
+    app = Host(dialog)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        await pilot.press(*f"{elsewhere}/rep")
+        await settle(pilot)
+        await pilot.press("tab")  # completion follows the restarted path too
+        assert dialog.query_one("#path", Input).value == f"{start}/{elsewhere}/report.txt"
+        assert "7 bytes" in text_of(dialog, "#check")
+        await pilot.press("enter")
+        await settle(pilot)
+    [uploaded] = app.results
+    assert uploaded is not None
+    assert uploaded.filename == "report.txt"

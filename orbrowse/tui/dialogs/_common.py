@@ -73,8 +73,17 @@ def transfer_text(done: int, total: int | None, rate: float | None) -> str:
 
 
 def resolve_path(value: str, base: Path) -> Path:
-    """What the user typed, as a path: ``~`` expanded, relative to ``base``."""
-    path = Path(value.strip()).expanduser()
+    """What the user typed, as a path: ``~`` expanded, relative to ``base``.
+
+    A path typed after the prefilled folder starts over, as in Emacs's minibuffer:
+    ``/home/me//tmp/a`` is ``/tmp/a`` and ``/home/me/~/a`` is ``~/a`` (a burst such as
+    ``u/tmp/a`` lands after the folder the field opens with).
+    """
+    text = value.strip()
+    restart = text.rfind("//") + 1
+    home = max(text.rfind("/~/"), len(text) - 2 if text.endswith("/~") else -1) + 1
+    text = text[max(restart, home) :]
+    path = Path(text).expanduser()
     return path if path.is_absolute() else base / path
 
 
