@@ -131,6 +131,12 @@ def check_transport_security(base_url: str, *, allow_insecure_http: bool) -> htt
         raise LocalCheckError(f"The base URL {base_url!r} is not a valid URL") from exc
     if url.scheme not in ("http", "https") or not url.host:
         raise LocalCheckError(f"The base URL {base_url!r} must start with https:// or http://")
+    if url.userinfo:
+        # httpx would send them as Basic auth instead of the key, and logs would show them.
+        raise LocalCheckError(
+            f"The base URL for {url.host} must not hold a user name or password "
+            "(orbrowse authenticates with the API key)"
+        )
     if url.scheme == "http" and not allow_insecure_http and not is_loopback_host(url.host):
         raise InsecureTransportError(
             f"Refusing to send the API key over plain HTTP to {url.host}; use https:// "

@@ -15,6 +15,7 @@ from orbrowse.api.errors import (
     APIConnectionError,
     AuthenticationError,
     InsecureTransportError,
+    LocalCheckError,
     OpenRouterError,
     ResponseFormatError,
 )
@@ -175,3 +176,15 @@ def test_cli_debug_log_and_deletion_log_hold_no_key(
         assert SECRET not in text and "Bearer" not in text
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert any('"DELETE"' in line for line in debug.read_text().splitlines())
+
+
+def test_a_base_url_with_a_password_is_refused_before_it_can_reach_a_log(
+    secret_emulator: RunningEmulator,
+) -> None:
+    # httpx would send the URL's user and password as Basic auth in place of the key, and
+    # the URL (password included) would go to --debug-log and the client's repr.
+    with_password = secret_emulator.url.replace("http://", "http://bob:pw-0123456789@")
+    with pytest.raises(LocalCheckError) as refused:
+        FilesClient(SECRET, base_url=with_password)
+    assert "pw-0123456789" not in str(refused.value)
+    assert "user name or password" in str(refused.value)
