@@ -112,7 +112,8 @@ COMMAND = Command(
         "printed on stdout. Progress goes to stderr when it is a terminal. Bytes go to a "
         "hidden .NAME.ID.part file first, removed on failure, Ctrl+C, SIGTERM or SIGHUP (one "
         "left by kill -9 is resumed or replaced by the next get of that id). A download that "
-        "receives nothing for stall_timeout seconds (config, default 60) fails."
+        "receives nothing for stall_timeout seconds (config, default 60) is dropped and tried "
+        "again while the 90 s retry budget lasts, then fails."
     ),
     add_arguments=add_arguments,
     run=run,
