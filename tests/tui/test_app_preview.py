@@ -428,3 +428,25 @@ async def test_moving_cancels_the_read_in_flight(
         assert slow_read.is_cancelled
         await shown(pilot)
         assert "first" in "\n".join(pane_lines(app))
+
+
+async def test_the_full_view_of_an_uploaded_file_offers_no_search_or_open(
+    make_app: AppFactory, emulator: RunningEmulator
+) -> None:
+    # e, / and n were offered in the footer; e said "Nothing to open yet" (there never is).
+    add(emulator, "mine/notes.txt", b"secret", downloadable=False)
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
+    async with app.run_test(size=SIZE) as pilot:
+        await browser_ready(pilot)
+        await pilot.press("o")
+        screen = await screen_shown(pilot, PreviewScreen)
+        await pilot.pause()
+        offered = {b.binding.action for b in screen.active_bindings.values() if b.enabled}
+        assert {"open_outside", "search"}.isdisjoint(offered)
+        assert not any(b.startswith("find") for b in offered)
+        await pilot.press("e", "slash")
+        await pilot.pause()
+        assert not app._notifications
+        assert not screen.query_one("#preview-search").display
+        await pilot.press("q")
+        await browser_ready(pilot)

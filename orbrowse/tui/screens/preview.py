@@ -64,6 +64,9 @@ class PreviewScreen(Screen[None]):
         self.file = file
         self.loader = loader
         self.preview: Preview | None = None
+        self.unreadable = False
+        """Nothing will be shown (an upload, previews off, a failed read): nothing to search
+        or open, so those keys are not offered."""
         self.query_text = ""
 
     def compose(self) -> ComposeResult:
@@ -76,11 +79,21 @@ class PreviewScreen(Screen[None]):
         self.query_one("#preview-search", Input).display = False
         self.view.focus()
         if not self.file.downloadable:
-            self._show_message(UPLOADED_REASON)
+            self._unreadable(UPLOADED_REASON)
         elif self.loader.max_bytes <= 0:
-            self._show_message("previews are off (preview_max_bytes = 0 in the config)")
+            self._unreadable("previews are off (preview_max_bytes = 0 in the config)")
         else:
             self.load()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in {"search", "find", "open_outside"}:
+            return not self.unreadable
+        return True
+
+    def _unreadable(self, message: str) -> None:
+        self.unreadable = True
+        self._show_message(message)
+        self.refresh_bindings()
 
     @property
     def view(self) -> RenderedView:
@@ -94,7 +107,7 @@ class PreviewScreen(Screen[None]):
         try:
             preview = await self.loader.fetch(self.file)
         except OpenRouterError as error:
-            self._show_message(f"No preview: {describe(error)}")
+            self._unreadable(f"No preview: {describe(error)}")
             return
         self.preview = preview
         title = f"{visible_text(self.file.filename)} · {preview.summary()}"
