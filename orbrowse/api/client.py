@@ -825,10 +825,17 @@ class FilesClient:
         return WorkspacePage.from_json(body)
 
     async def iter_workspaces(self, *, page_size: int = 100) -> AsyncIterator[Workspace]:
+        """Every workspace, page by page; a page with no workspace not seen before ends the
+        listing with :class:`ResponseFormatError` (a server claiming more forever)."""
         offset = 0
+        seen: set[str] = set()
         while True:
             page = await self.list_workspaces(offset=offset, limit=page_size)
-            for workspace in page.workspaces:
+            fresh = [w for w in page.workspaces if w.id not in seen]
+            if page.workspaces and not fresh:
+                raise ResponseFormatError("the workspace listing repeats itself; stopping")
+            seen.update(w.id for w in fresh)
+            for workspace in fresh:
                 yield workspace
             offset += len(page.workspaces)
             if not page.workspaces or offset >= page.total_count:

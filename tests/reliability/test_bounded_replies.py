@@ -305,3 +305,18 @@ async def test_the_browser_refuses_a_huge_reply_in_bounded_memory(fake: FakeServ
             screen = await screen_shown(pilot, BrowserScreen)
             await load_error_shown(pilot, screen, "268,435,456 bytes")
     assert fake.count("huge", "/files") == 1
+
+
+async def test_a_workspace_listing_that_repeats_itself_ends(fake: FakeServer) -> None:
+    async def same_page(request: Any, writer: Any, options: Any) -> None:
+        from tests.reliability.fake_server import respond_json
+
+        page = {"data": [{"id": WORKSPACE, "name": "W", "slug": "w"}], "total_count": 10**9}
+        await respond_json(writer, 200, page)
+
+    fake.add_route("same-workspaces", same_page)
+    async with client_for(fake, "same-workspaces") as client:
+        with pytest.raises(ResponseFormatError, match="repeat"):
+            async for _ in client.iter_workspaces():
+                pass
+    assert fake.count("same-workspaces") == 2  # the second page gave nothing new: stop there
