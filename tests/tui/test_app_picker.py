@@ -8,7 +8,7 @@ from textual.widgets import Input, OptionList
 from orbrowse.emulator.server import RunningEmulator
 from orbrowse.tui.screens.workspace_picker import WorkspacePicker
 from tests.conftest import DEFAULT_WORKSPACE_ID, OTHER_WORKSPACE_ID
-from tests.tui.app_driver import browser_ready, screen_shown, wait_until
+from tests.tui.app_driver import browser_ready, screen_shown, screen_text, wait_until
 from tests.tui.conftest import AppFactory
 
 
@@ -103,3 +103,26 @@ async def test_a_workspace_the_key_cannot_list_shows_no_count(
         )
         assert len(picker.counts) == 1  # one refused, one counted
         assert app.screen is picker
+
+
+async def test_at_60x15_the_highlighted_workspace_and_the_hint_stay_in_view(
+    emulator: RunningEmulator, make_app: AppFactory
+) -> None:
+    # The list kept its full height and the frame clipped it: j moved the highlight out of
+    # sight (Enter opened a workspace never shown) and the hint was cut off.
+    for n in range(5):
+        emulator.store.add_workspace(
+            f"00000000-0000-4000-8000-00000000000{n}", f"Team{n}", f"team-{n}"
+        )
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
+    async with app.run_test(size=(60, 15)) as pilot:
+        await browser_ready(pilot)
+        await pilot.press("w")
+        picker = await screen_shown(pilot, WorkspacePicker)
+        await pilot.press(*"j" * 10)
+        await pilot.pause()
+        last = picker.shown[-1]
+        assert highlighted(picker) == last.id
+        text = screen_text(app)
+        assert last.name in text
+        assert "Enter opens" in text

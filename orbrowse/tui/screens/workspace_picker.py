@@ -34,6 +34,9 @@ COUNT_PAGE = 1000
 COUNT_PAGES = 5
 """At most this many pages per workspace; beyond, the count reads "≥ 5,000"."""
 
+LIST_MAX_ROWS = 20
+"""The list's height on a tall terminal; a short one gets what the frame has left."""
+
 CURRENT_MARK = "● "
 OTHER_MARK = "  "
 
@@ -137,6 +140,7 @@ class WorkspacePicker(ModalScreen[WorkspaceChoice | None]):
     def on_mount(self) -> None:
         self._refill("")
         self.options.focus()
+        self.call_after_refresh(self._fit_list)
         if self.client is not None:
             self.count_files(self.client)
 
@@ -191,6 +195,21 @@ class WorkspacePicker(ModalScreen[WorkspaceChoice | None]):
         else:
             title.update("Open a workspace")
             title.remove_class("-warning")
+        self.call_after_refresh(self._fit_list)  # a warning may take two lines
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit_list)
+
+    def _fit_list(self) -> None:
+        """Give the list only the rows the frame has left, so it scrolls (and keeps the
+        highlight in view) instead of running past the frame, which clips it and the hint."""
+        frame = self.query_one("#workspace-picker")
+        cap = frame.styles.max_height
+        room = int(cap.resolve(self.size, self.size)) if cap is not None else self.size.height
+        others = sum(w.outer_size.height for w in frame.children if w is not self.options)
+        rows = max(3, min(LIST_MAX_ROWS, room - frame.styles.gutter.height - others))
+        self.options.styles.max_height = rows
+        self.options.scroll_to_highlight()
 
     # -- counts -----------------------------------------------------------------------------
 
