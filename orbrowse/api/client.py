@@ -699,7 +699,7 @@ class FilesClient:
                         raise
                     await asyncio.sleep(delay)
             _check_target(destination, overwrite, appeared=True)
-            part.rename_to(destination)
+            part.rename_to(destination, overwrite=overwrite)
         return destination
 
     def _stalled(self) -> APITimeoutError:

@@ -190,8 +190,11 @@ class PartFile(ClosedOnExit):
         self._handle.flush()
         os.fsync(self._handle.fileno())
 
-    def rename_to(self, destination: Path) -> None:
-        """Move the finished part file into place, replacing any entry there (not its target)."""
+    def rename_to(self, destination: Path, *, overwrite: bool = True) -> None:
+        """Move the finished part file into place. With ``overwrite`` any entry there (not its
+        target) is replaced; without, an entry that appeared is never replaced: the part file
+        is linked into place, which fails if anything is there (where the file system has no
+        hard links, the last check before the rename is all there is)."""
         assert self._handle is not None
         try:
             inode = os.fstat(self._handle.fileno()).st_ino
@@ -200,6 +203,21 @@ class PartFile(ClosedOnExit):
             same = False
         if not same:
             raise LocalCheckError(f"{self.path.name} was removed or replaced while downloading")
+        if not overwrite:
+            try:
+                os.link(self.path, destination, follow_symlinks=False)
+            except FileExistsError:
+                raise LocalCheckError(
+                    f"{destination} already exists (it appeared while downloading); "
+                    "pass --force to replace it"
+                ) from None
+            except OSError:
+                pass  # no hard links here (EPERM, ENOTSUP, …): fall back to the rename
+            else:
+                self._renamed = True  # the part's name goes on the way out; the link stays
+                with contextlib.suppress(FileNotFoundError):
+                    self.path.unlink()
+                return
         os.replace(self.path, destination)
         self._renamed = True
 

@@ -23,7 +23,7 @@ import pytest
 
 from orbrowse.api.client import FilesClient
 from orbrowse.api.errors import APITimeoutError, LocalCheckError, ResponseFormatError
-from orbrowse.api.partfile import part_path
+from orbrowse.api.partfile import PartFile, part_path
 from orbrowse.emulator.server import RunningEmulator
 from orbrowse.emulator.store import StoredFile
 from tests.cli import Cli
@@ -304,3 +304,24 @@ async def test_a_206_to_a_request_without_range_is_not_saved_as_the_whole_file(
         with pytest.raises(ResponseFormatError):
             await c.download_file("or_file_R", target)
     assert list(folder.iterdir()) == []  # no half file under the full name, no part file
+
+
+def test_a_file_that_appears_at_the_target_at_the_last_moment_is_not_replaced(
+    folder: Path,
+) -> None:
+    target = folder / "r.bin"
+    with PartFile(target, "or_file_R") as part:
+        part.write(b"downloaded")
+        part.finish()
+        target.write_bytes(b"the user's own")  # after every check the client makes
+        with pytest.raises(LocalCheckError, match="appeared while downloading"):
+            part.rename_to(target, overwrite=False)
+    assert target.read_bytes() == b"the user's own"
+    assert [p.name for p in folder.iterdir()] == ["r.bin"]  # no part file left either
+
+    with PartFile(target, "or_file_R") as part:
+        part.write(b"downloaded")
+        part.finish()
+        part.rename_to(target)  # --force: the entry is replaced
+    assert target.read_bytes() == b"downloaded"
+    assert [p.name for p in folder.iterdir()] == ["r.bin"]
