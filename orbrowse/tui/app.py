@@ -237,9 +237,10 @@ class OrbrowseApp(OrbrowseBase):
             if early is not None:
                 early[2].cancel()
             client, pager = self.client.with_workspace(choice.id), None
-        browser = BrowserScreen(
-            client, choice, read_only=self.settings.is_read_only(choice.id), pager=pager
-        )
+        # A workspace whose id is unknown (the key could not be asked) may be a read-only one.
+        unknown = choice.id is None and bool(self.settings.read_only_workspaces)
+        read_only = unknown or self.settings.is_read_only(choice.id)
+        browser = BrowserScreen(client, choice, read_only=read_only, pager=pager)
         while len(self.screen_stack) > 1 and not isinstance(self.screen, BrowserScreen):
             self.pop_screen()
         if isinstance(self.screen, BrowserScreen):

@@ -157,3 +157,19 @@ async def test_read_only_per_workspace_setting(
         await settle(pilot)
         assert app.screen is screen
         assert len(emulator.store.files(DEFAULT_WORKSPACE_ID)) == 3
+
+
+async def test_a_read_only_workspace_stays_read_only_when_the_key_cannot_say_which_it_is(
+    emulator: RunningEmulator, make_app: AppFactory, files: list[StoredFile]
+) -> None:
+    # No --workspace and the workspace listing fails: the browser opens "this key's
+    # workspace" without knowing its id, so it may be the one the config lists read-only.
+    emulator.faults.fail_next(500, path_contains="/workspaces", count=100)
+    app = make_app(workspace=None, read_only_workspaces=(DEFAULT_WORKSPACE_ID,))
+    async with app.run_test(size=(140, 30)) as pilot:
+        screen = await browser_ready(pilot)
+        assert screen.read_only
+        await pilot.press("x")
+        await settle(pilot)
+        assert app.screen is screen
+        assert len(emulator.store.files(DEFAULT_WORKSPACE_ID)) == 3
