@@ -8,6 +8,7 @@ the ``Authorization`` header can reach the file. Anything that still looks like 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -30,6 +31,8 @@ class DebugLog(ClosedOnExit):
     def __init__(self, path: Path) -> None:
         self.path = path
         self._handle: IO[str] | None = None
+        self.error: str | None = None
+        """Why recording stopped (a full disk, …): a failing log never fails a request."""
 
     def __enter__(self) -> Self:
         fd = open_private_append(self.path)
@@ -37,9 +40,10 @@ class DebugLog(ClosedOnExit):
         return self
 
     def close(self) -> None:
-        if self._handle is not None:
-            self._handle.close()
-            self._handle = None
+        handle, self._handle = self._handle, None
+        if handle is not None:
+            with contextlib.suppress(OSError):  # what could not be written is lost either way
+                handle.close()
 
     def record(self, record: RequestRecord) -> None:
         if self._handle is None:
@@ -53,5 +57,11 @@ class DebugLog(ClosedOnExit):
             "ms": round(record.elapsed * 1000, 1),
             "error": redact(record.error) if record.error else None,
         }
-        self._handle.write(json.dumps(entry) + "\n")
-        self._handle.flush()
+        try:
+            self._handle.write(json.dumps(entry) + "\n")
+            self._handle.flush()
+        except OSError as exc:
+            # Raised inside the client it would turn a request that was answered into a
+            # failure (a delete done on the server reported as not done).
+            self.error = f"the debug log {self.path} could not be written: {exc.strerror or exc}"
+            self.close()

@@ -86,6 +86,8 @@ def run_command(
             result = command.run(args, Session(settings, output, observer))
             code = result if isinstance(result, int) else asyncio.run(result)
             output.flush()
+            if observer is not None and debug.error is not None:
+                output.warning(debug.error)
             return code
     except KeyboardInterrupt:
         output.error("interrupted")

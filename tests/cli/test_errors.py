@@ -136,3 +136,14 @@ def test_the_browser_refuses_an_unwritable_debug_log_with_a_message(tmp_path: Pa
     assert done.returncode == 2
     assert f"cannot write the debug log {missing}" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_debug_log_on_a_full_disk_is_a_warning_not_a_failure(
+    emulator: RunningEmulator, cli: Cli
+) -> None:
+    stored = emulator.store.add_file(DEFAULT_WORKSPACE_ID, "a.txt", content=b"x")
+    result = cli("rm", "--yes", stored.id, "--debug-log", "/dev/full")
+    assert result.code == 0, result.stderr
+    assert result.stdout == f"{stored.id}\n"
+    assert "debug log /dev/full could not be written" in result.stderr
+    assert stored.id not in emulator.store.file_ids(DEFAULT_WORKSPACE_ID)

@@ -20,6 +20,7 @@ from orbrowse.api.errors import OutcomeUnknownError
 from orbrowse.api.models import FileObject
 from orbrowse.api.retry import RetryPolicy
 from orbrowse.bulk import MAX_ROUNDS, BulkReport, delete_files
+from orbrowse.debug_log import DebugLog
 from orbrowse.deletion_log import RESULT_DELETED, RESULT_DELETED_CONFIRMED, DeletionLog
 from orbrowse.emulator.server import RunningEmulator
 from tests.cli import Cli
@@ -323,3 +324,15 @@ async def test_a_delete_held_by_the_rate_limit_past_request_timeout_was_not_sent
     assert all("request_timeout" in reason for reason in reasons.values())
     deletes = [r for r in emulator.faults.requests if r.method == "DELETE"]
     assert len(deletes) == 1  # the second file waited behind the hold too, and timed out
+
+
+async def test_a_debug_log_that_cannot_be_written_does_not_change_a_deletes_outcome(
+    emulator: RunningEmulator, deleter: Deleter
+) -> None:
+    ids = add(emulator, 2)
+    files = await deleter.files(ids)
+    with DebugLog(Path("/dev/full")) as debug:  # every write fails: no space left
+        report = await deleter.delete(files, observer=debug.record)
+        assert debug.error is not None and "debug log" in debug.error
+    assert emulator.store.file_ids(WS) == set()
+    assert report.deleted_ids == set(ids) and report.failed == []
