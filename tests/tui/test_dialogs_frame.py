@@ -186,3 +186,31 @@ async def test_question_mark_in_the_typed_count_field_shows_the_keys() -> None:
         await pilot.press("escape")
         await screen_shown(pilot, ConfirmDeleteDialog)
         assert dialog.query_one("#typed-count", Input).value == "1"
+
+
+async def test_download_with_skipped_files_at_60x15_shows_the_field_and_buttons(
+    client: FilesClient, tmp_path: Path
+) -> None:
+    # The list of skipped files filled the frame: Tab moved the focus out of sight.
+    skipped = [
+        FileObject(f"or_file_up{n}", f"up-{n}.mp3", "audio/mpeg", 100, CREATED, False)
+        for n in range(22)
+    ]
+    dialog = DownloadDialog(client, files(10) + skipped, tmp_path)
+    app = Host(dialog)
+    async with app.run_test(size=SMALL) as pilot:
+        await screen_shown(pilot, DownloadDialog)
+        await pilot.pause()
+        seen = set()
+        for _ in range(6):
+            focused = app.focused
+            assert focused is not None
+            shown = screen_text(app)
+            if isinstance(focused, Input):
+                assert str(tmp_path)[-20:] in shown, shown
+            if isinstance(focused, Button):
+                assert str(focused.label) in shown, shown
+            seen.add(focused.id)
+            await pilot.press("tab")
+            await pilot.pause()
+        assert {"folder", "download", "cancel"} <= seen

@@ -1,8 +1,8 @@
 """How every dialog looks and fits: scoped styles, a scrolling frame, a compact short layout.
 
 A dialog's box is a :class:`DialogFrame` with the ``dialog`` class, so a dialog taller than
-the terminal scrolls; focusing a widget inside a ``dialog-actions`` group scrolls the whole
-group into view (the warning next to the buttons is seen with them). Below
+the terminal scrolls to the focused widget; focusing one inside a ``dialog-actions`` group
+scrolls the whole group into view (the warning next to the buttons is seen with them). Below
 :data:`SHORT_HEIGHT` rows the screen has the ``-short`` class: no blank rows, one-row
 buttons and inputs.
 """
@@ -50,10 +50,11 @@ class DialogScreen(ModalScreen[ResultT]):
                 widget.compact = compact
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
-        group = _actions_group(event.widget)
-        if group is not None:
-            # After this refresh's layout: the compact switch may have just moved things.
-            self.call_after_refresh(group.scroll_visible, animate=False)
+        # The focused widget (or its whole actions group) in view, after this refresh's
+        # layout: the compact switch may have just moved things, and the focus a dialog
+        # starts with is set before its first layout, when nothing can scroll yet.
+        target = _actions_group(event.widget) or event.widget
+        self.call_after_refresh(target.scroll_visible, animate=False)
 
 
 def _actions_group(widget: Widget) -> Widget | None:
