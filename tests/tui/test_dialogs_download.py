@@ -263,3 +263,19 @@ async def test_declining_to_create_the_folder_creates_and_sends_nothing(
         await screen_shown(pilot, DownloadDialog)
     assert not (tmp_path / "missing").exists()
     assert content_requests(emulator) == []
+
+
+async def test_no_progress_bar_before_the_download_starts(
+    tmp_path: Path, client: FilesClient, emulator: RunningEmulator
+) -> None:
+    # An empty bar animated "--%" (redrawn over SSH all the while) before Download was pressed.
+    file = await add(emulator, client, "out/a.txt", content=b"abc")
+    dialog = DownloadDialog(client, [file], tmp_path)
+    app = Host(dialog)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert not dialog.query_one("#progress-area").display
+        dialog.query_one("#download", Button).press()
+        await wait_until(pilot, lambda: dialog.query_one("#progress-area").display, "the bar")
+        await settle(pilot)
+    assert (tmp_path / "a.txt").read_bytes() == b"abc"
