@@ -66,6 +66,22 @@ async def _browser(pilot: Pilot[int]) -> None:
     await preview_settled(pilot)
 
 
+async def _help(pilot: Pilot[int]) -> None:
+    await browser_ready(pilot)
+    await preview_settled(pilot)
+    await pilot.press("question_mark")
+    await screen_shown(pilot, HelpScreen)
+
+
+async def _delete_confirmation(pilot: Pilot[int]) -> None:
+    """Twelve files marked, then ``x``."""
+    await browser_ready(pilot)
+    await pilot.press(*["space"] * 12)
+    await preview_settled(pilot)
+    await pilot.press("x")
+    await screen_shown(pilot, ConfirmDeleteDialog)
+
+
 def test_browser_with_details(
     snap_compare: SnapCompare, demo: RunningEmulator, tmp_path: Path
 ) -> None:
@@ -94,28 +110,15 @@ def test_workspace_picker(snap_compare: SnapCompare, demo: RunningEmulator, tmp_
 
 
 def test_help(snap_compare: SnapCompare, demo: RunningEmulator, tmp_path: Path) -> None:
-    async def run_before(pilot: Pilot[int]) -> None:
-        await browser_ready(pilot)
-        await preview_settled(pilot)
-        await pilot.press("question_mark")
-        await screen_shown(pilot, HelpScreen)
-
     app = demo_app(demo, tmp_path, workspace=DEMO_WORKSPACE)
-    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+    assert snap_compare(app, terminal_size=SIZE, run_before=_help)
 
 
 def test_delete_confirmation(
     snap_compare: SnapCompare, demo: RunningEmulator, tmp_path: Path
 ) -> None:
-    async def run_before(pilot: Pilot[int]) -> None:
-        await browser_ready(pilot)
-        await pilot.press(*["space"] * 12)
-        await preview_settled(pilot)
-        await pilot.press("x")
-        await screen_shown(pilot, ConfirmDeleteDialog)
-
     app = demo_app(demo, tmp_path, workspace=DEMO_WORKSPACE)
-    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+    assert snap_compare(app, terminal_size=SIZE, run_before=_delete_confirmation)
 
 
 def test_no_key(snap_compare: SnapCompare, demo: RunningEmulator, tmp_path: Path) -> None:
@@ -140,26 +143,13 @@ def test_browser_small(
 def test_delete_confirmation_small(
     snap_compare: SnapCompare, demo: RunningEmulator, tmp_path: Path, size: tuple[int, int]
 ) -> None:
-    async def run_before(pilot: Pilot[int]) -> None:
-        await browser_ready(pilot)
-        await pilot.press(*["space"] * 12)
-        await preview_settled(pilot)
-        await pilot.press("x")
-        await screen_shown(pilot, ConfirmDeleteDialog)
-
     app = demo_app(demo, tmp_path, workspace=DEMO_WORKSPACE)
-    assert snap_compare(app, terminal_size=size, run_before=run_before)
+    assert snap_compare(app, terminal_size=size, run_before=_delete_confirmation)
 
 
 @pytest.mark.parametrize("size", SMALL_SIZES)
 def test_help_small(
     snap_compare: SnapCompare, demo: RunningEmulator, tmp_path: Path, size: tuple[int, int]
 ) -> None:
-    async def run_before(pilot: Pilot[int]) -> None:
-        await browser_ready(pilot)
-        await preview_settled(pilot)
-        await pilot.press("question_mark")
-        await screen_shown(pilot, HelpScreen)
-
     app = demo_app(demo, tmp_path, workspace=DEMO_WORKSPACE)
-    assert snap_compare(app, terminal_size=size, run_before=run_before)
+    assert snap_compare(app, terminal_size=size, run_before=_help)
