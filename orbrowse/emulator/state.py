@@ -22,13 +22,13 @@ from __future__ import annotations
 import base64
 import json
 import os
-import tempfile
 import threading
 from datetime import UTC
 from pathlib import Path
 from typing import Any
 
 from orbrowse.emulator.store import Store, StoredFile
+from orbrowse.private_file import replace_atomically
 
 
 def state_data(store: Store) -> dict[str, Any]:
@@ -70,16 +70,7 @@ def save_state(store: Store, path: Path) -> None:
     """Write the store to ``path`` atomically (a temporary file, fsync, ``os.replace``)."""
     text = json.dumps(state_data(store), ensure_ascii=False, separators=(",", ":"))
     folder = path.parent
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    replace_atomically(path, text)
     try:
         directory = os.open(folder, os.O_RDONLY)
     except OSError:
