@@ -411,11 +411,15 @@ class EmulatorApp:
             )
         )
 
-    def _file(self, request: Request) -> tuple[StoredFile, Grant]:
+    def _file(
+        self, request: Request, act: Callable[[str, str], StoredFile | None] | None = None
+    ) -> tuple[StoredFile, Grant]:
+        """The file the path names, passed through ``act`` (by default the store's ``get``);
+        404 when the workspace holds no such file."""
         grant = self.authenticate(request)
         check_params(request, _FILES_PARAMS)
         workspace_id = self.files_workspace(request, grant)
-        stored = self.store.get(workspace_id, request.path_params["file_id"])
+        stored = (act or self.store.get)(workspace_id, request.path_params["file_id"])
         if stored is None:
             raise ApiError(404)
         return stored, grant
@@ -425,12 +429,7 @@ class EmulatorApp:
         return json_response(file_bytes(stored, shape_of(request)))
 
     async def delete(self, request: Request) -> Response:
-        grant = self.authenticate(request)
-        check_params(request, _FILES_PARAMS)
-        workspace_id = self.files_workspace(request, grant)
-        stored = self.store.delete(workspace_id, request.path_params["file_id"])
-        if stored is None:
-            raise ApiError(404)
+        stored, _ = self._file(request, self.store.delete)
         shape = shape_of(request)
         if shape == "openai":
             body: dict[str, Any] = {

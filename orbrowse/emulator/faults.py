@@ -221,20 +221,19 @@ class Faults:
                 return None
             return self.random.choice((500, 503))
 
-    def random_rate_limited(self) -> bool:
-        """Whether to answer this request 429, with probability ``rate_limited_rate``."""
-        rate = self.rate_limited_rate
+    def _chance(self, rate: float) -> bool:
+        """True with probability ``rate`` (never drawing a number when it is 0)."""
         if rate <= 0:
             return False
         with self._lock:
             return self.random.random() < rate
 
+    def random_rate_limited(self) -> bool:
+        """Whether to answer this request 429, with probability ``rate_limited_rate``."""
+        return self._chance(self.rate_limited_rate)
+
     def random_drop(self) -> bool:
-        rate = self.drop_rate
-        if rate <= 0:
-            return False
-        with self._lock:
-            return self.random.random() < rate
+        return self._chance(self.drop_rate)
 
     # request log -----------------------------------------------------------------------------
 

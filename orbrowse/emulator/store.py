@@ -296,15 +296,7 @@ class Store:
 
     def add_stored(self, stored: StoredFile) -> None:
         """Append a ready-made :class:`StoredFile` (the seed generator's fast path)."""
-        with self._lock:
-            shelf = self._shelf(stored.workspace_id)
-            if stored.id in shelf.position:
-                raise ValueError(f"file id {stored.id} already used")
-            shelf.position[stored.id] = len(shelf.order)
-            shelf.order.append(stored)
-            shelf.files[stored.id] = stored
-            shelf.used_bytes += stored.size_bytes
-            self.version += 1
+        self.add_many([stored])
 
     def add_many(self, files: list[StoredFile]) -> None:
         """Append many files to one or more workspaces under a single lock acquisition."""
