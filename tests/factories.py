@@ -1,10 +1,13 @@
-"""File metadata for tests that need no server: one plain text file, any field overridden."""
+"""Test data built by hand: file metadata without a server, list bodies in other shapes."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from orbrowse.api.models import FileObject
+from orbrowse.emulator.store import StoredFile
 
 CREATED = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -27,3 +30,21 @@ def file_object(
         created_at=created_at,
         downloadable=downloadable,
     )
+
+
+def openai_list_page(files: Sequence[StoredFile]) -> bytes:
+    """A list body in the openai shape for ``files``, with more to come: no cursor, only
+    ``last_id`` (a client must page on with ``after=``)."""
+    data = [
+        {
+            "_shape": "openai",
+            "id": f.id,
+            "object": "file",
+            "bytes": f.size_bytes,
+            "created_at": int(f.created_at.timestamp()),
+            "filename": f.filename,
+        }
+        for f in files
+    ]
+    body = {"_shape": "openai", "data": data, "has_more": True, "last_id": files[-1].id}
+    return json.dumps(body).encode()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from urllib.parse import parse_qs
 
@@ -14,6 +13,7 @@ from orbrowse.api.errors import ServerError
 from orbrowse.api.retry import NO_RETRY
 from orbrowse.emulator.seed import generate_files
 from orbrowse.emulator.server import RunningEmulator
+from tests.factories import openai_list_page
 
 USING_A_PAGE = 0.05
 """How long the consumer holds the event loop with each page (parsing, drawing): a request
@@ -91,19 +91,8 @@ async def test_a_list_without_a_cursor_pages_with_the_last_id(
 ) -> None:
     workspace = emulator.store.default_workspace_id
     stored = generate_files(emulator.store, workspace, 30)
-    first = [
-        {
-            "_shape": "openai",
-            "id": f.id,
-            "object": "file",
-            "bytes": f.size_bytes,
-            "created_at": int(f.created_at.timestamp()),
-            "filename": f.filename,
-        }
-        for f in stored[:10]
-    ]
-    body = {"_shape": "openai", "data": first, "has_more": True, "last_id": stored[9].id}
-    emulator.faults.fail_next(200, path_contains="/files", body=json.dumps(body).encode())
+    body = openai_list_page(stored[:10])
+    emulator.faults.fail_next(200, path_contains="/files", body=body)
     listed = [f.id async for page in client.iter_pages(limit=10) for f in page.files]
     assert listed == [f.id for f in stored]
     second = parse_qs(emulator.faults.requests[1].query)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 from urllib.parse import parse_qs
 
 import pytest
@@ -14,6 +13,7 @@ from orbrowse.emulator.seed import generate_files
 from orbrowse.emulator.server import RunningEmulator
 from orbrowse.tui.widgets.file_table import FileTable
 from tests.conftest import DEFAULT_WORKSPACE_ID
+from tests.factories import openai_list_page
 from tests.tui.app_driver import (
     browser,
     browser_ready,
@@ -232,19 +232,8 @@ async def test_a_list_without_a_cursor_goes_on_with_the_last_id(
     # The openai and anthropic list shapes page with `after=<last id>`, not a cursor: the
     # browser used to stop after such a page and call what it had "all" the files.
     stored = generate_files(emulator.store, DEFAULT_WORKSPACE_ID, 150, now=FIXED_NOW)
-    first = [
-        {
-            "_shape": "openai",
-            "id": f.id,
-            "object": "file",
-            "bytes": f.size_bytes,
-            "created_at": int(f.created_at.timestamp()),
-            "filename": f.filename,
-        }
-        for f in stored[:PAGE]
-    ]
-    body = {"_shape": "openai", "data": first, "has_more": True, "last_id": stored[PAGE - 1].id}
-    emulator.faults.fail_next(200, path_contains="/files", body=json.dumps(body).encode())
+    body = openai_list_page(stored[:PAGE])
+    emulator.faults.fail_next(200, path_contains="/files", body=body)
     app = make_app(workspace=DEFAULT_WORKSPACE_ID, page_size=PAGE)
     async with app.run_test(size=(140, 30)) as pilot:
         screen = await browser_ready(pilot)
