@@ -10,10 +10,8 @@ one line per requested file saying the same.
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,6 +32,7 @@ from orbrowse.emulator.store import Store
 from orbrowse.tui.app import OrbrowseApp
 from orbrowse.tui.dialogs import ConfirmDeleteDialog, DeleteProgressDialog
 from orbrowse.tui.screens.browser import BrowserScreen
+from tests.tui.app_driver import wait_until
 
 DROP_RATE = 0.2
 FAIL_RATE = 0.2
@@ -147,34 +146,33 @@ def from_report(requested: list[str], report: BulkReport) -> Outcome:
     return outcome
 
 
-async def _until(pilot: Pilot[Any], condition: Callable[[], bool], what: str, limit: float) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + limit
-    while not condition():
-        if loop.time() > deadline:
-            raise AssertionError(f"never happened: {what}")
-        await pilot.pause(0.02)
-
-
 async def delete_everything_in_the_browser(
     app: OrbrowseApp, pilot: Pilot[Any], faults: Faults, count: int, *, limit: float = 60.0
 ) -> BulkReport:
     """Load every file (calm), mark all, delete them under chaos; the dialog's report."""
-    await _until(pilot, lambda: isinstance(app.screen, BrowserScreen), "the browser", limit)
+    await wait_until(
+        pilot, lambda: isinstance(app.screen, BrowserScreen), "the browser", limit=limit
+    )
     screen = app.screen
     assert isinstance(screen, BrowserScreen)
     await pilot.press("L")
-    await _until(pilot, lambda: not screen.fetching and not screen.has_more, "every page", limit)
+    await wait_until(
+        pilot, lambda: not screen.fetching and not screen.has_more, "every page", limit=limit
+    )
     assert len(screen.files.loaded_files()) == count
     await pilot.press("A", "x")
-    await _until(pilot, lambda: isinstance(app.screen, ConfirmDeleteDialog), "confirm", limit)
+    await wait_until(
+        pilot, lambda: isinstance(app.screen, ConfirmDeleteDialog), "confirm", limit=limit
+    )
     app.screen.query_one("#typed-count", Input).focus()
     unleash(faults)
     await pilot.press(*str(count), "enter")
-    await _until(pilot, lambda: isinstance(app.screen, DeleteProgressDialog), "progress", limit)
+    await wait_until(
+        pilot, lambda: isinstance(app.screen, DeleteProgressDialog), "progress", limit=limit
+    )
     progress = app.screen
     assert isinstance(progress, DeleteProgressDialog)
-    await _until(pilot, lambda: progress.phase == "report", "the delete report", limit)
+    await wait_until(pilot, lambda: progress.phase == "report", "the delete report", limit=limit)
     calm(faults)
     assert progress.report is not None
     return progress.report

@@ -25,11 +25,16 @@ ScreenT = TypeVar("ScreenT", bound=Screen[Any])
 
 
 async def wait_until(
-    pilot: Pilot[Any], condition: Callable[[], bool], what: str = "the condition"
+    pilot: Pilot[Any],
+    condition: Callable[[], bool],
+    what: str = "the condition",
+    *,
+    limit: float = WAIT_LIMIT,
 ) -> None:
-    """Let the app run until ``condition()`` holds; fail the test if it never does."""
+    """Let the app run until ``condition()`` holds; fail the test if it never does (within
+    ``limit`` seconds: only a long chaos run needs other than the default)."""
     loop = asyncio.get_running_loop()
-    deadline = loop.time() + WAIT_LIMIT
+    deadline = loop.time() + limit
     while not condition():
         if loop.time() > deadline:
             raise AssertionError(f"never happened: {what}")
