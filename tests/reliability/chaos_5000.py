@@ -18,16 +18,12 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import replace
-from datetime import UTC, datetime
 from pathlib import Path
 
 from orbrowse.api.retry import RetryPolicy
-from orbrowse.config import load_settings
 from orbrowse.deletion_log import DeletionLog
 from orbrowse.emulator.faults import Faults
 from orbrowse.emulator.server import RunningEmulator, start_emulator
-from orbrowse.tui.app import build_app
 from tests.conftest import DEFAULT_WORKSPACE_ID, fixture_store
 from tests.reliability.chaos import (
     calm,
@@ -39,6 +35,7 @@ from tests.reliability.chaos import (
     jsonl_of,
     unleash,
 )
+from tests.tui.app_driver import app_against
 
 WS = DEFAULT_WORKSPACE_ID
 
@@ -76,22 +73,18 @@ def through_rm(emulator: RunningEmulator, folder: Path, count: int) -> str:
 async def through_browser(emulator: RunningEmulator, folder: Path, count: int) -> str:
     ids = fill(emulator.store, WS, count)
     log = DeletionLog(folder / "browser-deletions.jsonl")
-    settings = load_settings(
-        api_key=emulator.keys.management_key,
-        base_url=emulator.url,
+    app = app_against(
+        emulator.url,
+        emulator.keys.management_key,
+        folder,
         workspace=WS,
-        config_path=folder / "config.toml",
-        env={},
-    )
-    settings = replace(settings, page_size=1000, undo_seconds=0, delete_concurrency=8)
-    app = build_app(
-        settings,
-        env={},
-        clock=lambda: datetime(2026, 11, 1, tzinfo=UTC),
+        retry=RetryPolicy(),  # the browser's own default policy
         deletion_log=log,
         download_dir=folder,
         remember=False,
-        retry=RetryPolicy(),  # the browser's own default policy
+        page_size=1000,
+        undo_seconds=0,
+        delete_concurrency=8,
     )
     before = len(emulator.faults.requests)
     started = time.monotonic()

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import replace
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -12,14 +10,12 @@ import pytest
 
 from orbrowse.api.client import RequestObserver
 from orbrowse.api.retry import RetryPolicy
-from orbrowse.config import load_settings
 from orbrowse.deletion_log import DeletionLog
 from orbrowse.emulator.server import RunningEmulator
-from orbrowse.tui.app import OrbrowseApp, build_app
+from orbrowse.tui.app import OrbrowseApp
 from tests.conftest import DEFAULT_WORKSPACE_ID
 from tests.reliability.fake_server import FakeServer, start_fake_server
-
-FIXED_NOW = datetime(2026, 11, 1, 12, 0, 0, tzinfo=UTC)
+from tests.tui.app_driver import app_against
 
 PATIENT_FAST_RETRY = RetryPolicy(
     max_attempts=10,
@@ -74,23 +70,17 @@ def make_app(
         workspace: str | None = DEFAULT_WORKSPACE_ID,
         **overrides: Any,
     ) -> OrbrowseApp:
-        settings = load_settings(
-            api_key=key or api_key,
-            base_url=base_url or emulator.url,
+        return app_against(
+            base_url or emulator.url,
+            key or api_key,
+            tmp_path,
             workspace=workspace,
-            config_path=tmp_path / "config.toml",
-            env={},
-        )
-        settings = replace(settings, **overrides)
-        return build_app(
-            settings,
-            env={},
-            clock=lambda: FIXED_NOW,
+            retry=retry,
             deletion_log=deletion_log,
             download_dir=downloads,
-            remember=False,
-            retry=retry,
             observer=observer,
+            remember=False,
+            **overrides,
         )
 
     return factory

@@ -8,20 +8,67 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, TypeVar
 
 from textual.app import App
 from textual.pilot import Pilot
 from textual.screen import Screen
 
+from orbrowse.api.client import RequestObserver
+from orbrowse.api.retry import RetryPolicy
+from orbrowse.config import load_settings
+from orbrowse.deletion_log import DeletionLog
+from orbrowse.tui.app import OrbrowseApp, build_app
 from orbrowse.tui.screens.browser import BrowserScreen
 from orbrowse.tui.widgets.file_table import FileTable
 from orbrowse.tui.widgets.status_line import StatusLine, status_text
+
+FIXED_NOW = datetime(2026, 11, 1, 12, 0, 0, tzinfo=UTC)
+"""The app's clock in tests: ages and dates on screen do not change from run to run."""
 
 WAIT_LIMIT = 30.0
 """Seconds any condition may take before the test fails (generous: the machine may be busy)."""
 
 ScreenT = TypeVar("ScreenT", bound=Screen[Any])
+
+
+def app_against(
+    base_url: str,
+    key: str,
+    folder: Path,
+    /,
+    *,
+    workspace: str | None,
+    retry: RetryPolicy,
+    deletion_log: DeletionLog,
+    download_dir: Path,
+    env: dict[str, str] | None = None,
+    observer: RequestObserver | None = None,
+    remember: bool = True,
+    **overrides: Any,
+) -> OrbrowseApp:
+    """The app against ``base_url`` with its config in ``folder`` and the clock at
+    :data:`FIXED_NOW`; other keywords replace :class:`Settings` fields."""
+    settings = load_settings(
+        api_key=key,
+        base_url=base_url,
+        workspace=workspace,
+        config_path=folder / "config.toml",
+        env={},
+    )
+    return build_app(
+        replace(settings, **overrides),
+        env=env or {},
+        clock=lambda: FIXED_NOW,
+        deletion_log=deletion_log,
+        download_dir=download_dir,
+        remember=remember,
+        retry=retry,
+        observer=observer,
+    )
 
 
 async def wait_until(

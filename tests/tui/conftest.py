@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
-from dataclasses import replace
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -12,13 +10,12 @@ import pytest
 
 from orbrowse.api.client import FilesClient
 from orbrowse.api.retry import RetryPolicy
-from orbrowse.config import Settings, load_settings
 from orbrowse.deletion_log import DeletionLog
 from orbrowse.emulator.server import RunningEmulator
-from orbrowse.tui.app import OrbrowseApp, build_app
+from orbrowse.tui.app import OrbrowseApp
+from tests.tui.app_driver import FIXED_NOW as FIXED_NOW
+from tests.tui.app_driver import app_against
 from tests.tui.dialog_host import NO_RETRY
-
-FIXED_NOW = datetime(2026, 11, 1, 12, 0, 0, tzinfo=UTC)
 
 FAST_RETRY = RetryPolicy(max_attempts=3, base_delay=0.001, max_delay=0.005)
 """Retries as the app does them, without the seconds of backoff (failures stay failures)."""
@@ -60,21 +57,16 @@ def make_app(
         retry: RetryPolicy = FAST_RETRY,
         **overrides: Any,
     ) -> OrbrowseApp:
-        settings: Settings = load_settings(
-            api_key=key or api_key,
-            base_url=emulator.url,
+        return app_against(
+            emulator.url,
+            key or api_key,
+            tmp_path,
             workspace=workspace,
-            config_path=tmp_path / "config.toml",
-            env={},
-        )
-        settings = replace(settings, **overrides)
-        return build_app(
-            settings,
-            env=env or {},
-            clock=lambda: FIXED_NOW,
+            retry=retry,
             deletion_log=DeletionLog(deletion_log_path),
             download_dir=downloads,
-            retry=retry,
+            env=env,
+            **overrides,
         )
 
     return factory

@@ -14,6 +14,7 @@ from orbrowse.tui.screens.workspace_picker import WorkspacePicker
 from orbrowse.tui.widgets.file_table import MARK_GLYPH
 from tests.conftest import DEFAULT_WORKSPACE_ID, OTHER_WORKSPACE_ID
 from tests.tui.app_driver import (
+    FIXED_NOW,
     browser,
     browser_ready,
     screen_shown,
@@ -22,7 +23,7 @@ from tests.tui.app_driver import (
     table_of,
     visible_rows,
 )
-from tests.tui.conftest import FIXED_NOW, AppFactory
+from tests.tui.conftest import AppFactory
 
 NAMES = [
     "data/sales.csv",

@@ -15,6 +15,7 @@ from orbrowse.tui.widgets.file_table import FileTable
 from tests.conftest import DEFAULT_WORKSPACE_ID
 from tests.factories import openai_list_page
 from tests.tui.app_driver import (
+    FIXED_NOW,
     browser,
     browser_ready,
     notifications,
@@ -23,7 +24,7 @@ from tests.tui.app_driver import (
     table_of,
     wait_until,
 )
-from tests.tui.conftest import FIXED_NOW, AppFactory
+from tests.tui.conftest import AppFactory
 
 FILES = 1000
 PAGE = 100
