@@ -3,11 +3,9 @@ headless, each size in its own process; resident memory and memory per loaded ro
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
+from benchmarks._child import run_child
 from benchmarks._config import Config, interleaved
 from benchmarks._results import Row
 
@@ -15,17 +13,7 @@ CHILD = Path(__file__).resolve().parent / "_table_child.py"
 
 
 def _child(rows: int, repeats: int) -> dict[str, float]:
-    done = subprocess.run(
-        [sys.executable, str(CHILD), str(rows), str(repeats)],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"table benchmark at {rows} rows failed: {done.stderr[-2000:]}")
-    result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
+    return run_child([str(CHILD), str(rows), str(repeats)], f"table benchmark at {rows} rows")
 
 
 def run(config: Config) -> list[Row]:

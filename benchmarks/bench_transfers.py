@@ -4,13 +4,11 @@ each transfer in its own process."""
 from __future__ import annotations
 
 import asyncio
-import json
 import os
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
+from benchmarks._child import run_child
 from benchmarks._config import Config, interleaved
 from benchmarks._emulator import KEY, Emulator
 from benchmarks._results import Row
@@ -33,17 +31,7 @@ def _write_pdf(path: Path, size: int) -> None:
 
 
 def _child(impl: str, op: str, url: str, arg: str, folder: Path) -> dict[str, float | str]:
-    done = subprocess.run(
-        [sys.executable, str(CHILD), impl, op, url, KEY, arg, str(folder)],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"{impl} {op} failed: {done.stderr[-2000:]}")
-    result: dict[str, float | str] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
+    return run_child([str(CHILD), impl, op, url, KEY, arg, str(folder)], f"{impl} {op}")
 
 
 async def _delete(url: str, file_id: str) -> None:
