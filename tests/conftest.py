@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -45,6 +46,14 @@ def emulator() -> Iterator[RunningEmulator]:
 def api_key() -> str:
     """The emulator's management key (every workspace, the workspace calls)."""
     return DEMO_MANAGEMENT_KEY
+
+
+@pytest.fixture
+def downloads(tmp_path: Path) -> Path:
+    """An empty folder for the app's downloads."""
+    folder = tmp_path / "downloads"
+    folder.mkdir(exist_ok=True)
+    return folder
 
 
 @pytest.fixture

@@ -39,13 +39,6 @@ def fake_server() -> Iterator[FakeServer]:
 
 
 @pytest.fixture
-def downloads(tmp_path: Path) -> Path:
-    folder = tmp_path / "downloads"
-    folder.mkdir()
-    return folder
-
-
-@pytest.fixture
 def deletion_log(tmp_path: Path) -> DeletionLog:
     return DeletionLog(tmp_path / "state" / "deletions.jsonl")
 

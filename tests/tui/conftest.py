@@ -24,13 +24,6 @@ AppFactory = Callable[..., OrbrowseApp]
 
 
 @pytest.fixture
-def downloads(tmp_path: Path) -> Path:
-    folder = tmp_path / "downloads"
-    folder.mkdir(exist_ok=True)
-    return folder
-
-
-@pytest.fixture
 def deletion_log_path(tmp_path: Path) -> Path:
     return tmp_path / "deletions.jsonl"
 
