@@ -7,10 +7,9 @@ the browser directly or shows the workspace picker.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import replace
 from functools import cached_property
-from pathlib import Path
 from typing import Any, ClassVar
 
 from textual import events, work
@@ -19,17 +18,13 @@ from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
 from textual.screen import Screen
 
-from orbrowse.api.client import FilesClient, RequestObserver
+from orbrowse.api.client import FilesClient
 from orbrowse.api.errors import (
     OpenRouterError,
     PermissionDeniedError,
     describe,
 )
 from orbrowse.api.pager import Pager
-from orbrowse.api.retry import RetryPolicy
-from orbrowse.config import Settings
-from orbrowse.deletion_log import DeletionLog
-from orbrowse.listing.formatting import Clock, utc_now
 from orbrowse.tui.base import OrbrowseBase, WorkspaceChoice
 from orbrowse.tui.keymap import binding_ids, check_keymap
 from orbrowse.tui.type_ahead import InputEvent, TypeAhead
@@ -300,25 +295,6 @@ class OrbrowseApp(OrbrowseBase):
             yield from commands()
 
 
-def build_app(
-    settings: Settings,
-    *,
-    env: Mapping[str, str] | None = None,
-    clock: Clock = utc_now,
-    deletion_log: DeletionLog | None = None,
-    observer: RequestObserver | None = None,
-    download_dir: Path | None = None,
-    remember: bool = True,
-    retry: RetryPolicy | None = None,
-) -> OrbrowseApp:
-    """The one factory for the app, used by the CLI, the demo, tests and screenshots."""
-    return OrbrowseApp(
-        settings,
-        env=env,
-        clock=clock,
-        deletion_log=deletion_log,
-        observer=observer,
-        download_dir=download_dir,
-        remember=remember,
-        retry=retry,
-    )
+build_app = OrbrowseApp
+"""The one factory for the app, used by the CLI, the demo, tests and screenshots: the
+constructor itself (settings, then the keywords of :class:`OrbrowseBase`)."""

@@ -22,6 +22,7 @@ from orbrowse.api.client import FilesClient
 from orbrowse.api.errors import OpenRouterError
 from orbrowse.api.models import FileObject, FilePage
 from orbrowse.api.pager import Pager
+from orbrowse.listing import file_list
 from orbrowse.listing.file_list import FileList, FilterError, SortColumn
 from orbrowse.listing.formatting import human_size, visible_text
 from orbrowse.tui.base import OrbrowseBase, WorkspaceChoice
@@ -33,15 +34,8 @@ from orbrowse.tui.widgets.file_table import DEFAULT_FETCH_AHEAD_ROWS, FileTable
 from orbrowse.tui.widgets.preview import PreviewPane
 from orbrowse.tui.widgets.status_line import StatusInfo, StatusLine
 
-SORT_COLUMNS: tuple[SortColumn | None, ...] = (
-    None,
-    "filename",
-    "size",
-    "type",
-    "created",
-    "downloadable",
-    "id",
-)
+SORT_COLUMNS: tuple[SortColumn | None, ...] = (None, *file_list.SORT_COLUMNS)
+"""What ``s`` steps through: load order, then every column the file list sorts by."""
 NARROW_WIDTH = 110
 SHORT_HEIGHT = 20
 """Below this many rows a narrow browser hides the detail pane (``i`` still shows it)."""
