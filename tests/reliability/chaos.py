@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
@@ -25,6 +26,7 @@ from orbrowse.deletion_log import (
     RESULT_DELETED_CONFIRMED,
     UNCERTAIN_PREFIX,
     DeletionEntry,
+    DeletionLog,
 )
 from orbrowse.emulator.app import file_json
 from orbrowse.emulator.faults import Faults
@@ -143,6 +145,31 @@ def from_report(requested: list[str], report: BulkReport) -> Outcome:
     outcome.not_deleted = {f.id for f, _ in report.failed} | {f.id for f in report.not_attempted}
     outcome.uncertain = {f.id for f, _ in report.uncertain}
     outcome.confirmed_by_lookup = {f.id for f in report.confirmed_by_lookup}
+    return outcome
+
+
+def rm_outcome(
+    store: Store,
+    workspace_id: str,
+    requested: list[str],
+    stdout: str,
+    stderr: str,
+    log_path: Path,
+) -> Outcome:
+    """What an ``orbrowse rm`` run said and logged, checked against the server."""
+    log = DeletionLog(log_path).read_entries()
+    outcome = from_rm(requested, stdout, stderr, log)
+    check(outcome, store.file_ids(workspace_id), log)
+    return outcome
+
+
+def report_outcome(
+    store: Store, workspace_id: str, requested: list[str], report: BulkReport, log: DeletionLog
+) -> Outcome:
+    """What the browser's delete report said, checked against the server and the log."""
+    entries = log.read_entries()
+    outcome = from_report(requested, report)
+    check(outcome, store.file_ids(workspace_id), entries)
     return outcome
 
 

@@ -25,29 +25,20 @@ from orbrowse.deletion_log import DeletionLog
 from orbrowse.emulator.faults import Faults
 from orbrowse.emulator.server import RunningEmulator, start_emulator
 from tests.conftest import DEFAULT_WORKSPACE_ID, fixture_store
-from tests.reliability.chaos import (
-    calm,
-    check,
-    delete_everything_in_the_browser,
-    fill,
-    from_report,
-    from_rm,
-    jsonl_of,
-    unleash,
-)
+from tests.reliability import chaos
 from tests.tui.app_driver import app_against
 
 WS = DEFAULT_WORKSPACE_ID
 
 
 def through_rm(emulator: RunningEmulator, folder: Path, count: int) -> str:
-    ids = fill(emulator.store, WS, count)
-    stdin = jsonl_of(emulator.store, WS, ids)
+    ids = chaos.fill(emulator.store, WS, count)
+    stdin = chaos.jsonl_of(emulator.store, WS, ids)
     log_path = folder / "rm-deletions.jsonl"
     command = [sys.executable, "-m", "orbrowse", "rm", "-", "--yes", "--log", str(log_path)]
     command += ["--base-url", emulator.url, "--api-key", emulator.keys.management_key]
     before = len(emulator.faults.requests)
-    unleash(emulator.faults)
+    chaos.unleash(emulator.faults)
     started = time.monotonic()
     done = subprocess.run(
         command,
@@ -59,10 +50,8 @@ def through_rm(emulator: RunningEmulator, folder: Path, count: int) -> str:
         timeout=3600,
     )
     elapsed = time.monotonic() - started
-    calm(emulator.faults)
-    log = DeletionLog(log_path).read_entries()
-    outcome = from_rm(ids, done.stdout, done.stderr, log)
-    check(outcome, emulator.store.file_ids(WS), log)
+    chaos.calm(emulator.faults)
+    outcome = chaos.rm_outcome(emulator.store, WS, ids, done.stdout, done.stderr, log_path)
     requests = len(emulator.faults.requests) - before
     return (
         f"rm -: {outcome.figures()}; exit {done.returncode}; {requests:,} requests; "
@@ -71,7 +60,7 @@ def through_rm(emulator: RunningEmulator, folder: Path, count: int) -> str:
 
 
 async def through_browser(emulator: RunningEmulator, folder: Path, count: int) -> str:
-    ids = fill(emulator.store, WS, count)
+    ids = chaos.fill(emulator.store, WS, count)
     log = DeletionLog(folder / "browser-deletions.jsonl")
     app = app_against(
         emulator.url,
@@ -89,13 +78,11 @@ async def through_browser(emulator: RunningEmulator, folder: Path, count: int) -
     before = len(emulator.faults.requests)
     started = time.monotonic()
     async with app.run_test(size=(140, 40)) as pilot:
-        report = await delete_everything_in_the_browser(
+        report = await chaos.delete_everything_in_the_browser(
             app, pilot, emulator.faults, count, limit=3600
         )
     elapsed = time.monotonic() - started
-    entries = log.read_entries()
-    outcome = from_report(ids, report)
-    check(outcome, emulator.store.file_ids(WS), entries)
+    outcome = chaos.report_outcome(emulator.store, WS, ids, report, log)
     requests = len(emulator.faults.requests) - before
     return (
         f"browser: {outcome.figures()}; {requests:,} requests; {elapsed:.1f} s "

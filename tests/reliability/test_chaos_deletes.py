@@ -15,12 +15,11 @@ from tests.cli import Cli
 from tests.conftest import DEFAULT_WORKSPACE_ID
 from tests.reliability.chaos import (
     calm,
-    check,
     delete_everything_in_the_browser,
     fill,
-    from_report,
-    from_rm,
     jsonl_of,
+    report_outcome,
+    rm_outcome,
     unleash,
 )
 from tests.reliability.conftest import AppFactory
@@ -43,10 +42,8 @@ def test_rm_under_chaos_accounts_for_every_file(
     result = cli("rm", "-", "--yes", "--concurrency", "16", input=stdin)
 
     calm(emulator.faults)
-    log = DeletionLog(cli.deletion_log).read_entries()
-    outcome = from_rm(ids, result.stdout, result.stderr, log)
+    outcome = rm_outcome(emulator.store, WS, ids, result.stdout, result.stderr, cli.deletion_log)
     print(outcome.figures())
-    check(outcome, emulator.store.file_ids(WS), log)
     # Only the files deleted beforehand can have been found already gone.
     assert outcome.already_gone <= set(ids[:GONE_BEFORE])
     assert len(outcome.deleted) >= FILES * 0.9  # the retries and lookups did their work
@@ -62,9 +59,7 @@ async def test_the_browser_under_chaos_accounts_for_every_file(
     app = make_app(page_size=100, undo_seconds=0, delete_concurrency=8)
     async with app.run_test(size=(140, 40)) as pilot:
         report = await delete_everything_in_the_browser(app, pilot, emulator.faults, FILES)
-    log = deletion_log.read_entries()
-    outcome = from_report(ids, report)
+    outcome = report_outcome(emulator.store, WS, ids, report, deletion_log)
     print(outcome.figures())
-    check(outcome, emulator.store.file_ids(WS), log)
     assert len(outcome.deleted) >= FILES * 0.9
     assert len(emulator.faults.requests) > FILES * 1.3
