@@ -8,7 +8,7 @@ look at the SVGs before committing them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -131,25 +131,21 @@ def test_no_key(snap_compare: SnapCompare, demo: RunningEmulator, tmp_path: Path
 SMALL_SIZES = [pytest.param((60, 15), id="60x15"), pytest.param((80, 24), id="80x24")]
 
 
-@pytest.mark.parametrize("size", SMALL_SIZES)
-def test_browser_small(
-    snap_compare: SnapCompare, demo: RunningEmulator, tmp_path: Path, size: tuple[int, int]
-) -> None:
-    app = demo_app(demo, tmp_path, workspace=DEMO_WORKSPACE)
-    assert snap_compare(app, terminal_size=size, run_before=_browser)
+SMALL_VIEWS = [
+    pytest.param(_browser, id="browser"),
+    pytest.param(_delete_confirmation, id="delete_confirmation"),
+    pytest.param(_help, id="help"),
+]
 
 
 @pytest.mark.parametrize("size", SMALL_SIZES)
-def test_delete_confirmation_small(
-    snap_compare: SnapCompare, demo: RunningEmulator, tmp_path: Path, size: tuple[int, int]
+@pytest.mark.parametrize("steps", SMALL_VIEWS)
+def test_small(
+    snap_compare: SnapCompare,
+    demo: RunningEmulator,
+    tmp_path: Path,
+    steps: Callable[[Pilot[int]], Awaitable[None]],
+    size: tuple[int, int],
 ) -> None:
     app = demo_app(demo, tmp_path, workspace=DEMO_WORKSPACE)
-    assert snap_compare(app, terminal_size=size, run_before=_delete_confirmation)
-
-
-@pytest.mark.parametrize("size", SMALL_SIZES)
-def test_help_small(
-    snap_compare: SnapCompare, demo: RunningEmulator, tmp_path: Path, size: tuple[int, int]
-) -> None:
-    app = demo_app(demo, tmp_path, workspace=DEMO_WORKSPACE)
-    assert snap_compare(app, terminal_size=size, run_before=_help)
+    assert snap_compare(app, terminal_size=size, run_before=steps)
