@@ -125,36 +125,27 @@ def test_rm_unknown_ids_exit_4(emulator: RunningEmulator, cli: Cli) -> None:
     assert held(emulator) == {kept.id}
 
 
+@pytest.mark.parametrize(
+    "flags",
+    [
+        pytest.param(["--workspace", DEFAULT_WORKSPACE_ID], id="named"),
+        # No --workspace: the key works in its own workspace, which the config lists.
+        pytest.param([], id="the-keys-own"),
+    ],
+)
 def test_a_read_only_workspace_refuses_rm_and_put(
-    emulator: RunningEmulator, cli: Cli, tmp_path: Path
+    emulator: RunningEmulator, cli: Cli, tmp_path: Path, flags: list[str]
 ) -> None:
     files = add_files(emulator, 2)
     (tmp_path / "config.toml").write_text(f'read_only_workspaces = ["{DEFAULT_WORKSPACE_ID}"]\n')
     upload = tmp_path / "new.txt"
     upload.write_text("hello")
 
-    removed = cli("rm", files[0].id, "--yes", "--workspace", DEFAULT_WORKSPACE_ID)
-    put = cli("put", str(upload), "--workspace", DEFAULT_WORKSPACE_ID)
-    preview = cli("rm", files[0].id, "--dry-run", "--workspace", DEFAULT_WORKSPACE_ID)
+    removed = cli("rm", files[0].id, "--yes", *flags)
+    put = cli("put", str(upload), *flags)
+    preview = cli("rm", files[0].id, "--dry-run", *flags)
 
     assert removed.code == 2 and "read-only" in removed.stderr
     assert put.code == 2 and "read-only" in put.stderr
     assert preview.code == 0
-    assert held(emulator) == {f.id for f in files}
-
-
-def test_a_read_only_workspace_refuses_rm_and_put_when_it_is_the_keys_own(
-    emulator: RunningEmulator, cli: Cli, tmp_path: Path
-) -> None:
-    # No --workspace: the key works in its own workspace, which the config lists as read-only.
-    files = add_files(emulator, 2)
-    (tmp_path / "config.toml").write_text(f'read_only_workspaces = ["{DEFAULT_WORKSPACE_ID}"]\n')
-    upload = tmp_path / "new.txt"
-    upload.write_text("hello")
-
-    removed = cli("rm", files[0].id, "--yes")
-    put = cli("put", str(upload))
-
-    assert removed.code == 2 and "read-only" in removed.stderr
-    assert put.code == 2 and "read-only" in put.stderr
     assert held(emulator) == {f.id for f in files}
