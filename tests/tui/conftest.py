@@ -11,8 +11,10 @@ import pytest
 from orbrowse.api.client import FilesClient
 from orbrowse.api.retry import RetryPolicy
 from orbrowse.deletion_log import DeletionLog
+from orbrowse.emulator.seed import generate_files
 from orbrowse.emulator.server import RunningEmulator
 from orbrowse.tui.app import OrbrowseApp
+from tests.conftest import DEFAULT_WORKSPACE_ID
 from tests.tui.app_driver import FIXED_NOW as FIXED_NOW
 from tests.tui.app_driver import app_against
 from tests.tui.dialog_host import NO_RETRY
@@ -70,3 +72,13 @@ async def client(emulator: RunningEmulator, api_key: str) -> AsyncIterator[Files
     """A client with no retries, for dialogs that talk to the emulator themselves."""
     async with FilesClient(api_key, base_url=emulator.url, retry=NO_RETRY) as files_client:
         yield files_client
+
+
+THOUSAND = 1000
+
+
+@pytest.fixture
+def thousand(emulator: RunningEmulator) -> list[str]:
+    """1,000 files in the default workspace; their ids in listing order."""
+    stored = generate_files(emulator.store, DEFAULT_WORKSPACE_ID, THOUSAND, now=FIXED_NOW)
+    return [file.id for file in stored]

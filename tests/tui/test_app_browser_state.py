@@ -3,10 +3,8 @@ up, read-only says why, the status line tells the truth after errors."""
 
 from __future__ import annotations
 
-import pytest
 from textual.widgets import Input
 
-from orbrowse.emulator.seed import generate_files
 from orbrowse.emulator.server import RunningEmulator
 from orbrowse.tui.app import EXIT_NO_USABLE_KEY
 from orbrowse.tui.dialogs.confirm_delete import ConfirmDeleteDialog
@@ -22,16 +20,10 @@ from tests.tui.app_driver import (
     status_of,
     wait_until,
 )
-from tests.tui.conftest import FIXED_NOW, AppFactory
+from tests.tui.conftest import THOUSAND, AppFactory
 
-FILES = 1000
+FILES = THOUSAND  # the `thousand` fixture's files
 PAGE = 100
-
-
-@pytest.fixture
-def thousand(emulator: RunningEmulator) -> list[str]:
-    stored = generate_files(emulator.store, DEFAULT_WORKSPACE_ID, FILES, now=FIXED_NOW)
-    return [file.id for file in stored]
 
 
 def offered(screen: BrowserScreen) -> dict[str, bool | None]:

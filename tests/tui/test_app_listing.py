@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 from urllib.parse import parse_qs
 
-import pytest
 from textual import events
 from textual.pilot import Pilot
 
@@ -24,17 +23,10 @@ from tests.tui.app_driver import (
     table_of,
     wait_until,
 )
-from tests.tui.conftest import AppFactory
+from tests.tui.conftest import THOUSAND, AppFactory
 
-FILES = 1000
+FILES = THOUSAND  # the `thousand` fixture's files
 PAGE = 100
-
-
-@pytest.fixture
-def thousand(emulator: RunningEmulator) -> list[str]:
-    """1,000 files in the default workspace; their ids in listing order."""
-    stored = generate_files(emulator.store, DEFAULT_WORKSPACE_ID, FILES, now=FIXED_NOW)
-    return [file.id for file in stored]
 
 
 async def hold_key(pilot: Pilot[int], key: str, times: int, table: FileTable) -> int:
