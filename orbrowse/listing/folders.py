@@ -1,0 +1,303 @@
+"""The folder tree: loaded files grouped by the ``/`` segments of their names. No Textual here.
+
+OpenRouter filenames carry folder segments (``data/exports/sales.csv``); the API has no
+folders and no prefix filter, so the tree is built on the client from whatever has been
+listed so far. The browser's folder view and ``orbrowse du`` both read it.
+
+Names are split on ``/`` only:
+
+* a name without ``/`` sits in the root folder (path ``""``);
+* ``data/exports/sales.csv`` is the file ``sales.csv`` in the folder ``data/exports/``;
+* empty segments are kept, never merged: ``a//b`` is ``b`` in the folder ``""`` inside
+  ``a/``; ``/x`` is ``x`` in the folder ``""`` at the root; ``dir/`` is a file with an empty
+  name in ``dir/``. Callers decide how to show an empty name.
+
+A folder's *path* is the prefix every name under it starts with, ending in ``/``
+(``"data/exports/"``); the root's path is ``""``. Each :class:`Folder` keeps, for every file
+under it at any depth, the count, the total size and the newest ``created_ts`` (POSIX
+seconds), plus its direct subfolders by segment and its direct files in load order.
+
+Cost: :meth:`FolderTree.append` is O(page × depth) whatever is already loaded (each new
+file is one dict lookup by its folder path; totals are added once per distinct folder of the
+page and walked up to the root). Memory per file is one list slot in its folder; per folder a
+small slotted object. The tree never copies ``FileObject``\\ s and does not deduplicate ids:
+the caller hands it each file once (``FileList.append`` tells which are new).
+
+A folder emptied by :meth:`FolderTree.remove` disappears from its parent (the root stays).
+Totals count loaded files only: while a listing is still going, the caller must say they are
+lower bounds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Literal
+
+from orbrowse.api.models import FileObject
+
+SEPARATOR = "/"
+
+FolderSort = Literal["name", "size", "count", "newest"]
+
+
+class Folder:
+    """One folder: its segment, path, parent, direct subfolders and files, and the totals of
+    everything under it. Read it; only :class:`FolderTree` changes it."""
+
+    __slots__ = ("count", "files", "folders", "name", "newest", "parent", "path", "size")
+
+    name: str
+    """The last segment (``"exports"``; ``""`` for the root and for an empty segment)."""
+    path: str
+    """Every name under this folder starts with it; ends in ``/`` (``""`` for the root)."""
+    parent: Folder | None
+    folders: dict[str, Folder]
+    """Direct subfolders by segment, in the order they were first seen."""
+    files: list[FileObject]
+    """Direct files, in load order."""
+    count: int
+    """Files under this folder, at any depth."""
+    size: int
+    """Their total size in bytes."""
+    newest: float
+    """The newest ``created_ts`` under this folder (0.0 while it holds nothing)."""
+
+    def __init__(self, name: str, path: str, parent: Folder | None) -> None:
+        self.name = name
+        self.path = path
+        self.parent = parent
+        self.folders = {}
+        self.files = []
+        self.count = 0
+        self.size = 0
+        self.newest = 0.0
+
+    @property
+    def depth(self) -> int:
+        """0 for the root, 1 for ``data/``, 2 for ``data/exports/``."""
+        return self.path.count(SEPARATOR)
+
+    @property
+    def is_root(self) -> bool:
+        return self.parent is None
+
+    def segments(self) -> list[str]:
+        """The path's segments, root first (``["data", "exports"]``; ``[]`` for the root)."""
+        return self.path.split(SEPARATOR)[:-1]
+
+    def subfolders(self, sort: FolderSort = "name", descending: bool = False) -> list[Folder]:
+        """The direct subfolders, by name (case-folded, then exact) unless another key is
+        asked for; ties on size, count or date are broken by name, ascending."""
+        folders = sorted(self.folders.values(), key=_name_key)
+        if sort == "name":
+            if descending:
+                folders.reverse()
+            return folders
+        if sort == "size":
+            folders.sort(key=lambda f: f.size, reverse=descending)
+        elif sort == "count":
+            folders.sort(key=lambda f: f.count, reverse=descending)
+        else:
+            folders.sort(key=lambda f: f.newest, reverse=descending)
+        return folders
+
+    def iter_files(self) -> Iterator[FileObject]:
+        """Every file under this folder, at any depth: this folder's first, then each
+        subfolder's (depth first, subfolders by name)."""
+        stack: list[Folder] = [self]
+        while stack:
+            folder = stack.pop()
+            yield from folder.files
+            stack.extend(reversed(folder.subfolders()))
+
+    def iter_folders(self, max_depth: int | None = None) -> Iterator[Folder]:
+        """This folder and every folder under it, depth first, subfolders by name; with
+        ``max_depth``, only those at most that many levels below this one."""
+        stack: list[tuple[Folder, int]] = [(self, 0)]
+        while stack:
+            folder, level = stack.pop()
+            yield folder
+            if max_depth is None or level < max_depth:
+                stack.extend((child, level + 1) for child in reversed(folder.subfolders()))
+
+    def __repr__(self) -> str:
+        return f"Folder(path={self.path!r}, count={self.count}, size={self.size})"
+
+
+def _name_key(folder: Folder) -> tuple[str, str]:
+    return (folder.name.casefold(), folder.name)
+
+
+def folder_path(filename: str) -> str:
+    """The path of the folder a file sits in: ``"a/b/"`` for ``"a/b/c.txt"``, ``""`` for a
+    name without ``/``."""
+    return filename[: filename.rfind(SEPARATOR) + 1]
+
+
+def leaf_name(filename: str) -> str:
+    """The last segment of a name: ``"c.txt"`` for ``"a/b/c.txt"`` (``""`` for ``"a/"``)."""
+    return filename[filename.rfind(SEPARATOR) + 1 :]
+
+
+def ancestor_paths(path: str) -> Iterator[str]:
+    """The folder paths a folder path lies in, itself included, root (``""``) first:
+    ``"a/b/"`` gives ``""``, ``"a/"``, ``"a/b/"``."""
+    yield ""
+    start = 0
+    while (cut := path.find(SEPARATOR, start)) != -1:
+        start = cut + 1
+        yield path[:start]
+
+
+def relative_segments(filename: str, under: str) -> list[str]:
+    """The segments of ``filename`` below the folder path ``under`` (which it must start
+    with): ``("a/b/c.txt", "a/")`` gives ``["b", "c.txt"]``."""
+    if not filename.startswith(under):
+        raise ValueError(f"{filename!r} is not under {under!r}")
+    return filename[len(under) :].split(SEPARATOR)
+
+
+class FolderTree:
+    """Loaded files by folder; see the module docstring for the rules and costs."""
+
+    def __init__(self, files: Iterable[FileObject] = ()) -> None:
+        self.root = Folder("", "", None)
+        self._by_path: dict[str, Folder] = {"": self.root}
+        self.version = 0
+        """Bumped on every change (for caches keyed on it)."""
+        self.append(files)
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def folder(self, path: str) -> Folder | None:
+        """The folder with this path (``""`` is the root), or ``None``."""
+        return self._by_path.get(path)
+
+    def nearest(self, path: str) -> Folder:
+        """The folder with this path or, if it is gone, its closest existing ancestor."""
+        found = self._by_path.get(path)
+        while found is None:
+            path = folder_path(path[:-1])
+            found = self._by_path.get(path)
+        return found
+
+    def folder_of(self, file: FileObject) -> Folder | None:
+        """The folder a loaded file sits in (``None`` if its folder is not in the tree)."""
+        return self._by_path.get(folder_path(file.filename))
+
+    @property
+    def folder_count(self) -> int:
+        """Folders in the tree, the root not counted."""
+        return len(self._by_path) - 1
+
+    @property
+    def has_folders(self) -> bool:
+        """Whether any loaded name contains ``/``."""
+        return len(self._by_path) > 1
+
+    def files_under(self, path: str) -> list[FileObject]:
+        """Every loaded file whose name starts with the folder path ``path``."""
+        folder = self._by_path.get(path)
+        return [] if folder is None else list(folder.iter_files())
+
+    # --- changing --------------------------------------------------------------------------
+
+    def append(self, files: Iterable[FileObject]) -> int:
+        """Add files (each once: the tree does not check ids). Returns how many were added."""
+        # Totals per distinct folder of the page first, then one walk to the root each: the
+        # walk costs the page's folders × depth, not its files × depth.
+        totals: dict[Folder, list[float]] = {}
+        by_path = self._by_path
+        added = 0
+        for file in files:
+            name = file.filename
+            path = name[: name.rfind(SEPARATOR) + 1]
+            folder = by_path.get(path)
+            if folder is None:
+                folder = self._make(path)
+            folder.files.append(file)
+            added += 1
+            entry = totals.get(folder)
+            if entry is None:
+                totals[folder] = [1, file.size_bytes, file.created_ts]
+            else:
+                entry[0] += 1
+                entry[1] += file.size_bytes
+                if file.created_ts > entry[2]:
+                    entry[2] = file.created_ts
+        for start, (count, size, newest) in totals.items():
+            node: Folder | None = start
+            while node is not None:
+                node.count += int(count)
+                node.size += int(size)
+                if newest > node.newest:
+                    node.newest = newest
+                node = node.parent
+        if added:
+            self.version += 1
+        return added
+
+    def remove(self, files: Iterable[FileObject]) -> int:
+        """Drop these loaded files (matched by id within their folder); folders left empty
+        go too. Returns how many were dropped."""
+        doomed: dict[Folder, set[str]] = {}
+        for file in files:
+            folder = self._by_path.get(folder_path(file.filename))
+            if folder is not None:
+                doomed.setdefault(folder, set()).add(file.id)
+        removed = 0
+        for folder, ids in doomed.items():
+            kept: list[FileObject] = []
+            gone: list[FileObject] = []
+            for file in folder.files:
+                (gone if file.id in ids else kept).append(file)
+            if not gone:
+                continue
+            folder.files = kept
+            removed += len(gone)
+            count = len(gone)
+            size = sum(f.size_bytes for f in gone)
+            newest = max(f.created_ts for f in gone)
+            node: Folder | None = folder
+            while node is not None:
+                node.count -= count
+                node.size -= size
+                if newest >= node.newest:
+                    node.newest = _newest_of(node)
+                parent = node.parent
+                if node.count == 0 and parent is not None:
+                    self._forget(node)
+                node = parent
+        if removed:
+            self.version += 1
+        return removed
+
+    def clear(self) -> None:
+        """Forget every file and folder."""
+        self.root = Folder("", "", None)
+        self._by_path = {"": self.root}
+        self.version += 1
+
+    # --- internals -------------------------------------------------------------------------
+
+    def _make(self, path: str) -> Folder:
+        parent_path = folder_path(path[:-1])
+        parent = self._by_path.get(parent_path)
+        if parent is None:
+            parent = self._make(parent_path)
+        name = path[len(parent_path) : -1]
+        folder = Folder(name, path, parent)
+        parent.folders[name] = folder
+        self._by_path[path] = folder
+        return folder
+
+    def _forget(self, folder: Folder) -> None:
+        for below in list(folder.iter_folders()):
+            self._by_path.pop(below.path, None)
+        if folder.parent is not None:
+            folder.parent.folders.pop(folder.name, None)
+
+
+def _newest_of(folder: Folder) -> float:
+    newest = max((f.created_ts for f in folder.files), default=0.0)
+    return max(newest, max((f.newest for f in folder.folders.values()), default=0.0))
