@@ -7,6 +7,7 @@ and is the one module that knows the screens, so no screen imports the module th
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -71,6 +72,7 @@ class OrbrowseBase(App[int]):
         self.clipboard_service = Clipboard(
             settings.clipboard, write_osc=self._write_osc, env=self.env
         )
+        self._copy_lock = asyncio.Lock()
         self.workspace: WorkspaceChoice | None = None
         self.key_refused = False
         """The server refused the key before anything was listed (the exit code says so)."""
@@ -102,13 +104,20 @@ class OrbrowseBase(App[int]):
     # -- clipboard ------------------------------------------------------------------------------
 
     def _write_osc(self, data: bytes) -> None:
+        # Called from the copy's thread: the driver's write only queues for its writer thread.
         if self._driver is None:
             raise OSError("no terminal")
         self._driver.write(data.decode("ascii"))
 
-    def copy_text(self, text: str, what: str) -> CopyResult:
-        """Copy ``text`` by the configured mode and say on screen what was copied and how."""
-        result = self.clipboard_service.copy(text, what=what)
+    def copy_text(self, text: str, what: str) -> None:
+        """Copy ``text`` by the configured mode and, when that is done, say on screen what was
+        copied and how. pyperclip and tmux run as subprocesses (tmux alone can take seconds),
+        so the copy runs in a thread and keys keep working meanwhile; copies run in order."""
+        self.run_worker(self._copy(text, what), group="copy", exit_on_error=False)
+
+    async def _copy(self, text: str, what: str) -> CopyResult:
+        async with self._copy_lock:
+            result = await asyncio.to_thread(self.clipboard_service.copy, text, what=what)
         if result.ok:
             # Keep Textual's own record of the clipboard (tests and paste within the app).
             self._clipboard = text

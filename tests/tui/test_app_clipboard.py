@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import json
+import threading
 
 import pyperclip
 import pytest
@@ -19,7 +20,15 @@ from orbrowse.tui.app import OrbrowseApp
 from orbrowse.tui.dialogs.copy_menu import CopyMenu
 from tests.conftest import DEFAULT_WORKSPACE_ID
 from tests.tmux.harness import tmux_server
-from tests.tui.app_driver import browser_ready, notifications, screen_shown
+from tests.tui.app_driver import (
+    WAIT_LIMIT,
+    browser_ready,
+    notifications,
+    screen_shown,
+    settle,
+    table_of,
+    wait_until,
+)
 from tests.tui.conftest import AppFactory
 
 
@@ -80,10 +89,43 @@ async def test_y_copies_the_current_id_to_the_system_clipboard(
         await browser_ready(pilot)
         written = spy_driver(pilot, monkeypatch)
         await pilot.press("j", "y")
+        await settle(pilot)
         assert system_clipboard == [files[1].id]
         assert app.clipboard == files[1].id
         assert osc_writes(written) == []
         assert "Copied 1 id to the system clipboard" in notifications(app)
+
+
+async def test_keys_keep_working_while_a_slow_copy_runs(
+    make_app: AppFactory, files: list[StoredFile], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A copy may take seconds (tmux, a slow clipboard tool): the app does not freeze."""
+    started, release = threading.Event(), threading.Event()
+    copied: list[str] = []
+
+    def slow_copy(text: str) -> None:
+        started.set()
+        release.wait(WAIT_LIMIT)
+        copied.append(text)
+
+    monkeypatch.setattr(pyperclip, "copy", slow_copy)
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
+    async with app.run_test(size=(140, 30)) as pilot:
+        await browser_ready(pilot)
+        await pilot.press("y")
+        await wait_until(pilot, started.is_set, "the copy started")
+        await pilot.press("j", "j")
+        await wait_until(pilot, lambda: table_of(app).cursor_row == 2, "the cursor moved")
+        assert copied == []  # the keys were handled while the copy was still running
+        assert not any(m.startswith("Copied") for m in notifications(app))
+        release.set()
+        await wait_until(
+            pilot,
+            lambda: "Copied 1 id to the system clipboard" in notifications(app),
+            "the copy's message",
+        )
+        assert copied == [files[0].id]
+        assert app.clipboard == files[0].id
 
 
 async def test_y_with_marks_copies_every_marked_id_one_per_line(
@@ -94,6 +136,7 @@ async def test_y_with_marks_copies_every_marked_id_one_per_line(
         await browser_ready(pilot)
         await pilot.press("j", "j", "space", "k", "k", "k", "space", "G", "space")
         await pilot.press("y")
+        await settle(pilot)
         expected = "\n".join(files[n].id for n in (0, 2, 3))  # load order, not marking order
         assert system_clipboard == [expected]
         assert app.clipboard == expected
@@ -109,6 +152,7 @@ async def test_without_a_system_clipboard_it_falls_back_to_osc52(
         await browser_ready(pilot)
         written = spy_driver(pilot, monkeypatch)
         await pilot.press("y")
+        await settle(pilot)
         assert osc_writes(written) == [osc52(files[0].id)]
         assert app.clipboard == files[0].id
         assert (
@@ -128,6 +172,7 @@ async def test_over_ssh_osc52_goes_to_the_terminal_and_pyperclip_is_not_used(
         await browser_ready(pilot)
         written = spy_driver(pilot, monkeypatch)
         await pilot.press("y")
+        await settle(pilot)
         assert osc_writes(written) == [osc52(files[0].id)]
         assert system_clipboard == []
         assert any(
@@ -151,6 +196,7 @@ async def test_over_ssh_inside_tmux_the_ids_land_in_tmuxs_buffer(
             await browser_ready(pilot)
             written = spy_driver(pilot, monkeypatch)
             await pilot.press("space", "space", "y")
+            await settle(pilot)
             text = f"{files[0].id}\n{files[1].id}"
             assert tmux.buffer() == text
             client.wait_for_bytes(base64.b64encode(text.encode()))  # tmux sent it on
@@ -177,6 +223,7 @@ async def test_osc52_over_the_size_cap_is_refused_and_said(
         assert isinstance(app, OrbrowseApp)
         monkeypatch.setattr(app.clipboard_service, "_max_osc_bytes", 40)
         await pilot.press("a", "y")
+        await settle(pilot)
         assert osc_writes(written) == []
         assert any("too large for OSC 52" in m for m in notifications(app))
         assert app.clipboard == ""
@@ -192,7 +239,7 @@ async def test_copy_menu_offers_json_metadata(
         menu = await screen_shown(pilot, CopyMenu)
         assert [f.id for f in menu.files] == [files[2].id]
         await pilot.press("j")  # the JSON accelerator
-        await pilot.pause()
+        await settle(pilot)
         copied = json.loads(system_clipboard[-1])
         assert copied["id"] == files[2].id
         assert copied["filename"] == "file-2.txt"
