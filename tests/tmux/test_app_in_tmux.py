@@ -140,3 +140,63 @@ def test_copy_an_id_in_each_tmux_configuration(
     assert tmux.buffer() == files[1].id
     # tmux sent it on to the user's terminal (our pty) with OSC 52.
     tmux.clients[0].wait_for_bytes(base64.b64encode(files[1].id.encode()))
+
+
+def recorder(folder: Path, name: str) -> Path:
+    """A program that copies the file it is given to ``<name>.got`` and its arguments to
+    ``<name>.args``, then waits for a key (the screen is the pager's until it exits)."""
+    script = folder / name
+    script.write_text(
+        f"#!{sys.executable}\n"
+        "import shutil, sys\n"
+        f"shutil.copyfile(sys.argv[-1], {str(folder / name)!r} + '.got')\n"
+        f"open({str(folder / name)!r} + '.args', 'w').write('\\n'.join(sys.argv[1:]))\n"
+        f"print('{name.upper()} RUNNING')\n"
+        "sys.stdin.readline()\n"
+    )
+    script.chmod(0o755)
+    return script
+
+
+def test_the_full_view_hands_text_to_the_pager_and_an_image_to_the_editor(
+    start_app: StartApp, emulator: RunningEmulator, tmp_path: Path
+) -> None:
+    # App.suspend needs a real terminal: Textual's headless driver cannot suspend.
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    pager = recorder(bin_dir, "pager")
+    editor = recorder(bin_dir, "editor")
+    text = b"first line\n\x1b[31mred\x1b[0m and [b]markup[/b]\n"
+    png = bytes.fromhex(
+        "89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de"
+        "0000000c4944415408d763f8cfc000000301010018dd8db00000000049454e44ae426082"
+    )
+    emulator.store.add_file(DEFAULT_WORKSPACE_ID, "a/notes.txt", content=text, downloadable=True)
+    emulator.store.add_file(DEFAULT_WORKSPACE_ID, "b/dot.png", content=png, downloadable=True)
+    # PATH holds only our programs: no xdg-open or gio, so a non-text file goes to $EDITOR.
+    env = {"PAGER": f"{pager} --flag", "EDITOR": str(editor), "PATH": str(bin_dir)}
+    env["TMPDIR"] = str(tmp_path)  # where the app saves the files it hands over
+    tmux = start_app(env=env)
+    tmux.wait_for("2 files")
+
+    tmux.send_text("o")
+    tmux.wait_for("a/notes.txt · text")
+    tmux.send_text("e")
+    tmux.wait_for("PAGER RUNNING")
+    got = (bin_dir / "pager.got").read_text(encoding="utf-8")
+    assert got.startswith("first line\n")
+    assert "\x1b" not in got  # visible-safe text: the escape shown, the markup kept literal
+    assert "\\x1b[31mred\\x1b[0m and [b]markup[/b]" in got
+    arguments = (bin_dir / "pager.args").read_text().splitlines()
+    assert arguments[0] == "--flag" and arguments[1].endswith("notes.txt.txt")
+    tmux.send_keys("Enter")  # the pager exits: the app is back where it was
+    tmux.wait_for("a/notes.txt · text")
+
+    tmux.send_text("qjo")
+    tmux.wait_for("b/dot.png · PNG image")
+    tmux.send_text("e")
+    tmux.wait_for("EDITOR RUNNING")
+    assert (bin_dir / "editor.got").read_bytes() == png  # the whole file, downloaded
+    assert (bin_dir / "editor.args").read_text().endswith("dot.png")
+    tmux.send_keys("Enter")
+    tmux.wait_for("b/dot.png · PNG image")

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import contextlib
 import io
+import shutil
 import socket
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -387,7 +389,8 @@ async def test_full_view_scrolls_searches_and_closes(
 async def test_full_view_of_an_image_over_ssh_keeps_it_remote(
     make_app: AppFactory, emulator: RunningEmulator
 ) -> None:
-    add(emulator, "out/chart.png", image_bytes("PNG"))
+    png = image_bytes("PNG")
+    add(emulator, "out/chart.png", png)
     app = make_app(
         workspace=DEFAULT_WORKSPACE_ID, env={"SSH_CONNECTION": "10.0.0.1 5000 10.0.0.2 22"}
     )
@@ -402,6 +405,10 @@ async def test_full_view_of_an_image_over_ssh_keeps_it_remote(
             lambda: any("stays on the remote machine" in n.message for n in app._notifications),
             "the SSH note",
         )
+        (note,) = [n.message for n in app._notifications if "remote machine" in n.message]
+        saved = Path(note.rsplit(" at ", 1)[1])
+        assert saved.name == "chart.png" and saved.read_bytes() == png  # the whole file
+        shutil.rmtree(saved.parent)
 
 
 async def test_moving_cancels_the_read_in_flight(
