@@ -28,6 +28,7 @@ from urllib.parse import quote
 import httpx
 
 from orbrowse import __version__
+from orbrowse.api.decoding import ACCEPT_ENCODING, decoded_chunks
 from orbrowse.api.errors import (
     APIConnectionError,
     APIStatusError,
@@ -197,14 +198,14 @@ async def _read_body(response: httpx.Response, limit: int) -> bytes:
     """The (decoded) body of a streamed response, refused past ``limit`` bytes.
 
     The announced Content-Length is checked first, so a reply that says it is huge is not
-    read at all; a reply that does not say is counted as it arrives."""
+    read at all; a reply that does not say, or is compressed, is counted as it is decoded."""
     declared = _content_length(response)
     if declared is not None and declared > limit:
         raise ResponseTooLargeError(_too_large(f"{declared:,} bytes", limit))
     chunks: list[bytes] = []
     size = 0
     try:
-        async for chunk in response.aiter_bytes():
+        async for chunk in decoded_chunks(response):
             size += len(chunk)
             if size > limit:
                 raise ResponseTooLargeError(_too_large(f"more than {limit:,} bytes", limit))
@@ -221,7 +222,7 @@ async def _read_head(response: httpx.Response, limit: int) -> bytes:
     chunks: list[bytes] = []
     size = 0
     try:
-        async for chunk in response.aiter_bytes():
+        async for chunk in decoded_chunks(response):
             chunks.append(chunk[: limit - size])
             size += len(chunks[-1])
             if size >= limit:
@@ -294,6 +295,7 @@ class FilesClient:
             base_url=self.base_url + "/",
             headers={
                 "Authorization": f"Bearer {api_key}",
+                "Accept-Encoding": ACCEPT_ENCODING,
                 "HTTP-Referer": APP_URL,
                 "X-OpenRouter-Title": APP_TITLE,
                 "X-OpenRouter-Categories": APP_CATEGORIES,
@@ -753,7 +755,7 @@ class FilesClient:
                 part.restart()
                 expected = None if encoded else _content_length(response)
             try:
-                async for chunk in response.aiter_bytes(CHUNK_SIZE):
+                async for chunk in decoded_chunks(response, CHUNK_SIZE):
                     part.write(chunk)
                     if progress is not None:
                         progress(part.size, expected)
@@ -801,7 +803,7 @@ class FilesClient:
             chunks: list[bytes] = []
             received = 0
             try:
-                async for chunk in response.aiter_bytes(min(CHUNK_SIZE, max(max_bytes, 1))):
+                async for chunk in decoded_chunks(response, min(CHUNK_SIZE, max(max_bytes, 1))):
                     room = max_bytes - received
                     chunks.append(chunk[:room])
                     received += min(len(chunk), room)

@@ -28,6 +28,7 @@ import asyncio
 import contextlib
 import json
 import threading
+import zlib
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlsplit
@@ -336,6 +337,87 @@ async def ranges(request: Request, writer: asyncio.StreamWriter, options: Option
         end = len(RANGES_CONTENT) - 1
         headers = {"Content-Range": f"bytes {start}-{end}/{len(RANGES_CONTENT)}"}
     await respond(writer, status, body, content_type="application/octet-stream", headers=headers)
+
+
+def _gzip_bomb() -> tuple[bytes, bytes]:
+    """The start of an endless gzip stream of spaces, and a block to repeat after it.
+
+    Each block is 8 MiB of spaces flushed with Z_FULL_FLUSH (which resets the history), so
+    the same bytes continue the stream again and again: about 8 KiB per 8 MiB decoded."""
+    spaces = b" " * (8 * 1024 * 1024)
+    deflate = zlib.compressobj(9, zlib.DEFLATED, zlib.MAX_WBITS | 16)
+    start = deflate.compress(spaces) + deflate.flush(zlib.Z_FULL_FLUSH)
+    block = deflate.compress(spaces) + deflate.flush(zlib.Z_FULL_FLUSH)
+    return start, block
+
+
+GZIP_BOMB = _gzip_bomb()
+
+
+async def _gzip_bomb_forever(writer: asyncio.StreamWriter, status: int, content_type: str) -> None:
+    """``status`` with a gzip-encoded, chunked body of spaces that never ends."""
+    await write_head(
+        writer,
+        status,
+        {
+            "Content-Type": content_type,
+            "Content-Encoding": "gzip",
+            "Transfer-Encoding": "chunked",
+        },
+    )
+    start, block = GZIP_BOMB
+    blocks = block * max(1, 65536 // len(block))  # about 64 KiB on the wire per write
+    data = start
+    while True:
+        writer.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
+        await writer.drain()
+        data = blocks
+
+
+ENCODERS: dict[str, Callable[[bytes], bytes]] = {
+    "gzip": lambda body: zlib.compress(body, wbits=zlib.MAX_WBITS | 16),
+    "deflate": zlib.compress,  # zlib-wrapped, as the HTTP standard says
+    "deflate-raw": lambda body: zlib.compress(body, wbits=-zlib.MAX_WBITS),  # as some servers do
+    "br": lambda body: body,  # not brotli at all: the client must refuse it unread
+}
+
+
+@route("encoded")
+async def encoded(request: Request, writer: asyncio.StreamWriter, options: Options) -> None:
+    """The ``ok`` listing with ``Content-Encoding: options.extra["encoding"]`` (a key of
+    :data:`ENCODERS`), in chunks of 1 KiB so decoding goes on across chunks."""
+    name = str(options.extra.get("encoding", "gzip"))
+    files = [file_json(f"or_file_{n}", f"{n}.txt") for n in range(200)]
+    body = ENCODERS[name](json.dumps(page_json(files, None)).encode())
+    await write_head(
+        writer,
+        200,
+        {
+            "Content-Type": "application/json",
+            "Content-Encoding": name.removesuffix("-raw"),
+            "Transfer-Encoding": "chunked",
+        },
+    )
+    for start in range(0, len(body), 1024):
+        piece = body[start : start + 1024]
+        writer.write(f"{len(piece):x}\r\n".encode() + piece + b"\r\n")
+        await writer.drain()
+    writer.write(b"0\r\n\r\n")
+    await writer.drain()
+
+
+@route("gzip-bomb")
+async def gzip_bomb(request: Request, writer: asyncio.StreamWriter, options: Options) -> None:
+    """200 with an endless gzip body of spaces (about 1,000 times its size decoded): JSON,
+    or bytes for a file's content."""
+    kind = "application/octet-stream" if request.path.endswith("/content") else "application/json"
+    await _gzip_bomb_forever(writer, 200, kind)
+
+
+@route("gzip-bomb-error")
+async def gzip_bomb_error(request: Request, writer: asyncio.StreamWriter, options: Options) -> None:
+    """A 500 whose gzip body of spaces never ends."""
+    await _gzip_bomb_forever(writer, 500, "application/json")
 
 
 async def _spaces_forever(writer: asyncio.StreamWriter, status: int, length: int) -> None:

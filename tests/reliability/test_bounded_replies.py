@@ -76,21 +76,58 @@ async def test_a_reply_announcing_gigabytes_is_refused_unread(fake: FakeServer) 
     assert spent.peak_bytes < MAX_JSON_BYTES
 
 
-async def test_a_reply_without_a_length_is_cut_at_the_cap(fake: FakeServer) -> None:
+@pytest.mark.parametrize("mode", ["huge-chunked", "gzip-bomb"])
+async def test_a_reply_without_a_length_is_cut_at_the_cap(fake: FakeServer, mode: str) -> None:
+    """``gzip-bomb``: 64 KiB on the wire decodes to 64 MiB; the cap counts decoded bytes as
+    they are decoded."""
     with memory_budget(40 * MiB):
-        async with time_budget(20), client_for(fake, "huge-chunked") as client:
+        async with time_budget(20), client_for(fake, mode) as client:
             with pytest.raises(ResponseTooLargeError) as caught:
                 await client.get_file("or_file_A")
     assert "more than 8,388,608 bytes" in str(caught.value)
-    assert fake.count("huge-chunked") == 1
+    assert fake.count(mode) == 1
 
 
-async def test_an_error_reply_is_read_only_as_far_as_its_message(fake: FakeServer) -> None:
+@pytest.mark.parametrize("mode", ["huge-error", "gzip-bomb-error"])
+async def test_an_error_reply_is_read_only_as_far_as_its_message(
+    fake: FakeServer, mode: str
+) -> None:
     with memory_budget(8 * MiB):
-        async with time_budget(20), client_for(fake, "huge-error", retry=NO_RETRY) as client:
+        async with time_budget(20), client_for(fake, mode, retry=NO_RETRY) as client:
             with pytest.raises(ServerError):
                 await client.list_files()
-    assert fake.count("huge-error") == 1
+    assert fake.count(mode) == 1
+
+
+async def test_a_gzip_bombed_preview_reads_only_its_bytes(fake: FakeServer) -> None:
+    with memory_budget(8 * MiB):
+        async with time_budget(20), client_for(fake, "gzip-bomb", retry=NO_RETRY) as client:
+            sample = await client.read_content("or_file_A", 64 * 1024)
+    assert sample.data == b" " * (64 * 1024) and not sample.complete
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "deflate", "deflate-raw"])
+async def test_a_compressed_listing_is_decoded_whole(fake: FakeServer, encoding: str) -> None:
+    fake.options.extra["encoding"] = encoding
+    async with client_for(fake, "encoded", retry=NO_RETRY) as client:
+        page = await client.list_files()
+    assert [f.id for f in page.files] == [f"or_file_{n}" for n in range(200)]
+
+
+async def test_an_encoding_the_client_did_not_ask_for_is_refused(fake: FakeServer) -> None:
+    fake.options.extra["encoding"] = "br"
+    async with client_for(fake, "encoded", retry=NO_RETRY) as client:
+        with pytest.raises(ResponseFormatError) as caught:
+            await client.list_files()
+    assert "an encoding orbrowse did not ask for: 'br'" in str(caught.value)
+
+
+async def test_the_client_asks_only_for_encodings_it_decodes_in_bounded_pieces(
+    fake: FakeServer,
+) -> None:
+    async with client_for(fake, "ok") as client:
+        await client.list_files()
+    assert fake.requests[-1].headers["accept-encoding"] == "gzip, deflate"
 
 
 async def test_a_trickling_reply_ends_at_the_request_timeout(fake: FakeServer) -> None:
