@@ -26,6 +26,11 @@ the request was sent, a timeout, a 5xx, a confirmation naming another file) is c
 lookup: 404 means deleted, 200 means not deleted and the delete is sent again (at most
 ``MAX_ROUNDS`` deletes in all), anything else leaves the file ``uncertain``.
 
+With a ``plan`` (:class:`~orbrowse.deletion_plan.PlanRecorder`), each file is recorded there
+as being sent before its delete goes out and with its outcome after; the files never sent
+are recorded as not attempted when the run ends. A plan line that cannot be written stops
+the run like the log.
+
 Stopping: :meth:`BulkDelete.stop` (or the ``stop`` event) starts no new deletions and lets
 those in flight finish, then returns the report. Cancelling the task does the same and then
 re-raises ``CancelledError``; :attr:`BulkDelete.report` holds the outcome. A second
@@ -36,10 +41,12 @@ a reason saying so.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
+from pathlib import Path
 from typing import Final, Protocol, TypedDict, Unpack
 
 from orbrowse.api.errors import (
@@ -58,6 +65,7 @@ from orbrowse.deletion_log import (
     failed_result,
     uncertain_result,
 )
+from orbrowse.deletion_plan import PlanRecorder
 
 UNKNOWN_OUTCOME: Final = "cancelled while the request was in flight; the file may have been deleted"
 MAX_ROUNDS: Final = 3
@@ -166,6 +174,7 @@ class BulkDelete:
         workspace_id: str | None,
         on_progress: Callable[[BulkProgress], None] | None = None,
         stop: asyncio.Event | None = None,
+        plan: PlanRecorder | None = None,
     ) -> None:
         if concurrency < 1:
             raise ValueError("concurrency must be at least 1")
@@ -175,6 +184,7 @@ class BulkDelete:
         self.log = log
         self.workspace_id = workspace_id
         self.on_progress = on_progress
+        self.plan = plan
         self.report = BulkReport()
         self._pending: deque[FileObject] = deque(self.files)
         self._stop = stop if stop is not None else asyncio.Event()
@@ -237,6 +247,9 @@ class BulkDelete:
         return self.report
 
     def _finish(self) -> None:
+        if self._pending and self.plan is not None:
+            with contextlib.suppress(OSError):  # a plan without these lines reads the same
+                self.plan.not_attempted(self._pending)
         self.report.not_attempted.extend(self._pending)
         self._pending.clear()
         if self.report.not_attempted or self._stop.is_set():
@@ -245,7 +258,10 @@ class BulkDelete:
 
     async def _worker(self) -> None:
         while self._pending and not self._stop.is_set():
-            file = self._pending.popleft()
+            file = self._pending[0]
+            if not self._note_sending(file):
+                return
+            self._pending.popleft()
             self._in_flight += 1
             try:
                 outcome = await self._attempt(file)
@@ -333,19 +349,36 @@ class BulkDelete:
                 )
             )
 
+    def _note_sending(self, file: FileObject) -> bool:
+        """Record in the plan that ``file``'s delete goes out; ``False`` (and stop) if not."""
+        if self.plan is None:
+            return True
+        try:
+            self.plan.sending(file.id)
+        except OSError as exc:
+            self._record_failed(self.plan.path, "deletion plan", exc)
+            return False
+        return True
+
     def _write_log(self, file: FileObject, result: str) -> None:
+        if self.plan is not None:
+            try:
+                self.plan.outcome(file.id, result)
+            except OSError as exc:
+                self._record_failed(self.plan.path, "deletion plan", exc)
         if self.log is None:
             return
         try:
             self.log.record(file, result, workspace=self.workspace_id)
         except OSError as exc:
-            message = (
-                f"the deletion log {self.log.path} could not be written: {exc.strerror or exc}"
-            )
-            if self.report.log_error is None:
-                self.report.log_error = message
-            # Without a record the user cannot tell later what went: stop here.
-            self.stop(message)
+            self._record_failed(self.log.path, "deletion log", exc)
+
+    def _record_failed(self, path: Path, what: str, exc: OSError) -> None:
+        message = f"the {what} {path} could not be written: {exc.strerror or exc}"
+        if self.report.log_error is None:
+            self.report.log_error = message
+        # Without a record the user cannot tell later what went: stop here.
+        self.stop(message)
 
 
 class BulkOptions(TypedDict, total=False):
@@ -355,6 +388,7 @@ class BulkOptions(TypedDict, total=False):
     log: DeletionLog | None
     on_progress: Callable[[BulkProgress], None] | None
     stop: asyncio.Event | None
+    plan: PlanRecorder | None
 
 
 async def delete_files(

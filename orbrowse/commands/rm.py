@@ -24,8 +24,16 @@ from orbrowse.commands.parsing import IdRecord, parse_id_records, unique
 from orbrowse.commands.render import file_header, file_row, total_line
 from orbrowse.commands.session import Command, CommandError, Session
 from orbrowse.deletion_log import DeletionLog, default_log_path
+from orbrowse.deletion_plan import (
+    Plan,
+    PlanBusyError,
+    PlanRecorder,
+    newest_unfinished,
+    plans_folder,
+)
 from orbrowse.listing.formatting import human_size, utc_now
 from orbrowse.private_file import open_private_append
+from orbrowse.resume import Checked, check_ambiguous, close_if_done, to_send
 
 ENV_DELETION_LOG = "ORBROWSE_DELETION_LOG"
 PROMPT_NAMES = 10
@@ -45,10 +53,16 @@ def _concurrency(text: str) -> int:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "ids",
-        nargs="+",
+        nargs="*",
         metavar="ID",
         help="file ids; '-' reads ids from stdin, one per line (blank lines, #comments "
         "ignored; JSON lines from `orbrowse ls` work too)",
+    )
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="finish the newest interrupted deletion in the workspace (no ids): files "
+        "confirmed deleted are skipped, those sent without an answer are looked up first",
     )
     parser.add_argument(
         "--dry-run", action="store_true", help="show what would be deleted; delete nothing"
@@ -161,13 +175,40 @@ def confirmed(session: Session, files: list[FileObject], *, stdin_is_data: bool)
         return prompt.ask(f"Delete {total} from {session.workspace_label}? This cannot be undone.")
 
 
-class Deletion:
-    """One bulk delete; ``job`` stays readable after an interruption."""
+def open_plan(
+    session: Session, log: DeletionLog, files: list[FileObject], resumed: Plan | None
+) -> PlanRecorder:
+    """The plan to record into: ``resumed``'s, else a new one of ``files`` written now."""
+    workspace = session.settings.workspace
+    try:
+        if resumed is not None:
+            return PlanRecorder.open(resumed.path)
+        return PlanRecorder.create(plans_folder(log.path, workspace), files, workspace=workspace)
+    except PlanBusyError as exc:
+        raise CommandError(f"{exc}; nothing was deleted") from exc
+    except (OSError, ValueError) as exc:
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise CommandError(f"cannot write the deletion plan: {why}; nothing was deleted") from exc
 
-    def __init__(self, session: Session, files: list[FileObject], log: DeletionLog) -> None:
+
+class Deletion:
+    """One bulk delete (or the rest of ``resumed``); ``job`` stays readable after an
+    interruption."""
+
+    def __init__(
+        self,
+        session: Session,
+        files: list[FileObject],
+        log: DeletionLog,
+        plan: PlanRecorder,
+        resumed: Plan | None = None,
+    ) -> None:
         self.session = session
         self.files = files
         self.log = log
+        self.plan = plan
+        self.resumed = resumed
+        self.checked: Checked | None = None
         self.job: BulkDelete | None = None
 
     async def run(self, concurrency: int) -> None:
@@ -178,16 +219,31 @@ class Deletion:
             unknown = f", {progress.uncertain:,} unknown" if progress.uncertain else ""
             output.progress(f"deleting {progress.done:,} of {progress.total:,}{failed}{unknown}")
 
+        workspace = self.session.settings.workspace
         async with self.session.client() as client:
+            files = self.files
+            if self.resumed is not None:
+                output.progress(f"looking up {len(self.resumed.ambiguous):,} files sent before")
+                self.checked = await check_ambiguous(
+                    client,
+                    self.resumed.ambiguous,
+                    self.plan,
+                    self.log,
+                    workspace_id=workspace,
+                    concurrency=concurrency,
+                )
+                files = to_send(self.resumed, self.checked)
             self.job = BulkDelete(
                 client,
-                self.files,
+                files,
                 concurrency=concurrency,
                 log=self.log,
-                workspace_id=self.session.settings.workspace,
+                workspace_id=workspace,
                 on_progress=on_progress,
+                plan=self.plan,
             )
             await self.job.run()
+            close_if_done(self.plan, self.job.report)
 
 
 def report(session: Session, deletion: Deletion, tally: Tally) -> None:
@@ -198,6 +254,11 @@ def report(session: Session, deletion: Deletion, tally: Tally) -> None:
     """
     output = session.output
     output.clear_progress()
+    if deletion.checked is not None and deletion.checked.gone:
+        output.message(
+            f"{len(deletion.checked.gone):,} files sent before the interruption were found "
+            "deleted (confirmed by lookup)"
+        )
     if deletion.job is None:
         return
     result = deletion.job.report
@@ -238,9 +299,67 @@ def report(session: Session, deletion: Deletion, tally: Tally) -> None:
         parts.append(f"{len(result.uncertain):,} may have been deleted")
     output.message(", ".join(parts))
     output.message(f"deletion log: {deletion.log.path}")
+    if result.stopped:
+        output.message("to finish it: orbrowse rm --resume")
+
+
+def carry_out(deletion: Deletion, concurrency: int, tally: Tally) -> int:
+    """Run ``deletion`` and report it, however it ends; the exit code."""
+    with deletion.plan:
+        try:
+            asyncio.run(deletion.run(concurrency))
+        finally:
+            report(deletion.session, deletion, tally)
+    return tally.exit_code
+
+
+def describe_plan(plan: Plan) -> str:
+    """``a deletion of 500 files (2026-…) stopped after 210: 205 deleted, 8 to look up, …``."""
+    parts = [f"{len(plan.gone):,} deleted"]
+    if plan.ambiguous:
+        parts.append(f"{len(plan.ambiguous):,} sent without an answer, to look up")
+    parts.append(f"{len(plan.to_delete):,} to delete")
+    return (
+        f"a deletion of {len(plan.files):,} files ({plan.created}) stopped after "
+        f"{plan.settled:,}: {', '.join(parts)}"
+    )
+
+
+def resume(args: argparse.Namespace, session: Session) -> int:
+    """``rm --resume``: finish the newest unfinished plan of the workspace."""
+    output = session.output
+    log = DeletionLog(log_path(args))
+    try:
+        folder = plans_folder(log.path, session.settings.workspace)
+    except ValueError as exc:
+        raise CommandError(str(exc)) from exc
+    plan = newest_unfinished(folder, warn=output.warning)
+    if plan is None:
+        output.message(f"no unfinished deletion to resume in {session.workspace_label}")
+        return ExitCode.OK
+    output.message(describe_plan(plan))
+    remaining = plan.remaining
+    if args.dry_run:
+        if remaining:
+            show_plan(session, remaining)
+        return ExitCode.OK
+    asyncio.run(session.refuse_if_read_only("delete"))
+    if remaining and not args.yes and not confirmed(session, remaining, stdin_is_data=False):
+        output.message("nothing was deleted")
+        return ExitCode.PARTIAL
+    check_writable(log.path)
+    concurrency: int = args.concurrency or session.settings.delete_concurrency
+    deletion = Deletion(session, [], log, open_plan(session, log, [], plan), plan)
+    return carry_out(deletion, concurrency, Tally())
 
 
 def run(args: argparse.Namespace, session: Session) -> int:
+    if args.resume:
+        if args.ids:
+            raise CommandError("--resume takes no ids: it finishes the interrupted deletion")
+        return resume(args, session)
+    if not args.ids:
+        raise CommandError("no ids given: give ids, '-' to read them from stdin, or --resume")
     stdin_is_data = "-" in args.ids
     ids, known = read_ids(args.ids)
     if not ids:
@@ -274,12 +393,8 @@ def run(args: argparse.Namespace, session: Session) -> int:
     if ask and not confirmed(session, files, stdin_is_data=stdin_is_data):
         session.output.message("nothing was deleted")
         return ExitCode.PARTIAL
-    deletion = Deletion(session, files, log)
-    try:
-        asyncio.run(deletion.run(concurrency))
-    finally:
-        report(session, deletion, tally)
-    return tally.exit_code
+    deletion = Deletion(session, files, log, open_plan(session, log, files, None))
+    return carry_out(deletion, concurrency, tally)
 
 
 COMMAND = Command(
@@ -290,7 +405,9 @@ COMMAND = Command(
         "terminal unless --yes; without a terminal to ask on it refuses (exit 1). The ids "
         "deleted now are printed on stdout; files already gone, not deleted or that may have "
         "been deleted (the answer was lost and a lookup could not tell) are listed on stderr. "
-        "Every attempt is appended to the deletion log."
+        "Every attempt is appended to the deletion log. Before the first request the plan "
+        "is written beside the log (deletion-plans/), and each step after it: an interrupted "
+        "deletion (Ctrl+C, a closed terminal, a crash) is finished with --resume."
     ),
     add_arguments=add_arguments,
     run=run,
