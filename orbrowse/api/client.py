@@ -239,6 +239,10 @@ def _too_large(size: str, limit: int) -> str:
     )
 
 
+def _more_than_the_file(content: str, size_bytes: int) -> str:
+    return f"{content} for a file of {size_bytes:,} bytes (its size_bytes)"
+
+
 def _decode_json(response: httpx.Response, body: bytes | None = None) -> object:
     content_type = response.headers.get("content-type", "")
     if body is None:
@@ -669,8 +673,13 @@ class FilesClient:
         *,
         overwrite: bool = False,
         progress: Progress | None = None,
+        size_bytes: int | None = None,
     ) -> Path:
         """Stream a file's content to ``destination`` through a ``.part`` file beside it.
+
+        ``size_bytes`` (the file's, from its metadata) caps the download: a server that
+        announces or sends more is stopped there with :class:`ResponseTooLargeError`, not
+        retried, and nothing is kept.
 
         Nothing at ``destination`` is replaced without ``overwrite``: not a file, a FIFO or a
         symlink, dangling or not; with it the directory entry is replaced, never what a link
@@ -693,7 +702,7 @@ class FilesClient:
             while True:
                 attempt += 1
                 try:
-                    await self._download_into(part, file_id, destination.name, progress)
+                    await self._download_into(part, file_id, destination.name, progress, size_bytes)
                     break
                 except OpenRouterError as error:
                     delay = self.retry.delay_for(error, attempt, time.monotonic() - started)
@@ -714,7 +723,12 @@ class FilesClient:
         return httpx.Timeout(connect=10.0, read=stall, write=stall, pool=30.0)
 
     async def _download_into(
-        self, part: PartFile, file_id: str, name: str, progress: Progress | None
+        self,
+        part: PartFile,
+        file_id: str,
+        name: str,
+        progress: Progress | None,
+        size_bytes: int | None,
     ) -> None:
         """One attempt: the rest of the file (or all of it) into ``part``, flushed and synced."""
         offset = part.size
@@ -754,8 +768,14 @@ class FilesClient:
             else:
                 part.restart()
                 expected = None if encoded else _content_length(response)
+            if size_bytes is not None and expected is not None and expected > size_bytes:
+                raise ResponseTooLargeError(
+                    _more_than_the_file(f"{expected:,} bytes of content", size_bytes)
+                )
             try:
                 async for chunk in decoded_chunks(response, CHUNK_SIZE):
+                    if size_bytes is not None and part.size + len(chunk) > size_bytes:
+                        raise ResponseTooLargeError(_more_than_the_file("more content", size_bytes))
                     part.write(chunk)
                     if progress is not None:
                         progress(part.size, expected)

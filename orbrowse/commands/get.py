@@ -79,7 +79,11 @@ class Downloader:
             raise CommandError(problem, ExitCode.USAGE)
         progress = TransferProgress(self.output, f"{destination.name}")
         await self.client.download_file(
-            file_id, destination, overwrite=self.force, progress=progress
+            file_id,
+            destination,
+            overwrite=self.force,
+            progress=progress,
+            size_bytes=file.size_bytes,
         )
         self.output.clear_progress()
         return destination

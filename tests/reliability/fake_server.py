@@ -127,6 +127,19 @@ async def respond(
     await writer.drain()
 
 
+async def respond_chunked(
+    writer: asyncio.StreamWriter, body: bytes, headers: Mapping[str, str], *, piece: int
+) -> None:
+    """200 with ``body`` sent chunked (no Content-Length), ``piece`` bytes a chunk."""
+    await write_head(writer, 200, {**headers, "Transfer-Encoding": "chunked"})
+    for start in range(0, len(body), piece):
+        data = body[start : start + piece]
+        writer.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
+        await writer.drain()
+    writer.write(b"0\r\n\r\n")
+    await writer.drain()
+
+
 async def respond_json(writer: asyncio.StreamWriter, status: int, value: object) -> None:
     await respond(writer, status, json.dumps(value).encode())
 
@@ -389,21 +402,12 @@ async def encoded(request: Request, writer: asyncio.StreamWriter, options: Optio
     name = str(options.extra.get("encoding", "gzip"))
     files = [file_json(f"or_file_{n}", f"{n}.txt") for n in range(200)]
     body = ENCODERS[name](json.dumps(page_json(files, None)).encode())
-    await write_head(
+    await respond_chunked(
         writer,
-        200,
-        {
-            "Content-Type": "application/json",
-            "Content-Encoding": name.removesuffix("-raw"),
-            "Transfer-Encoding": "chunked",
-        },
+        body,
+        {"Content-Type": "application/json", "Content-Encoding": name.removesuffix("-raw")},
+        piece=1024,
     )
-    for start in range(0, len(body), 1024):
-        piece = body[start : start + 1024]
-        writer.write(f"{len(piece):x}\r\n".encode() + piece + b"\r\n")
-        await writer.drain()
-    writer.write(b"0\r\n\r\n")
-    await writer.drain()
 
 
 @route("gzip-bomb")

@@ -22,8 +22,14 @@ from pathlib import Path
 import pytest
 
 from orbrowse.api.client import FilesClient
-from orbrowse.api.errors import APITimeoutError, LocalCheckError, ResponseFormatError
+from orbrowse.api.errors import (
+    APITimeoutError,
+    LocalCheckError,
+    ResponseFormatError,
+    ResponseTooLargeError,
+)
 from orbrowse.api.partfile import PartFile, part_path
+from orbrowse.api.retry import RetryPolicy
 from orbrowse.emulator.server import RunningEmulator
 from orbrowse.emulator.store import StoredFile
 from tests.cli import Cli
@@ -35,10 +41,14 @@ from tests.reliability.fake_server import (
     FakeServer,
     Options,
     Request,
+    file_json,
     respond,
+    respond_chunked,
+    respond_json,
 )
 
 BIG = 1024**3  # generated on the fly by the emulator: the transfer takes a while
+RETRYING = RetryPolicy(base_delay=0.01, max_delay=0.05)
 IN_FLIGHT_LIMIT = 60.0
 """Seconds the subprocess may take to start writing its part file (a hang guard)."""
 
@@ -304,6 +314,48 @@ async def test_a_206_to_a_request_without_range_is_not_saved_as_the_whole_file(
         with pytest.raises(ResponseFormatError):
             await c.download_file("or_file_R", target)
     assert list(folder.iterdir()) == []  # no half file under the full name, no part file
+
+
+async def chunked_content(request: Request, writer: asyncio.StreamWriter, options: Options) -> None:
+    """A file that says it has 12 bytes (``size_bytes``), and content of 512 KiB, chunked."""
+    if not request.path.endswith("/content"):
+        await respond_json(writer, 200, {**file_json("or_file_R"), "downloadable": True})
+        return
+    content_type = {"Content-Type": "application/octet-stream"}
+    await respond_chunked(writer, RANGES_CONTENT, content_type, piece=65536)
+
+
+@pytest.mark.parametrize(
+    ("mode", "sent"),
+    [
+        ("ranges", "524,288 bytes of content"),  # announced in Content-Length: refused unread
+        ("chunked", "more content"),  # no length: stopped at the first byte past it
+        ("gzip-bomb", "more content"),  # endless, compressed
+    ],
+)
+async def test_a_server_sending_more_than_the_files_size_is_stopped_and_nothing_kept(
+    fake_server: FakeServer, folder: Path, mode: str, sent: str
+) -> None:
+    fake_server.add_route("chunked", chunked_content)
+    target = folder / "r.bin"
+    async with FilesClient(FAKE_KEY, base_url=fake_server.url(mode), retry=RETRYING) as c:
+        with pytest.raises(ResponseTooLargeError) as caught:
+            await c.download_file("or_file_R", target, size_bytes=1000)
+    assert f"{sent} for a file of 1,000 bytes" in str(caught.value)
+    assert list(folder.iterdir()) == []  # no part file, no target
+    assert fake_server.count(mode) == 1  # not retried: it would only send too much again
+
+
+def test_get_stops_a_server_sending_more_than_the_files_size(
+    fake_server: FakeServer, folder: Path, tmp_path: Path
+) -> None:
+    fake_server.add_route("chunked", chunked_content)
+    result = Cli(fake_server.url("chunked"), FAKE_KEY, tmp_path)(
+        "get", "or_file_R", "-o", str(folder)
+    )
+    assert result.code != 0
+    assert "more content for a file of 12 bytes" in result.stderr
+    assert list(folder.iterdir()) == []
 
 
 def test_a_file_that_appears_at_the_target_at_the_last_moment_is_not_replaced(

@@ -350,7 +350,11 @@ class DownloadDialog(Dialog[list[Path] | None]):
 
                 try:
                     path = await self.client.download_file(
-                        job.file.id, job.target, overwrite=self._overwrite, progress=progress
+                        job.file.id,
+                        job.target,
+                        overwrite=self._overwrite,
+                        progress=progress,
+                        size_bytes=job.file.size_bytes,
                     )
                 except asyncio.CancelledError:
                     raise

@@ -158,7 +158,9 @@ class PreviewScreen(Screen[None]):
             return
         try:
             self.notify("Downloading the whole file…", timeout=2)
-            await self.loader.client.download_file(self.file.id, path)
+            await self.loader.client.download_file(
+                self.file.id, path, size_bytes=self.file.size_bytes
+            )
         except OpenRouterError as error:
             self.notify(describe(error), title="Open", severity="error", markup=False)
             return
