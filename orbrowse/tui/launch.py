@@ -7,6 +7,7 @@ from orbrowse.api.partfile import install_signal_cleanup
 from orbrowse.config import Settings
 from orbrowse.deletion_log import DeletionLog
 from orbrowse.tui.app import build_app
+from orbrowse.tui.hangup import HANGUP
 
 
 def run_app(
@@ -18,6 +19,7 @@ def run_app(
     """Run the app in this terminal until it exits; its exit code."""
     app = build_app(settings, observer=observer, deletion_log=deletion_log)
     install_signal_cleanup()  # SIGTERM/SIGHUP: no download part file left behind
+    HANGUP.install()  # SIGHUP during a deletion: finish the requests in flight first
     result = app.run()
     if app.return_code:
         return app.return_code

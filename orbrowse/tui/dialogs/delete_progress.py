@@ -1,4 +1,9 @@
-"""Run a confirmed deletion: an undo countdown, live counts, a report with Retry failed."""
+"""Run a confirmed deletion: an undo countdown, live counts, a report with Retry failed.
+
+Before the first request the deletion's plan is written beside the deletion log and each step
+is recorded in it (:mod:`orbrowse.deletion_plan`); given a plan to resume, the dialog looks
+up its ambiguous files first and deletes the rest (:mod:`orbrowse.resume`).
+"""
 
 from __future__ import annotations
 
@@ -16,11 +21,15 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import reactive
 from textual.widgets import Button, ProgressBar, Static
 
+from orbrowse.api.errors import OpenRouterError, describe
 from orbrowse.api.models import FileObject
 from orbrowse.bulk import BulkDelete, BulkProgress, BulkReport, FileDeleter
 from orbrowse.deletion_log import DeletionLog
+from orbrowse.deletion_plan import Plan, PlanRecorder, plans_folder
+from orbrowse.resume import Checked, check_ambiguous, close_if_done, to_send
 from orbrowse.tui.dialogs._common import count_files, file_lines, plain
 from orbrowse.tui.dialogs.base import Dialog, DialogFrame
+from orbrowse.tui.hangup import HANGUP
 
 Phase = Literal["undo", "running", "report"]
 
@@ -70,7 +79,9 @@ class DeleteProgressDialog(Dialog[BulkReport | None]):
         undo_seconds: float = 5.0,
         log: DeletionLog | None = None,
         workspace_id: str | None = None,
+        resumed: Plan | None = None,
     ) -> None:
+        """``resumed``: finish that plan (``files`` are its remaining files)."""
         if not files:
             raise ValueError("DeleteProgressDialog needs at least one file")
         super().__init__(cancel_result=None)
@@ -80,9 +91,13 @@ class DeleteProgressDialog(Dialog[BulkReport | None]):
         self.undo_seconds = undo_seconds
         self.deletion_log = log
         self.workspace_id = workspace_id
+        self.resumed = resumed
         self.report: BulkReport | None = None
         """Everything so far, across runs; ``None`` until the first run ends."""
         self._job: BulkDelete | None = None
+        self.plan: PlanRecorder | None = None
+        self._plan_open = True
+        self._checked: Checked | None = None
 
     @property
     def stopping(self) -> bool:
@@ -172,10 +187,57 @@ class DeleteProgressDialog(Dialog[BulkReport | None]):
             counts.append("\nstopping… waiting for the deletions already sent", style="bold")
         self.query_one("#counts", Static).update(counts)
 
+    def _open_plan(self, files: Sequence[FileObject]) -> PlanRecorder | None:
+        """The plan to record into (written now, or the resumed one); ``None`` without a
+        log. Raises ``OSError`` (or ``ValueError``) when it cannot be written."""
+        if self.resumed is not None:
+            return PlanRecorder.open(self.resumed.path)
+        if self.deletion_log is None:
+            return None
+        folder = plans_folder(self.deletion_log.path, self.workspace_id)
+        return PlanRecorder.create(folder, files, workspace=self.workspace_id)
+
+    async def _first_steps(self, files: Sequence[FileObject]) -> Sequence[FileObject] | str:
+        """Before the first run: write the plan, and look up a resumed plan's ambiguous files.
+        What to delete, or why nothing may be."""
+        try:
+            self.plan = self._open_plan(files)
+        except (OSError, ValueError) as exc:
+            why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            return f"the deletion plan could not be written: {why}"
+        if self.resumed is None or self.plan is None:
+            return files
+        self._show_title(f"Looking up {count_files(len(self.resumed.ambiguous))} sent before")
+        try:
+            self._checked = await check_ambiguous(
+                self.client,
+                self.resumed.ambiguous,
+                self.plan,
+                self.deletion_log,
+                workspace_id=self.workspace_id,
+                concurrency=self.concurrency,
+            )
+        except OpenRouterError as exc:
+            return f"the lookups failed: {describe(exc)}"
+        except OSError as exc:
+            return f"the deletion plan or log could not be written: {exc.strerror or exc}"
+        return to_send(self.resumed, self._checked)
+
     @work(exclusive=True, group="delete")
     async def _run(self, files: Sequence[FileObject], *, undo: bool) -> None:
         if undo:
             await self._countdown(len(files))
+        checked: Checked | None = None
+        if self.plan is None and (self.deletion_log is not None or self.resumed is not None):
+            self._enter("running")
+            steps = await self._first_steps(files)
+            if isinstance(steps, str):  # nothing was sent: Retry starts over
+                self.report = BulkReport(not_attempted=list(files), stopped=True, stop_reason=steps)
+                self._show_title("Nothing was deleted")
+                self._show_report()
+                self._enter("report")
+                return
+            files, checked = steps, self._checked
         self._job = BulkDelete(
             self.client,
             files,
@@ -183,18 +245,36 @@ class DeleteProgressDialog(Dialog[BulkReport | None]):
             log=self.deletion_log,
             workspace_id=self.workspace_id,
             on_progress=self._show_progress,
+            plan=self.plan,
         )
         self._enter("running")
         self._show_title(f"Deleting {count_files(len(files))}")
         self._show_progress(BulkProgress(total=len(files), deleted=0, failed=0, in_flight=0))
-        run = await self._job.run()
+        with HANGUP.running(self._job, self.plan):
+            run = await self._job.run()
+        if checked is not None:
+            run.deleted.extend(checked.gone)
+            run.confirmed_by_lookup.extend(checked.gone)
         if self.report is None:
             self.report = run
         else:
             self.report.absorb(run, files)
+        self._close_plan_if_done(self.report)
         self._show_title("Stopped" if run.stopped else "Done")
         self._show_report()
         self._enter("report")
+
+    def _close_plan_if_done(self, report: BulkReport) -> None:
+        if self.plan is None or not self._plan_open:
+            return
+        try:
+            self._plan_open = not close_if_done(self.plan, report)
+        except OSError as exc:
+            report.log_error = report.log_error or f"the deletion plan could not be closed: {exc}"
+
+    def on_unmount(self) -> None:
+        if self.plan is not None:
+            self.plan.close()
 
     def _show_report(self) -> None:
         report = self.report

@@ -6,6 +6,7 @@ the same coroutine that fetched it, so a cancelled or superseded load never appl
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Iterable, Sequence
 from typing import ClassVar
@@ -22,6 +23,7 @@ from orbrowse.api.client import FilesClient
 from orbrowse.api.errors import OpenRouterError
 from orbrowse.api.models import FileObject, FilePage
 from orbrowse.api.pager import Pager
+from orbrowse.deletion_plan import Plan, forget, newest_unfinished, plans_folder
 from orbrowse.listing import file_list
 from orbrowse.listing.file_list import FileList, FilterError, SortColumn
 from orbrowse.listing.formatting import human_size, visible_text
@@ -319,6 +321,8 @@ class BrowserScreen(Screen[None]):
         self.update_status()
         self.set_interval(1.0, self._count_the_wait)
         self.load_pages()
+        if not self.read_only:
+            self.offer_resume()
 
     def _show_title(self) -> None:
         fallback = "This key's workspace" if self.workspace.source == "key" else "Workspace"
@@ -780,7 +784,6 @@ class BrowserScreen(Screen[None]):
     @work(exclusive=True, group="dialog", exit_on_error=False)
     async def action_delete(self) -> None:
         from orbrowse.tui.dialogs.confirm_delete import ConfirmDeleteDialog
-        from orbrowse.tui.dialogs.delete_progress import DeleteProgressDialog
 
         files = self._selection()
         if not files:
@@ -790,6 +793,12 @@ class BrowserScreen(Screen[None]):
         if not confirmed:
             self.notify("Nothing was deleted", timeout=2)
             return
+        await self._carry_out(files)
+
+    async def _carry_out(self, files: Sequence[FileObject], resumed: Plan | None = None) -> None:
+        """Delete ``files`` (the rest of ``resumed``) in the progress dialog; say how it went."""
+        from orbrowse.tui.dialogs.delete_progress import DeleteProgressDialog
+
         settings = self.orbrowse.settings
         report = await self.app.push_screen_wait(
             DeleteProgressDialog(
@@ -799,6 +808,7 @@ class BrowserScreen(Screen[None]):
                 undo_seconds=settings.undo_seconds,
                 log=self.orbrowse.deletion_log,
                 workspace_id=self.workspace.id,
+                resumed=resumed,
             )
         )
         if report is None:
@@ -815,6 +825,32 @@ class BrowserScreen(Screen[None]):
             title="Delete",
             severity="warning" if failed or uncertain else "information",
         )
+
+    @work(exclusive=True, group="dialog", exit_on_error=False)
+    async def offer_resume(self) -> None:
+        """A deletion in this workspace was cut short: offer to resume, show or forget it."""
+        from orbrowse.tui.dialogs.resume_offer import ResumeOfferDialog
+
+        try:
+            folder = plans_folder(self.orbrowse.deletion_log.path, self.workspace.id)
+        except ValueError:
+            return
+        warnings: list[str] = []
+        plan = await asyncio.to_thread(newest_unfinished, folder, warn=warnings.append)
+        for warning in warnings:
+            self.notify(warning, title="Deletion plan", severity="warning", markup=False)
+        if plan is None:
+            return
+        choice = await self.app.push_screen_wait(ResumeOfferDialog(plan))
+        if choice == "resume":
+            await self._carry_out(plan.remaining, resumed=plan)
+        elif choice == "forget":
+            try:
+                forget(plan)
+            except OSError as error:
+                self.notify(f"Could not forget it: {error}", severity="error", markup=False)
+                return
+            self.notify("Forgotten: it will not be offered again", title="Deletion", timeout=3)
 
     def drop_deleted(self, ids: Iterable[str]) -> None:
         self.files.remove(ids)

@@ -1,0 +1,95 @@
+"""Offer to finish a deletion that was cut short: resume it, show its files, or forget it."""
+
+from __future__ import annotations
+
+from typing import ClassVar, Literal
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Button, Static
+
+from orbrowse.api.models import FileObject
+from orbrowse.deletion_plan import Plan
+from orbrowse.listing.formatting import human_size
+from orbrowse.tui.dialogs._common import file_lines
+from orbrowse.tui.dialogs.base import Dialog, DialogFrame
+
+OfferChoice = Literal["resume", "forget"]
+MAX_SHOWN = 500
+"""Files listed by Show (the rest are counted)."""
+
+
+def _size(file: FileObject) -> Text:
+    return Text("  ").append(human_size(file.size_bytes), style="dim")
+
+
+def offer_question(plan: Plan) -> str:
+    """``A deletion of 1,200 files stopped after 700. Resume, show, or forget it?``"""
+    return (
+        f"A deletion of {len(plan.files):,} files stopped after {plan.settled:,}. "
+        "Resume, show, or forget it?"
+    )
+
+
+class ResumeOfferDialog(Dialog[OfferChoice | None]):
+    """Dismisses with ``"resume"``, ``"forget"``, or ``None`` (ask again next time)."""
+
+    AUTO_FOCUS = "#later"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("r", "choose('resume')", "Resume the deletion", id="offer.resume"),
+        Binding("s", "show", "Show the files left", id="offer.show"),
+        Binding(
+            "f", "choose('forget')", "Forget it", id="offer.forget", tooltip="never asked again"
+        ),
+    ]
+
+    def __init__(self, plan: Plan) -> None:
+        super().__init__(cancel_result=None)
+        self.plan = plan
+
+    def compose(self) -> ComposeResult:
+        plan = self.plan
+        remaining = plan.remaining
+        parts = [f"{len(plan.gone):,} deleted"]
+        if plan.ambiguous:
+            parts.append(f"{len(plan.ambiguous):,} sent without an answer (looked up first)")
+        parts.append(f"{len(plan.to_delete):,} to delete")
+        left = sum(file.size_bytes for file in remaining)
+        with DialogFrame(classes="dialog -wide -danger"):
+            yield Static(Text("Unfinished deletion"), classes="dialog-title")
+            yield Static(Text(offer_question(plan)), id="question")
+            yield Static(
+                Text(f"{' · '.join(parts)} ({human_size(left)} left); started {plan.created}"),
+                id="counts",
+            )
+            with VerticalScroll(id="offer-files", classes="hidden"):
+                lines = file_lines(remaining[:MAX_SHOWN], _size)
+                if len(remaining) > MAX_SHOWN:
+                    lines.append(f"\n… and {len(remaining) - MAX_SHOWN:,} more")
+                yield Static(lines, id="offer-file-lines")
+            with Horizontal(classes="dialog-buttons dialog-actions"):
+                yield Button("Resume", id="resume", variant="error")
+                yield Button("Show", id="show")
+                yield Button("Forget it", id="forget", variant="warning")
+                yield Button("Later", id="later", variant="primary")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "show":
+            self.action_show()
+        elif event.button.id in ("resume", "forget"):
+            self.action_choose(event.button.id)
+        else:
+            self.dismiss(None)
+
+    def action_show(self) -> None:
+        self.query_one("#offer-files").remove_class("hidden")
+        self.query_one("#show", Button).disabled = True
+
+    def action_choose(self, choice: str) -> None:
+        if choice == "resume":
+            self.dismiss("resume")
+        elif choice == "forget":
+            self.dismiss("forget")
