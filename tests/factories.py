@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from orbrowse.api.models import FileObject
 from orbrowse.emulator.store import StoredFile
@@ -48,3 +48,15 @@ def openai_list_page(files: Sequence[StoredFile]) -> bytes:
     ]
     body = {"_shape": "openai", "data": data, "has_more": True, "last_id": files[-1].id}
     return json.dumps(body).encode()
+
+
+FILTER_SAMPLES: list[tuple[str, str, int, timedelta]] = [
+    ("logs/app-1.log", "text/plain", 2_000, timedelta(days=40)),
+    ("images/Cat.PNG", "image/png", 12_000_000, timedelta(days=40)),
+    ("my report.pdf", "application/pdf", 1_024, timedelta(hours=1)),
+    (">10MB type:x.txt", "text/plain", 1_023, timedelta(days=3)),
+    ("logs/old.log", "text/plain", 10_000_000, timedelta(days=31)),
+    ('say "hi".txt', "image/svg+xml", 11 * 1024**2, timedelta(minutes=30)),
+]
+"""Files the filter language tells apart: (name, type, size, age before now). A name holds
+a literal ``>10MB type:x``, one a space, one quotes."""

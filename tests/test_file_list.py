@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from orbrowse.api.models import FileObject
-from orbrowse.listing.file_list import SORT_COLUMNS, FileList, FilterError, SortColumn, parse_filter
+from orbrowse.listing.file_list import SORT_COLUMNS, FileList, SortColumn
+from orbrowse.listing.filter_language import FilterError, parse_filter
 from tests.factories import file_object
 
 BASE = datetime(2026, 1, 1, tzinfo=UTC)
@@ -80,7 +81,7 @@ def test_regex_filter_and_invalid_regex_leaves_filter_unchanged() -> None:
 
 @pytest.mark.parametrize("text", ["", "!", "re:", "!re:"])
 def test_empty_patterns_filter_nothing(text: str) -> None:
-    assert parse_filter(text) is None
+    assert parse_filter(text, BASE) is None
 
 
 def test_sort_is_stable_on_load_order_both_ways() -> None:
@@ -206,7 +207,24 @@ file_objects = st.builds(
     st.integers(0, 3),
     st.booleans(),
 )
-FILTERS = st.sampled_from(["", "a", "B", "!a", "re:^a", "!re:b$", "png", "re:_0[0-4]", "日"])
+FILTERS = st.sampled_from(
+    [
+        "",
+        "a",
+        "B",
+        "!a",
+        "re:^a",
+        "!re:b$",
+        "png",
+        "re:_0[0-4]",
+        "日",
+        "type:image/ !a",
+        ">2",
+        "a older:119m",
+        "!newer:118m",
+    ]
+)
+NOW = BASE + timedelta(hours=2)
 
 
 def sort_value(f: FileObject, column: SortColumn) -> tuple[Any, ...]:
@@ -235,7 +253,7 @@ class FileListMachine(RuleBasedStateMachine):
         self.only_marked = False
 
     def matches(self, f: FileObject) -> bool:
-        spec = parse_filter(self.filter)
+        spec = parse_filter(self.filter, NOW)
         return spec is None or spec.matches(f)
 
     def expected_view(self) -> list[FileObject]:
@@ -277,7 +295,7 @@ class FileListMachine(RuleBasedStateMachine):
 
     @rule(text=FILTERS)
     def set_filter(self, text: str) -> None:
-        self.model.set_filter(text)
+        self.model.set_filter(text, now=NOW)
         self.filter = text
 
     @rule(column=st.none() | st.sampled_from(SORT_COLUMNS), descending=st.booleans())

@@ -4,17 +4,25 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from orbrowse.api.models import FileObject
 from orbrowse.commands.output import Output
-from orbrowse.commands.parsing import parse_duration, parse_size
 from orbrowse.commands.render import file_header, file_row, total_line
 from orbrowse.commands.session import Command, CommandError, Session
-from orbrowse.listing.file_list import Filter, FilterError, parse_filter
+from orbrowse.listing.filter_language import (
+    FILTER_HELP,
+    Filter,
+    FilterError,
+    Term,
+    larger_than,
+    name_prefix,
+    older_than,
+    parse_filter,
+)
 from orbrowse.listing.formatting import utc_now
+from orbrowse.listing.quantities import parse_duration, parse_size
 
 DEFAULT_LIMIT = 100
 
@@ -64,23 +72,26 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     form.add_argument(
         "--jsonl", action="store_true", help="one JSON object per line (the default when piped)"
     )
+    add_filter_argument(parser)
     parser.add_argument(
-        "--filter",
-        metavar="TEXT",
-        help="only names, ids or types containing TEXT (case-insensitive); "
-        "'re:' starts a regular expression, a leading '!' inverts",
+        "--prefix",
+        metavar="PREFIX",
+        help="only names starting with PREFIX, exactly (end it with / for a folder: runs/2025 "
+        "also matches runs/2025-old/). The API has no prefix search: every page is "
+        "listed and filtered here",
     )
     parser.add_argument(
         "--older-than",
         type=_argtype(parse_duration),
         metavar="AGE",
-        help="only files created more than AGE ago: 45m, 12h, 30d, 2w",
+        help="only files created more than AGE ago: 45m, 12h, 30d, 2w (the filter's older:AGE)",
     )
     parser.add_argument(
         "--larger-than",
         type=_argtype(parse_size),
         metavar="SIZE",
-        help="only files larger than SIZE: 500k, 10MB (decimal), 1.5GiB (binary)",
+        help="only files larger than SIZE: 500k, 10MB (decimal), 1.5GiB (binary) "
+        "(the filter's >SIZE)",
     )
     parser.add_argument(
         "--page-size",
@@ -90,39 +101,39 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class Criteria:
-    """The client-side filters of one listing."""
-
-    text: Filter | None = None
-    created_before: datetime | None = None
-    larger_than: int | None = None
-
-    @property
-    def active(self) -> bool:
-        return (
-            self.text is not None or self.created_before is not None or self.larger_than is not None
-        )
-
-    def matches(self, file: FileObject) -> bool:
-        if self.larger_than is not None and file.size_bytes <= self.larger_than:
-            return False
-        if self.created_before is not None and file.created_at >= self.created_before:
-            return False
-        return self.text is None or self.text.matches(file)
+def add_filter_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--filter",
+        metavar="TEXT",
+        help="only files that meet TEXT, in the filter language (below), e.g. "
+        "'older:30d re:^logs/'",
+    )
 
 
-def criteria_from(args: argparse.Namespace, now: datetime) -> Criteria:
+def filter_from(
+    args: argparse.Namespace, now: datetime, extra: tuple[Term, ...] = ()
+) -> Filter | None:
+    """``--filter`` (a usage error names the bad term and points at it) and ``extra`` terms."""
+    text: str = args.filter or ""
     try:
-        text = parse_filter(args.filter) if args.filter else None
+        parsed = parse_filter(text, now)
     except FilterError as exc:
-        raise CommandError(f"--filter: {exc}") from exc
+        shown, carets = exc.pointer(text)
+        raise CommandError(f"--filter: {exc}\n  {shown}\n  {carets}") from exc
+    return Filter.of(text, (*(parsed.terms if parsed else ()), *extra))
+
+
+def criteria_from(args: argparse.Namespace, now: datetime) -> Filter | None:
+    """``ls``'s filter: ``--filter`` and the flags that are sugar for its terms."""
+    extra: list[Term] = []
+    if args.prefix:
+        extra.append(name_prefix(args.prefix))
     older: timedelta | None = args.older_than
-    try:
-        before = now - older if older is not None else None
-    except OverflowError:
-        before = datetime.min.replace(tzinfo=now.tzinfo)
-    return Criteria(text=text, created_before=before, larger_than=args.larger_than)
+    if older is not None:
+        extra.append(older_than(older, now))
+    if args.larger_than is not None:
+        extra.append(larger_than(args.larger_than))
+    return filter_from(args, now, tuple(extra))
 
 
 class Printer:
@@ -171,9 +182,10 @@ def output_form(args: argparse.Namespace, output: Output) -> str:
 async def list_files(args: argparse.Namespace, session: Session) -> int:
     now = utc_now()
     criteria = criteria_from(args, now)
+    matches = criteria.matches if criteria is not None else None
     limit: int | None = None if args.all else args.limit
     page_size: int = args.page_size or session.settings.page_size
-    if limit is not None and not criteria.active:
+    if limit is not None and matches is None:
         page_size = min(page_size, limit)
     printer = Printer(session.output, output_form(args, session.output), now)
     printer.start()
@@ -182,7 +194,7 @@ async def list_files(args: argparse.Namespace, session: Session) -> int:
         try:
             async for page in pages:
                 for file in page.files:
-                    if criteria.matches(file):
+                    if matches is None or matches(file):
                         printer.add(file)
                         if limit is not None and printer.count >= limit:
                             break
@@ -202,8 +214,10 @@ COMMAND = Command(
     name="ls",
     help="list files",
     description=(
-        "List the workspace's files, oldest first. On a terminal: a table; when piped: one "
-        "JSON object per line. Without --all, stops after --limit files (after filters)."
+        "List the workspace's files, oldest first. On a terminal: a table; when piped: one\n"
+        "JSON object per line. Without --all, stops after --limit files (after filters).\n"
+        "Every filter (--filter, --prefix, --older-than, --larger-than) is applied here, on\n"
+        "each page as it arrives: the API has no search.\n\n" + FILTER_HELP
     ),
     add_arguments=add_arguments,
     run=list_files,

@@ -6,23 +6,22 @@ them: oldest first) and a *view*, the rows the table shows after the filter, the
 alone is filtered and, under a sort, bisected into place. Marks are kept by id, so they
 survive paging, filtering and sorting; they apply to loaded files only.
 
-Filter syntax (:func:`parse_filter`): plain text is a case-insensitive substring; ``re:``
-starts a (case-insensitive) regular expression; a leading ``!`` inverts either. Both match
-against the filename, the id and the mime type. An empty pattern (``""``, ``"!"``,
-``"re:"``) means no filter.
+The filter is the filter language of :mod:`orbrowse.listing.filter_language` (text, ``re:``,
+``type:``, sizes, ages, ``!``), shared with ``orbrowse ls --filter``.
 
 Sorting is stable on load order: rows with equal values keep load order in both directions.
 """
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left, insort
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Literal, overload
 
 from orbrowse.api.models import FileObject
+from orbrowse.listing.filter_language import Filter, parse_filter
+from orbrowse.listing.formatting import utc_now
 
 SortColumn = Literal["filename", "size", "type", "created", "downloadable", "id"]
 SORT_COLUMNS: tuple[SortColumn, ...] = (
@@ -33,56 +32,6 @@ SORT_COLUMNS: tuple[SortColumn, ...] = (
     "downloadable",
     "id",
 )
-
-REGEX_PREFIX = "re:"
-INVERT_PREFIX = "!"
-
-
-class FilterError(ValueError):
-    """The filter text is not a valid pattern; the message is fit for a person."""
-
-
-@dataclass(frozen=True, slots=True)
-class Filter:
-    """A parsed filter; :meth:`matches` decides one file."""
-
-    text: str
-    inverted: bool
-    needle: str
-    regex: re.Pattern[str] | None
-
-    def matches(self, file: FileObject) -> bool:
-        if self.regex is not None:
-            search = self.regex.search
-            hit = bool(search(file.filename) or search(file.id) or search(file.mime_type))
-        else:
-            needle = self.needle
-            hit = (
-                needle in file.filename.casefold()
-                or needle in file.id.casefold()
-                or needle in file.mime_type.casefold()
-            )
-        return hit != self.inverted
-
-
-def parse_filter(text: str) -> Filter | None:
-    """Parse filter text; ``None`` when it filters nothing. Raises :class:`FilterError`."""
-    rest = text
-    inverted = rest.startswith(INVERT_PREFIX)
-    if inverted:
-        rest = rest[len(INVERT_PREFIX) :]
-    if rest.startswith(REGEX_PREFIX):
-        pattern = rest[len(REGEX_PREFIX) :]
-        if not pattern:
-            return None
-        try:
-            regex = re.compile(pattern, re.IGNORECASE)
-        except re.error as exc:
-            raise FilterError(f"invalid regular expression {pattern!r}: {exc}") from exc
-        return Filter(text=text, inverted=inverted, needle="", regex=regex)
-    if not rest:
-        return None
-    return Filter(text=text, inverted=inverted, needle=rest.casefold(), regex=None)
 
 
 class _View(Sequence[FileObject]):
@@ -259,9 +208,10 @@ class FileList:
     def filter(self) -> Filter | None:
         return self._filter
 
-    def set_filter(self, text: str) -> None:
-        """Apply filter text; an invalid regex raises :class:`FilterError` and changes nothing."""
-        parsed = parse_filter(text)
+    def set_filter(self, text: str, now: datetime | None = None) -> None:
+        """Apply filter text, ages measured from ``now`` (default: the clock's now); a mistake
+        raises :class:`~orbrowse.listing.filter_language.FilterError` and changes nothing."""
+        parsed = parse_filter(text, utc_now() if now is None else now)
         if parsed == self._filter:
             return
         self._filter = parsed
@@ -446,7 +396,13 @@ class FileList:
         rows[first:] = merged
 
     def _rebuild(self) -> None:
-        rows = [file for file in self._files.values() if self._is_visible(file)]
+        if self._only_marked:
+            rows = [file for file in self._files.values() if self._is_visible(file)]
+        elif self._filter is not None:
+            matches = self._filter.matches  # one call per file, not three, over 100k rows
+            rows = [file for file in self._files.values() if matches(file)]
+        else:
+            rows = list(self._files.values())
         if self._sort is not None:
             rows.sort(key=self._key)
         self._rows = rows

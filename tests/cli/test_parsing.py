@@ -7,7 +7,8 @@ from datetime import timedelta
 import pytest
 
 from orbrowse.commands.exit_codes import ExitCode, Tally
-from orbrowse.commands.parsing import parse_duration, parse_ids, parse_size
+from orbrowse.commands.parsing import parse_ids
+from orbrowse.listing.quantities import parse_duration, parse_size
 
 
 @pytest.mark.parametrize(

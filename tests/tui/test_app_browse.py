@@ -275,7 +275,7 @@ async def test_mark_matching_marks_only_what_the_filter_keeps(
 # -- filter -------------------------------------------------------------------------------
 
 
-async def test_filter_substring_regex_and_invert(
+async def test_filter_text_regex_invert_age_size_and_type(
     make_app: AppFactory, eight: list[StoredFile]
 ) -> None:
     app = make_app(workspace=DEFAULT_WORKSPACE_ID)
@@ -301,12 +301,22 @@ async def test_filter_substring_regex_and_invert(
         box.value = "image/png"
         await pilot.pause()
         assert shown_names(app) == ["images/cat.png"]
+        # Ages count from the app's clock (FIXED_NOW): 30, 29 and 28 days old, minus data/.
+        box.value = "older:27d !re:^data/"
+        await pilot.pause()
+        assert shown_names(app) == ["notes/todo.txt"]
+        box.value = ">1kB"
+        await pilot.pause()
+        assert shown_names(app) == ["report.pdf"]
+        box.value = "type:image/ !>1KiB"
+        await pilot.pause()
+        assert shown_names(app) == ["images/cat.png"]
         await pilot.press("enter")
         assert table_of(app).has_focus
         assert box.display  # kept open while it filters
 
 
-async def test_invalid_regex_shows_an_error_and_the_app_keeps_running(
+async def test_an_invalid_filter_shows_an_error_and_the_app_keeps_running(
     make_app: AppFactory, eight: list[StoredFile]
 ) -> None:
     app = make_app(workspace=DEFAULT_WORKSPACE_ID)
@@ -321,6 +331,20 @@ async def test_invalid_regex_shows_an_error_and_the_app_keeps_running(
         assert not box.has_class("-invalid")
         assert "invalid" not in status_of(app)
         assert shown_names(app) == []
+        # Any term's mistake is named, with its column.
+        box.value = "csv"
+        await pilot.pause()
+        csv = ["data/sales.csv", "data/users.csv", "archive.csv"]
+        assert shown_names(app) == csv
+        await pilot.press(*" >1zB")  # ">" and ">1z" are mistakes, ">1" is fine (all > 1 byte)
+        assert box.value == "csv >1zB"
+        assert box.has_class("-invalid")
+        assert "filter: '>1zB' at column 5: not a size" in status_of(app)
+        assert shown_names(app) == csv
+        await pilot.press("backspace", "backspace", "backspace", *"0")
+        assert not box.has_class("-invalid")
+        assert "not a size" not in status_of(app)
+        assert shown_names(app) == csv  # "csv >0": every csv file is larger than 0 bytes
         assert app.is_running
 
 

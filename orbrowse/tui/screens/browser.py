@@ -25,7 +25,8 @@ from orbrowse.api.models import FileObject, FilePage
 from orbrowse.api.pager import Pager
 from orbrowse.deletion_plan import Plan, forget, newest_unfinished, plans_folder
 from orbrowse.listing import file_list
-from orbrowse.listing.file_list import FileList, FilterError, SortColumn
+from orbrowse.listing.file_list import FileList, SortColumn
+from orbrowse.listing.filter_language import FilterError
 from orbrowse.listing.formatting import human_size, visible_text
 from orbrowse.tui.base import OrbrowseBase, WorkspaceChoice
 from orbrowse.tui.listing_stopped import Stopped, explain_stop
@@ -139,7 +140,7 @@ class BrowserScreen(Screen[None]):
             "Filter",
             id="filter",
             key_display="/",
-            tooltip="Filter by text, re:regex, or !text to invert",
+            tooltip="Filter: text, re:regex, type:image/, >10MB, older:30d; ! inverts a term",
         ),
         Binding("s", "sort", "Sort", show=False, id="sort", tooltip="Sort by the next column"),
         Binding(
@@ -292,7 +293,10 @@ class BrowserScreen(Screen[None]):
         with Horizontal(id="browser-body"):
             with Vertical(id="table-column"):
                 yield FileTable(self.files, clock=self.orbrowse.clock, id="files")
-                yield Input(placeholder="filter: text, re:regex, !inverts", id="filter")
+                yield Input(
+                    placeholder="filter: text re:regex type:image/ >10MB older:30d, ! inverts",
+                    id="filter",
+                )
             with Vertical(id="details-column"):
                 yield DetailsPane(clock=self.orbrowse.clock, id="details")
                 yield PreviewPane(id="preview")
@@ -610,10 +614,10 @@ class BrowserScreen(Screen[None]):
     @on(Input.Changed, "#filter")
     def filter_changed(self, event: Input.Changed) -> None:
         try:
-            self.files.set_filter(event.value)
+            self.files.set_filter(event.value, now=self.orbrowse.clock())
         except FilterError as error:
             event.input.add_class("-invalid")
-            self.job = str(error)
+            self.job = f"filter: {error}"
         else:
             event.input.remove_class("-invalid")
             self.job = None
