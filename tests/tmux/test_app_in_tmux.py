@@ -9,13 +9,16 @@ with ``capture-pane`` and tmux's buffer with ``show-buffer``.
 from __future__ import annotations
 
 import base64
+import os
 import re
+import subprocess
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import pytest
 
+from orbrowse.deletion_plan import PLANS_FOLDER, Status, read_plan
 from orbrowse.emulator.keys import DEMO_MANAGEMENT_KEY
 from orbrowse.emulator.server import RunningEmulator
 from orbrowse.emulator.store import StoredFile
@@ -118,6 +121,80 @@ def test_mark_and_delete_300_in_a_small_window_over_ssh(
     assert not remaining & {f.id for f in doomed}
     tmux.send_text("c")  # close the report: the browser shows what is left
     tmux.wait_for("all 12 files")
+
+
+def app_pid(tmux: TmuxServer) -> int:
+    """The app's process: the one child of the pane's shell (``env`` execs Python)."""
+    shell = tmux.tmux("display-message", "-p", "#{pane_pid}").strip()
+    children = Path(f"/proc/{shell}/task/{shell}/children").read_text().split()
+    assert len(children) == 1, children
+    return int(children[0])
+
+
+def running(pid: int) -> bool:
+    """``pid`` is alive and not a zombie (the main thread's state)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"
+
+
+def test_a_deletion_cut_by_sighup_is_finished_by_resume(
+    start_app: StartApp, emulator: RunningEmulator, tmp_path: Path
+) -> None:
+    planned = {f.id for f in add_files(emulator, "del/old", 1000)}
+    kept = {f.id for f in add_files(emulator, "keep/new", 20)}
+    tmux = start_app(env=SSH)
+    tmux.wait_for("more available")
+    tmux.send_text("L")
+    tmux.wait_for("1,020 files")
+    pid = app_pid(tmux)
+    emulator.faults.latency_ms = 100
+
+    tmux.send_text("/del/\rAx1000\r")
+    eventually(lambda: len(planned - held_ids(emulator)) >= 100, "100 files deleted")
+    # The SSH session closes: tmux closes the pane's terminal, its processes get SIGHUP.
+    tmux.tmux("kill-session", "-t", tmux.session)
+    eventually(lambda: not running(pid), "the app exits after SIGHUP")
+
+    left = planned & held_ids(emulator)
+    assert 0 < len(left) < 900, "cut in the middle"
+    (plan_path,) = (tmp_path / "state" / "orbrowse" / PLANS_FOLDER / DEFAULT_WORKSPACE_ID).glob(
+        "*.jsonl"
+    )
+    # The main thread may be a zombie a moment before the last thread lets go of the plan.
+    eventually(lambda: not_locked(plan_path), "the app's plan is unlocked")
+    plan = read_plan(plan_path)
+    assert plan is not None and plan.unfinished
+    # The requests in flight finished; everything still on the server is recorded as
+    # never sent.
+    assert not plan.ambiguous
+    assert {f.id for f in plan.where([Status.NOT_ATTEMPTED])} == left
+
+    emulator.faults.latency_ms = 0
+    command = ["rm", "--resume", "--yes", "--workspace", DEFAULT_WORKSPACE_ID]
+    command += ["--base-url", emulator.url, "--api-key", DEMO_MANAGEMENT_KEY]
+    resumed = subprocess.run(
+        [sys.executable, "-m", "orbrowse", *command, "--config", str(tmp_path / "config.toml")],
+        env={**os.environ, "XDG_STATE_HOME": str(tmp_path / "state")},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert resumed.returncode == 0, resumed.stderr
+    assert "a deletion of 1,000 files" in resumed.stderr
+    assert held_ids(emulator) == kept, "the server holds exactly the files not planned"
+
+
+def not_locked(path: Path) -> bool:
+    plan = read_plan(path)
+    return plan is not None and not plan.locked
+
+
+def held_ids(emulator: RunningEmulator) -> set[str]:
+    return emulator.store.file_ids(DEFAULT_WORKSPACE_ID)
 
 
 TMUX_CONFIGURATIONS = {
