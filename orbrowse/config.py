@@ -15,6 +15,10 @@ The file lives at ``platformdirs.user_config_path("orbrowse") / "config.toml"`` 
     preview_max_bytes = 262144        # bytes a preview reads at most: 0 turns previews off
     read_only_workspaces = ["<uuid>"]
     theme = "textual-dark"
+    [workspaces."<uuid>"]             # how one workspace looks, and whether it is read-only
+    label = "PROD"                    # at most 24 characters, shown as plain text
+    color = "red"                     # a name from COLOR_NAMES or #rgb / #rrggbb
+    read_only = true
     [keys]                            # binding id = keys (see the README); e.g. delete = "D"
     delete = "D"
     [[recent_workspaces]]             # most recent first, at most 10
@@ -48,7 +52,7 @@ from urllib.parse import urlsplit
 import platformdirs
 import tomlkit
 from tomlkit.exceptions import TOMLKitError
-from tomlkit.items import AoT
+from tomlkit.items import AoT, InlineTable, KeyType, SingleKey, Table
 
 from orbrowse.api.client import DEFAULT_BASE_URL
 from orbrowse.names import strip_invisible
@@ -67,6 +71,15 @@ DEFAULT_REQUEST_TIMEOUT: Final = 60.0
 REQUEST_TIMEOUT_RANGE: Final = (1.0, 3600.0)
 DEFAULT_PREVIEW_MAX_BYTES: Final = 256 * 1024
 MAX_RECENT_WORKSPACES: Final = 10
+MAX_LABEL_LENGTH: Final = 24
+COLOR_NAMES: Final = (
+    "red", "crimson", "darkred", "maroon", "orange", "darkorange", "gold", "yellow", "olive",
+    "lime", "green", "darkgreen", "teal", "cyan", "blue", "darkblue", "navy", "purple",
+    "magenta", "pink", "brown", "gray", "grey", "silver", "white", "black",
+)  # fmt: skip
+"""The colour names a workspace may have (each is a Textual colour); or #rgb / #rrggbb."""
+_HEX_COLOR_RE: Final = re.compile(r"#(?:[0-9a-f]{3}|[0-9a-f]{6})")
+_WORKSPACE_KEYS: Final = ("label", "color", "read_only")
 
 ENV_API_KEY: Final = "OPENROUTER_API_KEY"
 ENV_CONFIG: Final = "ORBROWSE_CONFIG"
@@ -119,6 +132,35 @@ class RecentWorkspace:
     slug: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class WorkspaceStyle:
+    """How one workspace is told apart (``[workspaces."<uuid>"]``): all optional."""
+
+    label: str = ""
+    """Plain text (never markup), without control or invisible characters."""
+    color: str = ""
+    """A lower-case name from :data:`COLOR_NAMES` or ``#rgb``/``#rrggbb``; "" for none."""
+    read_only: bool = False
+
+    @property
+    def is_plain(self) -> bool:
+        """Nothing set: the workspace looks like any other."""
+        return not (self.label or self.color or self.read_only)
+
+
+def check_color(text: str) -> str | None:
+    """The colour ``text`` names, normalised (lower case, trimmed), or ``None`` if not one."""
+    value = text.strip().lower()
+    if value in COLOR_NAMES or _HEX_COLOR_RE.fullmatch(value):
+        return value
+    return None
+
+
+def clean_label(text: str) -> str:
+    """A label as it is kept: visible characters only, trimmed, at most MAX_LABEL_LENGTH."""
+    return strip_invisible(text).strip()[:MAX_LABEL_LENGTH]
+
+
 class WorkspaceLike(Protocol):
     """Anything with a workspace's id, name and slug (``api.models.Workspace`` included)."""
 
@@ -158,6 +200,8 @@ class Settings:
     preview_max_bytes: int = DEFAULT_PREVIEW_MAX_BYTES
     read_only: bool = False
     read_only_workspaces: tuple[str, ...] = ()
+    workspace_styles: tuple[tuple[str, WorkspaceStyle], ...] = ()
+    """(lower-case workspace id, style) from the ``[workspaces]`` tables."""
     theme: str = DEFAULT_THEME
     keys: tuple[tuple[str, str], ...] = ()
     """(binding id, keys) pairs from the ``[keys]`` table; the TUI checks ids and key names."""
@@ -174,9 +218,26 @@ class Settings:
         """Whether write actions are hidden in this workspace (``--read-only`` or the file)."""
         if self.read_only:
             return True
-        return workspace_id is not None and workspace_id.lower() in {
-            w.lower() for w in self.read_only_workspaces
-        }
+        return workspace_id is not None and (
+            workspace_id.lower() in {w.lower() for w in self.read_only_workspaces}
+            or self.style_of(workspace_id).read_only
+        )
+
+    def style_of(self, workspace_id: str | None) -> WorkspaceStyle:
+        """The workspace's label, colour and read-only flag from the file (plain if none)."""
+        if workspace_id is not None:
+            wanted = workspace_id.strip().lower()
+            for known, style in self.workspace_styles:
+                if known == wanted:
+                    return style
+        return WorkspaceStyle()
+
+    @property
+    def any_read_only_workspace(self) -> bool:
+        """Whether the file makes any workspace read-only (either way of saying it)."""
+        return bool(self.read_only_workspaces) or any(
+            style.read_only for _, style in self.workspace_styles
+        )
 
 
 def is_uuid(text: str) -> bool:
@@ -384,6 +445,58 @@ class _Loader:
                 )
         return tuple(found)
 
+    def workspace_styles(self, data: Mapping[str, Any]) -> tuple[tuple[str, WorkspaceStyle], ...]:
+        if "workspaces" not in data:
+            return ()
+        tables = data["workspaces"]
+        if not isinstance(tables, dict):
+            self.problem(
+                'workspaces should hold tables like [workspaces."<uuid>"]; ignoring it',
+                "workspaces",
+            )
+            return ()
+        found: dict[str, WorkspaceStyle] = {}
+        for workspace_id, table in tables.items():
+            where = f"workspaces.{workspace_id!r}"
+            if not is_uuid(workspace_id):
+                self.problem(f"{where}: not a workspace id (a UUID); ignoring it", "workspaces")
+                continue
+            if not isinstance(table, dict):
+                self.problem(f"{where} should be a table; ignoring it", "workspaces")
+                continue
+            found[workspace_id.strip().lower()] = self.workspace_style(table, where)
+        return tuple(found.items())
+
+    def workspace_style(self, table: Mapping[str, Any], where: str) -> WorkspaceStyle:
+        """One ``[workspaces."<uuid>"]`` table; each bad value is a problem and left out."""
+        for unknown in sorted(set(table) - set(_WORKSPACE_KEYS)):
+            self.problem(
+                f"{where}.{unknown} is not a workspace setting (label, color, read_only); "
+                "ignoring it",
+                "workspaces",
+            )
+        label = table.get("label", "")
+        if not isinstance(label, str):
+            self.problem(f"{where}.label should be a string; ignoring it", "workspaces")
+            label = ""
+        elif len(strip_invisible(label).strip()) > MAX_LABEL_LENGTH:
+            self.problem(
+                f"{where}.label is cut to {MAX_LABEL_LENGTH} visible characters", "workspaces"
+            )
+        color_text = table.get("color", "")
+        color = check_color(color_text) if isinstance(color_text, str) else None
+        if color is None and color_text != "":
+            self.problem(
+                f"{where}.color {color_text!r} is not a colour (a name such as red, orange, "
+                "green, blue, purple, gray, or #rrggbb); using none",
+                "workspaces",
+            )
+        read_only = table.get("read_only", False)
+        if not isinstance(read_only, bool):
+            self.problem(f"{where}.read_only should be true or false; ignoring it", "workspaces")
+            read_only = False
+        return WorkspaceStyle(clean_label(label), color or "", read_only)
+
     def recent(self, data: Mapping[str, Any]) -> tuple[RecentWorkspace, ...]:
         key = "recent_workspaces"
         found: list[RecentWorkspace] = []
@@ -480,6 +593,7 @@ def load_settings(
         preview_max_bytes=loader.integer(data, "preview_max_bytes"),
         read_only=read_only,
         read_only_workspaces=loader.id_list(data, "read_only_workspaces"),
+        workspace_styles=loader.workspace_styles(data),
         theme=theme.strip() if theme and theme.strip() else DEFAULT_THEME,
         keys=loader.keys(data),
         allow_insecure_http=allow_insecure_http,
@@ -611,3 +725,62 @@ def set_default_workspace(workspace_id: str | None, path: Path | None = None) ->
         raise ValueError(f"{workspace_id!r} is not a workspace id")
     value = workspace_id.strip() if workspace_id is not None else None
     return update_config({"default_workspace": value}, path)
+
+
+def set_workspace_style(
+    workspace_id: str, style: WorkspaceStyle, path: Path | None = None
+) -> WorkspaceStyle:
+    """Save one workspace's label, colour and read-only flag in its ``[workspaces."<id>"]``
+    table, keeping everything else in the file; returns what was saved.
+
+    Empty values are removed (a table left empty goes); other keys the user wrote in that
+    table stay. Turning read-only off also takes the id out of ``read_only_workspaces``, or it
+    would stay read-only. Raises :class:`ConfigError` (unreadable file) or ``ValueError`` (not
+    a workspace id, not a colour).
+    """
+    if not is_uuid(workspace_id):
+        raise ValueError(f"{workspace_id!r} is not a workspace id")
+    color = check_color(style.color) if style.color else ""
+    if color is None:
+        raise ValueError(f"{style.color!r} is not a colour")
+    saved = WorkspaceStyle(clean_label(style.label), color, style.read_only)
+    target = path if path is not None else default_config_path()
+    _, document = _read_for_update(target)
+    wanted = workspace_id.strip().lower()
+    tables = document.get("workspaces")
+    if not isinstance(tables, Table | InlineTable):  # absent (or not tables: it was ignored)
+        tables = tomlkit.table(is_super_table=True)
+        document["workspaces"] = tables
+    key = next((k for k in tables if k.strip().lower() == wanted), None)
+    found = tables.get(key) if key is not None else None
+    table = found if isinstance(found, Table | InlineTable) else tomlkit.table()
+    values: dict[str, str | bool | None] = {
+        "label": saved.label or None,
+        "color": saved.color or None,
+        "read_only": True if saved.read_only else None,
+    }
+    for name, value in values.items():
+        if value is None:
+            table.pop(name, None)
+        elif table.get(name) != value:
+            table[name] = value
+    if table is not found and table:
+        table.add(tomlkit.nl())  # a blank line before whatever table follows
+        if key is not None:
+            tables.pop(key)  # it was not a table
+        tables.append(SingleKey(wanted, t=KeyType.Basic), table)  # [workspaces."<id>"]
+    elif table is found and not table and key is not None:
+        tables.pop(key)
+    if not tables:
+        document.pop("workspaces", None)
+    listed = document.get("read_only_workspaces")
+    if not saved.read_only and isinstance(listed, list):
+        kept = [
+            item
+            for item in listed
+            if not (isinstance(item, str) and item.strip().lower() == wanted)
+        ]
+        if len(kept) != len(listed):
+            document["read_only_workspaces"] = kept
+    _write_atomic(target, document)
+    return saved

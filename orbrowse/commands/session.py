@@ -78,19 +78,20 @@ class Session:
             raise CommandError("no API key", ExitCode.AUTH) from None
 
     async def refuse_if_read_only(self, action: str) -> None:
-        """Stop a write to a workspace the config lists in ``read_only_workspaces``.
+        """Stop a write to a workspace the config makes read-only (``read_only_workspaces`` or
+        ``read_only`` in its ``[workspaces."<uuid>"]`` table).
 
         Without ``--workspace`` the write goes to the key's own workspace: ``GET /key`` says
         which, so that one is checked too (asked only when the config lists any)."""
         settings = self.settings
         workspace = settings.workspace
-        if workspace is None and settings.read_only_workspaces and not settings.read_only:
+        if workspace is None and settings.any_read_only_workspace and not settings.read_only:
             async with self.client() as client:
                 workspace = (await client.get_key_info()).workspace_id
         if settings.is_read_only(workspace):
             label = f"workspace {workspace}" if workspace else self.workspace_label
             raise CommandError(
-                f"{label} is read-only (read_only_workspaces in "
+                f"{label} is read-only (the config file "
                 f"{settings.config_path}); refusing to {action}"
             )
 

@@ -133,11 +133,18 @@ def test_rm_unknown_ids_exit_4(emulator: RunningEmulator, cli: Cli) -> None:
         pytest.param([], id="the-keys-own"),
     ],
 )
+@pytest.mark.parametrize(
+    "config",
+    [
+        pytest.param(f'read_only_workspaces = ["{DEFAULT_WORKSPACE_ID}"]\n', id="list"),
+        pytest.param(f'[workspaces."{DEFAULT_WORKSPACE_ID}"]\nread_only = true\n', id="table"),
+    ],
+)
 def test_a_read_only_workspace_refuses_rm_and_put(
-    emulator: RunningEmulator, cli: Cli, tmp_path: Path, flags: list[str]
+    emulator: RunningEmulator, cli: Cli, tmp_path: Path, flags: list[str], config: str
 ) -> None:
     files = add_files(emulator, 2)
-    (tmp_path / "config.toml").write_text(f'read_only_workspaces = ["{DEFAULT_WORKSPACE_ID}"]\n')
+    (tmp_path / "config.toml").write_text(config)
     upload = tmp_path / "new.txt"
     upload.write_text("hello")
 

@@ -746,7 +746,7 @@ class BrowserScreen(Screen[None]):
                 source = (
                     "--read-only"
                     if self.orbrowse.settings.read_only
-                    else "read_only_workspaces in the config file"
+                    else "the config file"
                 )
                 self.notify(
                     f"This workspace is read-only ({source}): nothing can be "
