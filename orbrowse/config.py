@@ -424,15 +424,16 @@ class _Loader:
                 self.problem(f"{key} entry {item!r} is not a workspace id; ignoring it", key)
         return tuple(ids)
 
-    def keys(self, data: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
-        if "keys" not in data:
-            return ()
-        table = data["keys"]
+    def table(self, data: Mapping[str, Any], key: str, shape: str) -> dict[str, Any]:
+        """The table at ``key`` (empty if absent); anything else is a problem, read as empty."""
+        table = data.get(key, {})
         if not isinstance(table, dict):
-            self.problem(
-                'keys should be a table ([keys] with lines like delete = "D"); ignoring it', "keys"
-            )
-            return ()
+            self.problem(f"{key} should be {shape}; ignoring it", key)
+            return {}
+        return table
+
+    def keys(self, data: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+        table = self.table(data, "keys", 'a table ([keys] with lines like delete = "D")')
         found: list[tuple[str, str]] = []
         for binding_id, keys in table.items():
             if isinstance(keys, str) and keys.strip():
@@ -446,15 +447,7 @@ class _Loader:
         return tuple(found)
 
     def workspace_styles(self, data: Mapping[str, Any]) -> tuple[tuple[str, WorkspaceStyle], ...]:
-        if "workspaces" not in data:
-            return ()
-        tables = data["workspaces"]
-        if not isinstance(tables, dict):
-            self.problem(
-                'workspaces should hold tables like [workspaces."<uuid>"]; ignoring it',
-                "workspaces",
-            )
-            return ()
+        tables = self.table(data, "workspaces", 'tables like [workspaces."<uuid>"]')
         found: dict[str, WorkspaceStyle] = {}
         for workspace_id, table in tables.items():
             where = f"workspaces.{workspace_id!r}"

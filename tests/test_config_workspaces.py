@@ -77,7 +77,7 @@ def test_bad_tables_are_warnings(tmp_path: Path) -> None:
     assert any("'nope': not a workspace id" in m for m in messages)
     assert any("should be a table" in m for m in messages)
     settings, messages = settings_from(tmp_path / "c.toml", 'workspaces = "PROD"\n')
-    assert any("should hold tables" in m for m in messages)
+    assert any("workspaces should be tables like" in m for m in messages)
 
 
 def test_a_label_keeps_markup_as_text_and_loses_control_characters(tmp_path: Path) -> None:

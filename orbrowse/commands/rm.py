@@ -172,7 +172,8 @@ def confirmed(session: Session, files: list[FileObject], *, stdin_is_data: bool)
             lines = [*lines[:PROMPT_NAMES], f"  … and {hidden:,} more"]
         prompt.say("\n".join(lines))
         total = total_line(len(files), sum(f.size_bytes for f in files))
-        return prompt.ask(f"Delete {total} from {session.workspace_label}? This cannot be undone.")
+        where = asyncio.run(session.workspace_named()).full  # as the browser names it
+        return prompt.ask(f"Delete {total} from workspace {where}? This cannot be undone.")
 
 
 def open_plan(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 from collections.abc import Callable, Coroutine, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from orbrowse.commands.exit_codes import ExitCode, Tally, code_for
 from orbrowse.commands.output import Output
 from orbrowse.config import ENV_API_KEY, Settings, default_config_path, load_settings
 from orbrowse.connect import NoKeyError, client_for
+from orbrowse.listing.workspace_label import WorkspaceLabel
 
 
 class CommandError(Exception):
@@ -94,6 +96,28 @@ class Session:
                 f"{label} is read-only (the config file "
                 f"{settings.config_path}); refusing to {action}"
             )
+
+    async def workspace_named(self) -> WorkspaceLabel:
+        """The workspace this run acts on, named as the browser names it: name, slug, the
+        id's first 8 characters, the config's label. Whatever cannot be found out (an
+        ordinary key may not list workspaces) is left out; asking never fails the run."""
+        settings = self.settings
+        wanted = settings.workspace
+        name = slug = ""
+        async with self.client() as client:
+            with contextlib.suppress(OpenRouterError):
+                if wanted is None:
+                    wanted = (await client.get_key_info()).workspace_id
+                async for workspace in client.iter_workspaces():
+                    if wanted is not None and workspace.id.lower() == wanted.lower():
+                        name, slug = workspace.name, workspace.slug
+                        break
+        if not name:
+            for recent in settings.recent_workspaces:
+                if wanted is not None and recent.id.lower() == wanted.lower():
+                    name, slug = recent.name, recent.slug
+        style = settings.style_of(wanted)
+        return WorkspaceLabel(wanted, name, slug, style.label, settings.is_read_only(wanted))
 
     @property
     def workspace_label(self) -> str:

@@ -232,10 +232,7 @@ class OrbrowseApp(OrbrowseBase):
             if early is not None:
                 early[2].cancel()
             client, pager = self.client.with_workspace(choice.id), None
-        # A workspace whose id is unknown (the key could not be asked) may be a read-only one.
-        unknown = choice.id is None and self.settings.any_read_only_workspace
-        read_only = unknown or self.settings.is_read_only(choice.id)
-        browser = BrowserScreen(client, choice, read_only=read_only, pager=pager)
+        browser = BrowserScreen(client, choice, read_only=self.is_read_only(choice), pager=pager)
         while len(self.screen_stack) > 1 and not isinstance(self.screen, BrowserScreen):
             self.pop_screen()
         if isinstance(self.screen, BrowserScreen):

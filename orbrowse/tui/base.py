@@ -24,6 +24,7 @@ from orbrowse.config import Settings, remember_workspace
 from orbrowse.connect import client_for
 from orbrowse.deletion_log import DeletionLog
 from orbrowse.listing.formatting import Clock, utc_now
+from orbrowse.listing.workspace_label import WorkspaceLabel
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +87,20 @@ class OrbrowseBase(App[int]):
             if recent.id.lower() == workspace_id.lower():
                 return recent.name
         return ""
+
+    def is_read_only(self, choice: WorkspaceChoice) -> bool:
+        """Whether writes are off in ``choice``: ``--read-only``, the config, or a workspace
+        whose id is unknown (the key could not be asked) while the config names any."""
+        if choice.id is None and self.settings.any_read_only_workspace:
+            return True
+        return self.settings.is_read_only(choice.id)
+
+    def label_for(self, choice: WorkspaceChoice) -> WorkspaceLabel:
+        """How ``choice`` is named on screen: name, slug, id, the config's label, the lock."""
+        style = self.settings.style_of(choice.id)
+        return WorkspaceLabel(
+            choice.id, choice.name, choice.slug, style.label, self.is_read_only(choice)
+        )
 
     def remember_workspace(self, choice: WorkspaceChoice) -> None:
         """Put ``choice`` first in the config's recent workspaces (the picker offers them)."""

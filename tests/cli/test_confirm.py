@@ -34,7 +34,10 @@ def test_rm_asks_on_the_terminal_and_obeys_the_answer(
     answer: str,
     code: int,
 ) -> None:
-    monkeypatch.setenv("ORBROWSE_CONFIG", str(tmp_path / "config.toml"))
+    config = tmp_path / "config.toml"
+    config.write_text(f'[workspaces."{DEFAULT_WORKSPACE_ID}"]\nlabel = "PROD"\n')
+    config.chmod(0o600)
+    monkeypatch.setenv("ORBROWSE_CONFIG", str(config))
     monkeypatch.delenv("OPENROUTER_API_KEY", raising=False)
     stored = emulator.store.add_file(DEFAULT_WORKSPACE_ID, "victim.txt", content=b"bye\n")
     terminal = io.StringIO()
@@ -50,6 +53,8 @@ def test_rm_asks_on_the_terminal_and_obeys_the_answer(
     assert result == code, stderr.getvalue()
     assert "victim.txt" in terminal.getvalue()
     assert "Delete 1 file" in terminal.getvalue()
+    # The key's own workspace, named as the browser names it: label, name, slug, id[:8].
+    assert "from workspace PROD · Default (default, 11111111)?" in terminal.getvalue()
     assert (stored.id in emulator.store.file_ids(DEFAULT_WORKSPACE_ID)) is (code != 0)
     assert stdout.getvalue() == (f"{stored.id}\n" if code == 0 else "")
     assert api_key not in stdout.getvalue() + stderr.getvalue() + terminal.getvalue()

@@ -13,10 +13,11 @@ from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.suggester import Suggester
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from orbrowse.api.models import FileObject
 from orbrowse.listing.formatting import human_size, visible_text
+from orbrowse.listing.workspace_label import WorkspaceLabel
 
 MAX_COMPLETION_ENTRIES = 5000
 """Completion gives up on folders with more entries than this (it runs on each keystroke)."""
@@ -26,6 +27,12 @@ MAX_CANDIDATES_SHOWN = 12
 def plain(text: str, style: str = "") -> Text:
     """Server-provided ``text`` as data: invisible and control characters made visible."""
     return Text(visible_text(text), style=style)
+
+
+def workspace_line(workspace: WorkspaceLabel) -> Static:
+    """ "in workspace PROD · Production (production, 5d3f2a1c)": where the files are."""
+    text = Text("in workspace ", end="").append(workspace.full, style="bold")
+    return Static(text, id="workspace", classes="dialog-workspace")
 
 
 def file_lines(files: Sequence[FileObject], detail: Callable[[FileObject], Text]) -> Text:

@@ -12,7 +12,8 @@ from textual.widgets import Button, Input, Static
 
 from orbrowse.api.models import FileObject
 from orbrowse.listing.formatting import exact_size, human_size
-from orbrowse.tui.dialogs._common import count_files, file_lines
+from orbrowse.listing.workspace_label import WorkspaceLabel
+from orbrowse.tui.dialogs._common import count_files, file_lines, workspace_line
 from orbrowse.tui.dialogs.base import Dialog, DialogFrame
 
 TYPE_COUNT_ABOVE = 10
@@ -40,12 +41,19 @@ class ConfirmDeleteDialog(Dialog[bool]):
 
     AUTO_FOCUS = "#cancel"
 
-    def __init__(self, files: Sequence[FileObject], hidden_by_filter: int = 0) -> None:
+    def __init__(
+        self,
+        files: Sequence[FileObject],
+        hidden_by_filter: int = 0,
+        *,
+        workspace: WorkspaceLabel | None = None,
+    ) -> None:
         if not files:
             raise ValueError("ConfirmDeleteDialog needs at least one file")
         super().__init__(cancel_result=False)
         self.files = tuple(files)
         self.hidden_by_filter = hidden_by_filter
+        self.workspace = workspace
 
     @property
     def needs_typed_count(self) -> bool:
@@ -56,6 +64,8 @@ class ConfirmDeleteDialog(Dialog[bool]):
         total = sum(file.size_bytes for file in self.files)
         with DialogFrame(classes="dialog -wide -danger"):
             yield Static(Text(f"Delete {count_files(count)}?"), classes="dialog-title")
+            if self.workspace is not None:
+                yield workspace_line(self.workspace)
             yield Static(
                 Text(f"{count_files(count)}, {human_size(total)} ({exact_size(total)}) in all"),
                 id="summary",

@@ -26,8 +26,9 @@ from orbrowse.api.models import FileObject
 from orbrowse.bulk import BulkDelete, BulkProgress, BulkReport, FileDeleter
 from orbrowse.deletion_log import DeletionLog
 from orbrowse.deletion_plan import Plan, PlanRecorder, plans_folder
+from orbrowse.listing.workspace_label import WorkspaceLabel
 from orbrowse.resume import Checked, check_ambiguous, close_if_done, to_send
-from orbrowse.tui.dialogs._common import count_files, file_lines, plain
+from orbrowse.tui.dialogs._common import count_files, file_lines, plain, workspace_line
 from orbrowse.tui.dialogs.base import Dialog, DialogFrame
 from orbrowse.tui.hangup import HANGUP
 
@@ -80,6 +81,7 @@ class DeleteProgressDialog(Dialog[BulkReport | None]):
         log: DeletionLog | None = None,
         workspace_id: str | None = None,
         resumed: Plan | None = None,
+        workspace: WorkspaceLabel | None = None,
     ) -> None:
         """``resumed``: finish that plan (``files`` are its remaining files)."""
         if not files:
@@ -92,6 +94,7 @@ class DeleteProgressDialog(Dialog[BulkReport | None]):
         self.deletion_log = log
         self.workspace_id = workspace_id
         self.resumed = resumed
+        self.workspace = workspace
         self.report: BulkReport | None = None
         """Everything so far, across runs; ``None`` until the first run ends."""
         self._job: BulkDelete | None = None
@@ -109,6 +112,8 @@ class DeleteProgressDialog(Dialog[BulkReport | None]):
             yield Static(
                 Text(f"Deleting {count_files(len(self.files))}"), id="title", classes="dialog-title"
             )
+            if self.workspace is not None:
+                yield workspace_line(self.workspace)
             with Vertical(id="undo-area"):
                 yield Static(Text(""), id="countdown")
                 yield Static(

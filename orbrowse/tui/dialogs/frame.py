@@ -43,6 +43,14 @@ class DialogScreen(ModalScreen[ResultT]):
         (SHORT_HEIGHT, "-tall"),
     ]
 
+    def on_mount(self) -> None:
+        # Every dialog carries the open workspace's label, lock and colour on its border.
+        from orbrowse.tui.widgets.workspace_banner import mark_frame
+
+        for frame in self.query(".dialog").results(Widget):
+            mark_frame(frame)  # the outermost: the dialog's box
+            break
+
     def on_resize(self, event: events.Resize) -> None:
         compact = event.size.height < SHORT_HEIGHT
         for widget in self.query("Button, Input").results():

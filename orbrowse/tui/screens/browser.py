@@ -28,6 +28,7 @@ from orbrowse.listing import file_list
 from orbrowse.listing.file_list import FileList, SortColumn
 from orbrowse.listing.filter_language import FilterError
 from orbrowse.listing.formatting import human_size, visible_text
+from orbrowse.listing.workspace_label import short_id
 from orbrowse.tui.base import OrbrowseBase, WorkspaceChoice
 from orbrowse.tui.listing_stopped import Stopped, explain_stop
 from orbrowse.tui.preview_loader import PreviewLoader
@@ -36,6 +37,7 @@ from orbrowse.tui.widgets.details import DetailsPane
 from orbrowse.tui.widgets.file_table import DEFAULT_FETCH_AHEAD_ROWS, FileTable
 from orbrowse.tui.widgets.preview import PreviewPane
 from orbrowse.tui.widgets.status_line import StatusInfo, StatusLine
+from orbrowse.tui.widgets.workspace_banner import WorkspaceBanner, parse_color
 
 SORT_COLUMNS: tuple[SortColumn | None, ...] = (None, *file_list.SORT_COLUMNS)
 """What ``s`` steps through: load order, then every column the file list sorts by."""
@@ -290,6 +292,7 @@ class BrowserScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
+        yield WorkspaceBanner(id="workspace-banner")
         with Horizontal(id="browser-body"):
             with Vertical(id="table-column"):
                 yield FileTable(self.files, clock=self.orbrowse.clock, id="files")
@@ -307,10 +310,6 @@ class BrowserScreen(Screen[None]):
         self._show_title()
         if not self.workspace.name and self.workspace.id:
             self.lookup_name()
-        key = self.orbrowse.settings.masked_key
-        self.sub_title = f"{self.workspace.id or 'key default'} · key {key}" + (
-            " · read-only" if self.read_only else ""
-        )
         self.filter_box.display = False
         column = self.query_one("#details-column")
         self.previews = PreviewLoader(
@@ -329,9 +328,23 @@ class BrowserScreen(Screen[None]):
             self.offer_resume()
 
     def _show_title(self) -> None:
+        """The header names the workspace (name; slug and the id's first 8 characters below),
+        and the banner shows its label, colour and lock from the config."""
         fallback = "This key's workspace" if self.workspace.source == "key" else "Workspace"
         name = self.workspace.name or self.workspace.slug or fallback
-        self.title = visible_text(name)  # server text: no control or bidi characters
+        label = self.orbrowse.label_for(self.workspace)
+        # Server and config text: no control or bidi characters (visible_text), no markup.
+        badge = f"{label.badge} · " if label.badge else ""
+        self.title = badge + visible_text(name)
+        where = [visible_text(self.workspace.slug), short_id(self.workspace.id) or "key default"]
+        self.sub_title = " · ".join(
+            [part for part in where if part]
+            + [f"key {self.orbrowse.settings.masked_key}"]
+            + (["read-only"] if self.read_only else [])
+        )
+        self.query_one(WorkspaceBanner).show(
+            label, parse_color(self.orbrowse.settings.style_of(self.workspace.id).color)
+        )
 
     @work(group="workspace-name", exit_on_error=False)
     async def lookup_name(self) -> None:
@@ -341,6 +354,8 @@ class BrowserScreen(Screen[None]):
             async for workspace in self.client.iter_workspaces():
                 if workspace.id.lower() == wanted:
                     self.workspace = WorkspaceChoice.of(workspace, self.workspace.source)
+                    if self.orbrowse.workspace is not None and self.orbrowse.workspace.id == wanted:
+                        self.orbrowse.workspace = self.workspace  # dialogs name it too
                     self._show_title()
                     self.orbrowse.remember_workspace(self.workspace)
                     return
@@ -743,11 +758,7 @@ class BrowserScreen(Screen[None]):
             if binding.action in WRITE_ACTIONS:
                 event.stop()
                 event.prevent_default()
-                source = (
-                    "--read-only"
-                    if self.orbrowse.settings.read_only
-                    else "the config file"
-                )
+                source = "--read-only" if self.orbrowse.settings.read_only else "the config file"
                 self.notify(
                     f"This workspace is read-only ({source}): nothing can be "
                     f"{'uploaded' if binding.action == 'upload' else 'deleted'} here.",
@@ -793,7 +804,10 @@ class BrowserScreen(Screen[None]):
         if not files:
             return
         hidden = self.files.hidden_marked_count if self.files.marked_count else 0
-        confirmed = await self.app.push_screen_wait(ConfirmDeleteDialog(files, hidden))
+        where = self.orbrowse.label_for(self.workspace)
+        confirmed = await self.app.push_screen_wait(
+            ConfirmDeleteDialog(files, hidden, workspace=where)
+        )
         if not confirmed:
             self.notify("Nothing was deleted", timeout=2)
             return
@@ -813,6 +827,7 @@ class BrowserScreen(Screen[None]):
                 log=self.orbrowse.deletion_log,
                 workspace_id=self.workspace.id,
                 resumed=resumed,
+                workspace=self.orbrowse.label_for(self.workspace),
             )
         )
         if report is None:

@@ -23,6 +23,7 @@ from orbrowse.tui.external import NO_PROGRAM_NOTE, REMOTE_NOTE, over_ssh, plan_f
 from orbrowse.tui.preview_loader import PreviewLoader
 from orbrowse.tui.widgets.preview import LOADING
 from orbrowse.tui.widgets.rendered_view import RenderedView
+from orbrowse.tui.widgets.workspace_banner import WorkspaceBanner
 
 FULL_MAX_LINES = 5000
 """Lines of text drawn in the full view (the byte cap usually ends the text first)."""
@@ -70,12 +71,14 @@ class PreviewScreen(Screen[None]):
         self.query_text = ""
 
     def compose(self) -> ComposeResult:
+        yield WorkspaceBanner(id="workspace-banner")
         yield Static(Text(visible_text(self.file.filename), end=""), id="preview-title")
         yield RenderedView(Text(LOADING, style="italic"), id="preview-view")
         yield Input(placeholder="search the text (Enter: find, n: next)", id="preview-search")
         yield Footer()
 
     def on_mount(self) -> None:
+        self.query_one(WorkspaceBanner).show_open_workspace()
         self.query_one("#preview-search", Input).display = False
         self.view.focus()
         if not self.file.downloadable:

@@ -1,0 +1,137 @@
+"""Where you are: the workspace's name, slug, short id, label, colour and lock on every screen
+(the browser, its dialogs, the full preview), from ``[workspaces."<uuid>"]`` in the config."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.color import Color
+from textual.pilot import Pilot
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Button, Static
+
+from orbrowse.emulator.server import RunningEmulator
+from orbrowse.emulator.store import StoredFile
+from orbrowse.tui.app import OrbrowseApp
+from orbrowse.tui.dialogs.confirm_delete import ConfirmDeleteDialog
+from orbrowse.tui.dialogs.delete_progress import DeleteProgressDialog
+from orbrowse.tui.dialogs.help import HelpScreen
+from orbrowse.tui.screens.preview import PreviewScreen
+from orbrowse.tui.widgets.workspace_banner import WorkspaceBanner
+from tests.conftest import DEFAULT_WORKSPACE_ID
+from tests.tui.app_driver import browser_ready, notifications, screen_shown, screen_text, settle
+from tests.tui.conftest import AppFactory
+
+NAMED = "Default (default, 11111111)"
+"""The emulator's default workspace as orbrowse names it: name (slug, first 8 of the id)."""
+
+
+@pytest.fixture
+def files(emulator: RunningEmulator) -> list[StoredFile]:
+    return [
+        emulator.store.add_file(DEFAULT_WORKSPACE_ID, f"notes/{n}.txt", content=b"notes\n")
+        for n in range(3)
+    ]
+
+
+def app_with(make_app: AppFactory, folder: Path, table: str, **settings: Any) -> OrbrowseApp:
+    """The app on the default workspace, whose ``[workspaces."<id>"]`` table is ``table``."""
+    config = folder / "config.toml"
+    config.write_text(f'[workspaces."{DEFAULT_WORKSPACE_ID}"]\n{table}\n')
+    config.chmod(0o600)
+    return make_app(workspace=DEFAULT_WORKSPACE_ID, **settings)
+
+
+def banner_of(screen: Screen[Any]) -> WorkspaceBanner:
+    return screen.query_one(WorkspaceBanner)
+
+
+def frame_of(dialog: Screen[Any]) -> Widget:
+    """The dialog's box (the widget with the ``dialog`` class)."""
+    return dialog.query(".dialog").first(Widget)
+
+
+async def through_preview_and_help(pilot: Pilot[int]) -> tuple[str, Color | None, str]:
+    """Open the full preview and back, then help: the preview's banner (its text, "" when
+    hidden, and its background) and the title on help's box."""
+    await pilot.press("o")
+    banner = banner_of(await screen_shown(pilot, PreviewScreen))
+    seen = str(banner.content) if banner.display else "", banner.styles.background
+    await pilot.press("escape")
+    await settle(pilot)
+    await pilot.press("question_mark")
+    help_screen = await screen_shown(pilot, HelpScreen)
+    return *seen, frame_of(help_screen).border_title or ""
+
+
+async def test_name_label_and_colour_on_the_browser_its_dialogs_and_the_preview(
+    make_app: AppFactory, files: list[StoredFile], tmp_path: Path
+) -> None:
+    app = app_with(make_app, tmp_path, 'label = "PROD"\ncolor = "red"', undo_seconds=30)
+    red = Color.parse("red")
+    async with app.run_test(size=(140, 40)) as pilot:
+        browser = await browser_ready(pilot)
+        assert str(browser.title) == "PROD · Default"
+        assert str(browser.sub_title).startswith("default · 11111111 · key ")
+        banner = banner_of(browser)
+        assert banner.display and str(banner.content) == f"PROD · {NAMED}"
+        assert banner.styles.background == red
+        assert f"PROD · {NAMED}" in screen_text(app)
+
+        await pilot.press("x")
+        confirm = await screen_shown(pilot, ConfirmDeleteDialog)
+        line = str(confirm.query_one("#workspace", Static).content)
+        assert line == f"in workspace PROD · {NAMED}"
+        frame = frame_of(confirm)
+        assert frame.border_title is not None and "PROD" in frame.border_title
+        assert frame.styles.border_top[1] == red
+        confirm.query_one("#delete", Button).press()
+        progress = await screen_shown(pilot, DeleteProgressDialog)
+        assert f"in workspace PROD · {NAMED}" in screen_text(app)
+        assert frame_of(progress).styles.border_top[1] == red
+        await pilot.press("u")  # undo: nothing is deleted
+        await settle(pilot)
+
+        assert await through_preview_and_help(pilot) == (f"PROD · {NAMED}", red, " PROD ")
+
+
+async def test_a_read_only_workspace_shows_a_lock_and_a_plain_one_only_its_name(
+    make_app: AppFactory, files: list[StoredFile], tmp_path: Path
+) -> None:
+    app = app_with(make_app, tmp_path, "read_only = true")
+    async with app.run_test(size=(140, 40)) as pilot:
+        browser = await browser_ready(pilot)
+        assert browser.read_only
+        assert str(browser.title) == "🔒 · Default"
+        assert str(banner_of(browser).content) == f"🔒 · {NAMED} · read-only"
+        preview_banner, _, help_title = await through_preview_and_help(pilot)
+        assert preview_banner == f"🔒 · {NAMED} · read-only"
+        assert help_title == " 🔒 "
+
+    (tmp_path / "config.toml").unlink()
+    plain = make_app(workspace=DEFAULT_WORKSPACE_ID)
+    async with plain.run_test(size=(140, 40)) as pilot:
+        browser = await browser_ready(pilot)
+        assert not banner_of(browser).display  # nothing set apart: no banner
+        await pilot.press("x")
+        confirm = await screen_shown(pilot, ConfirmDeleteDialog)
+        assert str(confirm.query_one("#workspace", Static).content) == f"in workspace {NAMED}"
+        assert frame_of(confirm).border_title is None
+
+
+async def test_a_bad_colour_is_a_warning_and_a_markup_label_is_plain_text(
+    make_app: AppFactory, files: list[StoredFile], tmp_path: Path
+) -> None:
+    app = app_with(make_app, tmp_path, 'label = "[blink]PROD[/]"\ncolor = "[on red]"')
+    async with app.run_test(size=(140, 40)) as pilot:
+        browser = await browser_ready(pilot)
+        warnings = notifications(app, severity="warning")
+        assert any("color '[on red]' is not a colour" in message for message in warnings)
+        banner = banner_of(browser)
+        assert banner.display  # the label still sets it apart, on the theme's colour
+        assert str(banner.content) == f"[blink]PROD[/] · {NAMED}"
+        assert banner.styles.background != Color.parse("red")
+        assert f"[blink]PROD[/] · {NAMED}" in screen_text(app)
