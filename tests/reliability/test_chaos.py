@@ -20,7 +20,7 @@ from orbrowse.tui.dialogs import ConfirmDeleteDialog, DeleteProgressDialog, Down
 from orbrowse.tui.dialogs.help import HelpScreen
 from tests.conftest import DEFAULT_WORKSPACE_ID
 from tests.reliability.conftest import AppFactory
-from tests.tui.app_driver import browser_ready, wait_until
+from tests.tui.app_driver import browsing, wait_until
 
 FILES = 10_000
 DOOMED_EVERY = 20  # 500 of the 10,000 are "old-…" logs to delete
@@ -69,9 +69,7 @@ async def test_a_long_session_under_chaos_loses_nothing_and_repeats_nothing(
     all_ids = emulator.store.file_ids(DEFAULT_WORKSPACE_ID)
     unleash(emulator)
     app = make_app(page_size=500, undo_seconds=0, delete_concurrency=8)
-    async with app.run_test(size=(160, 48)) as pilot:
-        screen = await browser_ready(pilot)
-
+    async with browsing(app, size=(160, 48)) as (pilot, screen):
         # List everything.
         await pilot.press("L")
         await wait_until(pilot, lambda: not screen.fetching and not screen.has_more, "load all")

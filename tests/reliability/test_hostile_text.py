@@ -14,7 +14,7 @@ from orbrowse.emulator.server import RunningEmulator
 from orbrowse.tui.dialogs import ConfirmDeleteDialog, DownloadDialog
 from tests.conftest import DEFAULT_WORKSPACE_ID
 from tests.reliability.conftest import ONE_TRY, AppFactory
-from tests.tui.app_driver import browser_ready, notifications, screen_text, wait_until
+from tests.tui.app_driver import browsing, notifications, screen_text, wait_until
 
 MARKUP = "[bold red]pwned[/] [link=https://evil.example]x[/link] $accent"
 ANSI = "\x1b[2J\x1b[31mred\x1b[0m"
@@ -60,8 +60,7 @@ async def test_hostile_names_in_table_details_and_dialogs_are_visible_and_inert(
     add_hostile(emulator)
     width = 150
     app = make_app(retry=ONE_TRY)
-    async with app.run_test(size=(width, 45)) as pilot:
-        screen = await browser_ready(pilot)
+    async with browsing(app, size=(width, 45)) as (pilot, screen):
         assert screen.files.loaded_count == len(HOSTILE_NAMES)
         for _ in HOSTILE_NAMES:  # each row under the cursor, so the details pane shows it
             text = screen_text(app)
@@ -101,8 +100,7 @@ async def test_a_hostile_server_error_message_is_shown_literally(
     emulator.faults.fail_next(400, method="GET", path_contains="/files", message=message)
     width = 150
     app = make_app(retry=ONE_TRY)
-    async with app.run_test(size=(width, 40)) as pilot:
-        screen = await browser_ready(pilot)
+    async with browsing(app, size=(width, 40)) as (_, screen):
         assert screen.load_error is not None
         held = "\n".join(notifications(app, titled=True))
         assert "[bold red]pwned[/]" in held

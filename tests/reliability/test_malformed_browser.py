@@ -13,7 +13,7 @@ import pytest
 from orbrowse.emulator.server import RunningEmulator
 from tests.conftest import DEFAULT_WORKSPACE_ID
 from tests.reliability.conftest import ONE_TRY, AppFactory
-from tests.tui.app_driver import browser_ready, notifications, wait_until
+from tests.tui.app_driver import browsing, notifications, wait_until
 
 ITEM = {
     "_shape": "openrouter",
@@ -72,8 +72,7 @@ async def test_an_unknown_shape_with_known_fields_is_tolerated(
     body = page([item(1, _shape="martian")], _shape="martian")
     emulator.faults.fail_next(200, method="GET", path_contains="/files", body=body)
     app = make_app(page_size=5, retry=ONE_TRY)
-    async with app.run_test(size=(120, 30)) as pilot:
-        screen = await browser_ready(pilot)
+    async with browsing(app, size=(120, 30)) as (_, screen):
         assert screen.load_error is None
         assert [f.id for f in screen.files.loaded_files()] == [item(1)["id"]]
 
@@ -88,8 +87,7 @@ async def test_a_malformed_listing_is_a_clear_error_and_r_recovers(
         status, method="GET", path_contains="/files", body=body, content_type=content_type
     )
     app = make_app(page_size=5, retry=ONE_TRY)
-    async with app.run_test(size=(120, 30)) as pilot:
-        screen = await browser_ready(pilot)
+    async with browsing(app, size=(120, 30)) as (pilot, screen):
         assert screen.load_error is not None
         text = "\n".join(notifications(app, titled=True))
         assert "Unexpected answer from the server" in text or "(502)" in text, text
@@ -108,8 +106,7 @@ async def test_a_looping_cursor_stops_the_listing_instead_of_spinning(
     looping = page([item(1), item(2)], has_more=True, cursor="c2FtZQ==", last_id=item(2)["id"])
     emulator.faults.fail_next(200, method="GET", path_contains="/files", body=looping, count=500)
     app = make_app(page_size=5, retry=ONE_TRY)
-    async with app.run_test(size=(120, 30)) as pilot:
-        screen = await browser_ready(pilot)
+    async with browsing(app, size=(120, 30)) as (pilot, screen):
         await pilot.press("L")
         await wait_until(pilot, lambda: screen.load_error is not None, "the loop to be noticed")
         text = "\n".join(notifications(app, titled=True))

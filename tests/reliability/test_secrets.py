@@ -29,7 +29,7 @@ from orbrowse.tui.dialogs.help import HelpScreen
 from tests.cli import Cli
 from tests.conftest import DEFAULT_WORKSPACE_ID, fixture_store
 from tests.reliability.conftest import ONE_TRY, AppFactory
-from tests.tui.app_driver import browser_ready, screen_text, wait_until
+from tests.tui.app_driver import browsing, screen_text, wait_until
 
 # Not shaped like sk-or-…: nothing may rely on pattern redaction to hide it.
 SECRET = "plainsecret-7f3a9c1e5b2d4f60a8e1"
@@ -51,8 +51,7 @@ async def test_the_key_is_never_on_screen_nor_in_a_screenshot(
     debug = tmp_path / "debug.jsonl"
     with DebugLog(debug) as log:
         app = make_app(base_url=secret_emulator.url, key=SECRET, observer=log.record)
-        async with app.run_test(size=(160, 40)) as pilot:
-            screen = await browser_ready(pilot)
+        async with browsing(app, size=(160, 40)) as (pilot, screen):
             seen = [screen_text(app), app.export_screenshot()]
             await pilot.press("question_mark")
             await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen), "help")

@@ -15,7 +15,7 @@ from orbrowse.api import client as client_module
 from orbrowse.emulator.server import RunningEmulator, start_emulator
 from tests.conftest import DEFAULT_WORKSPACE_ID
 from tests.reliability.conftest import ONE_TRY, AppFactory
-from tests.tui.app_driver import browser_ready, notifications, screen_text, wait_until
+from tests.tui.app_driver import browsing, notifications, screen_text, wait_until
 
 TRACEBACK_MARKERS = ("Traceback", "Error:", "httpx.", 'File "')
 
@@ -46,8 +46,7 @@ async def test_server_stopping_mid_listing_then_returning_resumes_without_duplic
 ) -> None:
     ids = add_files(emulator, 2000)
     app = make_app(page_size=100, retry=ONE_TRY)
-    async with app.run_test(size=(140, 40)) as pilot:
-        screen = await browser_ready(pilot)
+    async with browsing(app, size=(140, 40)) as (pilot, screen):
         first = [f.id for f in screen.files.loaded_files()]
         assert len(first) < len(ids) and screen.has_more
         port, store = emulator.port, emulator.store
@@ -84,8 +83,7 @@ async def test_connection_refused_from_the_start_shows_a_message_and_r_retries(
 ) -> None:
     port = closed_port()
     app = make_app(base_url=f"http://127.0.0.1:{port}/api/v1", retry=ONE_TRY)
-    async with app.run_test(size=(120, 30)) as pilot:
-        screen = await browser_ready(pilot)
+    async with browsing(app, size=(120, 30)) as (pilot, screen):
         assert screen.load_error is not None
         assert_clear(notifications(app, titled=True), "Could not connect to the server")
         await pilot.press("r")
@@ -102,8 +100,7 @@ async def test_a_timeout_says_so_and_r_retries_once_the_server_is_quick_again(
     ids = add_files(emulator, 3)
     emulator.faults.latency_ms = 1500
     app = make_app(retry=ONE_TRY)
-    async with app.run_test(size=(120, 30)) as pilot:
-        screen = await browser_ready(pilot)
+    async with browsing(app, size=(120, 30)) as (pilot, screen):
         assert screen.load_error is not None
         assert_clear(notifications(app, titled=True), "did not answer in time", "Press r to retry")
         emulator.faults.latency_ms = 0
@@ -119,8 +116,7 @@ async def test_an_unknown_host_is_named_in_a_clear_message(make_app: AppFactory)
     app = make_app(
         base_url="http://nonexistent.invalid/api/v1", allow_insecure_http=True, retry=ONE_TRY
     )
-    async with app.run_test(size=(120, 30)) as pilot:
-        screen = await browser_ready(pilot)
+    async with browsing(app, size=(120, 30)) as (pilot, screen):
         assert screen.load_error is not None
         assert_clear(
             notifications(app, titled=True),

@@ -18,7 +18,7 @@ from orbrowse.tui.dialogs import ConfirmDeleteDialog, DownloadDialog
 from orbrowse.tui.dialogs.help import HelpScreen
 from tests.conftest import DEFAULT_WORKSPACE_ID
 from tests.reliability.conftest import AppFactory
-from tests.tui.app_driver import browser_ready, screen_text, wait_until
+from tests.tui.app_driver import browsing, screen_text, wait_until
 
 
 def is_showing(app: OrbrowseApp, kind: type[Screen[Any]]) -> Callable[[], bool]:
@@ -37,8 +37,7 @@ async def test_resizing_to_20x5_and_back_in_every_screen_keeps_working(
 ) -> None:
     add_files(emulator, 300)
     app = make_app(page_size=50)
-    async with app.run_test(size=(120, 30)) as pilot:
-        screen = await browser_ready(pilot)
+    async with browsing(app, size=(120, 30)) as (pilot, screen):
         for opener, dialog in (("x", ConfirmDeleteDialog), ("d", DownloadDialog), ("?", None)):
             for size in ((20, 5), (1, 1), (120, 30), (20, 5)):
                 await pilot.resize_terminal(*size)
@@ -67,8 +66,7 @@ async def test_ctrl_c_at_any_moment_quits_cleanly_or_asks_while_deleting(
     add_files(emulator, 3000)
     emulator.faults.latency_ms = 30
     app = make_app(page_size=100, undo_seconds=0)
-    async with app.run_test(size=(120, 30)) as pilot:
-        screen = await browser_ready(pilot)
+    async with browsing(app, size=(120, 30)) as (pilot, screen):
         await pilot.press("slash", "f", "escape")
         await pilot.press("space", "space", "x")
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDeleteDialog), "confirm")

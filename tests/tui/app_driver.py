@@ -7,7 +7,8 @@ by one limit (:data:`WAIT_LIMIT`): a hang guard that fails the test, never a tim
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -114,6 +115,19 @@ async def browser_ready(pilot: Pilot[Any]) -> BrowserScreen:
     )
     await settle(pilot)
     return screen
+
+
+BROWSER_SIZE = (140, 30)
+"""The terminal :func:`browsing` runs the app in unless told otherwise."""
+
+
+@asynccontextmanager
+async def browsing(
+    app: OrbrowseApp, size: tuple[int, int] = BROWSER_SIZE
+) -> AsyncIterator[tuple[Pilot[int], BrowserScreen]]:
+    """Run ``app`` under Pilot and hand over the browser once its first listing is done."""
+    async with app.run_test(size=size) as pilot:
+        yield pilot, await browser_ready(pilot)
 
 
 def browser(app: App[Any]) -> BrowserScreen:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Generic, TypeVar
 
 from textual.app import App
 from textual.dom import DOMNode
+from textual.pilot import Pilot
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
@@ -26,6 +29,17 @@ class Host(App[None], Generic[ResultT]):
 
     def on_mount(self) -> None:
         self.push_screen(self.dialog, self.results.append)
+
+
+@asynccontextmanager
+async def hosting(
+    dialog: ModalScreen[ResultT], size: tuple[int, int] = (80, 24)
+) -> AsyncIterator[tuple[Pilot[None], Host[ResultT]]]:
+    """Run a :class:`Host` for ``dialog`` under Pilot, the dialog shown."""
+    host = Host(dialog)
+    async with host.run_test(size=size) as pilot:
+        await pilot.pause()
+        yield pilot, host
 
 
 def text_of(node: DOMNode, selector: str) -> str:

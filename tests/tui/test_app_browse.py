@@ -17,6 +17,7 @@ from tests.tui.app_driver import (
     FIXED_NOW,
     browser,
     browser_ready,
+    browsing,
     screen_shown,
     settle,
     status_of,
@@ -72,8 +73,7 @@ async def test_w_switches_to_another_workspace_by_typing_its_name(
     make_app: AppFactory, eight: list[StoredFile]
 ) -> None:
     app = make_app(workspace=DEFAULT_WORKSPACE_ID)
-    async with app.run_test(size=(140, 30)) as pilot:
-        await browser_ready(pilot)
+    async with browsing(app) as (pilot, _):
         assert len(shown_names(app)) == 8
         await pilot.press("w")
         picker = await screen_shown(pilot, WorkspacePicker)
@@ -97,8 +97,7 @@ async def test_w_switches_to_another_workspace_by_typing_its_name(
 async def test_picker_offers_a_typed_uuid(make_app: AppFactory, eight: list[StoredFile]) -> None:
     unknown = "33333333-3333-4333-8333-333333333333"
     app = make_app(workspace=DEFAULT_WORKSPACE_ID)
-    async with app.run_test(size=(140, 30)) as pilot:
-        await browser_ready(pilot)
+    async with browsing(app) as (pilot, _):
         await pilot.press("w")
         picker = await screen_shown(pilot, WorkspacePicker)
         picker.query_one(Input).value = unknown.upper()
@@ -125,8 +124,7 @@ async def test_picker_explains_a_non_uuid_and_nothing_changes(
     make_app: AppFactory, eight: list[StoredFile], typed: str, message: str
 ) -> None:
     app = make_app(workspace=DEFAULT_WORKSPACE_ID)
-    async with app.run_test(size=(140, 30)) as pilot:
-        before = await browser_ready(pilot)
+    async with browsing(app) as (pilot, before):
         await pilot.press("w")
         picker = await screen_shown(pilot, WorkspacePicker)
         await pilot.press(*typed)
@@ -149,8 +147,7 @@ async def test_picker_still_shows_after_the_upload_dialog_was_opened(
 ) -> None:
     # Both stylesheets once used the id "picker"; a dialog's CSS must not hide the picker.
     app = make_app(workspace=DEFAULT_WORKSPACE_ID)
-    async with app.run_test(size=(140, 30)) as pilot:
-        await browser_ready(pilot)
+    async with browsing(app) as (pilot, _):
         await pilot.press("u")
         await pilot.pause()
         await pilot.press("escape")
@@ -169,8 +166,7 @@ async def test_space_marks_and_moves_down_and_the_status_counts(
     make_app: AppFactory, eight: list[StoredFile]
 ) -> None:
     app = make_app(workspace=DEFAULT_WORKSPACE_ID)
-    async with app.run_test(size=(140, 30)) as pilot:
-        await browser_ready(pilot)
+    async with browsing(app) as (pilot, _):
         table = table_of(app)
         await pilot.press("space")
         assert table.cursor_row == 1
@@ -187,8 +183,7 @@ async def test_space_marks_and_moves_down_and_the_status_counts(
 
 async def test_visual_range_and_shift_extend(make_app: AppFactory, eight: list[StoredFile]) -> None:
     app = make_app(workspace=DEFAULT_WORKSPACE_ID)
-    async with app.run_test(size=(140, 30)) as pilot:
-        await browser_ready(pilot)
+    async with browsing(app) as (pilot, _):
         await pilot.press("j", "V", "j", "j")
         assert marked_names(app) == set(NAMES[1:4])
         await pilot.press("V", "j", "j")  # V again stops the range
@@ -207,8 +202,7 @@ async def test_visual_range_closed_before_the_cursor_message_arrives(
 ) -> None:
     # V G V typed fast: the second V can come before the screen handles CursorMoved.
     app = make_app(workspace=DEFAULT_WORKSPACE_ID)
-    async with app.run_test(size=(140, 30)) as pilot:
-        screen = await browser_ready(pilot)
+    async with browsing(app) as (pilot, screen):
         screen.action_visual()
         table_of(app).action_cursor_last()
         screen.action_visual()
@@ -221,8 +215,7 @@ async def test_mark_all_invert_clear_and_only_marked(
     make_app: AppFactory, eight: list[StoredFile]
 ) -> None:
     app = make_app(workspace=DEFAULT_WORKSPACE_ID)
-    async with app.run_test(size=(140, 30)) as pilot:
-        await browser_ready(pilot)
+    async with browsing(app) as (pilot, _):
         await pilot.press("a")
         assert marked_names(app) == set(NAMES)
         assert "8 marked" in status_of(app)
@@ -242,8 +235,7 @@ async def test_marks_survive_filtering_and_paging(
 ) -> None:
     stored = generate_files(emulator.store, DEFAULT_WORKSPACE_ID, 600, now=FIXED_NOW)
     app = make_app(workspace=DEFAULT_WORKSPACE_ID, page_size=100)
-    async with app.run_test(size=(140, 30)) as pilot:
-        screen = await browser_ready(pilot)
+    async with browsing(app) as (pilot, screen):
         await pilot.press("space", "space", "space")
         first_three = {f.id for f in stored[:3]}
         assert screen.files.marked_ids == first_three
@@ -265,8 +257,7 @@ async def test_mark_matching_marks_only_what_the_filter_keeps(
     make_app: AppFactory, eight: list[StoredFile]
 ) -> None:
     app = make_app(workspace=DEFAULT_WORKSPACE_ID)
-    async with app.run_test(size=(140, 30)) as pilot:
-        await browser_ready(pilot)
+    async with browsing(app) as (pilot, _):
         await pilot.press("slash", *"notes/", "enter")
         await pilot.press("A")
         assert marked_names(app) == {"notes/todo.txt", "notes/ideas.md"}
@@ -279,8 +270,7 @@ async def test_filter_text_regex_invert_age_size_and_type(
     make_app: AppFactory, eight: list[StoredFile]
 ) -> None:
     app = make_app(workspace=DEFAULT_WORKSPACE_ID)
-    async with app.run_test(size=(140, 30)) as pilot:
-        await browser_ready(pilot)
+    async with browsing(app) as (pilot, _):
         await pilot.press("slash")
         box = browser(app).query_one("#filter", Input)
         assert box.display and box.has_focus
@@ -320,8 +310,7 @@ async def test_an_invalid_filter_shows_an_error_and_the_app_keeps_running(
     make_app: AppFactory, eight: list[StoredFile]
 ) -> None:
     app = make_app(workspace=DEFAULT_WORKSPACE_ID)
-    async with app.run_test(size=(140, 30)) as pilot:
-        await browser_ready(pilot)
+    async with browsing(app) as (pilot, _):
         await pilot.press("slash", *"re:(unclosed")
         box = browser(app).query_one("#filter", Input)
         assert box.has_class("-invalid")
@@ -350,8 +339,7 @@ async def test_an_invalid_filter_shows_an_error_and_the_app_keeps_running(
 
 async def test_escape_clears_the_filter(make_app: AppFactory, eight: list[StoredFile]) -> None:
     app = make_app(workspace=DEFAULT_WORKSPACE_ID)
-    async with app.run_test(size=(140, 30)) as pilot:
-        await browser_ready(pilot)
+    async with browsing(app) as (pilot, _):
         await pilot.press("slash", *"notes")
         assert len(shown_names(app)) == 2
         await pilot.press("escape")
@@ -370,8 +358,7 @@ async def test_sort_keys_cycle_columns_and_reverse(
     make_app: AppFactory, eight: list[StoredFile]
 ) -> None:
     app = make_app(workspace=DEFAULT_WORKSPACE_ID)
-    async with app.run_test(size=(140, 30)) as pilot:
-        await browser_ready(pilot)
+    async with browsing(app) as (pilot, _):
         table = table_of(app)
         await pilot.press("s")
         assert shown_names(app) == sorted(NAMES, key=str.casefold)
@@ -388,8 +375,7 @@ async def test_header_click_sorts_and_the_cursor_stays_on_its_file(
     make_app: AppFactory, eight: list[StoredFile]
 ) -> None:
     app = make_app(workspace=DEFAULT_WORKSPACE_ID)
-    async with app.run_test(size=(140, 30)) as pilot:
-        await browser_ready(pilot)
+    async with browsing(app) as (pilot, _):
         table = table_of(app)
         await pilot.press("j", "j", "j")  # report.pdf, the largest
         size = next(c for c in table.columns if c.key == "size")

@@ -13,7 +13,7 @@ from orbrowse.tui.screens.browser import SELECTION_ACTIONS, BrowserScreen
 from orbrowse.tui.widgets.status_line import StatusInfo, StatusLine, status_parts
 from tests.conftest import DEFAULT_WORKSPACE_ID
 from tests.tui.app_driver import (
-    browser_ready,
+    browsing,
     notifications,
     screen_shown,
     settle,
@@ -43,8 +43,7 @@ async def test_an_empty_view_offers_no_action_on_files(
     make_app: AppFactory, thousand: list[str]
 ) -> None:
     app = make_app(workspace=DEFAULT_WORKSPACE_ID, page_size=PAGE)
-    async with app.run_test(size=(140, 30)) as pilot:
-        screen = await browser_ready(pilot)
+    async with browsing(app) as (pilot, screen):
         assert all(offered(screen).values())
         assert {"x", "y", "d"} <= footer_keys(screen)
 
@@ -72,8 +71,7 @@ async def test_refresh_empties_the_view_and_offers_nothing_until_rows_come(
     emulator: RunningEmulator, make_app: AppFactory, thousand: list[str]
 ) -> None:
     app = make_app(workspace=DEFAULT_WORKSPACE_ID, page_size=PAGE)
-    async with app.run_test(size=(140, 30)) as pilot:
-        screen = await browser_ready(pilot)
+    async with browsing(app) as (pilot, screen):
         screen.action_refresh()  # what r does; checked before the first page can arrive
         assert len(screen.files.view) == 0
         assert not any(offered(screen).values())
@@ -85,8 +83,7 @@ async def test_deleting_every_loaded_file_loads_the_next_page_by_itself(
     emulator: RunningEmulator, make_app: AppFactory, thousand: list[str]
 ) -> None:
     app = make_app(workspace=DEFAULT_WORKSPACE_ID, page_size=PAGE, undo_seconds=0)
-    async with app.run_test(size=(140, 30)) as pilot:
-        screen = await browser_ready(pilot)
+    async with browsing(app) as (pilot, screen):
         loaded = screen.files.loaded_count
         assert 0 < loaded < FILES and screen.has_more
         await pilot.press("a", "x")
@@ -110,8 +107,7 @@ async def test_x_in_read_only_mode_says_why_nothing_happens(
     emulator: RunningEmulator, make_app: AppFactory, thousand: list[str]
 ) -> None:
     app = make_app(workspace=DEFAULT_WORKSPACE_ID, page_size=PAGE, read_only=True)
-    async with app.run_test(size=(140, 30)) as pilot:
-        screen = await browser_ready(pilot)
+    async with browsing(app) as (pilot, screen):
         await pilot.press("x")
         await pilot.pause()
         assert app.screen is screen
@@ -127,8 +123,7 @@ async def test_r_after_an_interrupted_load_all_goes_on_to_the_end(
     emulator: RunningEmulator, make_app: AppFactory, thousand: list[str]
 ) -> None:
     app = make_app(workspace=DEFAULT_WORKSPACE_ID, page_size=PAGE)
-    async with app.run_test(size=(140, 30)) as pilot:
-        screen = await browser_ready(pilot)
+    async with browsing(app) as (pilot, screen):
         first = screen.files.view[0].id
         emulator.faults.fail_next(503, method="GET", path_contains="/files", count=50)
         await pilot.press("L")
@@ -150,8 +145,7 @@ async def test_a_refused_key_says_so_without_more_available_or_retry(
     make_app: AppFactory, thousand: list[str]
 ) -> None:
     app = make_app(key="sk-or-v1-" + "0" * 40, workspace=DEFAULT_WORKSPACE_ID)
-    async with app.run_test(size=(140, 30)) as pilot:
-        await browser_ready(pilot)
+    async with browsing(app) as (pilot, _):
         status = status_of(app)
         assert "key refused" in status
         assert "more available" not in status and "r retries" not in status
@@ -165,8 +159,7 @@ async def test_a_refused_key_says_so_without_more_available_or_retry(
 async def test_a_403_names_the_way_out(emulator: RunningEmulator, make_app: AppFactory) -> None:
     app = make_app(workspace=DEFAULT_WORKSPACE_ID)
     emulator.faults.fail_next(403, method="GET", path_contains="/files", count=10)
-    async with app.run_test(size=(140, 30)) as pilot:
-        await browser_ready(pilot)
+    async with browsing(app) as (pilot, _):
         status = status_of(app)
         assert "403" in status and "more available" not in status and "r retries" not in status
         assert any("Press w" in m for m in notifications(app))
@@ -181,8 +174,7 @@ async def test_a_server_message_ending_in_a_period_gives_one_period(
     emulator.faults.fail_next(
         500, method="GET", path_contains="/files", count=10, message="Try again later."
     )
-    async with app.run_test(size=(140, 30)) as pilot:
-        await browser_ready(pilot)
+    async with browsing(app):
         messages = notifications(app)
         assert any("Press r to retry" in m for m in messages), messages
         assert not any(".." in m for m in messages), messages
@@ -210,7 +202,6 @@ def test_status_line_puts_counts_marks_and_errors_first_within_80_columns() -> N
 
 async def test_the_quota_is_explained_on_hover(make_app: AppFactory, thousand: list[str]) -> None:
     app = make_app(workspace=DEFAULT_WORKSPACE_ID, page_size=PAGE)
-    async with app.run_test(size=(140, 30)) as pilot:
-        screen = await browser_ready(pilot)
+    async with browsing(app) as (_, screen):
         tooltip = str(screen.query_one(StatusLine).tooltip)
         assert "of 10 GiB" in tooltip and "quota" in tooltip

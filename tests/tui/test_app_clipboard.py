@@ -22,7 +22,7 @@ from tests.conftest import DEFAULT_WORKSPACE_ID
 from tests.tmux.harness import tmux_server
 from tests.tui.app_driver import (
     WAIT_LIMIT,
-    browser_ready,
+    browsing,
     notifications,
     screen_shown,
     settle,
@@ -85,8 +85,7 @@ async def test_y_copies_the_current_id_to_the_system_clipboard(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     app = make_app(workspace=DEFAULT_WORKSPACE_ID)
-    async with app.run_test(size=(140, 30)) as pilot:
-        await browser_ready(pilot)
+    async with browsing(app) as (pilot, _):
         written = spy_driver(pilot, monkeypatch)
         await pilot.press("j", "y")
         await settle(pilot)
@@ -110,8 +109,7 @@ async def test_keys_keep_working_while_a_slow_copy_runs(
 
     monkeypatch.setattr(pyperclip, "copy", slow_copy)
     app = make_app(workspace=DEFAULT_WORKSPACE_ID)
-    async with app.run_test(size=(140, 30)) as pilot:
-        await browser_ready(pilot)
+    async with browsing(app) as (pilot, _):
         await pilot.press("y")
         await wait_until(pilot, started.is_set, "the copy started")
         await pilot.press("j", "j")
@@ -132,8 +130,7 @@ async def test_y_with_marks_copies_every_marked_id_one_per_line(
     make_app: AppFactory, files: list[StoredFile], system_clipboard: list[str]
 ) -> None:
     app = make_app(workspace=DEFAULT_WORKSPACE_ID)
-    async with app.run_test(size=(140, 30)) as pilot:
-        await browser_ready(pilot)
+    async with browsing(app) as (pilot, _):
         await pilot.press("j", "j", "space", "k", "k", "k", "space", "G", "space")
         await pilot.press("y")
         await settle(pilot)
@@ -148,8 +145,7 @@ async def test_without_a_system_clipboard_it_falls_back_to_osc52(
 ) -> None:
     no_system_clipboard(monkeypatch)
     app = make_app(workspace=DEFAULT_WORKSPACE_ID)
-    async with app.run_test(size=(140, 30)) as pilot:
-        await browser_ready(pilot)
+    async with browsing(app) as (pilot, _):
         written = spy_driver(pilot, monkeypatch)
         await pilot.press("y")
         await settle(pilot)
@@ -168,8 +164,7 @@ async def test_over_ssh_osc52_goes_to_the_terminal_and_pyperclip_is_not_used(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     app = make_app(workspace=DEFAULT_WORKSPACE_ID, env={"SSH_TTY": "/dev/pts/1"})
-    async with app.run_test(size=(140, 30)) as pilot:
-        await browser_ready(pilot)
+    async with browsing(app) as (pilot, _):
         written = spy_driver(pilot, monkeypatch)
         await pilot.press("y")
         await settle(pilot)
@@ -192,8 +187,7 @@ async def test_over_ssh_inside_tmux_the_ids_land_in_tmuxs_buffer(
         client = tmux.attach()
         env = {"SSH_CONNECTION": "10.0.0.1 5000 10.0.0.2 22", **tmux.pane_env()}
         app = make_app(workspace=DEFAULT_WORKSPACE_ID, env=env)
-        async with app.run_test(size=(140, 30)) as pilot:
-            await browser_ready(pilot)
+        async with browsing(app) as (pilot, _):
             written = spy_driver(pilot, monkeypatch)
             await pilot.press("space", "space", "y")
             await settle(pilot)
@@ -217,8 +211,7 @@ async def test_osc52_over_the_size_cap_is_refused_and_said(
     for n in range(3):
         emulator.store.add_file(DEFAULT_WORKSPACE_ID, f"f{n}", content=b"x")
     app = make_app(workspace=DEFAULT_WORKSPACE_ID, env={"SSH_TTY": "/dev/pts/1"})
-    async with app.run_test(size=(140, 30)) as pilot:
-        await browser_ready(pilot)
+    async with browsing(app) as (pilot, _):
         written = spy_driver(pilot, monkeypatch)
         assert isinstance(app, OrbrowseApp)
         monkeypatch.setattr(app.clipboard_service, "_max_osc_bytes", 40)
@@ -233,8 +226,7 @@ async def test_copy_menu_offers_json_metadata(
     make_app: AppFactory, files: list[StoredFile], system_clipboard: list[str]
 ) -> None:
     app = make_app(workspace=DEFAULT_WORKSPACE_ID)
-    async with app.run_test(size=(140, 30)) as pilot:
-        await browser_ready(pilot)
+    async with browsing(app) as (pilot, _):
         await pilot.press("j", "j", "Y")
         menu = await screen_shown(pilot, CopyMenu)
         assert [f.id for f in menu.files] == [files[2].id]

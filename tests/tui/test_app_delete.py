@@ -22,6 +22,7 @@ from tests.conftest import DEFAULT_WORKSPACE_ID
 from tests.tui.app_driver import (
     browser,
     browser_ready,
+    browsing,
     notifications,
     screen_shown,
     settle,
@@ -187,8 +188,7 @@ async def test_undo_deletes_nothing(
     deletion_log_path: Path,
 ) -> None:
     app = make_app(workspace=DEFAULT_WORKSPACE_ID, undo_seconds=30)
-    async with app.run_test(size=(140, 40)) as pilot:
-        screen = await browser_ready(pilot)
+    async with browsing(app, size=(140, 40)) as (pilot, screen):
         before = server_ids(emulator)
         await pilot.press("space", "space", "x")
         confirm = await screen_shown(pilot, ConfirmDeleteDialog)
@@ -213,8 +213,7 @@ async def test_cancel_in_the_confirmation_deletes_nothing(
     workspace: tuple[list[StoredFile], list[StoredFile]],
 ) -> None:
     app = make_app(workspace=DEFAULT_WORKSPACE_ID, undo_seconds=0)
-    async with app.run_test(size=(140, 40)) as pilot:
-        await browser_ready(pilot)
+    async with browsing(app, size=(140, 40)) as (pilot, _):
         before = server_ids(emulator)
         await pilot.press("x")
         await screen_shown(pilot, ConfirmDeleteDialog)
@@ -234,8 +233,7 @@ async def test_confirmation_says_how_many_marks_the_filter_hides(
     make_app: AppFactory, workspace: tuple[list[StoredFile], list[StoredFile]]
 ) -> None:
     app = make_app(workspace=DEFAULT_WORKSPACE_ID)
-    async with app.run_test(size=(140, 40)) as pilot:
-        screen = await browser_ready(pilot)
+    async with browsing(app, size=(140, 40)) as (pilot, screen):
         await pilot.press("j", "j", "j", "space")  # keep/k3.txt
         await pilot.press("slash", *"scratch-1", "enter", "A")
         marked = screen.files.marked_count

@@ -12,7 +12,7 @@ from orbrowse.emulator.server import RunningEmulator
 from orbrowse.tui.dialogs.help import HelpScreen
 from orbrowse.tui.screens.browser import BrowserScreen
 from tests.conftest import DEFAULT_WORKSPACE_ID
-from tests.tui.app_driver import browser, browser_ready, screen_shown, settle, wait_until
+from tests.tui.app_driver import browser, browsing, screen_shown, settle, wait_until
 from tests.tui.conftest import AppFactory
 
 
@@ -29,8 +29,7 @@ def help_text(screen: HelpScreen) -> str:
 @pytest.mark.parametrize("key", ["question_mark", "f1"])
 async def test_help_lists_the_browser_bindings(make_app: AppFactory, files: None, key: str) -> None:
     app = make_app(workspace=DEFAULT_WORKSPACE_ID)
-    async with app.run_test(size=(140, 40)) as pilot:
-        await browser_ready(pilot)
+    async with browsing(app, size=(140, 40)) as (pilot, _):
         await pilot.press(key)
         help_screen = await screen_shown(pilot, HelpScreen)
         text = help_text(help_screen)
@@ -74,8 +73,7 @@ async def test_help_in_read_only_mode_leaves_out_write_actions(
     make_app: AppFactory, files: None
 ) -> None:
     app = make_app(workspace=DEFAULT_WORKSPACE_ID, read_only=True)
-    async with app.run_test(size=(140, 40)) as pilot:
-        await browser_ready(pilot)
+    async with browsing(app, size=(140, 40)) as (pilot, _):
         await pilot.press("question_mark")
         text = help_text(await screen_shown(pilot, HelpScreen))
         assert "  Upload\n" not in text
@@ -85,8 +83,7 @@ async def test_help_in_read_only_mode_leaves_out_write_actions(
 
 async def test_palette_offers_the_browser_actions(make_app: AppFactory, files: None) -> None:
     app = make_app(workspace=DEFAULT_WORKSPACE_ID)
-    async with app.run_test(size=(140, 40)) as pilot:
-        screen = await browser_ready(pilot)
+    async with browsing(app, size=(140, 40)) as (_, screen):
         offered = [command.title for command in screen.palette_commands()]
         assert len(offered) == len(set(offered))  # one command per action
         titles = {command.title for command in app.get_system_commands(screen)}
@@ -96,8 +93,7 @@ async def test_palette_offers_the_browser_actions(make_app: AppFactory, files: N
 
 async def test_palette_runs_an_action(make_app: AppFactory, files: None) -> None:
     app = make_app(workspace=DEFAULT_WORKSPACE_ID)
-    async with app.run_test(size=(140, 40)) as pilot:
-        await browser_ready(pilot)
+    async with browsing(app, size=(140, 40)) as (pilot, _):
         await pilot.press("ctrl+p")
         palette = await screen_shown(pilot, CommandPalette)
         await pilot.press(*"mark loaded")

@@ -11,7 +11,7 @@ from orbrowse.tui.dialogs.confirm_delete import ConfirmDeleteDialog
 from orbrowse.tui.screens.workspace_picker import WorkspacePicker
 from orbrowse.tui.widgets.details import DetailsPane
 from tests.conftest import DEFAULT_WORKSPACE_ID
-from tests.tui.app_driver import browser, browser_ready, screen_shown, table_of
+from tests.tui.app_driver import browser, browser_ready, browsing, screen_shown, table_of
 from tests.tui.conftest import AppFactory
 
 HOSTILE = [
@@ -38,8 +38,7 @@ async def test_table_rows_are_one_line_and_show_names_verbatim_visible(
     make_app: AppFactory, hostile: list[StoredFile]
 ) -> None:
     app = make_app(workspace=DEFAULT_WORKSPACE_ID)
-    async with app.run_test(size=(140, 30)) as pilot:
-        await browser_ready(pilot)
+    async with browsing(app):
         table = table_of(app)
         width = table.scrollable_content_region.width
         name_width = next(c.width for c in table.columns if c.key == "filename")
@@ -63,8 +62,7 @@ async def test_detail_pane_shows_every_hostile_name_in_full(
     make_app: AppFactory, hostile: list[StoredFile]
 ) -> None:
     app = make_app(workspace=DEFAULT_WORKSPACE_ID)
-    async with app.run_test(size=(140, 40)) as pilot:
-        await browser_ready(pilot)
+    async with browsing(app, size=(140, 40)) as (pilot, _):
         pane = browser(app).query_one(DetailsPane)
         for index, (_, shown) in enumerate(HOSTILE):
             if index:
@@ -81,8 +79,7 @@ async def test_confirm_delete_lists_hostile_names_as_plain_text(
     make_app: AppFactory, hostile: list[StoredFile]
 ) -> None:
     app = make_app(workspace=DEFAULT_WORKSPACE_ID)
-    async with app.run_test(size=(140, 40)) as pilot:
-        await browser_ready(pilot)
+    async with browsing(app, size=(140, 40)) as (pilot, _):
         await pilot.press("space", "space", "x")
         dialog = await screen_shown(pilot, ConfirmDeleteDialog)
         listed = str(dialog.query_one("#file-lines", Static).content)

@@ -19,6 +19,7 @@ from orbrowse.tui.keymap import check_keymap
 from tests.conftest import DEFAULT_WORKSPACE_ID
 from tests.tui.app_driver import (
     browser_ready,
+    browsing,
     notifications,
     screen_shown,
     settle,
@@ -37,8 +38,7 @@ def files(emulator: RunningEmulator) -> None:
 
 async def test_ctrl_c_quits_even_from_the_filter_box(make_app: AppFactory, files: None) -> None:
     app = make_app(workspace=DEFAULT_WORKSPACE_ID)
-    async with app.run_test(size=(120, 30)) as pilot:
-        await browser_ready(pilot)
+    async with browsing(app, size=(120, 30)) as (pilot, _):
         await pilot.press("slash", "f")
         assert isinstance(app.focused, Input)
         await pilot.press("ctrl+c")
@@ -101,8 +101,7 @@ async def test_keys_remapped_from_the_config(
     emulator: RunningEmulator, make_app: AppFactory, files: None
 ) -> None:
     app = make_app(workspace=DEFAULT_WORKSPACE_ID, keys=(("delete", "D"), ("filter", "f")))
-    async with app.run_test(size=(120, 30)) as pilot:
-        screen = await browser_ready(pilot)
+    async with browsing(app, size=(120, 30)) as (pilot, screen):
         await pilot.press("x")
         await pilot.pause()
         assert app.screen is screen  # x is no longer Delete
@@ -123,8 +122,7 @@ async def test_bad_keymap_entries_are_reported_and_the_rest_applies(
         workspace=DEFAULT_WORKSPACE_ID,
         keys=(("no_such_binding", "z"), ("refresh", "ctrl+bogus"), ("delete", "D")),
     )
-    async with app.run_test(size=(120, 30)) as pilot:
-        screen = await browser_ready(pilot)
+    async with browsing(app, size=(120, 30)) as (pilot, screen):
         await settle(pilot)
         messages = notifications(app, severity="warning")
         assert any("'no_such_binding' is not a binding id" in m for m in messages), messages

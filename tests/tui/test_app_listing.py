@@ -16,7 +16,7 @@ from tests.factories import openai_list_page
 from tests.tui.app_driver import (
     FIXED_NOW,
     browser,
-    browser_ready,
+    browsing,
     notifications,
     settle,
     status_of,
@@ -55,8 +55,7 @@ async def test_first_page_at_once_and_never_everything_up_front(
     emulator: RunningEmulator, make_app: AppFactory, thousand: list[str]
 ) -> None:
     app = make_app(workspace=DEFAULT_WORKSPACE_ID, page_size=PAGE)
-    async with app.run_test(size=(140, 30)) as pilot:
-        screen = await browser_ready(pilot)
+    async with browsing(app) as (_, screen):
         loaded = screen.files.loaded_count
         assert PAGE <= loaded < FILES
         assert loaded % PAGE == 0
@@ -73,8 +72,7 @@ async def test_holding_j_never_reaches_the_end_of_what_is_loaded(
     emulator: RunningEmulator, make_app: AppFactory, thousand: list[str]
 ) -> None:
     app = make_app(workspace=DEFAULT_WORKSPACE_ID, page_size=PAGE)
-    async with app.run_test(size=(140, 30)) as pilot:
-        screen = await browser_ready(pilot)
+    async with browsing(app) as (pilot, screen):
         table = table_of(app)
         emulator.faults.latency_ms = 30
         presses = 450
@@ -94,8 +92,7 @@ async def test_page_down_fetches_more_and_end_goes_to_the_last_file(
     make_app: AppFactory, thousand: list[str]
 ) -> None:
     app = make_app(workspace=DEFAULT_WORKSPACE_ID, page_size=PAGE)
-    async with app.run_test(size=(140, 30)) as pilot:
-        screen = await browser_ready(pilot)
+    async with browsing(app) as (pilot, screen):
         table = table_of(app)
         before = screen.files.loaded_count
         for _ in range(before // table.rows_in_view + 1):
@@ -115,8 +112,7 @@ async def test_load_all_loads_every_file(
     emulator: RunningEmulator, make_app: AppFactory, thousand: list[str]
 ) -> None:
     app = make_app(workspace=DEFAULT_WORKSPACE_ID, page_size=PAGE)
-    async with app.run_test(size=(140, 30)) as pilot:
-        screen = await browser_ready(pilot)
+    async with browsing(app) as (pilot, screen):
         await pilot.press("L")
         await settle(pilot)
         assert [file.id for file in screen.files.loaded_files()] == thousand
@@ -131,8 +127,7 @@ async def test_listing_error_says_press_r_and_r_resumes_without_duplicates(
     emulator: RunningEmulator, make_app: AppFactory, thousand: list[str]
 ) -> None:
     app = make_app(workspace=DEFAULT_WORKSPACE_ID, page_size=PAGE)
-    async with app.run_test(size=(140, 30)) as pilot:
-        screen = await browser_ready(pilot)
+    async with browsing(app) as (pilot, screen):
         await screen.pager.aclose()  # no page requested ahead: the next request fails
         good = screen.files.loaded_count
         cursor = screen.next_cursor
@@ -166,8 +161,7 @@ async def test_refresh_reloads_from_the_start_and_keeps_marks(
     emulator: RunningEmulator, make_app: AppFactory, thousand: list[str]
 ) -> None:
     app = make_app(workspace=DEFAULT_WORKSPACE_ID, page_size=PAGE)
-    async with app.run_test(size=(140, 30)) as pilot:
-        screen = await browser_ready(pilot)
+    async with browsing(app) as (pilot, screen):
         await pilot.press("space", "space")
         assert screen.files.marked_ids == frozenset(thousand[:2])
         emulator.store.add_file(DEFAULT_WORKSPACE_ID, "late-arrival.txt", content=b"late\n")
@@ -185,8 +179,7 @@ async def test_bad_key_is_a_notification_and_the_app_keeps_running(
     make_app: AppFactory,
 ) -> None:
     app = make_app(key="sk-or-v1-" + "0" * 40, workspace=DEFAULT_WORKSPACE_ID)
-    async with app.run_test(size=(140, 30)) as pilot:
-        await browser_ready(pilot)
+    async with browsing(app) as (pilot, _):
         await wait_until(pilot, lambda: bool(notifications(app)), "a notification")
         messages = notifications(app)
         assert any("401" in m or "rejected" in m.lower() for m in messages), messages
@@ -207,8 +200,7 @@ async def test_listing_continues_when_the_cursor_file_was_deleted(
     # The page cursor names the last file loaded; deleting it (here, or from elsewhere)
     # must not break or skip the rest of the listing.
     app = make_app(workspace=DEFAULT_WORKSPACE_ID, page_size=PAGE)
-    async with app.run_test(size=(140, 30)) as pilot:
-        screen = await browser_ready(pilot)
+    async with browsing(app) as (pilot, screen):
         last = screen.files.loaded_files()[-1].id
         assert emulator.store.delete(DEFAULT_WORKSPACE_ID, last) is not None
         await pilot.press("L")
@@ -228,8 +220,7 @@ async def test_a_list_without_a_cursor_goes_on_with_the_last_id(
     body = openai_list_page(stored[:PAGE])
     emulator.faults.fail_next(200, path_contains="/files", body=body)
     app = make_app(workspace=DEFAULT_WORKSPACE_ID, page_size=PAGE)
-    async with app.run_test(size=(140, 30)) as pilot:
-        screen = await browser_ready(pilot)
+    async with browsing(app) as (pilot, screen):
         await settle(pilot)
         assert [f.id for f in screen.files.loaded_files()] == [f.id for f in stored]
         assert list_requests(emulator)[1]["after"] == [stored[PAGE - 1].id]
@@ -240,8 +231,7 @@ async def test_moves_past_the_loaded_end_wait_for_the_rows(
     emulator: RunningEmulator, make_app: AppFactory, thousand: list[str]
 ) -> None:
     app = make_app(workspace=DEFAULT_WORKSPACE_ID, page_size=PAGE)
-    async with app.run_test(size=(140, 30)) as pilot:
-        screen = await browser_ready(pilot)
+    async with browsing(app) as (pilot, screen):
         await settle(pilot)
         table = table_of(app)
         await screen.pager.aclose()  # no page requested ahead: the next one is slow
@@ -263,8 +253,7 @@ async def test_g_then_j_j_j_during_a_slow_page_keeps_the_moves(
     emulator: RunningEmulator, make_app: AppFactory, thousand: list[str]
 ) -> None:
     app = make_app(workspace=DEFAULT_WORKSPACE_ID, page_size=PAGE)
-    async with app.run_test(size=(140, 30)) as pilot:
-        screen = await browser_ready(pilot)
+    async with browsing(app) as (pilot, screen):
         await settle(pilot)
         table = table_of(app)
         emulator.faults.latency_ms = 1000

@@ -8,7 +8,7 @@ from textual.widgets import Input, OptionList
 from orbrowse.emulator.server import RunningEmulator
 from orbrowse.tui.screens.workspace_picker import WorkspacePicker
 from tests.conftest import DEFAULT_WORKSPACE_ID, OTHER_WORKSPACE_ID
-from tests.tui.app_driver import browser_ready, screen_shown, screen_text, wait_until
+from tests.tui.app_driver import browser_ready, browsing, screen_shown, screen_text, wait_until
 from tests.tui.conftest import AppFactory
 
 
@@ -27,8 +27,7 @@ async def test_j_k_move_and_the_current_workspace_is_marked(
     for n in range(3):
         emulator.store.add_file(DEFAULT_WORKSPACE_ID, f"d{n}.txt", content=b"x" * 100)
     app = make_app(workspace=DEFAULT_WORKSPACE_ID)
-    async with app.run_test(size=(140, 30)) as pilot:
-        await browser_ready(pilot)
+    async with browsing(app) as (pilot, _):
         await pilot.press("w")
         picker = await screen_shown(pilot, WorkspacePicker)
         assert highlighted(picker) == DEFAULT_WORKSPACE_ID
@@ -50,8 +49,7 @@ async def test_j_k_move_and_the_current_workspace_is_marked(
 
 async def test_slash_or_another_letter_starts_the_filter(make_app: AppFactory) -> None:
     app = make_app(workspace=DEFAULT_WORKSPACE_ID)
-    async with app.run_test(size=(140, 30)) as pilot:
-        await browser_ready(pilot)
+    async with browsing(app) as (pilot, _):
         await pilot.press("w")
         picker = await screen_shown(pilot, WorkspacePicker)
         box = picker.query_one(Input)
@@ -76,8 +74,7 @@ async def test_counts_never_block_the_picker(
     emulator: RunningEmulator, make_app: AppFactory
 ) -> None:
     app = make_app(workspace=DEFAULT_WORKSPACE_ID)
-    async with app.run_test(size=(140, 30)) as pilot:
-        await browser_ready(pilot)
+    async with browsing(app) as (pilot, _):
         emulator.faults.latency_ms = 2000  # every listing is slow now
         await pilot.press("w")
         picker = await screen_shown(pilot, WorkspacePicker)
@@ -91,8 +88,7 @@ async def test_a_workspace_the_key_cannot_list_shows_no_count(
     emulator: RunningEmulator, make_app: AppFactory
 ) -> None:
     app = make_app(workspace=DEFAULT_WORKSPACE_ID)
-    async with app.run_test(size=(140, 30)) as pilot:
-        await browser_ready(pilot)
+    async with browsing(app) as (pilot, _):
         emulator.faults.fail_next(403, method="GET", path_contains="/files", count=1)
         await pilot.press("w")
         picker = await screen_shown(pilot, WorkspacePicker)
@@ -115,8 +111,7 @@ async def test_at_60x15_the_highlighted_workspace_and_the_hint_stay_in_view(
             f"00000000-0000-4000-8000-00000000000{n}", f"Team{n}", f"team-{n}"
         )
     app = make_app(workspace=DEFAULT_WORKSPACE_ID)
-    async with app.run_test(size=(60, 15)) as pilot:
-        await browser_ready(pilot)
+    async with browsing(app, size=(60, 15)) as (pilot, _):
         await pilot.press("w")
         picker = await screen_shown(pilot, WorkspacePicker)
         await pilot.press(*"j" * 10)

@@ -25,7 +25,14 @@ from orbrowse.tui.screens.preview import PreviewScreen
 from orbrowse.tui.widgets.preview import LOADING, PreviewPane
 from orbrowse.tui.widgets.rendered_view import RenderedView
 from tests.conftest import DEFAULT_WORKSPACE_ID
-from tests.tui.app_driver import browser, browser_ready, preview_settled, screen_shown, wait_until
+from tests.tui.app_driver import (
+    browser,
+    browser_ready,
+    browsing,
+    preview_settled,
+    screen_shown,
+    wait_until,
+)
 from tests.tui.conftest import AppFactory
 
 SIZE = (140, 40)
@@ -95,8 +102,7 @@ async def test_each_text_kind_and_the_hex_dump(
 ) -> None:
     add(emulator, name, content)
     app = make_app(workspace=DEFAULT_WORKSPACE_ID)
-    async with app.run_test(size=SIZE) as pilot:
-        await browser_ready(pilot)
+    async with browsing(app, size=SIZE) as (pilot, _):
         pane = await shown(pilot)
         assert summary in pane.text
         assert any(expected in line for line in pane_lines(app)), pane_lines(app)
@@ -108,8 +114,7 @@ async def test_images_are_drawn_as_half_blocks(
 ) -> None:
     add(emulator, f"out/chart.{kind.lower()}", image_bytes(kind))
     app = make_app(workspace=DEFAULT_WORKSPACE_ID)
-    async with app.run_test(size=SIZE) as pilot:
-        await browser_ready(pilot)
+    async with browsing(app, size=SIZE) as (pilot, _):
         pane = await shown(pilot)
         assert f"{'WebP' if kind == 'WEBP' else kind} image, 40×30" in pane.text
         console = Console(width=pane.content_size.width, color_system="truecolor")
@@ -129,8 +134,7 @@ async def test_uploaded_files_say_they_cannot_be_read(
 ) -> None:
     add(emulator, "mine/notes.txt", b"secret", downloadable=False)
     app = make_app(workspace=DEFAULT_WORKSPACE_ID)
-    async with app.run_test(size=SIZE) as pilot:
-        await browser_ready(pilot)
+    async with browsing(app, size=SIZE) as (pilot, _):
         pane = await shown(pilot)
         assert pane.text == UPLOADED_REASON
         assert content_reads(emulator) == 0
@@ -156,8 +160,7 @@ async def test_hostile_text_shows_literally(
 ) -> None:
     add(emulator, f"out/{name}", content)
     app = make_app(workspace=DEFAULT_WORKSPACE_ID)
-    async with app.run_test(size=SIZE) as pilot:
-        await browser_ready(pilot)
+    async with browsing(app, size=SIZE) as (pilot, _):
         await shown(pilot)
         lines = pane_lines(app)
         assert any(expected in line for line in lines), lines
@@ -174,8 +177,7 @@ async def test_a_truncated_png_shows_why_and_its_bytes(
 ) -> None:
     add(emulator, "out/cut.png", image_bytes("PNG", (200, 200))[:90])
     app = make_app(workspace=DEFAULT_WORKSPACE_ID)
-    async with app.run_test(size=SIZE) as pilot:
-        await browser_ready(pilot)
+    async with browsing(app, size=SIZE) as (pilot, _):
         pane = await shown(pilot)
         lines = pane_lines(app)
         assert any("could not be decoded" in line for line in lines), lines
@@ -188,8 +190,7 @@ async def test_a_png_typed_file_of_text_is_shown_as_text_with_a_note(
 ) -> None:
     add(emulator, "out/fake.png", b"<html>not an image</html>\n")
     app = make_app(workspace=DEFAULT_WORKSPACE_ID)
-    async with app.run_test(size=SIZE) as pilot:
-        await browser_ready(pilot)
+    async with browsing(app, size=SIZE) as (pilot, _):
         await shown(pilot)
         text = "\n".join(pane_lines(app))
         assert "Typed image/png, but the content is not an" in text
@@ -202,8 +203,7 @@ async def test_holding_j_through_200_files_starts_a_handful_of_reads(
     for number in range(200):
         add(emulator, f"out/result-{number:03d}.json", b'{"n": %d}' % number)
     app = make_app(workspace=DEFAULT_WORKSPACE_ID, page_size=250)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await browser_ready(pilot)
+    async with browsing(app, size=SIZE) as (pilot, screen):
         await preview_settled(pilot)
         before = content_reads(emulator)
         # Held down, a key repeats faster than the app draws: the presses queue up as they
@@ -226,8 +226,7 @@ async def test_cached_previews_are_not_read_again(
     add(emulator, "out/a.txt", b"first file\n")
     add(emulator, "out/b.txt", b"second file\n")
     app = make_app(workspace=DEFAULT_WORKSPACE_ID)
-    async with app.run_test(size=SIZE) as pilot:
-        await browser_ready(pilot)
+    async with browsing(app, size=SIZE) as (pilot, _):
         await shown(pilot)
         await pilot.press("j")
         await shown(pilot)
@@ -307,8 +306,7 @@ async def test_a_50_mib_file_reads_at_most_the_cap(
     # The relay sits between the app and the emulator.
     url = f"http://127.0.0.1:{relay.port}{API_PREFIX}"
     app = make_app(workspace=DEFAULT_WORKSPACE_ID, base_url=url)
-    async with app.run_test(size=SIZE) as pilot:
-        await browser_ready(pilot)
+    async with browsing(app, size=SIZE) as (pilot, _):
         pane = await shown(pilot)
         preview = pane.state.preview
         assert preview is not None
@@ -324,8 +322,7 @@ async def test_a_slow_server_shows_loading(make_app: AppFactory, emulator: Runni
     add(emulator, "out/first.txt", b"at once\n")
     add(emulator, "out/slow.txt", b"eventually\n")
     app = make_app(workspace=DEFAULT_WORKSPACE_ID)
-    async with app.run_test(size=SIZE) as pilot:
-        await browser_ready(pilot)
+    async with browsing(app, size=SIZE) as (pilot, _):
         await shown(pilot)
         emulator.faults.latency_ms = 600
         await pilot.press("j")
@@ -342,8 +339,7 @@ async def test_small_terminals_collapse_the_preview_and_read_nothing(
 ) -> None:
     add(emulator, "out/a.txt", b"words\n")
     app = make_app(workspace=DEFAULT_WORKSPACE_ID)
-    async with app.run_test(size=(60, 15)) as pilot:
-        await browser_ready(pilot)
+    async with browsing(app, size=(60, 15)) as (pilot, _):
         await pilot.pause(0.3)
         await preview_settled(pilot)
         assert not pane_of(app).display or pane_of(app).region.height == 0
@@ -355,8 +351,7 @@ async def test_80x24_shows_the_preview_beside_the_fields(
 ) -> None:
     add(emulator, "out/a.txt", b"words at 80 columns\n")
     app = make_app(workspace=DEFAULT_WORKSPACE_ID)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await browser_ready(pilot)
+    async with browsing(app, size=(80, 24)) as (pilot, _):
         pane = await shown(pilot)
         assert pane.region.width >= 30 and pane.region.height >= 8
         assert any("words at 80 columns" in line for line in pane_lines(app))
@@ -368,8 +363,7 @@ async def test_full_view_scrolls_searches_and_closes(
     body = "".join(f"line {n}\n" for n in range(300)) + "the needle is here\n"
     add(emulator, "out/long.txt", body.encode())
     app = make_app(workspace=DEFAULT_WORKSPACE_ID)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await browser_ready(pilot)
+    async with browsing(app, size=(80, 24)) as (pilot, _):
         await pilot.press("o")
         screen = await screen_shown(pilot, PreviewScreen)
         view = screen.query_one(RenderedView)
@@ -394,8 +388,7 @@ async def test_full_view_of_an_image_over_ssh_keeps_it_remote(
     app = make_app(
         workspace=DEFAULT_WORKSPACE_ID, env={"SSH_CONNECTION": "10.0.0.1 5000 10.0.0.2 22"}
     )
-    async with app.run_test(size=SIZE) as pilot:
-        await browser_ready(pilot)
+    async with browsing(app, size=SIZE) as (pilot, _):
         await pilot.press("o")
         screen = await screen_shown(pilot, PreviewScreen)
         await wait_until(pilot, lambda: screen.preview is not None, "the preview")
@@ -417,8 +410,7 @@ async def test_moving_cancels_the_read_in_flight(
     add(emulator, "out/first.txt", b"first\n")
     add(emulator, "out/second.txt", b"second\n")
     app = make_app(workspace=DEFAULT_WORKSPACE_ID)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await browser_ready(pilot)
+    async with browsing(app, size=SIZE) as (pilot, screen):
         pane = pane_of(app)
         await wait_until(
             pilot, lambda: pane.state.loading or pane.state.preview is not None, "a read"
@@ -443,8 +435,7 @@ async def test_the_full_view_of_an_uploaded_file_offers_no_search_or_open(
     # e, / and n were offered in the footer; e said "Nothing to open yet" (there never is).
     add(emulator, "mine/notes.txt", b"secret", downloadable=False)
     app = make_app(workspace=DEFAULT_WORKSPACE_ID)
-    async with app.run_test(size=SIZE) as pilot:
-        await browser_ready(pilot)
+    async with browsing(app, size=SIZE) as (pilot, _):
         await pilot.press("o")
         screen = await screen_shown(pilot, PreviewScreen)
         await pilot.pause()

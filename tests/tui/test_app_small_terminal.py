@@ -7,7 +7,7 @@ import pytest
 from orbrowse.emulator.server import RunningEmulator
 from orbrowse.tui.widgets.details import DetailsPane
 from tests.conftest import DEFAULT_WORKSPACE_ID
-from tests.tui.app_driver import browser_ready, table_of
+from tests.tui.app_driver import browsing, table_of
 from tests.tui.conftest import AppFactory
 
 
@@ -21,8 +21,7 @@ async def test_at_60x15_the_detail_pane_yields_to_the_table(
     make_app: AppFactory, files: None
 ) -> None:
     app = make_app(workspace=DEFAULT_WORKSPACE_ID)
-    async with app.run_test(size=(60, 15)) as pilot:
-        screen = await browser_ready(pilot)
+    async with browsing(app, size=(60, 15)) as (pilot, screen):
         pane = screen.query_one(DetailsPane)
         column = screen.query_one("#details-column")  # the fields and the preview
         assert not column.display
@@ -36,8 +35,7 @@ async def test_at_80x24_the_detail_pane_stays_under_the_table(
     make_app: AppFactory, files: None
 ) -> None:
     app = make_app(workspace=DEFAULT_WORKSPACE_ID)
-    async with app.run_test(size=(80, 24)) as pilot:
-        screen = await browser_ready(pilot)
+    async with browsing(app, size=(80, 24)) as (_, screen):
         pane = screen.query_one(DetailsPane)
         assert pane.display and pane.size.height > 0
         assert table_of(app).size.height >= 10

@@ -12,6 +12,7 @@ from orbrowse.tui.screens.workspace_picker import WorkspacePicker
 from tests.conftest import DEFAULT_WORKSPACE_ID, OTHER_WORKSPACE_ID
 from tests.tui.app_driver import (
     browser_ready,
+    browsing,
     notifications,
     screen_shown,
     status_of,
@@ -30,8 +31,7 @@ async def test_workspace_flag_opens_the_browser_with_the_first_rows(
 ) -> None:
     seed_default(emulator, ["alpha.txt", "beta.txt", "gamma.txt"])
     app = make_app(workspace=DEFAULT_WORKSPACE_ID)
-    async with app.run_test(size=(140, 30)) as pilot:
-        screen = await browser_ready(pilot)
+    async with browsing(app) as (_, screen):
         assert screen.workspace.id == DEFAULT_WORKSPACE_ID
         assert str(screen.title) == "Default"  # looked up: the flag gave only the id
         rows = visible_rows(app)
@@ -68,8 +68,7 @@ async def test_ordinary_key_falls_back_to_its_own_workspace_without_an_error(
 ) -> None:
     seed_default(emulator, ["mine.txt"])
     app = make_app(key=workspace_key)
-    async with app.run_test(size=(140, 30)) as pilot:
-        screen = await browser_ready(pilot)
+    async with browsing(app) as (_, screen):
         # The key's only workspace opens directly; the 403 on /workspaces is not an error.
         assert screen.workspace.source == "key"
         assert screen.workspace.id == DEFAULT_WORKSPACE_ID
@@ -120,8 +119,7 @@ async def test_browser_header_shows_the_masked_key_only(
     emulator: RunningEmulator, make_app: AppFactory, api_key: str
 ) -> None:
     app = make_app(workspace=DEFAULT_WORKSPACE_ID)
-    async with app.run_test(size=(140, 30)) as pilot:
-        screen = await browser_ready(pilot)
+    async with browsing(app) as (_, screen):
         assert isinstance(screen, BrowserScreen)
         assert app.settings.masked_key in str(screen.sub_title)
         assert "key sk-or-v1-…mgmt" in str(screen.sub_title)  # as the README shows it, not ••••

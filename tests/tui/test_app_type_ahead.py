@@ -19,7 +19,7 @@ from orbrowse.tui.dialogs.upload import UploadDialog
 from orbrowse.tui.screens.browser import BrowserScreen
 from orbrowse.tui.screens.workspace_picker import WorkspacePicker
 from tests.conftest import DEFAULT_WORKSPACE_ID
-from tests.tui.app_driver import browser_ready, screen_shown, wait_until
+from tests.tui.app_driver import browsing, screen_shown, wait_until
 from tests.tui.conftest import AppFactory
 
 NAMED_KEYS = {"/": "slash", " ": "space", ".": "full_stop", "\r": "enter", "\x1b": "escape"}
@@ -78,8 +78,7 @@ async def test_keys_right_after_slash_go_to_the_filter(
     make_app: AppFactory, many_files: None, typed: str
 ) -> None:
     app = make_app(workspace=DEFAULT_WORKSPACE_ID)
-    async with app.run_test(size=(120, 30)) as pilot:
-        screen = await browser_ready(pilot)
+    async with browsing(app, size=(120, 30)) as (pilot, screen):
         pages = screen.pages_loaded
         burst(pilot, "/" + typed)
         await filter_shows(pilot, screen, typed)
@@ -94,8 +93,7 @@ async def test_a_paste_right_after_slash_goes_to_the_filter(
     make_app: AppFactory, many_files: None
 ) -> None:
     app = make_app(workspace=DEFAULT_WORKSPACE_ID)
-    async with app.run_test(size=(120, 30)) as pilot:
-        screen = await browser_ready(pilot)
+    async with browsing(app, size=(120, 30)) as (pilot, screen):
         burst(pilot, "/", events.Paste("re:board-0"), "0")
         await filter_shows(pilot, screen, "re:board-00")
         assert len(screen.files.view) == 10
@@ -103,8 +101,7 @@ async def test_a_paste_right_after_slash_goes_to_the_filter(
 
 async def test_the_typed_count_is_not_lost(make_app: AppFactory, many_files: None) -> None:
     app = make_app(workspace=DEFAULT_WORKSPACE_ID)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await browser_ready(pilot)
+    async with browsing(app, size=(120, 40)) as (pilot, _):
         burst(pilot, "ax30")
         dialog = await screen_shown(pilot, ConfirmDeleteDialog)
         typed = dialog.query_one("#typed-count", Input)
@@ -116,8 +113,7 @@ async def test_the_typed_count_and_enter_in_one_burst_delete(
     make_app: AppFactory, many_files: None, emulator: RunningEmulator
 ) -> None:
     app = make_app(workspace=DEFAULT_WORKSPACE_ID, undo_seconds=0)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await browser_ready(pilot)
+    async with browsing(app, size=(120, 40)) as (pilot, _):
         # Focus starts on Cancel: the digits move it to the count field, Enter must follow.
         burst(pilot, "ax30\r")
         await wait_until(
@@ -129,8 +125,7 @@ async def test_the_upload_path_gets_the_keys(
     make_app: AppFactory, many_files: None, downloads: object
 ) -> None:
     app = make_app(workspace=DEFAULT_WORKSPACE_ID)
-    async with app.run_test(size=(120, 30)) as pilot:
-        await browser_ready(pilot)
+    async with browsing(app, size=(120, 30)) as (pilot, _):
         burst(pilot, "ureport.txt")
         dialog = await screen_shown(pilot, UploadDialog)
         path = dialog.query_one("#path", Input)
@@ -142,8 +137,7 @@ async def test_the_download_folder_gets_the_keys(
 ) -> None:
     emulator.store.add_file(DEFAULT_WORKSPACE_ID, "chart.png", size_bytes=10, downloadable=True)
     app = make_app(workspace=DEFAULT_WORKSPACE_ID)
-    async with app.run_test(size=(120, 30)) as pilot:
-        await browser_ready(pilot)
+    async with browsing(app, size=(120, 30)) as (pilot, _):
         burst(pilot, "d/sub")
         dialog = await screen_shown(pilot, DownloadDialog)
         folder = dialog.query_one("#folder", Input)
@@ -152,8 +146,7 @@ async def test_the_download_folder_gets_the_keys(
 
 async def test_the_workspace_picker_filter_gets_the_keys(make_app: AppFactory) -> None:
     app = make_app(workspace=DEFAULT_WORKSPACE_ID)
-    async with app.run_test(size=(120, 30)) as pilot:
-        await browser_ready(pilot)
+    async with browsing(app, size=(120, 30)) as (pilot, _):
         burst(pilot, "wOth")
         picker = await screen_shown(pilot, WorkspacePicker)
         box = picker.query_one("#workspace-filter", Input)
@@ -164,8 +157,7 @@ async def test_keys_after_an_opening_key_that_opens_nothing_are_not_lost(
     make_app: AppFactory, many_files: None
 ) -> None:
     app = make_app(workspace=DEFAULT_WORKSPACE_ID)
-    async with app.run_test(size=(120, 30)) as pilot:
-        screen = await browser_ready(pilot)
+    async with browsing(app, size=(120, 30)) as (pilot, screen):
         # The filter is already open and focused: "/" is text there, not an opening key.
         burst(pilot, "/")
         await wait_until(pilot, lambda: filter_box(screen).has_focus, "the filter focused")
@@ -178,8 +170,7 @@ async def test_keys_after_enter_in_the_filter_go_to_the_table(
     make_app: AppFactory, many_files: None
 ) -> None:
     app = make_app(workspace=DEFAULT_WORKSPACE_ID)
-    async with app.run_test(size=(120, 30)) as pilot:
-        screen = await browser_ready(pilot)
+    async with browsing(app, size=(120, 30)) as (pilot, screen):
         burst(pilot, "/outputs\rA")  # A: mark the files the filter shows
         await wait_until(pilot, lambda: screen.files.marked_count == 10, "10 marked")
         assert filter_box(screen).value == "outputs"
@@ -190,8 +181,7 @@ async def test_q_right_after_opening_the_preview_closes_the_preview_not_the_app(
     make_app: AppFactory, many_files: None
 ) -> None:
     app = make_app(workspace=DEFAULT_WORKSPACE_ID)
-    async with app.run_test(size=(120, 30)) as pilot:
-        screen = await browser_ready(pilot)
+    async with browsing(app, size=(120, 30)) as (pilot, screen):
         burst(pilot, "oqj")  # q in the browser quits; j shows the burst was all handled
         await wait_until(pilot, lambda: screen.table.cursor_row == 1, "j moved the cursor")
         assert app.is_running
@@ -202,8 +192,7 @@ async def test_a_burst_of_letters_on_the_open_picker_all_reach_its_filter(
     make_app: AppFactory,
 ) -> None:
     app = make_app(workspace=DEFAULT_WORKSPACE_ID)
-    async with app.run_test(size=(120, 30)) as pilot:
-        await browser_ready(pilot)
+    async with browsing(app, size=(120, 30)) as (pilot, _):
         await pilot.press("w")
         picker = await screen_shown(pilot, WorkspacePicker)
         box = picker.query_one("#workspace-filter", Input)

@@ -15,7 +15,7 @@ from orbrowse.tui.dialogs.upload import UploadDialog
 from orbrowse.tui.screens.browser import BrowserScreen
 from tests.conftest import DEFAULT_WORKSPACE_ID
 from tests.tui.app_driver import (
-    browser_ready,
+    browsing,
     notifications,
     screen_shown,
     settle,
@@ -55,8 +55,7 @@ async def test_upload_shows_the_new_file_without_a_reload(
     local = tmp_path / "fresh report.md"
     local.write_text("# Fresh\n\nuploaded from the browser\n")
     app = make_app(workspace=DEFAULT_WORKSPACE_ID)
-    async with app.run_test(size=(140, 30)) as pilot:
-        screen = await browser_ready(pilot)
+    async with browsing(app) as (pilot, screen):
         listings = list_calls(emulator)
         await pilot.press("u")
         dialog = await screen_shown(pilot, UploadDialog)
@@ -79,8 +78,7 @@ async def test_upload_cancel_sends_nothing(
     emulator: RunningEmulator, make_app: AppFactory, files: list[StoredFile]
 ) -> None:
     app = make_app(workspace=DEFAULT_WORKSPACE_ID)
-    async with app.run_test(size=(140, 30)) as pilot:
-        screen = await browser_ready(pilot)
+    async with browsing(app) as (pilot, screen):
         await pilot.press("u")
         await screen_shown(pilot, UploadDialog)
         await pilot.press("escape")
@@ -94,8 +92,7 @@ async def test_download_writes_the_bytes_into_the_download_folder(
     make_app: AppFactory, files: list[StoredFile], downloads: Path
 ) -> None:
     app = make_app(workspace=DEFAULT_WORKSPACE_ID)
-    async with app.run_test(size=(140, 30)) as pilot:
-        await browser_ready(pilot)
+    async with browsing(app) as (pilot, _):
         await pilot.press("j", "d")
         dialog = await screen_shown(pilot, DownloadDialog)
         assert dialog.query_one("#name", Input).value == "chart.png"
@@ -110,8 +107,7 @@ async def test_download_of_marked_files_skips_the_ones_that_cannot_be(
     make_app: AppFactory, files: list[StoredFile], downloads: Path
 ) -> None:
     app = make_app(workspace=DEFAULT_WORKSPACE_ID)
-    async with app.run_test(size=(140, 30)) as pilot:
-        await browser_ready(pilot)
+    async with browsing(app) as (pilot, _):
         await pilot.press("a", "d")
         dialog = await screen_shown(pilot, DownloadDialog)
         assert [f.filename for f in dialog.refused] == ["notes.txt"]
@@ -126,8 +122,7 @@ async def test_read_only_hides_and_disables_every_write_action(
     emulator: RunningEmulator, make_app: AppFactory, files: list[StoredFile]
 ) -> None:
     app = make_app(workspace=DEFAULT_WORKSPACE_ID, read_only=True)
-    async with app.run_test(size=(140, 30)) as pilot:
-        screen = await browser_ready(pilot)
+    async with browsing(app) as (pilot, screen):
         assert "read-only" in str(screen.sub_title)
         actions = {active.binding.action for active in screen.active_bindings.values()}
         assert "upload" not in actions and "delete" not in actions
@@ -150,8 +145,7 @@ async def test_read_only_per_workspace_setting(
     app = make_app(
         workspace=DEFAULT_WORKSPACE_ID, read_only_workspaces=(DEFAULT_WORKSPACE_ID.upper(),)
     )
-    async with app.run_test(size=(140, 30)) as pilot:
-        screen = await browser_ready(pilot)
+    async with browsing(app) as (pilot, screen):
         assert screen.read_only
         await pilot.press("x")
         await settle(pilot)
@@ -166,8 +160,7 @@ async def test_a_read_only_workspace_stays_read_only_when_the_key_cannot_say_whi
     # workspace" without knowing its id, so it may be the one the config lists read-only.
     emulator.faults.fail_next(500, path_contains="/workspaces", count=100)
     app = make_app(workspace=None, read_only_workspaces=(DEFAULT_WORKSPACE_ID,))
-    async with app.run_test(size=(140, 30)) as pilot:
-        screen = await browser_ready(pilot)
+    async with browsing(app) as (pilot, screen):
         assert screen.read_only
         await pilot.press("x")
         await settle(pilot)

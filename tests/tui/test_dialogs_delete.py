@@ -16,7 +16,7 @@ from orbrowse.emulator.server import RunningEmulator
 from orbrowse.tui.dialogs import ConfirmDeleteDialog, DeleteProgressDialog
 from tests.conftest import DEFAULT_WORKSPACE_ID
 from tests.tui.app_driver import screen_text, settle, wait_until
-from tests.tui.dialog_host import Host, text_of
+from tests.tui.dialog_host import hosting, text_of
 
 
 def fake_files(count: int) -> list[FileObject]:
@@ -49,9 +49,7 @@ async def test_confirm_lists_files_verbatim_and_starts_on_cancel() -> None:
         False,
     )
     dialog = ConfirmDeleteDialog([hostile, *fake_files(2)], hidden_by_filter=2)
-    app = Host(dialog)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+    async with hosting(dialog, size=(120, 40)) as (pilot, app):
         assert dialog.query_one("#cancel", Button).has_focus
         lines = text_of(dialog, "#file-lines")
         assert "[bold red]x[/]\\x1b]52;c;Zm9v\\x07⟨U+202E⟩evil" in lines
@@ -66,9 +64,7 @@ async def test_confirm_lists_files_verbatim_and_starts_on_cancel() -> None:
 
 async def test_confirm_few_files_with_delete_button() -> None:
     dialog = ConfirmDeleteDialog(fake_files(10), hidden_by_filter=0)
-    app = Host(dialog)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+    async with hosting(dialog, size=(120, 40)) as (pilot, app):
         assert not dialog.query("#hidden")
         await pilot.click("#delete")
         await pilot.pause()
@@ -77,9 +73,7 @@ async def test_confirm_few_files_with_delete_button() -> None:
 
 async def test_confirm_many_files_needs_the_typed_count() -> None:
     dialog = ConfirmDeleteDialog(fake_files(12), hidden_by_filter=0)
-    app = Host(dialog)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+    async with hosting(dialog, size=(120, 40)) as (pilot, app):
         delete = dialog.query_one("#delete", Button)
         assert delete.disabled
         dialog.query_one("#typed-count", Input).focus()
@@ -96,9 +90,7 @@ async def test_confirm_many_files_needs_the_typed_count() -> None:
 
 async def test_confirm_escape_cancels() -> None:
     dialog = ConfirmDeleteDialog(fake_files(30), hidden_by_filter=0)
-    app = Host(dialog)
-    async with app.run_test() as pilot:
-        await pilot.pause()
+    async with hosting(dialog) as (pilot, app):
         await pilot.press("escape")
         await pilot.pause()
     assert app.results == [False]
@@ -110,8 +102,7 @@ async def test_confirm_escape_cancels() -> None:
 async def test_undo_deletes_nothing(client: FilesClient, emulator: RunningEmulator) -> None:
     files = await stored_files(emulator, client, 5)
     dialog = DeleteProgressDialog(client, files, concurrency=4, undo_seconds=30, log=None)
-    app = Host(dialog)
-    async with app.run_test() as pilot:
+    async with hosting(dialog) as (pilot, app):
         await wait_until(pilot, lambda: bool(text_of(dialog, "#countdown")), "the countdown")
         # The seconds left depend on how busy the machine is; that it counts is what matters.
         assert re.fullmatch(r"Deleting 5 files in \d+…", text_of(dialog, "#countdown"))
@@ -130,8 +121,7 @@ async def test_countdown_then_deletes_and_logs(
     dialog = DeleteProgressDialog(
         client, files, concurrency=3, undo_seconds=0.3, log=log, workspace_id=None
     )
-    app = Host(dialog)
-    async with app.run_test() as pilot:
+    async with hosting(dialog) as (pilot, app):
         await settle(pilot)
         assert dialog.phase == "report"
         assert "Deleted 6 files" in text_of(dialog, "#summary")
@@ -150,8 +140,7 @@ async def test_failures_are_listed_and_retry_deletes_them(
     files = await stored_files(emulator, client, 20)
     emulator.faults.fail_next(400, method="DELETE", count=3, message="[b]nope[/b]")
     dialog = DeleteProgressDialog(client, files, concurrency=4, undo_seconds=0, log=None)
-    app = Host(dialog)
-    async with app.run_test(size=(120, 50)) as pilot:
+    async with hosting(dialog, size=(120, 50)) as (pilot, app):
         await settle(pilot)
         assert "3 files could not be deleted" in text_of(dialog, "#summary")
         failures = text_of(dialog, "#failure-lines")
@@ -177,9 +166,7 @@ async def test_stop_leaves_the_rest_not_attempted(
     files = await stored_files(emulator, client, 30)
     emulator.faults.latency_ms = 100
     dialog = DeleteProgressDialog(client, files, concurrency=2, undo_seconds=0, log=None)
-    app = Host(dialog)
-    async with app.run_test() as pilot:
-        await pilot.pause()
+    async with hosting(dialog) as (pilot, app):
         assert dialog.phase == "running"
         await pilot.press("escape")  # Stop
         await settle(pilot)
@@ -203,8 +190,7 @@ async def test_the_report_says_which_files_may_have_been_deleted(
     emulator.faults.drop_next(method="DELETE", path_contains=target)  # deleted, answer lost
     emulator.faults.drop_next(method="GET", path_contains=target)  # and the lookup fails
     dialog = DeleteProgressDialog(client, files, concurrency=1, undo_seconds=0, log=None)
-    app = Host(dialog)
-    async with app.run_test(size=(120, 50)) as pilot:
+    async with hosting(dialog, size=(120, 50)) as (pilot, app):
         await settle(pilot)
         summary = text_of(dialog, "#summary")
         assert "Deleted 2 files." in summary
@@ -223,9 +209,7 @@ async def test_the_report_says_which_files_may_have_been_deleted(
 
 async def test_wrong_typed_count_and_enter_says_what_is_expected() -> None:
     dialog = ConfirmDeleteDialog(fake_files(12), hidden_by_filter=0)
-    app = Host(dialog)
-    async with app.run_test(size=(60, 15)) as pilot:
-        await pilot.pause()
+    async with hosting(dialog, size=(60, 15)) as (pilot, app):
         await pilot.press("1", "1", "enter")
         await pilot.pause()
         assert app.screen is dialog
@@ -243,8 +227,7 @@ async def test_stop_shows_stopping_at_once_and_the_report_says_who_stopped(
     files = await stored_files(emulator, client, 30)
     emulator.faults.latency_ms = 1500  # the two in flight answer well after the checks
     dialog = DeleteProgressDialog(client, files, concurrency=2, undo_seconds=0, log=None)
-    app = Host(dialog)
-    async with app.run_test(size=(100, 30)) as pilot:
+    async with hosting(dialog, size=(100, 30)) as (pilot, _):
         await wait_until(pilot, lambda: dialog.phase == "running", "running")
         assert text_of(dialog, "#title") == "Deleting 30 files"
         await pilot.press("s")

@@ -12,7 +12,7 @@ from orbrowse.emulator.server import RunningEmulator
 from orbrowse.tui.dialogs import ConfirmDialog, DownloadDialog
 from tests.conftest import DEFAULT_WORKSPACE_ID
 from tests.tui.app_driver import screen_shown, settle, wait_until
-from tests.tui.dialog_host import Host, text_of
+from tests.tui.dialog_host import hosting, text_of
 
 
 async def add(
@@ -40,9 +40,7 @@ async def test_single_file_lands_byte_identical_under_a_safe_name(
     data = b"%PDF-" + bytes(range(256)) * 1000
     file = await add(emulator, client, "../reports/[bold red]q1.pdf", content=data)
     dialog = DownloadDialog(client, [file], tmp_path)
-    app = Host(dialog)
-    async with app.run_test() as pilot:
-        await pilot.pause()
+    async with hosting(dialog) as (pilot, app):
         assert dialog.query_one("#name", Input).value == "[bold red]q1.pdf"
         await pilot.press("enter")
         await settle(pilot)
@@ -56,9 +54,7 @@ async def test_only_uploaded_files_explains_and_sends_nothing(
 ) -> None:
     file = await add(emulator, client, "mine.txt", content=b"text\n", downloadable=False)
     dialog = DownloadDialog(client, [file], tmp_path)
-    app = Host(dialog)
-    async with app.run_test() as pilot:
-        await pilot.pause()
+    async with hosting(dialog) as (pilot, app):
         assert "the API only serves files created by the server" in text_of(dialog, "#refused")
         assert not dialog.query("#download")
         await pilot.press("escape")
@@ -75,9 +71,7 @@ async def test_several_files_download_together_and_skip_uploads(
     big = await add(emulator, client, "big.bin", size=3 * 1024 * 1024)
     uploaded = await add(emulator, client, "up.txt", content=b"up\n", downloadable=False)
     dialog = DownloadDialog(client, [first, uploaded, second, big], tmp_path)
-    app = Host(dialog)
-    async with app.run_test(size=(120, 50)) as pilot:
-        await pilot.pause()
+    async with hosting(dialog, size=(120, 50)) as (pilot, app):
         assert "1 file will be skipped" in text_of(dialog, "#refused")
         await pilot.press("enter")
         await settle(pilot)
@@ -98,9 +92,7 @@ async def test_folder_is_validated(
     file = await add(emulator, client, "x.txt", content=b"x\n")
     (tmp_path / "plain").write_text("not a folder")
     dialog = DownloadDialog(client, [file], tmp_path)
-    app = Host(dialog)
-    async with app.run_test() as pilot:
-        await pilot.pause()
+    async with hosting(dialog) as (pilot, app):
         folder = dialog.query_one("#folder", Input)
         folder.value = str(tmp_path / "missing")
         await pilot.pause()
@@ -122,9 +114,7 @@ async def test_asks_before_overwriting_default_no(
     existing = tmp_path / "report.txt"
     existing.write_bytes(b"old content\n")
     dialog = DownloadDialog(client, [file], tmp_path)
-    app = Host(dialog)
-    async with app.run_test() as pilot:
-        await pilot.pause()
+    async with hosting(dialog) as (pilot, app):
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmDialog)
@@ -151,9 +141,7 @@ async def test_a_dangling_symlink_at_the_target_asks_and_only_the_link_is_replac
     pointee = tmp_path / "not-yet.txt"
     (folder / "report.txt").symlink_to(pointee)
     dialog = DownloadDialog(client, [file], folder)
-    app = Host(dialog)
-    async with app.run_test() as pilot:
-        await pilot.pause()
+    async with hosting(dialog) as (pilot, app):
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmDialog)  # it asks: something is there
@@ -173,9 +161,7 @@ async def test_failures_are_reported_per_file_and_retried(
         500, method="GET", path_contains=f"{bad.id}/content", message="[red]disk[/] on fire"
     )
     dialog = DownloadDialog(client, [good, bad], tmp_path)
-    app = Host(dialog)
-    async with app.run_test(size=(120, 50)) as pilot:
-        await pilot.pause()
+    async with hosting(dialog, size=(120, 50)) as (pilot, app):
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen is dialog
@@ -197,9 +183,7 @@ async def test_connection_lost_mid_download_leaves_no_partial_file(
     file = await add(emulator, client, "big.bin", size=4 * 1024 * 1024)
     emulator.faults.drop_next(method="GET", path_contains="/content")
     dialog = DownloadDialog(client, [file], tmp_path)
-    app = Host(dialog)
-    async with app.run_test() as pilot:
-        await pilot.pause()
+    async with hosting(dialog) as (pilot, app):
         await pilot.press("enter")
         await settle(pilot)
         assert "connection was lost" in text_of(dialog, "#status-0")
@@ -214,9 +198,7 @@ async def test_cancel_mid_download_leaves_no_partial_file(
 ) -> None:
     file = await add(emulator, client, "huge.bin", size=400 * 1024 * 1024)
     dialog = DownloadDialog(client, [file], tmp_path)
-    app = Host(dialog)
-    async with app.run_test() as pilot:
-        await pilot.pause()
+    async with hosting(dialog) as (pilot, app):
         await pilot.press("enter")
         # Cancel once the temporary file exists and bytes are arriving.
         await wait_until(pilot, lambda: any(p.name.endswith(".part") for p in tmp_path.iterdir()))
@@ -233,9 +215,7 @@ async def test_offers_to_create_a_missing_folder_then_downloads_into_it(
     file = await add(emulator, client, "x.txt", content=b"x\n")
     target = tmp_path / "new" / "deeper"
     dialog = DownloadDialog(client, [file], tmp_path)
-    app = Host(dialog)
-    async with app.run_test() as pilot:
-        await pilot.pause()
+    async with hosting(dialog) as (pilot, app):
         dialog.query_one("#folder", Input).value = str(target)
         await pilot.pause()
         assert "Download offers to create it" in text_of(dialog, "#folder-problem")
@@ -252,9 +232,7 @@ async def test_declining_to_create_the_folder_creates_and_sends_nothing(
 ) -> None:
     file = await add(emulator, client, "x.txt", content=b"x\n")
     dialog = DownloadDialog(client, [file], tmp_path)
-    app = Host(dialog)
-    async with app.run_test() as pilot:
-        await pilot.pause()
+    async with hosting(dialog) as (pilot, _):
         dialog.query_one("#folder", Input).value = str(tmp_path / "missing")
         await pilot.pause()
         await pilot.press("enter")
@@ -271,9 +249,7 @@ async def test_no_progress_bar_before_the_download_starts(
     # An empty bar animated "--%" (redrawn over SSH all the while) before Download was pressed.
     file = await add(emulator, client, "out/a.txt", content=b"abc")
     dialog = DownloadDialog(client, [file], tmp_path)
-    app = Host(dialog)
-    async with app.run_test() as pilot:
-        await pilot.pause()
+    async with hosting(dialog) as (pilot, _):
         assert not dialog.query_one("#progress-area").display
         dialog.query_one("#download", Button).press()
         await wait_until(pilot, lambda: dialog.query_one("#progress-area").display, "the bar")

@@ -26,7 +26,7 @@ from orbrowse.tui.dialogs import (
 )
 from orbrowse.tui.dialogs.frame import DialogScreen
 from tests.tui.app_driver import screen_shown, screen_text, wait_until
-from tests.tui.dialog_host import Host, text_of
+from tests.tui.dialog_host import hosting, text_of
 
 CREATED = datetime(2026, 9, 1, 12, 0, tzinfo=UTC)
 SMALL = (60, 15)
@@ -96,8 +96,7 @@ async def test_question_mark_shows_the_dialogs_own_keys(
     client: FilesClient, tmp_path: Path, name: str
 ) -> None:
     dialog = EVERY_DIALOG[name](client, tmp_path)
-    app = Host(dialog)
-    async with app.run_test(size=(100, 40)) as pilot:
+    async with hosting(dialog, size=(100, 40)) as (pilot, app):
         await screen_shown(pilot, type(dialog))
         if isinstance(app.focused, Input):
             # A path field takes "?" as text: F1 is the key there, "?" from any button.
@@ -123,8 +122,7 @@ async def test_question_mark_shows_the_dialogs_own_keys(
 
 async def test_delete_confirmation_at_60x15_shows_what_tab_reaches() -> None:
     dialog = ConfirmDeleteDialog(files(12))
-    app = Host(dialog)
-    async with app.run_test(size=SMALL) as pilot:
+    async with hosting(dialog, size=SMALL) as (pilot, app):
         await screen_shown(pilot, ConfirmDeleteDialog)
         seen: list[str] = []
         for _ in range(4):
@@ -142,8 +140,7 @@ async def test_delete_confirmation_at_60x15_shows_what_tab_reaches() -> None:
 
 async def test_help_at_60x15_scrolls_and_says_so() -> None:
     groups = [("Keys", [(f"k{n}", f"Action number {n}") for n in range(40)])]
-    app = Host(HelpScreen(groups))
-    async with app.run_test(size=SMALL) as pilot:
+    async with hosting(HelpScreen(groups), size=SMALL) as (pilot, app):
         await screen_shown(pilot, HelpScreen)
         await pilot.pause()
         assert "more below" in text_of(app.screen, "#help-hint")
@@ -159,8 +156,7 @@ async def test_every_dialog_fits_60x15_with_its_buttons_reachable(
 ) -> None:
     for name, make in EVERY_DIALOG.items():
         dialog = make(client, tmp_path)
-        app = Host(dialog)
-        async with app.run_test(size=SMALL) as pilot:
+        async with hosting(dialog, size=SMALL) as (pilot, app):
             await screen_shown(pilot, type(dialog))
             buttons = [b for b in dialog.query(Button) if b.display and not b.disabled]
             for _ in range(8):
@@ -176,8 +172,7 @@ async def test_every_dialog_fits_60x15_with_its_buttons_reachable(
 
 async def test_question_mark_in_the_typed_count_field_shows_the_keys() -> None:
     dialog = ConfirmDeleteDialog(files(12))
-    app = Host(dialog)
-    async with app.run_test(size=(100, 40)) as pilot:
+    async with hosting(dialog, size=(100, 40)) as (pilot, app):
         await screen_shown(pilot, ConfirmDeleteDialog)
         await pilot.press("1")  # typing the count moves the focus into its field
         assert isinstance(app.focused, Input) and app.focused.id == "typed-count"
@@ -197,8 +192,7 @@ async def test_download_with_skipped_files_at_60x15_shows_the_field_and_buttons(
         for n in range(22)
     ]
     dialog = DownloadDialog(client, files(10) + skipped, tmp_path)
-    app = Host(dialog)
-    async with app.run_test(size=SMALL) as pilot:
+    async with hosting(dialog, size=SMALL) as (pilot, app):
         await screen_shown(pilot, DownloadDialog)
         await pilot.pause()
         seen = set()

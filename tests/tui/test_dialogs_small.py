@@ -13,7 +13,7 @@ from textual.widgets import Footer, Static
 
 from orbrowse.api.models import FileObject
 from orbrowse.tui.dialogs import ConfirmDialog, CopyMenu, HelpScreen
-from tests.tui.dialog_host import Host, text_of
+from tests.tui.dialog_host import hosting, text_of
 
 CREATED = datetime(2026, 9, 1, 12, 0, tzinfo=UTC)
 ONE = FileObject("or_file_one", "docs/[bold]report[/].pdf", "application/pdf", 10, CREATED, True)
@@ -29,18 +29,14 @@ async def test_copy_menu_accelerators_for_one_file() -> None:
         ("f", "docs/[bold]report[/].pdf"),
         ("b", "or_file_one\tdocs/[bold]report[/].pdf"),
     ):
-        app = Host(CopyMenu([ONE]))
-        async with app.run_test() as pilot:
-            await pilot.pause()
+        async with hosting(CopyMenu([ONE])) as (pilot, app):
             await pilot.press(key)
             await pilot.pause()
         assert app.results == [expected]
 
 
 async def test_copy_menu_json_for_several_files_is_an_array() -> None:
-    app = Host(CopyMenu([ONE, TWO]))
-    async with app.run_test() as pilot:
-        await pilot.pause()
+    async with hosting(CopyMenu([ONE, TWO])) as (pilot, app):
         await pilot.press("down", "down", "down", "enter")  # the fourth option: JSON
         await pilot.pause()
     [text] = app.results
@@ -49,15 +45,11 @@ async def test_copy_menu_json_for_several_files_is_an_array() -> None:
 
 
 async def test_copy_menu_ids_of_several_files_one_per_line_and_escape() -> None:
-    app = Host(CopyMenu([ONE, TWO]))
-    async with app.run_test() as pilot:
-        await pilot.pause()
+    async with hosting(CopyMenu([ONE, TWO])) as (pilot, app):
         await pilot.press("i")
         await pilot.pause()
     assert app.results == ["or_file_one\nor_file_two"]
-    app = Host(CopyMenu([ONE]))
-    async with app.run_test() as pilot:
-        await pilot.pause()
+    async with hosting(CopyMenu([ONE])) as (pilot, app):
         await pilot.press("escape")
         await pilot.pause()
     assert app.results == [None]
@@ -122,15 +114,11 @@ async def test_help_lists_the_opening_screens_bindings_and_closes() -> None:
 
 
 async def test_confirm_dialog_defaults_to_no() -> None:
-    app = Host(ConfirmDialog("Replace?", "Replace it?"))
-    async with app.run_test() as pilot:
-        await pilot.pause()
+    async with hosting(ConfirmDialog("Replace?", "Replace it?")) as (pilot, app):
         await pilot.press("enter")
         await pilot.pause()
     assert app.results == [False]
-    app = Host(ConfirmDialog("Replace?", "Replace it?"))
-    async with app.run_test() as pilot:
-        await pilot.pause()
+    async with hosting(ConfirmDialog("Replace?", "Replace it?")) as (pilot, app):
         await pilot.press("y")
         await pilot.pause()
     assert app.results == [True]

@@ -12,7 +12,7 @@ from orbrowse.emulator.server import RunningEmulator
 from orbrowse.tui.dialogs import UploadDialog
 from tests.conftest import DEFAULT_WORKSPACE_ID
 from tests.tui.app_driver import settle, wait_until
-from tests.tui.dialog_host import Host, text_of
+from tests.tui.dialog_host import hosting, text_of
 
 
 def posts(emulator: RunningEmulator) -> list[str]:
@@ -25,9 +25,7 @@ async def test_completes_checks_and_uploads(
     (tmp_path / "notes.txt").write_bytes(b"hello from orbrowse\n")
     (tmp_path / "other.md").write_bytes(b"# other\n")
     dialog = UploadDialog(client, tmp_path)
-    app = Host(dialog)
-    async with app.run_test() as pilot:
-        await pilot.pause()
+    async with hosting(dialog) as (pilot, app):
         upload = dialog.query_one("#upload", Button)
         assert upload.disabled  # a folder is not a file yet
         await pilot.press("n")
@@ -52,9 +50,7 @@ async def test_empty_file_is_refused_locally_and_nothing_is_sent(
 ) -> None:
     (tmp_path / "empty.txt").write_bytes(b"")
     dialog = UploadDialog(client, tmp_path)
-    app = Host(dialog)
-    async with app.run_test() as pilot:
-        await pilot.pause()
+    async with hosting(dialog) as (pilot, app):
         await pilot.press(*"empty.txt")
         await pilot.pause()
         assert "empty" in text_of(dialog, "#check")
@@ -72,9 +68,7 @@ async def test_empty_file_is_refused_locally_and_nothing_is_sent(
 async def test_missing_path_and_folder_show_problems(tmp_path: Path, client: FilesClient) -> None:
     (tmp_path / "sub").mkdir()
     dialog = UploadDialog(client, tmp_path)
-    app = Host(dialog)
-    async with app.run_test() as pilot:
-        await pilot.pause()
+    async with hosting(dialog) as (pilot, _):
         await pilot.press(*"nope.pdf")
         await pilot.pause()
         assert "does not exist" in text_of(dialog, "#check")
@@ -90,9 +84,7 @@ async def test_server_error_is_shown_verbatim_and_retry_works(
     (tmp_path / "a.txt").write_bytes(b"some text\n")
     emulator.faults.fail_next(500, method="POST", message="[bold red]boom[/] \x1b[31m")
     dialog = UploadDialog(client, tmp_path)
-    app = Host(dialog)
-    async with app.run_test() as pilot:
-        await pilot.pause()
+    async with hosting(dialog) as (pilot, app):
         await pilot.press(*"a.txt", "enter")
         await settle(pilot)
         error = text_of(dialog, "#error")
@@ -110,9 +102,7 @@ async def test_server_error_is_shown_verbatim_and_retry_works(
 async def test_picker_fills_the_path(tmp_path: Path, client: FilesClient) -> None:
     (tmp_path / "picked.txt").write_bytes(b"picked\n")
     dialog = UploadDialog(client, tmp_path)
-    app = Host(dialog)
-    async with app.run_test(size=(100, 40)) as pilot:
-        await pilot.pause()
+    async with hosting(dialog, size=(100, 40)) as (pilot, app):
         await pilot.press("ctrl+o")
         await pilot.pause()
         tree = dialog.query_one(DirectoryTree)
@@ -133,9 +123,7 @@ async def test_cancel_during_upload_leaves_nothing_on_the_server(
     big.write_bytes(b"orbrowse upload cancel test line\n" * (1024 * 1024))
     emulator.faults.latency_ms = 1000
     dialog = UploadDialog(client, tmp_path)
-    app = Host(dialog)
-    async with app.run_test() as pilot:
-        await pilot.pause()
+    async with hosting(dialog) as (pilot, app):
         await pilot.press(*"big.txt", "enter")
         await wait_until(pilot, lambda: bool(posts(emulator)))
         assert dialog.has_class("-busy")
@@ -153,9 +141,7 @@ async def test_tab_on_an_ambiguous_prefix_completes_the_shared_part_and_lists_th
     for name in ("report-2025.txt", "report-2026.txt", "readme.md"):
         (tmp_path / name).write_bytes(b"x")
     dialog = UploadDialog(client, tmp_path)
-    app = Host(dialog)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
+    async with hosting(dialog, size=(100, 30)) as (pilot, _):
         path_input = dialog.query_one("#path", Input)
         await pilot.press("r", "e", "p", "tab")  # Tab at once: no waiting for the suggester
         await pilot.pause()
@@ -184,9 +170,7 @@ async def test_an_absolute_path_typed_after_the_prefilled_folder_starts_over(
     elsewhere.mkdir()
     (elsewhere / "report.txt").write_bytes(b"report\n")
     dialog = UploadDialog(client, start)
-    app = Host(dialog)
-    async with app.run_test() as pilot:
-        await pilot.pause()
+    async with hosting(dialog) as (pilot, app):
         await pilot.press(*f"{elsewhere}/rep")
         await settle(pilot)
         await pilot.press("tab")  # completion follows the restarted path too
