@@ -22,7 +22,13 @@ from orbrowse.tui.dialogs.help import HelpScreen
 from orbrowse.tui.screens.preview import PreviewScreen
 from orbrowse.tui.widgets.workspace_banner import WorkspaceBanner
 from tests.conftest import DEFAULT_WORKSPACE_ID
-from tests.tui.app_driver import browser_ready, notifications, screen_shown, screen_text, settle
+from tests.tui.app_driver import (
+    browsing,
+    notifications,
+    screen_shown,
+    screen_text,
+    settle,
+)
 from tests.tui.conftest import AppFactory
 
 NAMED = "Default (default, 11111111)"
@@ -72,8 +78,7 @@ async def test_name_label_and_colour_on_the_browser_its_dialogs_and_the_preview(
 ) -> None:
     app = app_with(make_app, tmp_path, 'label = "PROD"\ncolor = "red"', undo_seconds=30)
     red = Color.parse("red")
-    async with app.run_test(size=(140, 40)) as pilot:
-        browser = await browser_ready(pilot)
+    async with browsing(app, size=(140, 40)) as (pilot, browser):
         assert str(browser.title) == "PROD · Default"
         assert str(browser.sub_title).startswith("default · 11111111 · key ")
         banner = banner_of(browser)
@@ -102,8 +107,7 @@ async def test_a_read_only_workspace_shows_a_lock_and_a_plain_one_only_its_name(
     make_app: AppFactory, files: list[StoredFile], tmp_path: Path
 ) -> None:
     app = app_with(make_app, tmp_path, "read_only = true")
-    async with app.run_test(size=(140, 40)) as pilot:
-        browser = await browser_ready(pilot)
+    async with browsing(app, size=(140, 40)) as (pilot, browser):
         assert browser.read_only
         assert str(browser.title) == "🔒 · Default"
         assert str(banner_of(browser).content) == f"🔒 · {NAMED} · read-only"
@@ -113,8 +117,7 @@ async def test_a_read_only_workspace_shows_a_lock_and_a_plain_one_only_its_name(
 
     (tmp_path / "config.toml").unlink()
     plain = make_app(workspace=DEFAULT_WORKSPACE_ID)
-    async with plain.run_test(size=(140, 40)) as pilot:
-        browser = await browser_ready(pilot)
+    async with browsing(plain, size=(140, 40)) as (pilot, browser):
         assert not banner_of(browser).display  # nothing set apart: no banner
         await pilot.press("x")
         confirm = await screen_shown(pilot, ConfirmDeleteDialog)
@@ -126,8 +129,7 @@ async def test_a_bad_colour_is_a_warning_and_a_markup_label_is_plain_text(
     make_app: AppFactory, files: list[StoredFile], tmp_path: Path
 ) -> None:
     app = app_with(make_app, tmp_path, 'label = "[blink]PROD[/]"\ncolor = "[on red]"')
-    async with app.run_test(size=(140, 40)) as pilot:
-        browser = await browser_ready(pilot)
+    async with browsing(app, size=(140, 40)) as (_, browser):
         warnings = notifications(app, severity="warning")
         assert any("color '[on red]' is not a colour" in message for message in warnings)
         banner = banner_of(browser)
