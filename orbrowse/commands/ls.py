@@ -3,58 +3,35 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
 from orbrowse.api.models import FileObject
+from orbrowse.commands.listing_options import (
+    Form,
+    add_filter_argument,
+    add_form_arguments,
+    add_page_size_argument,
+    argtype,
+    filter_from,
+    output_form,
+    positive_int,
+)
 from orbrowse.commands.output import Output
 from orbrowse.commands.render import file_header, file_row, total_line
-from orbrowse.commands.session import Command, CommandError, Session
+from orbrowse.commands.session import Command, Session
 from orbrowse.listing.filter_language import (
     FILTER_HELP,
     Filter,
-    FilterError,
     Term,
     larger_than,
     name_prefix,
     older_than,
-    parse_filter,
 )
 from orbrowse.listing.formatting import utc_now
 from orbrowse.listing.quantities import parse_duration, parse_size
 
 DEFAULT_LIMIT = 100
-
-
-def _argtype(parse: Callable[[str], Any]) -> Callable[[str], Any]:
-    def convert(text: str) -> Any:
-        try:
-            return parse(text)
-        except ValueError as exc:
-            raise argparse.ArgumentTypeError(str(exc)) from exc
-
-    return convert
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise ValueError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise ValueError(f"{value} must be at least 1")
-    return value
-
-
-def _page_size(text: str) -> int:
-    value = _positive(text)
-    if value > 1000:
-        raise ValueError(f"{value} is more than 1000, the API's largest page")
-    return value
-
-
-positive_int = _argtype(_positive)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -67,11 +44,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help=f"list at most N files, after filters (default {DEFAULT_LIMIT})",
     )
-    form = parser.add_mutually_exclusive_group()
-    form.add_argument("--json", action="store_true", help="one JSON array")
-    form.add_argument(
-        "--jsonl", action="store_true", help="one JSON object per line (the default when piped)"
-    )
+    add_form_arguments(parser, "files")
     add_filter_argument(parser)
     parser.add_argument(
         "--prefix",
@@ -82,45 +55,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--older-than",
-        type=_argtype(parse_duration),
+        type=argtype(parse_duration),
         metavar="AGE",
         help="only files created more than AGE ago: 45m, 12h, 30d, 2w (the filter's older:AGE)",
     )
     parser.add_argument(
         "--larger-than",
-        type=_argtype(parse_size),
+        type=argtype(parse_size),
         metavar="SIZE",
         help="only files larger than SIZE: 500k, 10MB (decimal), 1.5GiB (binary) "
         "(the filter's >SIZE)",
     )
-    parser.add_argument(
-        "--page-size",
-        type=_argtype(_page_size),
-        metavar="N",
-        help="files per request, 1-1000 (default: page_size from the config, else 100)",
-    )
-
-
-def add_filter_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--filter",
-        metavar="TEXT",
-        help="only files that meet TEXT, in the filter language (below), e.g. "
-        "'older:30d re:^logs/'",
-    )
-
-
-def filter_from(
-    args: argparse.Namespace, now: datetime, extra: tuple[Term, ...] = ()
-) -> Filter | None:
-    """``--filter`` (a usage error names the bad term and points at it) and ``extra`` terms."""
-    text: str = args.filter or ""
-    try:
-        parsed = parse_filter(text, now)
-    except FilterError as exc:
-        shown, carets = exc.pointer(text)
-        raise CommandError(f"--filter: {exc}\n  {shown}\n  {carets}") from exc
-    return Filter.of(text, (*(parsed.terms if parsed else ()), *extra))
+    add_page_size_argument(parser, "page_size from the config, else 100")
 
 
 def criteria_from(args: argparse.Namespace, now: datetime) -> Filter | None:
@@ -139,7 +85,7 @@ def criteria_from(args: argparse.Namespace, now: datetime) -> Filter | None:
 class Printer:
     """Writes files in the chosen form as they arrive (``--json`` waits for the end)."""
 
-    def __init__(self, output: Output, form: str, now: datetime) -> None:
+    def __init__(self, output: Output, form: Form, now: datetime) -> None:
         self.output = output
         self.form = form
         self.now = now
@@ -169,14 +115,6 @@ class Printer:
             self.output.json_line(self._array)
         if self.form == "table":
             self.output.message(total_line(self.count, self.total_bytes))
-
-
-def output_form(args: argparse.Namespace, output: Output) -> str:
-    if args.json:
-        return "json"
-    if args.jsonl or not output.stdout_is_terminal:
-        return "jsonl"
-    return "table"
 
 
 async def list_files(args: argparse.Namespace, session: Session) -> int:
