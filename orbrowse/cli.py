@@ -1,5 +1,5 @@
 """The ``orbrowse`` command: the browser by default, ``serve`` for the emulator, and the
-scriptable subcommands (``ls``, ``info``, ``get``, ``put``, ``rm``, ``workspaces``).
+scriptable subcommands (``ls``, ``du``, ``info``, ``get``, ``put``, ``rm``, ``workspaces``).
 
 The command line owns what runs around the app: the settings, the debug log, and for
 ``--demo`` the in-process emulator and its throw-away config. The TUI only runs the app.

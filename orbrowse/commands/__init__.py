@@ -1,4 +1,4 @@
-"""The scriptable subcommands: ``orbrowse ls | info | get | put | rm | workspaces``.
+"""The scriptable subcommands: ``orbrowse ls | du | info | get | put | rm | workspaces``.
 
 They share the browser's settings (flags > environment > config file), key handling and
 client. Data goes to stdout (a readable table on a terminal, JSON lines when piped);
@@ -38,7 +38,7 @@ from orbrowse.commands.output import Output
 from orbrowse.commands.session import Command, CommandError, Session, load
 from orbrowse.debug_log import DebugLog
 
-COMMAND_NAMES = ("ls", "info", "get", "put", "rm", "workspaces")
+COMMAND_NAMES = ("ls", "du", "info", "get", "put", "rm", "workspaces")
 """Every scriptable subcommand; ``orbrowse.commands.NAME`` defines its ``COMMAND``."""
 
 

@@ -7,15 +7,17 @@ one, so a table can be printed page by page as the listing streams in.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from orbrowse.api.models import FileObject, Workspace
+from orbrowse.listing.folders import Folder
 from orbrowse.listing.formatting import exact_size, fit, human_size, iso_time, relative_time
 from orbrowse.listing.formatting import visible_text as safe
 
 _SIZE_WIDTH = 10
 _TIME_WIDTH = 15
 _ID_WIDTH = 32
+_COUNT_WIDTH = 9
 DOWNLOADABLE_MARK = "↓"
 
 
@@ -81,3 +83,27 @@ def workspace_json(workspace: Workspace) -> dict[str, str | None]:
 def total_line(count: int, size: int) -> str:
     noun = "file" if count == 1 else "files"
     return f"{count:,} {noun}, {human_size(size)}"
+
+
+def folder_header() -> str:
+    return "  ".join(
+        (
+            fit("SIZE", _SIZE_WIDTH, "right"),
+            fit("FILES", _COUNT_WIDTH, "right"),
+            fit("NEWEST", _TIME_WIDTH),
+            "FOLDER",
+        )
+    )
+
+
+def folder_row(folder: Folder, now: datetime, label: str | None = None) -> str:
+    """``   4.2 GiB      1,204  3 days ago       runs/2025/`` (``label`` replaces the path)."""
+    newest = relative_time(datetime.fromtimestamp(folder.newest, UTC), now) if folder.count else "-"
+    return "  ".join(
+        (
+            fit(human_size(folder.size), _SIZE_WIDTH, "right"),
+            fit(f"{folder.count:,}", _COUNT_WIDTH, "right"),
+            fit(newest, _TIME_WIDTH),
+            safe(folder.path) if label is None else label,
+        )
+    )
