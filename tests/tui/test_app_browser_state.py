@@ -10,7 +10,7 @@ from orbrowse.tui.app import EXIT_NO_USABLE_KEY
 from orbrowse.tui.dialogs.confirm_delete import ConfirmDeleteDialog
 from orbrowse.tui.dialogs.delete_progress import DeleteProgressDialog
 from orbrowse.tui.screens.browser import SELECTION_ACTIONS, BrowserScreen
-from orbrowse.tui.widgets.status_line import StatusInfo, StatusLine, status_parts
+from orbrowse.tui.widgets.status_line import StatusLine
 from tests.conftest import DEFAULT_WORKSPACE_ID
 from tests.tui.app_driver import (
     browsing,
@@ -178,26 +178,6 @@ async def test_a_server_message_ending_in_a_period_gives_one_period(
         messages = notifications(app)
         assert any("Press r to retry" in m for m in messages), messages
         assert not any(".." in m for m in messages), messages
-
-
-def test_status_line_puts_counts_marks_and_errors_first_within_80_columns() -> None:
-    info = StatusInfo(
-        loaded=12_345,
-        has_more=True,
-        marked_count=1_234,
-        marked_bytes=3 * 1024**3,
-        loaded_bytes=7 * 1024**3,
-        error="stopped (r retries): The server had a problem (500)",
-        job="loading page 124…",
-        filter_text="re:^outputs/2026/.*\\.(md|txt|json)$",
-        visible=4_321,
-    )
-    kinds = [kind for _, kind in status_parts(info) if kind != "separator"]
-    assert kinds == ["count", "marked", "error", "filter", "job", "quota"]
-    text = "".join(part for part, _ in status_parts(info))
-    first_80 = text[:78]  # the widget's padding takes two columns
-    assert "12,345 loaded" in first_80 and "1,234 marked" in first_80
-    assert "stopped" in first_80
 
 
 async def test_the_quota_is_explained_on_hover(make_app: AppFactory, thousand: list[str]) -> None:

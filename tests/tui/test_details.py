@@ -8,7 +8,13 @@ from textual.app import App, ComposeResult
 
 from orbrowse.api.models import FileObject
 from orbrowse.tui.widgets.details import NOT_DOWNLOADABLE_REASON, DetailsPane
-from orbrowse.tui.widgets.status_line import StatusInfo, StatusLine, status_text
+from orbrowse.tui.widgets.status_line import (
+    StatusInfo,
+    StatusLine,
+    fit_parts,
+    status_parts,
+    status_text,
+)
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -108,3 +114,45 @@ async def test_status_line_widget_renders_its_info() -> None:
         await pilot.pause()
         assert str(line.render()) == status_text(line.info)
         assert "[b]x[/b]" in str(line.render())
+
+
+LONG_STATUS = StatusInfo(
+    loaded=12_345,
+    has_more=True,
+    marked_count=1_234,
+    marked_bytes=3 * 1024**3,
+    loaded_bytes=7 * 1024**3,
+    error="stopped (r retries): The server had a problem (500)",
+    job="loading page 124…",
+    filter_text="re:^outputs/2026/.*\\.(md|txt|json)$",
+    visible=4_321,
+)
+
+
+def test_status_line_puts_counts_marks_and_errors_first() -> None:
+    kinds = [kind for _, kind in status_parts(LONG_STATUS) if kind != "separator"]
+    assert kinds == ["count", "marked", "error", "filter", "job", "quota"]
+
+
+async def test_a_status_too_long_for_80_columns_ends_in_an_ellipsis_after_a_word() -> None:
+    app = PaneApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        line = app.query_one(StatusLine)
+        line.info = LONG_STATUS
+        await pilot.pause()
+        shown = str(line.render())
+        full = status_text(LONG_STATUS)
+        assert shown.endswith("…") and len(shown) <= 78  # the padding takes two columns
+        kept = shown.removesuffix("…")
+        assert full.startswith(kept) and full[len(kept)] == " "  # cut between words
+        assert kept.startswith("12,345 loaded · 1,234 marked (3 GiB) · stopped (r retries)")
+
+
+def test_whole_pieces_are_kept_and_a_piece_too_short_to_cut_is_left_out() -> None:
+    parts = status_parts(LONG_STATUS)
+    assert "".join(p for p, _ in fit_parts(parts, 500)) == status_text(LONG_STATUS)
+    assert "".join(p for p, _ in fit_parts(parts, 60)) == (
+        "12,345 loaded · 1,234 marked (3 GiB) · stopped (r retries)…"
+    )
+    assert "".join(p for p, _ in fit_parts(parts, 50)) == "12,345 loaded · 1,234 marked (3 GiB) …"
+    assert "".join(p for p, _ in fit_parts(parts, 10)) == "12,345…"

@@ -17,7 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input
+from textual.widgets import Header, Input
 
 from orbrowse.api.client import FilesClient
 from orbrowse.api.errors import OpenRouterError
@@ -35,6 +35,7 @@ from orbrowse.tui.preview_loader import PreviewLoader
 from orbrowse.tui.read_ahead import MAX_PAGE, ReadAhead
 from orbrowse.tui.widgets.details import DetailsPane
 from orbrowse.tui.widgets.file_table import DEFAULT_FETCH_AHEAD_ROWS, FileTable
+from orbrowse.tui.widgets.footer import FittingFooter
 from orbrowse.tui.widgets.preview import PreviewPane
 from orbrowse.tui.widgets.status_line import StatusInfo, StatusLine
 from orbrowse.tui.widgets.workspace_banner import WorkspaceBanner, parse_color
@@ -304,7 +305,7 @@ class BrowserScreen(Screen[None]):
                 yield DetailsPane(clock=self.orbrowse.clock, id="details")
                 yield PreviewPane(id="preview")
         yield StatusLine(id="status")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self._show_title()
@@ -412,9 +413,9 @@ class BrowserScreen(Screen[None]):
                 if not (everything or to_end or self._wants_more()):
                     break
                 if to_end:
-                    self.job = f"loading to the end… {self.files.loaded_count:,} so far"
+                    self.job = "loading to the end…"  # the count is the first thing shown
                 elif everything:
-                    self.job = f"loading everything: {self.files.loaded_count:,} so far…"
+                    self.job = "loading everything…"
                 else:
                     self.job = f"loading page {pager.pages + 1}…"
                 self.waiting_since = time.monotonic()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
@@ -86,6 +87,52 @@ def status_parts(info: StatusInfo) -> list[tuple[str, str]]:
     return spaced
 
 
+ELLIPSIS = "…"
+MIN_CUT = 12
+"""Cells a piece must keep to be shown cut (with "…") rather than left out."""
+
+
+def fit_parts(parts: list[tuple[str, str]], width: int) -> list[tuple[str, str]]:
+    """``parts`` (from :func:`status_parts`) within ``width`` cells. When they do not all
+    fit, whole pieces are kept, most important first; the first that no longer fits is cut
+    after a word (if ``MIN_CUT`` cells are left for it) or left out, and "…" ends the line."""
+    if sum(cell_len(text) for text, _ in parts) <= width:
+        return parts
+    room = width - 2  # for " …"
+    fitted: list[tuple[str, str]] = []
+    used = 0
+    for text, kind in parts:
+        if kind == "separator":
+            continue
+        gap = cell_len(SEPARATOR) if fitted else 0
+        if used + gap + cell_len(text) <= room:
+            if gap:
+                fitted.append((SEPARATOR, "separator"))
+            fitted.append((text, kind))
+            used += gap + cell_len(text)
+            continue
+        cut = _cut_after_word(text, width - used - gap - 1)
+        if cut and (cell_len(cut) >= MIN_CUT or not fitted):
+            if gap:
+                fitted.append((SEPARATOR, "separator"))
+            fitted.append((cut, kind))
+            fitted.append((ELLIPSIS, "separator"))
+        elif not fitted:
+            fitted.append((ELLIPSIS, "separator"))
+        elif not fitted[-1][0].endswith(ELLIPSIS):  # "loading page 3…" says it already
+            fitted.append((" " + ELLIPSIS, "separator"))
+        break
+    return fitted
+
+
+def _cut_after_word(text: str, room: int) -> str:
+    """The longest start of ``text`` within ``room`` cells that ends after a whole word."""
+    start = set_cell_size(text, room)
+    if len(start) < len(text) and text[len(start)] != " " and " " in start:
+        start = start.rsplit(" ", 1)[0]
+    return start.rstrip(" ·,:")
+
+
 class StatusLine(Widget):
     """Renders a :class:`StatusInfo`; assign ``info`` to update."""
 
@@ -129,7 +176,7 @@ class StatusLine(Widget):
             self.set_reactive(StatusLine.info, info)
 
     def render(self) -> Text:
-        text = Text(no_wrap=True, overflow="ellipsis", end="")
-        for part, kind in status_parts(self.info):
+        text = Text(no_wrap=True, end="")
+        for part, kind in fit_parts(status_parts(self.info), self.content_size.width):
             text.append(part, self.get_component_rich_style(f"status-line--{kind}"))
         return text

@@ -1,0 +1,79 @@
+"""Textual's footer, showing whole keys only.
+
+Textual's footer lays its keys out in one row and cuts the row at the screen's edge, often
+mid-word ("x D" at 80 columns). This one leaves out whole keys instead, the least important
+first (``KEEP_ORDER`` read from the end; keys it does not name go first). The keys it leaves
+out still work and are in the help (``?``) and the command palette.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.cells import cell_len
+from textual import events
+from textual.app import ComposeResult
+from textual.widget import Widget
+from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
+
+
+def key_width(key: FooterKey) -> int:
+    """The cells ``key`` takes in the row (Textual's FooterKey CSS: a blank each side of the
+    key and one after the description)."""
+    return cell_len(key.key_display) + cell_len(key.description) + 3
+
+
+class FittingFooter(Footer):
+    """A :class:`Footer` that leaves out whole keys, never cuts one."""
+
+    KEEP_ORDER: ClassVar[tuple[str, ...]] = (
+        "help",
+        "quit",
+        "toggle_mark",
+        "delete",
+        "download",
+        "copy_ids",
+        "filter",
+        "upload",
+        "pick_workspace",
+        "visual",
+        "refresh",
+        "open_preview",
+    )
+    """Actions, the one to keep longest first."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._width = 0
+
+    def compose(self) -> ComposeResult:
+        composed: list[Widget] = list(super().compose())
+        keys = [w for w in composed if isinstance(w, FooterKey)]
+        palette = [k for k in keys if k.has_class("-command-palette")]
+        # The palette key is docked right with a border and a blank beside it.
+        room = self._width - sum(key_width(k) + 2 for k in palette)
+        ranked = sorted(
+            (k for k in keys if k not in palette),
+            key=lambda k: self._rank(k.action),
+        )
+        shown: set[int] = set()
+        for key in ranked:
+            width = key_width(key)
+            if width <= room:
+                shown.add(id(key))
+                room -= width
+            else:
+                break  # a less important key must not take the place of a more important one
+        for widget in composed:
+            if not isinstance(widget, FooterKey) or widget in palette or id(widget) in shown:
+                yield widget
+
+    def _rank(self, action: str) -> int:
+        name = action.rpartition(".")[2]
+        return self.KEEP_ORDER.index(name) if name in self.KEEP_ORDER else len(self.KEEP_ORDER)
+
+    def on_resize(self, event: events.Resize) -> None:
+        if event.size.width != self._width:
+            self._width = event.size.width
+            self.call_after_refresh(self.recompose)

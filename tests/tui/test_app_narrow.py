@@ -1,0 +1,64 @@
+"""The browser at 80×24, the classic terminal: whole keys in the footer, a status that says
+each thing once."""
+
+from __future__ import annotations
+
+from textual.widgets._footer import FooterKey
+
+from orbrowse.emulator.server import RunningEmulator
+from orbrowse.tui.widgets.footer import FittingFooter
+from tests.conftest import DEFAULT_WORKSPACE_ID
+from tests.tui.app_driver import browser_ready, screen_text, status_of, wait_until
+from tests.tui.conftest import AppFactory
+
+PAGE = 100
+
+
+async def test_at_80_columns_the_footer_shows_whole_keys_delete_among_them(
+    make_app: AppFactory, thousand: list[str]
+) -> None:
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID, page_size=PAGE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await browser_ready(pilot)
+        footer = screen.query_one(FittingFooter)
+        keys = list(footer.query(FooterKey))
+        [palette] = [k for k in keys if k.has_class("-command-palette")]
+        shown = [k for k in keys if k is not palette]
+        assert all(k.region.right <= palette.region.x for k in shown)  # none cut, none hidden
+        last_line = screen_text(app).splitlines()[-1]
+        for key in shown:
+            assert f"{key.key_display} {key.description}" in last_line
+        assert [k.description for k in shown] == [
+            "Mark",
+            "Copy id",
+            "Download",
+            "Delete",
+            "Quit",
+            "Help",
+        ]
+
+
+async def test_the_footer_shows_every_key_when_there_is_room(
+    make_app: AppFactory, thousand: list[str]
+) -> None:
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID, page_size=PAGE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await browser_ready(pilot)
+        await pilot.resize_terminal(160, 24)
+        footer = screen.query_one(FittingFooter)
+        await wait_until(pilot, lambda: len(footer.query(FooterKey)) == 13, "every key")
+        assert "r Refresh" in screen_text(app).splitlines()[-1]
+
+
+async def test_while_g_loads_to_the_end_the_count_is_said_once(
+    emulator: RunningEmulator, make_app: AppFactory, thousand: list[str]
+) -> None:
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID, page_size=PAGE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await browser_ready(pilot)
+        emulator.faults.latency_ms = 1000
+        await pilot.press("G")
+        await wait_until(pilot, lambda: "loading to the end…" in status_of(app), "the job")
+        status, loaded = status_of(app), screen.files.loaded_count
+        assert status.startswith(f"{loaded:,} loaded · more available · loading to the end…")
+        assert status.count(f"{loaded:,}") == 1
