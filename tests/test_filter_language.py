@@ -99,7 +99,7 @@ def test_quotes_make_text_with_spaces_or_literal_terms() -> None:
     assert names("it's") == []  # a quote inside a word is just a character
 
 
-@pytest.mark.parametrize("text", ["", "   ", "!", "re:", "!re:", '""', '! ""'])
+@pytest.mark.parametrize("text", ["", "   ", "!", "re:", "!re:", '""', '!""'])
 def test_empty_patterns_filter_nothing(text: str) -> None:
     assert parse_filter(text, NOW) is None
 
@@ -116,6 +116,8 @@ def test_empty_patterns_filter_nothing(text: str) -> None:
         ("type:", "type:", 1, "type: needs a value, e.g. type:image/"),
         ('logs "my rep', '"my rep', 6, "the quote is not closed"),
         ('"my"report', '"my"r', 1, "put a space after the closing quote"),
+        ("! logs", "!", 1, "put the term right after !, with no space"),
+        ("logs re: ^a", "re:", 6, "put the pattern right after re:, with no space"),
     ],
 )
 def test_errors_name_the_bad_term_and_its_column(

@@ -1,4 +1,4 @@
-"""The filter language: one parser for the browser's ``/`` and ``orbrowse ls --filter``.
+"""The filter language: one parser for the browser's ``/`` and ``orbrowse ls``/``du --filter``.
 
 A filter is terms separated by spaces; a file is shown when it meets every term::
 
@@ -12,7 +12,8 @@ A filter is terms separated by spaces; a file is shown when it meets every term:
     "two words"    quotes make one literal text term: "my report", ">10MB", "type:x", "!x";
                    after a keyword they hold a value with spaces: re:"a b"; \\" is a quote
 
-An empty pattern (``""``, ``!``, ``re:``) filters nothing. A mistake raises
+An empty pattern (``""``, or ``!`` or ``re:`` last, as while typing) filters nothing; ``! logs``
+and ``re: x``, where a space would drop the ``!`` or the ``re:``, are refused. A mistake raises
 :class:`FilterError` naming the bad term and its column, so both the browser and the command
 line can point at it. Age terms are measured from the ``now`` given to :func:`parse_filter`.
 
@@ -274,6 +275,14 @@ class _Parser:
             while index < len(text) and not text[index].isspace():
                 index += 1
             value = text[value_start:index]
+            if not value and kind in ("text", "regex") and text[index:].strip():
+                # "! logs" or "re: ^logs": the space would silently drop the ! or the re:.
+                what = "pattern" if kind == "regex" else "term"
+                raise FilterError(
+                    f"put the {what} right after {keyword or INVERT}, with no space",
+                    token=text[start:index],
+                    position=start,
+                )
         token = text[start:index]
         return self._build(kind, keyword, value, negated, token, start), index
 
