@@ -232,6 +232,19 @@ class Settings:
                     return style
         return WorkspaceStyle()
 
+    def with_style(self, workspace_id: str, style: WorkspaceStyle) -> Settings:
+        """These settings after :func:`set_workspace_style` saved ``style`` for the workspace."""
+        wanted = workspace_id.strip().lower()
+        styles = tuple((k, v) for k, v in self.workspace_styles if k != wanted)
+        listed = self.read_only_workspaces
+        if not style.read_only:
+            listed = tuple(w for w in listed if w.lower() != wanted)
+        return replace(
+            self,
+            workspace_styles=styles if style.is_plain else (*styles, (wanted, style)),
+            read_only_workspaces=listed,
+        )
+
     @property
     def any_read_only_workspace(self) -> bool:
         """Whether the file makes any workspace read-only (either way of saying it)."""

@@ -20,7 +20,7 @@ from orbrowse.api.errors import OpenRouterError, describe
 from orbrowse.api.models import Workspace
 from orbrowse.api.retry import RetryPolicy
 from orbrowse.clipboard import Clipboard, CopyResult
-from orbrowse.config import Settings, remember_workspace
+from orbrowse.config import Settings, WorkspaceStyle, remember_workspace, set_workspace_style
 from orbrowse.connect import client_for
 from orbrowse.deletion_log import DeletionLog
 from orbrowse.listing.formatting import Clock, utc_now
@@ -101,6 +101,28 @@ class OrbrowseBase(App[int]):
         return WorkspaceLabel(
             choice.id, choice.name, choice.slug, style.label, self.is_read_only(choice)
         )
+
+    def save_workspace_style(self, choice: WorkspaceChoice, style: WorkspaceStyle) -> bool:
+        """Write ``style`` for ``choice`` to the config file and use it now; says how it went.
+
+        Screens showing the workspace redraw it (``workspace_style_changed``)."""
+        path = self.settings.config_path
+        if choice.id is None or path is None:
+            self.notify("This workspace's id is not known: nothing to save it under",
+                        severity="warning")  # fmt: skip
+            return False
+        try:
+            saved = set_workspace_style(choice.id, style, path)
+        except (OSError, ValueError) as error:
+            self.notify(f"Not saved: {error}", title="Config", severity="error", markup=False)
+            return False
+        self.settings = self.settings.with_style(choice.id, saved)
+        for screen in self.screen_stack:
+            changed = getattr(screen, "workspace_style_changed", None)
+            if callable(changed):
+                changed()
+        self.notify(f"Saved in {path}", title="Config", timeout=3, markup=False)
+        return True
 
     def remember_workspace(self, choice: WorkspaceChoice) -> None:
         """Put ``choice`` first in the config's recent workspaces (the picker offers them)."""

@@ -11,15 +11,18 @@ from textual.color import Color
 from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Button, Static
+from textual.widgets import Button, Input, OptionList, Static
 
+from orbrowse.config import WorkspaceStyle, load_settings
 from orbrowse.emulator.server import RunningEmulator
 from orbrowse.emulator.store import StoredFile
 from orbrowse.tui.app import OrbrowseApp
 from orbrowse.tui.dialogs.confirm_delete import ConfirmDeleteDialog
 from orbrowse.tui.dialogs.delete_progress import DeleteProgressDialog
 from orbrowse.tui.dialogs.help import HelpScreen
+from orbrowse.tui.dialogs.workspace_style import WorkspaceStyleDialog
 from orbrowse.tui.screens.preview import PreviewScreen
+from orbrowse.tui.screens.workspace_picker import WorkspacePicker
 from orbrowse.tui.widgets.workspace_banner import WorkspaceBanner
 from tests.conftest import DEFAULT_WORKSPACE_ID
 from tests.tui.app_driver import (
@@ -28,6 +31,7 @@ from tests.tui.app_driver import (
     screen_shown,
     screen_text,
     settle,
+    wait_until,
 )
 from tests.tui.conftest import AppFactory
 
@@ -137,3 +141,41 @@ async def test_a_bad_colour_is_a_warning_and_a_markup_label_is_plain_text(
         assert str(banner.content) == f"[blink]PROD[/] · {NAMED}"
         assert banner.styles.background != Color.parse("red")
         assert f"[blink]PROD[/] · {NAMED}" in screen_text(app)
+
+
+async def test_label_colour_and_lock_set_from_the_picker_by_keyboard(
+    make_app: AppFactory, files: list[StoredFile], tmp_path: Path
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text("# mine\npage_size = 50  # small pages\n")
+    config.chmod(0o600)
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
+    async with browsing(app, size=(140, 40)) as (pilot, browser):
+        assert not browser.read_only
+        before = config.read_text()  # the recent workspaces written too
+        await pilot.press("w")
+        picker = await screen_shown(pilot, WorkspacePicker)
+        await pilot.press("ctrl+e")
+        dialog = await screen_shown(pilot, WorkspaceStyleDialog)
+        assert dialog.query_one("#label", Input).has_focus
+        await pilot.press(*"PROD", "tab", *"purplish", "enter")  # not a colour: not saved
+        await pilot.pause()
+        assert app.screen is dialog
+        assert "'purplish' is not a colour" in screen_text(app)
+        assert config.read_text() == before
+        dialog.query_one("#color", Input).value = ""
+        await pilot.press(*"red", "tab", "space", "shift+tab", "enter")  # the box, then save
+        await wait_until(pilot, lambda: app.screen is picker, "back in the picker")
+
+        saved = load_settings(config_path=config, env={})
+        assert saved.style_of(DEFAULT_WORKSPACE_ID) == WorkspaceStyle("PROD", "red", True)
+        assert config.read_text().startswith("# mine\npage_size = 50  # small pages\n")
+        assert saved.page_size == 50 and saved.problems == ()
+        row = str(picker.query_one(OptionList).get_option_at_index(0).prompt)
+        assert "🔒 PROD" in row
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is browser, "back in the browser")
+        assert browser.read_only  # at once, without reopening the workspace
+        assert str(banner_of(browser).content) == f"🔒 PROD · {NAMED} · read-only"
+        assert banner_of(browser).styles.background == Color.parse("red")
+        assert "delete" not in {b.binding.action for b in browser.active_bindings.values()}

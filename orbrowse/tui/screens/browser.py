@@ -347,6 +347,12 @@ class BrowserScreen(Screen[None]):
             label, parse_color(self.orbrowse.settings.style_of(self.workspace.id).color)
         )
 
+    def workspace_style_changed(self) -> None:
+        """The config's label, colour or lock of a workspace changed (from the picker)."""
+        self.read_only = self.orbrowse.is_read_only(self.workspace)
+        self._show_title()
+        self.refresh_bindings()
+
     @work(group="workspace-name", exit_on_error=False)
     async def lookup_name(self) -> None:
         """Opened by id alone (``--workspace``): find its name if the key may list workspaces."""

@@ -12,10 +12,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.style import Style
 from rich.text import Text
 from textual import events, getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.color import Color
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
@@ -25,7 +27,8 @@ from orbrowse.api.client import FilesClient
 from orbrowse.api.errors import OpenRouterError
 from orbrowse.config import is_uuid
 from orbrowse.listing.formatting import human_size, visible_text
-from orbrowse.tui.base import WorkspaceChoice
+from orbrowse.tui.base import OrbrowseBase, WorkspaceChoice
+from orbrowse.tui.widgets.workspace_banner import parse_color
 
 SOURCE_LABELS = {"account": "", "key": "this key's workspace", "recent": "used before"}
 
@@ -53,9 +56,20 @@ class WorkspaceCount:
         return f"{bound}{self.files:,} {noun}, {bound}{human_size(self.bytes)}"
 
 
-def _label(choice: WorkspaceChoice, current: bool, count: WorkspaceCount | None) -> Text:
+def _label(
+    choice: WorkspaceChoice,
+    current: bool,
+    count: WorkspaceCount | None,
+    badge: tuple[str, Color | None] = ("", None),
+) -> Text:
     text = Text(no_wrap=True, overflow="ellipsis")
     text.append(CURRENT_MARK if current else OTHER_MARK, style="bold")
+    tag, color = badge
+    if tag or color is not None:  # the config's lock, label and colour (plain text)
+        back = color.rich_color if color is not None else None
+        fore = color.get_contrast_text(1.0).rich_color if color is not None else None
+        text.append(f" {tag or ' '} ", style=Style(bgcolor=back, color=fore, bold=True))
+        text.append(" ")
     fallback = "This key's workspace" if choice.source == "key" else "(unnamed)"
     text.append(visible_text(choice.name or fallback), style="bold")
     if choice.slug:
@@ -86,6 +100,14 @@ class WorkspacePicker(ModalScreen[WorkspaceChoice | None]):
         ),
         Binding(
             "enter", "open", "Open", id="picker.open", tooltip="Open the highlighted workspace"
+        ),
+        Binding(
+            "ctrl+e,f2",
+            "edit_style",
+            "Label…",
+            key_display="^e",
+            id="picker.style",
+            tooltip="Set the highlighted workspace's label, colour and read-only lock",
         ),
         Binding(
             "slash",
@@ -132,7 +154,8 @@ class WorkspacePicker(ModalScreen[WorkspaceChoice | None]):
                 "it shows the key's own workspace, those used before, and any ID you type."
             )
             yield Static(
-                hint + " j/k move, Enter opens, / (or any other letter) filters.",
+                hint + " j/k move, Enter opens, / (or any other letter) filters, "
+                "Ctrl+E sets a label, colour or lock.",
                 id="workspace-hint",
                 markup=False,
             )
@@ -158,7 +181,15 @@ class WorkspacePicker(ModalScreen[WorkspaceChoice | None]):
     def _option_label(self, choice: WorkspaceChoice) -> Text:
         if choice.source == "typed":
             return Text(f"{OTHER_MARK}Open workspace {choice.id}", style="bold")
-        return _label(choice, self._is_current(choice), self.counts.get(choice.id))
+        return _label(
+            choice, self._is_current(choice), self.counts.get(choice.id), self._badge(choice)
+        )
+
+    def _badge(self, choice: WorkspaceChoice) -> tuple[str, Color | None]:
+        app = self.app
+        if not isinstance(app, OrbrowseBase) or choice.id is None:
+            return "", None
+        return app.label_for(choice).badge, parse_color(app.settings.style_of(choice.id).color)
 
     def _refill(self, needle: str) -> None:
         needle = needle.strip()
@@ -291,3 +322,24 @@ class WorkspacePicker(ModalScreen[WorkspaceChoice | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+    @work(group="workspace-style", exclusive=True, exit_on_error=False)
+    async def action_edit_style(self) -> None:
+        """Set the highlighted workspace's label, colour and lock; saved to the config."""
+        from orbrowse.tui.dialogs.workspace_style import WorkspaceStyleDialog
+
+        highlighted = self.options.highlighted
+        app = self.app
+        if highlighted is None or not self.shown or not isinstance(app, OrbrowseBase):
+            self.app.bell()
+            return
+        choice = self.shown[highlighted]
+        if choice.id is None:
+            self.notify("This workspace's id is not known: nothing to save it under",
+                        severity="warning")  # fmt: skip
+            return
+        style = await app.push_screen_wait(
+            WorkspaceStyleDialog(app.label_for(choice), app.settings.style_of(choice.id))
+        )
+        if style is not None and app.save_workspace_style(choice, style):
+            self._relabel()
