@@ -25,7 +25,7 @@ if str(ROOT) not in sys.path:
 from benchmarks._config import Config  # noqa: E402
 from benchmarks._results import Row, table  # noqa: E402
 
-BENCHMARKS = ("listing", "delete", "table", "transfers", "startup", "keyboard")
+BENCHMARKS = ("listing", "delete", "table", "transfers", "startup", "keyboard", "filter")
 
 
 def _loader(name: str) -> Callable[[Config], list[Row]]:

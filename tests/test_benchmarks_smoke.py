@@ -54,3 +54,11 @@ def test_quick_listing_runs_the_pager_against_its_anchors(tmp_path: Path) -> Non
         assert {(case, "orbrowse"), (case, "sdk"), (case, "raw httpx"), (case, "floor")} <= impls
     ours = [row for row in results if row["impl"] == "orbrowse"]
     assert all(row["baseline"] == "floor" and row["ratio"] > 0 for row in ours)
+
+
+def test_quick_filter_compares_with_the_hand_written_floor(tmp_path: Path) -> None:
+    lines, report = run_quick("filter", tmp_path)
+    assert any(line.startswith("| filter | report at 10,000") for line in lines)
+    rows = {(row["case"], row["impl"]) for row in report["results"]}
+    assert ("older:30d re:^logs/ at 10,000", "orbrowse") in rows
+    assert ("older:30d re:^logs/ at 10,000", "floor") in rows
