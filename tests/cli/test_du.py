@@ -194,3 +194,21 @@ def test_du_usage_errors_exit_2_before_any_request(
     assert result.stdout == ""
     assert message in result.stderr
     assert emulator.faults.requests == []
+
+
+def test_du_reads_a_read_only_workspace_and_exits_like_ls(
+    emulator: RunningEmulator, cli: Cli, tmp_path: Path
+) -> None:
+    add(emulator, ("logs/a.log", 10))
+    (tmp_path / "config.toml").write_text(f'read_only_workspaces = ["{DEFAULT_WORKSPACE_ID}"]\n')
+
+    readable = cli("du", "--workspace", DEFAULT_WORKSPACE_ID)
+    rejected = cli("du", key="sk-or-v1-0123456789abcdef0123456789abcdef")
+    emulator.faults.fail_next(503, method="GET", count=50, retry_after=0)
+    broken = cli("du")
+
+    assert [r["folder"] for r in rows(readable)] == ["logs/", ""]
+    assert (rejected.code, rejected.stdout) == (3, "")
+    assert "API key was rejected" in rejected.stderr
+    assert (broken.code, broken.stdout) == (5, "")
+    assert "server had a problem" in broken.stderr
