@@ -186,3 +186,16 @@ def test_a_filter_is_the_and_of_its_terms(terms: list[tuple[bool, str]]) -> None
         return all(part is not None and part.matches(file) for part in parts)
 
     assert [whole.matches(f) for f in FILES] == [each(f) for f in FILES]
+
+
+@given(st.text(alphabet=st.sampled_from(list(' !"\\<>=:retypoldnwx^(*[10MBKiBd\t')), max_size=30))
+def test_any_text_parses_or_names_its_bad_term(text: str) -> None:
+    try:
+        parsed = parse_filter(text, NOW)
+    except FilterError as error:
+        assert error.token and text[error.position :].startswith(error.token)
+        assert error.token == error.token.strip()
+    else:
+        if parsed is not None:
+            for file in FILES:
+                assert parsed.matches(file) in (True, False)

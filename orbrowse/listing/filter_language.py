@@ -307,7 +307,7 @@ class _Parser:
                 return "".join(pieces), index
             pieces.append(char)
             index += 1
-        raise FilterError("the quote is not closed", token=text[start:], position=start)
+        raise FilterError("the quote is not closed", token=text[start:].rstrip(), position=start)
 
     def _build(
         self, kind: Kind, keyword: str, value: str, negated: bool, token: str, start: int
