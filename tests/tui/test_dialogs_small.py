@@ -9,7 +9,7 @@ from typing import ClassVar
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Footer, OptionList, Static
 
 from orbrowse.api.models import FileObject
 from orbrowse.tui.dialogs import ConfirmDialog, CopyMenu, HelpScreen
@@ -33,6 +33,19 @@ async def test_copy_menu_accelerators_for_one_file() -> None:
             await pilot.press(key)
             await pilot.pause()
         assert app.results == [expected]
+
+
+async def test_copy_menu_shows_its_tab_as_a_mark_and_a_tab_in_a_name_escaped() -> None:
+    tabbed = FileObject("or_file_tab", "a\tb.txt", "text/plain", 1, CREATED, False)
+    async with hosting(CopyMenu([tabbed])) as (pilot, app):
+        options = app.screen.query_one("#choices", OptionList)
+        previews = [str(options.get_option_at_index(n).prompt) for n in range(3)]
+        await pilot.press("b")
+        await pilot.pause()
+    assert previews[0].endswith("\n   or_file_tab")
+    assert previews[1].endswith("\n   a\\x09b.txt")
+    assert previews[2].endswith("\n   or_file_tab ⇥ a\\x09b.txt")
+    assert app.results == ["or_file_tab\ta\tb.txt"]  # what is copied: real tabs
 
 
 async def test_copy_menu_json_for_several_files_is_an_array() -> None:

@@ -17,6 +17,9 @@ from orbrowse.tui.dialogs._common import count_files, plain
 from orbrowse.tui.dialogs.base import Dialog, DialogFrame
 
 PREVIEW_CHARS = 60
+TAB_SHOWN = " ⇥ "
+"""How a preview shows the tab the "both" choice puts between id and filename. A tab in a
+name is server text and is shown escaped (``\\x09``), as everywhere else."""
 
 
 def copy_ids(files: Sequence[FileObject]) -> str:
@@ -68,10 +71,14 @@ class CopyMenu(Dialog[str | None]):
     def _preview(self, build: Callable[[Sequence[FileObject]], str]) -> Text:
         if len(self.files) > 1:
             return Text(f"{count_files(len(self.files))}, one per line", style="dim")
-        first_line = build(self.files).split("\n", 1)[0]
-        if len(first_line) > PREVIEW_CHARS:
-            first_line = first_line[: PREVIEW_CHARS - 1] + "…"
-        return plain(first_line, style="dim")
+        if build is copy_ids_and_filenames:
+            file = self.files[0]
+            shown = plain(file.id).append(TAB_SHOWN, style="bold").append_text(plain(file.filename))
+        else:
+            shown = plain(build(self.files).split("\n", 1)[0])
+        shown.truncate(PREVIEW_CHARS, overflow="ellipsis")
+        shown.stylize("dim")
+        return shown
 
     def compose(self) -> ComposeResult:
         title = "Copy" if len(self.files) == 1 else f"Copy {count_files(len(self.files))}"
