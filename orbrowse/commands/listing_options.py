@@ -70,7 +70,7 @@ def add_filter_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--filter",
         metavar="TEXT",
-        help="only files that meet TEXT, in the filter language (below), e.g. "
+        help="only files that meet TEXT, in the filter language (above), e.g. "
         "'older:30d re:^logs/'",
     )
 
