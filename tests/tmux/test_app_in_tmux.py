@@ -80,7 +80,7 @@ def test_browse_with_bursts_of_keys(start_app: StartApp, emulator: RunningEmulat
 
     tmux.send_text("/x")  # used to open "Delete 1 file?" (every name has an x: .txt)
     screen = tmux.wait_for("35 shown (filter x)")
-    assert "Delete" not in screen
+    assert "Delete 1 file" not in screen  # the dialog, not the footer's "x Delete"
     tmux.send_keys("Escape")
     tmux.wait_for(lambda s: "filter x" not in s)
 
