@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import stat
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -36,6 +38,32 @@ def replace_atomically(path: Path, text: str, *, prefix: str | None = None) -> N
     creates it with O_EXCL), fsync, then ``os.replace``. A crash leaves the old file or the new
     one, never half of one; on any failure the temporary file is removed and the error raised.
     """
+    _write_then(path, text, os.replace, prefix=prefix)
+
+
+def write_new(path: Path, text: str) -> None:
+    """Write ``text`` as a new file at ``path``, which must not exist (``FileExistsError``
+    otherwise): a 0600 temporary file beside it, fsync, then a hard link into place, which
+    fails if anything appeared there meanwhile. Never a partial file at ``path``."""
+    _write_then(path, text, _link_new)
+
+
+def _link_new(temporary: str, path: Path) -> None:
+    try:
+        os.link(temporary, path)
+    except FileExistsError:
+        raise
+    except OSError:  # no hard links on this filesystem: the check and rename are not atomic
+        if os.path.lexists(path):
+            raise FileExistsError(errno.EEXIST, "already exists", str(path)) from None
+        os.rename(temporary, path)
+        return
+    os.unlink(temporary)
+
+
+def _write_then(
+    path: Path, text: str, into_place: Callable[[str, Path], None], *, prefix: str | None = None
+) -> None:
     prefix = prefix if prefix is not None else f".{path.name}."
     handle, temporary = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=path.parent)
     try:
@@ -43,7 +71,7 @@ def replace_atomically(path: Path, text: str, *, prefix: str | None = None) -> N
             out.write(text)
             out.flush()
             os.fsync(out.fileno())
-        os.replace(temporary, path)
+        into_place(temporary, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temporary)

@@ -1,12 +1,19 @@
-"""Ask before deleting: what will go, how much, what the filter hides; type the count for many."""
+"""Ask before deleting: what will go, how much, what the filter hides; type the count for many.
+
+``e`` (Export plan…) writes the files as JSON lines for ``orbrowse rm -`` instead of deleting.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import ClassVar
 
 from rich.text import Text
-from textual import events
+from textual import events, work
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Static
 
@@ -15,6 +22,7 @@ from orbrowse.listing.formatting import exact_size, human_size
 from orbrowse.listing.workspace_label import WorkspaceLabel
 from orbrowse.tui.dialogs._common import count_files, file_lines, workspace_line
 from orbrowse.tui.dialogs.base import Dialog, DialogFrame
+from orbrowse.tui.dialogs.export_plan import ExportPlanDialog
 
 TYPE_COUNT_ABOVE = 10
 """Deleting more files than this asks the user to type the count."""
@@ -37,9 +45,21 @@ class CountInput(Input):
 
 
 class ConfirmDeleteDialog(Dialog[bool]):
-    """Dismisses with ``True`` only when the user confirmed the deletion."""
+    """Dismisses with ``True`` only when the user confirmed the deletion.
+
+    With ``export_to`` (the folder first offered) the plan can be exported instead.
+    """
 
     AUTO_FOCUS = "#cancel"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "e",
+            "export",
+            "Export the plan instead",
+            id="delete.export",
+            tooltip="JSON lines that orbrowse rm - reads; nothing is deleted",
+        ),
+    ]
 
     def __init__(
         self,
@@ -47,6 +67,7 @@ class ConfirmDeleteDialog(Dialog[bool]):
         hidden_by_filter: int = 0,
         *,
         workspace: WorkspaceLabel | None = None,
+        export_to: Path | None = None,
     ) -> None:
         if not files:
             raise ValueError("ConfirmDeleteDialog needs at least one file")
@@ -54,6 +75,7 @@ class ConfirmDeleteDialog(Dialog[bool]):
         self.files = tuple(files)
         self.hidden_by_filter = hidden_by_filter
         self.workspace = workspace
+        self.export_to = export_to
 
     @property
     def needs_typed_count(self) -> bool:
@@ -103,6 +125,8 @@ class ConfirmDeleteDialog(Dialog[bool]):
                         variant="error",
                         disabled=self.needs_typed_count,
                     )
+                    if self.export_to is not None:
+                        yield Button("Export plan…", id="export")
                     yield Button("Cancel", id="cancel", variant="primary")
 
     def on_key(self, event: events.Key) -> None:
@@ -138,8 +162,30 @@ class ConfirmDeleteDialog(Dialog[bool]):
         line.update(Text(problem))
         line.remove_class("hidden")
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.export_to is not None if action == "export" else True
+
+    @work(exclusive=True, group="export")
+    async def action_export(self) -> None:
+        if self.export_to is None:
+            return
+        dialog = ExportPlanDialog(self.files, self.export_to, now=datetime.now(UTC))
+        path = await self.app.push_screen_wait(dialog)
+        if path is None:
+            return
+        self.app.notify(
+            f"Wrote the plan of {count_files(len(self.files))} to {path}; nothing was deleted. "
+            f"To delete them later: orbrowse rm - < {path}",
+            title="Export",
+            markup=False,
+        )
+        self.dismiss(False)
+
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
+        if event.button.id == "export":
+            self.action_export()
+            return
         if event.button.id == "delete":
             if self.needs_typed_count and not self._typed_matches(
                 self.query_one("#typed-count", Input).value

@@ -813,7 +813,9 @@ class BrowserScreen(Screen[None]):
         hidden = self.files.hidden_marked_count if self.files.marked_count else 0
         where = self.orbrowse.label_for(self.workspace)
         confirmed = await self.app.push_screen_wait(
-            ConfirmDeleteDialog(files, hidden, workspace=where)
+            ConfirmDeleteDialog(
+                files, hidden, workspace=where, export_to=self.orbrowse.download_dir
+            )
         )
         if not confirmed:
             self.notify("Nothing was deleted", timeout=2)
