@@ -380,3 +380,33 @@ FileListMachine.TestCase.settings = settings(
     suppress_health_check=[HealthCheck.too_slow],
 )
 TestFileListMachine = FileListMachine.TestCase
+
+
+class CompactingFileListMachine(FileListMachine):
+    """The same rules with the removed files' slots reclaimed at every chance."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.model.compact_after = 0
+
+
+CompactingFileListMachine.TestCase.settings = FileListMachine.TestCase.settings
+TestCompactingFileListMachine = CompactingFileListMachine.TestCase
+
+
+def test_removing_most_files_reclaims_their_slots_and_keeps_order() -> None:
+    model = FileList(files(3000))
+    model.set_sort("size", descending=True)
+    model.mark_range(0, 9)  # files 2999 down to 2990
+    gone = [make_file(n).id for n in range(0, 3000) if n % 3]
+    model.remove(gone[:1000])
+    assert model._removed == 1000  # not yet half: kept as empty slots
+    model.remove(gone[1000:])
+    assert model._removed == 0 and len(model._loaded) == 1000
+    kept = [make_file(n) for n in range(0, 3000, 3)]
+    assert ids(model.view) == ids(reversed(kept))
+    assert ids(model.marked_files) == ids([make_file(n) for n in (2991, 2994, 2997)])
+    model.append([make_file(5000)])
+    model.set_sort(None)
+    assert ids(model.view) == ids([*kept, make_file(5000)])
+    assert model.index_of(make_file(5000).id) == 1000

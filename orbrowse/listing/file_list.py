@@ -75,10 +75,15 @@ class _View(Sequence[FileObject]):
 class FileList:
     """Loaded files, the visible view over them, and the marks."""
 
+    compact_after = 1024
+    """Removed files' slots are reclaimed once there are more than this and they are half."""
+
     def __init__(self, files: Iterable[FileObject] = ()) -> None:
-        self._files: dict[str, FileObject] = {}  # insertion order is load order
+        # Load order: the files by sequence number (``None`` once removed) and each id's
+        # number. One dict and one list slot per file: a workspace may load 100,000.
+        self._loaded: list[FileObject | None] = []
         self._seq: dict[str, int] = {}
-        self._next_seq = 0
+        self._removed = 0
         self._loaded_bytes = 0
         self._filter: Filter | None = None
         self._sort: SortColumn | None = None
@@ -102,12 +107,12 @@ class FileList:
         rows = self._rows
         sorted_view = self._sort is not None
         fresh: list[FileObject] = []
+        loaded, seq = self._loaded, self._seq
         for file in files:
-            if file.id in self._files:
+            if file.id in seq:
                 continue
-            self._files[file.id] = file
-            self._seq[file.id] = self._next_seq
-            self._next_seq += 1
+            seq[file.id] = len(loaded)
+            loaded.append(file)
             self._loaded_bytes += file.size_bytes
             added += 1
             if self._is_visible(file):
@@ -130,7 +135,7 @@ class FileList:
         """Drop exactly the loaded files with these ids; returns the files dropped."""
         removed: list[FileObject] = []
         for file_id in ids:
-            file = self._files.get(file_id)
+            file = self.get(file_id)
             if file is None:
                 continue
             position = self._row_position(file)
@@ -138,18 +143,29 @@ class FileList:
                 del self._rows[position]
             if file_id in self._marks:
                 self._unmark_one(file)
-            del self._files[file_id]
-            del self._seq[file_id]
+            self._loaded[self._seq.pop(file_id)] = None
+            self._removed += 1
             self._loaded_bytes -= file.size_bytes
             removed.append(file)
         if removed:
             self.version += 1
+            if self._removed > self.compact_after and self._removed * 2 > len(self._loaded):
+                self._compact()
         return removed
+
+    def _compact(self) -> None:
+        """Drop the removed files' slots and number the rest again, in the same order (so
+        the sorted rows stay sorted)."""
+        alive = self.loaded_files()
+        self._loaded = list[FileObject | None](alive)
+        self._seq = {file.id: number for number, file in enumerate(alive)}
+        self._removed = 0
 
     def clear(self) -> None:
         """Forget every file and mark; the filter, sort and "only marked" settings stay."""
-        self._files.clear()
-        self._seq.clear()
+        self._loaded = []
+        self._seq = {}
+        self._removed = 0
         self._loaded_bytes = 0
         self._rows = []
         self._marks.clear()
@@ -171,18 +187,19 @@ class FileList:
         return self._view[index]
 
     def get(self, file_id: str) -> FileObject | None:
-        return self._files.get(file_id)
+        number = self._seq.get(file_id)
+        return None if number is None else self._loaded[number]
 
     def __contains__(self, file_id: object) -> bool:
-        return file_id in self._files
+        return file_id in self._seq
 
     def loaded_files(self) -> list[FileObject]:
         """Every loaded file in load order (O(n): not for per-keystroke use)."""
-        return list(self._files.values())
+        return [file for file in self._loaded if file is not None]
 
     def index_of(self, file_id: str) -> int | None:
         """The view index of a file, or ``None`` when it is not loaded or not visible."""
-        file = self._files.get(file_id)
+        file = self.get(file_id)
         if file is None:
             return None
         position = self._row_position(file)
@@ -192,7 +209,7 @@ class FileList:
 
     @property
     def loaded_count(self) -> int:
-        return len(self._files)
+        return len(self._seq)
 
     @property
     def loaded_bytes(self) -> int:
@@ -216,7 +233,7 @@ class FileList:
             return
         self._filter = parsed
         self._hidden_marked = sum(
-            1 for file_id in self._marks if not self._matches(self._files[file_id])
+            1 for file_id in self._marks if not self._matches(self._loaded_file(file_id))
         )
         self._rebuild()
 
@@ -267,12 +284,12 @@ class FileList:
     @property
     def marked_files(self) -> list[FileObject]:
         """The marked files in load order."""
-        seq = self._seq
-        return sorted((self._files[file_id] for file_id in self._marks), key=lambda f: seq[f.id])
+        numbers = sorted(self._seq[file_id] for file_id in self._marks)
+        return [self._loaded_file_at(number) for number in numbers]
 
     def toggle(self, file_id: str) -> bool:
         """Flip one file's mark; returns the new state (``False`` for an unknown id)."""
-        file = self._files.get(file_id)
+        file = self.get(file_id)
         if file is None:
             return False
         if file_id in self._marks:
@@ -300,11 +317,11 @@ class FileList:
         self._mark_many([view[index] for index in range(low, high + 1)], on=True)
 
     def mark_all_loaded(self) -> None:
-        self._mark_many(self._files.values(), on=True)
+        self._mark_many(self.loaded_files(), on=True)
 
     def mark_all_matching(self) -> None:
         """Mark every loaded file the filter keeps (visible or not because of "only marked")."""
-        self._mark_many([f for f in self._files.values() if self._matches(f)], on=True)
+        self._mark_many([f for f in self.loaded_files() if self._matches(f)], on=True)
 
     def invert_marks(self) -> None:
         """Flip the mark of every *visible* row; marks the filter hides are left alone.
@@ -319,7 +336,7 @@ class FileList:
         self._mark_many(to_mark, on=True)
 
     def clear_marks(self) -> None:
-        self._mark_many([self._files[file_id] for file_id in self._marks], on=False)
+        self._mark_many([self._loaded_file(file_id) for file_id in self._marks], on=False)
 
     @property
     def show_only_marked(self) -> bool:
@@ -335,6 +352,14 @@ class FileList:
         return self._only_marked
 
     # --- internals -----------------------------------------------------------------------
+
+    def _loaded_file(self, file_id: str) -> FileObject:
+        return self._loaded_file_at(self._seq[file_id])
+
+    def _loaded_file_at(self, number: int) -> FileObject:
+        file = self._loaded[number]
+        assert file is not None, "a live id names a removed slot"
+        return file
 
     def _matches(self, file: FileObject) -> bool:
         return self._filter is None or self._filter.matches(file)
@@ -397,12 +422,12 @@ class FileList:
 
     def _rebuild(self) -> None:
         if self._only_marked:
-            rows = [file for file in self._files.values() if self._is_visible(file)]
+            rows = [file for file in self._loaded if file is not None and self._is_visible(file)]
         elif self._filter is not None:
             matches = self._filter.matches  # one call per file, not three, over 100k rows
-            rows = [file for file in self._files.values() if matches(file)]
+            rows = [file for file in self._loaded if file is not None and matches(file)]
         else:
-            rows = list(self._files.values())
+            rows = self.loaded_files()
         if self._sort is not None:
             rows.sort(key=self._key)
         self._rows = rows
