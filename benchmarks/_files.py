@@ -5,19 +5,41 @@ from __future__ import annotations
 import json
 
 from orbrowse.api.models import FileObject
-from orbrowse.emulator.app import file_json
+from orbrowse.api.pager import parse_page
+from orbrowse.emulator.render import list_body
 from orbrowse.emulator.seed import DEMO_NOW, generate_files
-from orbrowse.emulator.store import Store
+from orbrowse.emulator.store import Store, StoredFile
 
 WORKSPACE = "5d3f2a1c-8e4b-4c7a-9f61-2b0e7d9a4c11"
+LIST_PAGE = 1000
 
 
-def make_files(count: int, seed: int) -> list[FileObject]:
+def _generated(count: int, seed: int) -> list[StoredFile]:
     """``count`` realistic files (names in folders, mixed types, sizes and ages up to nine
     months before ``DEMO_NOW``), the same for the same seed."""
     store = Store()
     store.add_workspace(WORKSPACE, "Default", "default")
-    stored = generate_files(store, WORKSPACE, count, seed=seed, now=DEMO_NOW)
+    return generate_files(store, WORKSPACE, count, seed=seed, now=DEMO_NOW)
+
+
+def make_files(count: int, seed: int) -> list[FileObject]:
+    """:func:`list_pages` then :func:`parse_pages`: ``count`` files as a listing leaves them."""
+    return parse_pages(list_pages(count, seed))
+
+
+def list_pages(count: int, seed: int) -> list[bytes]:
+    """The emulator's ``GET /files`` bodies for ``count`` generated files, 1,000 a page."""
+    stored = _generated(count, seed)
     return [
-        FileObject.from_json(json.loads(json.dumps(file_json(f, "openrouter")))) for f in stored
+        list_body(tuple(stored[n : n + LIST_PAGE]), "openrouter", has_more=False, cursor=None)
+        for n in range(0, count, LIST_PAGE)
     ]
+
+
+def parse_pages(bodies: list[bytes]) -> list[FileObject]:
+    """Each page decoded and parsed as the pager does (so each file's strings come from the
+    JSON decoder, as in the browser)."""
+    files: list[FileObject] = []
+    for body in bodies:
+        files += parse_page(json.loads(body), LIST_PAGE).files
+    return files
