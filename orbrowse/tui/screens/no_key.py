@@ -9,9 +9,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from orbrowse.config import Settings
+from orbrowse.tui.widgets.footer import Footer
 
 
 class NoKeyScreen(Screen[None]):

@@ -12,7 +12,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from orbrowse.api.errors import OpenRouterError, describe
 from orbrowse.api.models import FileObject
@@ -21,6 +21,7 @@ from orbrowse.names import safe_filename
 from orbrowse.preview.model import UPLOADED_REASON, Preview
 from orbrowse.tui.external import NO_PROGRAM_NOTE, REMOTE_NOTE, over_ssh, plan_for
 from orbrowse.tui.preview_loader import PreviewLoader
+from orbrowse.tui.widgets.footer import Footer
 from orbrowse.tui.widgets.preview import LOADING
 from orbrowse.tui.widgets.rendered_view import RenderedView
 from orbrowse.tui.widgets.workspace_banner import WorkspaceBanner

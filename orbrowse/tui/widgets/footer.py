@@ -1,9 +1,13 @@
-"""Textual's footer, showing whole keys only.
+"""Textual's footer, made again only when its keys change, and showing whole keys only.
 
-Textual's footer lays its keys out in one row and cuts the row at the screen's edge, often
-mid-word ("x D" at 80 columns). This one leaves out whole keys instead, the least important
-first (``KEEP_ORDER`` read from the end; keys it does not name go first). The keys it leaves
-out still work and are in the help (``?``) and the command palette.
+:class:`Footer`: Textual's makes every key widget again (and styles each twice) whenever the
+screen refreshes its bindings; the browser does that after every page and every mark, mostly
+with the same keys on offer. This one skips those remakes.
+
+:class:`FittingFooter`: Textual's footer lays its keys out in one row and cuts the row at the
+screen's edge, often mid-word ("x D" at 80 columns). This one leaves out whole keys instead,
+the least important first (``KEEP_ORDER`` read from the end; keys it does not name go first).
+The keys it leaves out still work and are in the help (``?``) and the command palette.
 """
 
 from __future__ import annotations
@@ -13,9 +17,39 @@ from typing import ClassVar
 from rich.cells import cell_len
 from textual import events
 from textual.app import ComposeResult
+from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer
+from textual.widgets import Footer as TextualFooter
 from textual.widgets._footer import FooterKey
+
+Shown = tuple[tuple[str, object, bool, str], ...]
+
+
+class Footer(TextualFooter):
+    """The key bar, made again only when the keys it offers change."""
+
+    _shown: Shown | None = None
+
+    def bindings_changed(self, screen: Screen[object]) -> None:
+        will_compose = screen.app.app_focus and self.is_attached and screen is self.screen
+        if not will_compose:
+            super().bindings_changed(screen)  # Textual's own reasons not to compose now
+            return
+        shown = _shown(screen)
+        if shown == self._shown and self._bindings_ready:
+            return
+        self._shown = shown
+        super().bindings_changed(screen)
+
+
+def _shown(screen: Screen[object]) -> Shown:
+    """What the footer would draw for ``screen``: the shown keys, each enabled or not."""
+    palette = screen.app.COMMAND_PALETTE_BINDING
+    return tuple(
+        (key, active.binding, active.enabled, active.tooltip)
+        for key, active in screen.active_bindings.items()
+        if active.binding.show or key == palette
+    )
 
 
 def key_width(key: FooterKey) -> int:

@@ -1,0 +1,43 @@
+"""The key bar is made again only when the keys it offers change (issue 13, start-up)."""
+
+from __future__ import annotations
+
+from textual.widgets import Input
+from textual.widgets._footer import FooterKey
+
+from orbrowse.emulator.seed import generate_files
+from orbrowse.emulator.server import RunningEmulator
+from orbrowse.tui.widgets.footer import Footer
+from tests.conftest import DEFAULT_WORKSPACE_ID
+from tests.tui.app_driver import FIXED_NOW, browser, browser_ready, settle
+from tests.tui.conftest import AppFactory
+
+
+def footer_keys(footer: Footer) -> dict[str, FooterKey]:
+    return {key.action: key for key in footer.query(FooterKey)}
+
+
+async def test_marks_keep_the_footer_and_a_change_of_offer_redraws_it(
+    emulator: RunningEmulator, make_app: AppFactory
+) -> None:
+    generate_files(emulator.store, DEFAULT_WORKSPACE_ID, 8, now=FIXED_NOW)
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
+    async with app.run_test(size=(140, 30)) as pilot:
+        screen = await browser_ready(pilot)
+        await settle(pilot)
+        footer = screen.query_one(Footer)
+        before = footer_keys(footer)
+        assert not before["download"].has_class("-disabled")
+        # Each mark refreshes the screen's bindings; the keys on offer stay the same.
+        await pilot.press("space", "space", "k", "space", "k", "k", "space")
+        await settle(pilot)
+        assert screen.files.marked_count == 0
+        after = footer_keys(footer)
+        assert after.keys() == before.keys()
+        assert all(after[action] is key for action, key in before.items())
+        # A filter that hides every row: nothing to download, so the key shows disabled.
+        await pilot.press("slash", *"no-such-file", "enter")
+        await settle(pilot)
+        assert len(browser(app).files.view) == 0
+        assert not browser(app).query_one("#filter", Input).has_focus
+        assert footer_keys(footer)["download"].has_class("-disabled")
