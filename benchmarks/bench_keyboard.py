@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks._config import Config
@@ -75,13 +76,18 @@ def _all_ids(files: int) -> list[str]:
 
 def hold_page_down(url: str, ids: list[str], folder: Path) -> tuple[list[int], int, int]:
     """(the presses after which the capture showed the loaded end, presses, presses lost)
-    for one held PageDown."""
+    for one held PageDown; ``folder`` is the app's home."""
     socket = f"orbrowse-bench-{os.getpid()}-{next(_RUNS)}"
     orbrowse = str(Path(sys.executable).with_name("orbrowse"))
+    width, height = SIZE
     command = [
         "env",
         f"HOME={folder}",
         "TERM=xterm-256color",
+        # The pane's size, said outright: under pytest the pane's processes were handed
+        # COLUMNS=80 LINES=24 (seen with tmux 3.3a), which Textual prefers to the pty's size.
+        f"COLUMNS={width}",
+        f"LINES={height}",
         orbrowse,
         "--base-url",
         url,
@@ -92,7 +98,6 @@ def hold_page_down(url: str, ids: list[str], folder: Path) -> tuple[list[int], i
         "--config",
         str(folder / "config.toml"),
     ]
-    width, height = SIZE
     # The pane outlives the app, so a crash leaves its last words to capture.
     shell = shlex.join(command) + "; echo '[orbrowse exited]'; sleep 600"
     _tmux(
@@ -130,6 +135,29 @@ def hold_page_down(url: str, ids: list[str], folder: Path) -> tuple[list[int], i
         _tmux(socket, "kill-server")
 
 
+@dataclass(frozen=True)
+class Held:
+    """One held PageDown: the presses after which a capture showed the loaded end, how many
+    presses were sent, and how many of them the cursor did not carry out."""
+
+    at_end: list[int]
+    presses: int
+    lost: int
+
+
+def hold_once(files: int, latency_ms: float) -> Held:
+    """PageDown held through a fresh workspace of ``files`` files served at ``latency_ms``.
+
+    Also the benchmark's short form: ``tests/test_benchmarks_smoke.py`` runs it with a small
+    workspace and checks what it counts (never the time)."""
+    with (
+        Emulator(files=files, latency_ms=latency_ms) as emulator,
+        tempfile.TemporaryDirectory(prefix="orbrowse-bench-") as folder,
+    ):
+        at_end, presses, lost = hold_page_down(emulator.url, _all_ids(files), Path(folder))
+    return Held(at_end, presses, lost)
+
+
 def run(config: Config) -> list[Row]:
     if shutil.which("tmux") is None:
         raise RuntimeError("the keyboard benchmark needs tmux")
@@ -140,20 +168,13 @@ def run(config: Config) -> list[Row]:
         at_end = Row("keyboard", case, "captures at the loaded end", "captures")
         lost = Row("keyboard", case, "presses lost", "presses")
         presses = Row("keyboard", case, "presses", "presses")
-        with (
-            Emulator(files=files, latency_ms=latency) as emulator,
-            tempfile.TemporaryDirectory(prefix="orbrowse-bench-") as folder,
-        ):
-            ids = _all_ids(files)
-            where: list[str] = []
-            for run in range(config.runs):
-                home = Path(folder) / f"run-{run}"
-                home.mkdir()
-                ends, pressed, missing = hold_page_down(emulator.url, ids, home)
-                at_end.samples.append(len(ends))
-                where.append(",".join(map(str, ends)) or "none")
-                lost.samples.append(missing)
-                presses.samples.append(pressed)
+        where: list[str] = []
+        for _run in range(config.runs):
+            held = hold_once(files, latency)
+            at_end.samples.append(len(held.at_end))
+            where.append(",".join(map(str, held.at_end)) or "none")
+            lost.samples.append(held.lost)
+            presses.samples.append(held.presses)
         at_end.note = "after presses: " + " | ".join(where)
         lost.target = "0 lost"
         lost.met = lost.high == 0

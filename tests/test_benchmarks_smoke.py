@@ -1,4 +1,5 @@
-"""The benchmark command runs end to end (quick mode, one cheap benchmark): no timing asserts."""
+"""The benchmark command runs end to end (quick mode, one cheap benchmark), and the keyboard
+benchmark's short form: no timing asserts."""
 
 from __future__ import annotations
 
@@ -7,6 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 from typing import Any
+
+import pytest
+
+from benchmarks.bench_keyboard import hold_once
+from tests.tmux.harness import require_tmux
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -62,3 +68,17 @@ def test_quick_filter_compares_with_the_hand_written_floor(tmp_path: Path) -> No
     rows = {(row["case"], row["impl"]) for row in report["results"]}
     assert ("older:30d re:^logs/ at 10,000", "orbrowse") in rows
     assert ("older:30d re:^logs/ at 10,000", "floor") in rows
+
+
+@pytest.mark.parametrize(("latency_ms", "files"), [(100.0, 1000), (1500.0, 400)])
+def test_short_keyboard_run_loses_no_press(latency_ms: float, files: int) -> None:
+    """The keyboard benchmark's short form: the real app in tmux, PageDown held at 30 a
+    second through a small workspace. What it counts, not how long it took: every press is
+    carried out (a move past the loaded end waits for the rows), and at 100 ms the cursor
+    stays off the loaded end (the full run needs 0; a loaded CI machine gets a margin)."""
+    require_tmux()
+    held = hold_once(files, latency_ms)
+    assert held.presses >= 8
+    assert held.lost == 0
+    if latency_ms <= 100:
+        assert len(held.at_end) <= held.presses // 4, held.at_end
