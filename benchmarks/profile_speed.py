@@ -108,9 +108,85 @@ def delete() -> None:
         _profiled("1,000 deletes, 8 in flight", emulator, _delete(emulator.url, 1000, Path(folder)))
 
 
-def startup() -> None:
-    """Import times of what orbrowse loads before its first paint (``-X importtime``)."""
-    for what in ("orbrowse.tui.launch", "orbrowse.tui.screens.browser", "openrouter"):
+STARTUP_FLOOR_APP = """\
+from textual.app import App
+from textual.widgets import Static
+
+class Floor(App[None]):
+    def compose(self):
+        yield Static("first-paint-floor")
+
+Floor().run()
+"""
+
+
+def startup(runs: int) -> None:
+    """Where orbrowse's start-up goes: floors side by side, imports, and a profile.
+
+    On a pty, interleaved, ``runs`` times each: the interpreter printing a line, an empty
+    Textual app drawing one line (Textual's own import and first paint), the SDK script and
+    orbrowse (both to the first file row, as ``bench_startup`` measures). Then
+    ``-X importtime`` of orbrowse's modules, and orbrowse once under cProfile until its first
+    row is drawn (``_startup_profiled.py``)."""
+    import statistics
+
+    from benchmarks._pty import output_until_exit, times_until_text
+    from benchmarks.bench_startup import SDK_SCRIPT, WORKSPACE, _first_filename
+
+    python = sys.executable
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "TERM": "xterm-256color",
+        "COLORTERM": "truecolor",
+        "LANG": "C.UTF-8",
+    }
+    with (
+        Emulator(files=3000, latency_ms=LATENCY_MS) as emulator,
+        tempfile.TemporaryDirectory() as folder,
+    ):
+        env["HOME"] = folder
+        needle = asyncio.run(_first_filename(emulator.url)).rsplit("/", 1)[-1]
+        script = Path(folder) / "sdk_first_page.py"
+        script.write_text(SDK_SCRIPT, encoding="utf-8")
+        orbrowse_args = [
+            *("--base-url", emulator.url, "--api-key", KEY, "--workspace", WORKSPACE),
+            *("--config", str(Path(folder) / "config.toml")),
+        ]
+        cases = {
+            "python: print a line": ([python, "-c", "print('first-paint-floor')"], None),
+            "textual: empty app's first paint": ([python, "-c", STARTUP_FLOOR_APP], None),
+            "sdk script: first page printed": ([python, str(script), emulator.url, KEY], needle),
+            "orbrowse: first file row": (
+                [str(Path(python).with_name("orbrowse")), *orbrowse_args],
+                needle,
+            ),
+        }
+        times: dict[str, list[tuple[float, float]]] = {name: [] for name in cases}
+        for number in range(runs):
+            names = list(cases) if number % 2 == 0 else list(reversed(cases))
+            for name in names:
+                argv, text = cases[name]
+                times[name].append(times_until_text(argv, text or "first-paint-floor", env=env))
+        print(f"== start-up on a pty, {runs} runs each, interleaved (median, min-max)")
+        for index, what in ((0, "wall"), (1, "CPU")):
+            sdk = statistics.median(t[index] for t in times["sdk script: first page printed"])
+            for name, pairs in times.items():
+                samples = [pair[index] for pair in pairs]
+                median = statistics.median(samples)
+                print(
+                    f"{what:4} {name:34} {median:.3f} s ({min(samples):.3f}-{max(samples):.3f})"
+                    f"  {median / sdk:.2f}× the sdk script"
+                )
+        out = Path(folder) / "startup.prof"
+        wrapper = str(Path(__file__).with_name("_startup_profiled.py"))
+        drawn = output_until_exit([python, wrapper, str(out), *orbrowse_args], env=env)
+        first_row = drawn.strip().rsplit("first row", 1)[-1].strip()
+        print(f"== orbrowse under cProfile: first row after {first_row} s (profiled)")
+        report = io.StringIO()
+        stats = pstats.Stats(str(out), stream=report)
+        stats.sort_stats("cumulative").print_stats(r"orbrowse|textual/app\.py|asyncio", 30)
+        print("\n".join(line for line in report.getvalue().splitlines() if line.strip())[-6000:])
+    for what in ("orbrowse.cli", "orbrowse.tui.launch", "orbrowse.tui.screens.browser"):
         done = subprocess.run(
             [sys.executable, "-X", "importtime", "-c", f"import {what}"],
             capture_output=True,
@@ -123,7 +199,7 @@ def startup() -> None:
             for _, cumulative, name in rows
             if cumulative.strip().isdigit()
         }
-        top = sorted(total.items(), key=lambda item: -item[1])[:6]
+        top = sorted(total.items(), key=lambda item: -item[1])[:8]
         print(f"== import {what}: " + ", ".join(f"{n} {us / 1e6:.3f} s" for n, us in top))
 
 
@@ -168,6 +244,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("what", choices=("listing", "delete", "startup", "memory"))
     parser.add_argument("--page", type=int, default=1000)
+    parser.add_argument("--runs", type=int, default=5, help="start-up: runs of each case")
     args = parser.parse_args()
     if args.what == "listing":
         listing(args.page)
@@ -176,7 +253,7 @@ def main() -> None:
     elif args.what == "memory":
         memory()
     else:
-        startup()
+        startup(args.runs)
 
 
 if __name__ == "__main__":
