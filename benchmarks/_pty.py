@@ -17,25 +17,6 @@ from collections.abc import Mapping, Sequence
 _ESCAPES = re.compile(rb"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-_]")
 
 
-def time_until_text(
-    argv: Sequence[str],
-    needle: str,
-    *,
-    env: Mapping[str, str],
-    columns: int = 120,
-    lines: int = 40,
-    timeout: float = 30.0,
-) -> float:
-    """Seconds from starting ``argv`` on a pty until ``needle`` appears in what it draws.
-
-    The process is ended (SIGTERM, then SIGKILL) as soon as the text is seen.
-    """
-    wall, _cpu = times_until_text(
-        argv, needle, env=env, columns=columns, lines=lines, timeout=timeout
-    )
-    return wall
-
-
 def times_until_text(
     argv: Sequence[str],
     needle: str,
@@ -45,8 +26,11 @@ def times_until_text(
     lines: int = 40,
     timeout: float = 30.0,
 ) -> tuple[float, float]:
-    """:func:`time_until_text`, and the CPU seconds the process used until it was ended
-    (on a machine short of cores, the steadier of the two)."""
+    """Seconds from starting ``argv`` on a pty until ``needle`` appears in what it draws, and
+    the CPU seconds the process used by then (on a machine short of cores, the steadier).
+
+    The process is killed as soon as the text is seen.
+    """
     wanted = needle.encode()
     started = time.perf_counter()
     pid, fd = os.forkpty()
