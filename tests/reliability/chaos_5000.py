@@ -26,7 +26,7 @@ from orbrowse.emulator.faults import Faults
 from orbrowse.emulator.server import RunningEmulator, start_emulator
 from tests.conftest import DEFAULT_WORKSPACE_ID, fixture_store
 from tests.reliability import chaos
-from tests.tui.app_driver import app_against
+from tests.tui.app_driver import app_factory
 
 WS = DEFAULT_WORKSPACE_ID
 
@@ -62,7 +62,7 @@ def through_rm(emulator: RunningEmulator, folder: Path, count: int) -> str:
 async def through_browser(emulator: RunningEmulator, folder: Path, count: int) -> str:
     ids = chaos.fill(emulator.store, WS, count)
     log = DeletionLog(folder / "browser-deletions.jsonl")
-    app = app_against(
+    make_app = app_factory(
         emulator.url,
         emulator.keys.management_key,
         folder,
@@ -71,10 +71,8 @@ async def through_browser(emulator: RunningEmulator, folder: Path, count: int) -
         deletion_log=log,
         download_dir=folder,
         remember=False,
-        page_size=1000,
-        undo_seconds=0,
-        delete_concurrency=8,
     )
+    app = make_app(page_size=1000, undo_seconds=0, delete_concurrency=8)
     before = len(emulator.faults.requests)
     started = time.monotonic()
     async with app.run_test(size=(140, 40)) as pilot:

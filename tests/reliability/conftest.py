@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from orbrowse.api.client import RequestObserver
 from orbrowse.api.retry import RetryPolicy
 from orbrowse.deletion_log import DeletionLog
 from orbrowse.emulator.server import RunningEmulator
-from orbrowse.tui.app import OrbrowseApp
 from tests.conftest import DEFAULT_WORKSPACE_ID
 from tests.reliability.fake_server import FakeServer, start_fake_server
-from tests.tui.app_driver import app_against
+from tests.tui.app_driver import AppFactory as AppFactory
+from tests.tui.app_driver import app_factory
 
 PATIENT_FAST_RETRY = RetryPolicy(
     max_attempts=10,
@@ -27,8 +25,6 @@ PATIENT_FAST_RETRY = RetryPolicy(
 """As many attempts as chaos needs, without seconds of backoff."""
 
 ONE_TRY = RetryPolicy(max_attempts=1, max_rate_limited_attempts=1)
-
-AppFactory = Callable[..., OrbrowseApp]
 
 
 @pytest.fixture
@@ -51,29 +47,15 @@ def make_app(
     downloads: Path,
     deletion_log: DeletionLog,
 ) -> AppFactory:
-    """The app opened on the default workspace; keywords other than ``base_url``, ``key``,
-    ``retry``, ``observer`` and ``workspace`` replace :class:`Settings` fields."""
-
-    def factory(
-        *,
-        base_url: str | None = None,
-        key: str | None = None,
-        retry: RetryPolicy = PATIENT_FAST_RETRY,
-        observer: RequestObserver | None = None,
-        workspace: str | None = DEFAULT_WORKSPACE_ID,
-        **overrides: Any,
-    ) -> OrbrowseApp:
-        return app_against(
-            base_url or emulator.url,
-            key or api_key,
-            tmp_path,
-            workspace=workspace,
-            retry=retry,
-            deletion_log=deletion_log,
-            download_dir=downloads,
-            observer=observer,
-            remember=False,
-            **overrides,
-        )
-
-    return factory
+    """The app opened on the default workspace, retrying patiently, remembering nothing
+    (:func:`~tests.tui.app_driver.app_factory` says what a call may change)."""
+    return app_factory(
+        emulator.url,
+        api_key,
+        tmp_path,
+        deletion_log=deletion_log,
+        download_dir=downloads,
+        retry=PATIENT_FAST_RETRY,
+        workspace=DEFAULT_WORKSPACE_ID,
+        remember=False,
+    )

@@ -36,40 +36,57 @@ WAIT_LIMIT = 30.0
 ScreenT = TypeVar("ScreenT", bound=Screen[Any])
 
 
-def app_against(
-    base_url: str,
-    key: str,
+AppFactory = Callable[..., OrbrowseApp]
+"""``make_app(**keywords)``: see :func:`app_factory`."""
+
+
+def app_factory(
+    server_url: str,
+    api_key: str,
     folder: Path,
     /,
     *,
-    workspace: str | None,
-    retry: RetryPolicy,
     deletion_log: DeletionLog,
     download_dir: Path,
-    env: dict[str, str] | None = None,
-    observer: RequestObserver | None = None,
-    remember: bool = True,
-    **overrides: Any,
-) -> OrbrowseApp:
-    """The app against ``base_url`` with its config in ``folder`` and the clock at
-    :data:`FIXED_NOW`; other keywords replace :class:`Settings` fields."""
-    settings = load_settings(
-        api_key=key,
-        base_url=base_url,
-        workspace=workspace,
-        config_path=folder / "config.toml",
-        env={},
-    )
-    return build_app(
-        replace(settings, **overrides),
-        env=env or {},
-        clock=lambda: FIXED_NOW,
-        deletion_log=deletion_log,
-        download_dir=download_dir,
-        remember=remember,
-        retry=retry,
-        observer=observer,
-    )
+    retry: RetryPolicy,
+    workspace: str | None,
+    remember: bool,
+) -> AppFactory:
+    """A ``make_app``: builds the app against ``server_url`` with its config in ``folder`` and
+    the clock at :data:`FIXED_NOW`. A call may replace ``base_url``, ``key``, ``retry``,
+    ``workspace``, ``env`` and ``observer``; its other keywords replace :class:`Settings`
+    fields (``undo_seconds=0``, ``read_only=True``, ``page_size=50``...)."""
+    default_retry, default_workspace = retry, workspace
+
+    def make_app(
+        *,
+        base_url: str | None = None,
+        key: str | None = None,
+        retry: RetryPolicy = default_retry,
+        workspace: str | None = default_workspace,
+        env: dict[str, str] | None = None,
+        observer: RequestObserver | None = None,
+        **overrides: Any,
+    ) -> OrbrowseApp:
+        settings = load_settings(
+            api_key=key or api_key,
+            base_url=base_url or server_url,
+            workspace=workspace,
+            config_path=folder / "config.toml",
+            env={},
+        )
+        return build_app(
+            replace(settings, **overrides),
+            env=env or {},
+            clock=lambda: FIXED_NOW,
+            deletion_log=deletion_log,
+            download_dir=download_dir,
+            remember=remember,
+            retry=retry,
+            observer=observer,
+        )
+
+    return make_app
 
 
 async def wait_until(

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -16,13 +15,12 @@ from orbrowse.emulator.server import RunningEmulator
 from orbrowse.tui.app import OrbrowseApp
 from tests.conftest import DEFAULT_WORKSPACE_ID
 from tests.tui.app_driver import FIXED_NOW as FIXED_NOW
-from tests.tui.app_driver import app_against
+from tests.tui.app_driver import AppFactory as AppFactory
+from tests.tui.app_driver import app_factory
 from tests.tui.dialog_host import NO_RETRY
 
 FAST_RETRY = RetryPolicy(max_attempts=3, base_delay=0.001, max_delay=0.005)
 """Retries as the app does them, without the seconds of backoff (failures stay failures)."""
-
-AppFactory = Callable[..., OrbrowseApp]
 
 
 @pytest.fixture
@@ -38,33 +36,29 @@ def make_app(
     downloads: Path,
     deletion_log_path: Path,
 ) -> AppFactory:
-    """Build the app against the emulator with a private config, log and download folder.
+    """Build the app against the emulator with a private config, log and download folder;
+    no workspace unless asked for (:func:`~tests.tui.app_driver.app_factory` says the rest)."""
+    return app_factory(
+        emulator.url,
+        api_key,
+        tmp_path,
+        deletion_log=DeletionLog(deletion_log_path),
+        download_dir=downloads,
+        retry=FAST_RETRY,
+        workspace=None,
+        remember=True,
+    )
 
-    Keyword arguments other than ``key``, ``workspace``, ``env`` and ``retry`` replace
-    :class:`Settings` fields (``undo_seconds=0``, ``read_only=True``, ``page_size=50``...).
-    """
 
-    def factory(
-        *,
-        key: str | None = None,
-        workspace: str | None = None,
-        env: dict[str, str] | None = None,
-        retry: RetryPolicy = FAST_RETRY,
-        **overrides: Any,
-    ) -> OrbrowseApp:
-        return app_against(
-            emulator.url,
-            key or api_key,
-            tmp_path,
-            workspace=workspace,
-            retry=retry,
-            deletion_log=DeletionLog(deletion_log_path),
-            download_dir=downloads,
-            env=env,
-            **overrides,
-        )
+PAGE = 100
+"""Files per listing page in the ``app`` fixture (the default, said here because tests
+count pages)."""
 
-    return factory
+
+@pytest.fixture
+def app(make_app: AppFactory) -> OrbrowseApp:
+    """The app opened straight on the default workspace, as most tests browse it."""
+    return make_app(workspace=DEFAULT_WORKSPACE_ID, page_size=PAGE)
 
 
 @pytest.fixture

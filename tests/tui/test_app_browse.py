@@ -10,6 +10,7 @@ from textual.widgets import Input, OptionList, Static
 from orbrowse.emulator.seed import generate_files
 from orbrowse.emulator.server import RunningEmulator
 from orbrowse.emulator.store import StoredFile
+from orbrowse.tui.app import OrbrowseApp
 from orbrowse.tui.screens.workspace_picker import WorkspacePicker
 from orbrowse.tui.widgets.file_table import MARK_GLYPH
 from tests.conftest import DEFAULT_WORKSPACE_ID, OTHER_WORKSPACE_ID
@@ -70,9 +71,8 @@ def marked_names(app: object) -> set[str]:
 
 
 async def test_w_switches_to_another_workspace_by_typing_its_name(
-    make_app: AppFactory, eight: list[StoredFile]
+    app: OrbrowseApp, eight: list[StoredFile]
 ) -> None:
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
     async with browsing(app) as (pilot, _):
         assert len(shown_names(app)) == 8
         await pilot.press("w")
@@ -94,9 +94,8 @@ async def test_w_switches_to_another_workspace_by_typing_its_name(
         assert len(app.screen_stack) == 2
 
 
-async def test_picker_offers_a_typed_uuid(make_app: AppFactory, eight: list[StoredFile]) -> None:
+async def test_picker_offers_a_typed_uuid(app: OrbrowseApp, eight: list[StoredFile]) -> None:
     unknown = "33333333-3333-4333-8333-333333333333"
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
     async with browsing(app) as (pilot, _):
         await pilot.press("w")
         picker = await screen_shown(pilot, WorkspacePicker)
@@ -121,9 +120,8 @@ async def test_picker_offers_a_typed_uuid(make_app: AppFactory, eight: list[Stor
     ],
 )
 async def test_picker_explains_a_non_uuid_and_nothing_changes(
-    make_app: AppFactory, eight: list[StoredFile], typed: str, message: str
+    app: OrbrowseApp, eight: list[StoredFile], typed: str, message: str
 ) -> None:
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
     async with browsing(app) as (pilot, before):
         await pilot.press("w")
         picker = await screen_shown(pilot, WorkspacePicker)
@@ -143,10 +141,9 @@ async def test_picker_explains_a_non_uuid_and_nothing_changes(
 
 
 async def test_picker_still_shows_after_the_upload_dialog_was_opened(
-    make_app: AppFactory, eight: list[StoredFile]
+    app: OrbrowseApp, eight: list[StoredFile]
 ) -> None:
     # Both stylesheets once used the id "picker"; a dialog's CSS must not hide the picker.
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
     async with browsing(app) as (pilot, _):
         await pilot.press("u")
         await pilot.pause()
@@ -163,9 +160,8 @@ async def test_picker_still_shows_after_the_upload_dialog_was_opened(
 
 
 async def test_space_marks_and_moves_down_and_the_status_counts(
-    make_app: AppFactory, eight: list[StoredFile]
+    app: OrbrowseApp, eight: list[StoredFile]
 ) -> None:
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
     async with browsing(app) as (pilot, _):
         table = table_of(app)
         await pilot.press("space")
@@ -181,8 +177,7 @@ async def test_space_marks_and_moves_down_and_the_status_counts(
         assert "1 marked (100 Bytes)" in status_of(app)
 
 
-async def test_visual_range_and_shift_extend(make_app: AppFactory, eight: list[StoredFile]) -> None:
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
+async def test_visual_range_and_shift_extend(app: OrbrowseApp, eight: list[StoredFile]) -> None:
     async with browsing(app) as (pilot, _):
         await pilot.press("j", "V", "j", "j")
         assert marked_names(app) == set(NAMES[1:4])
@@ -198,10 +193,9 @@ async def test_visual_range_and_shift_extend(make_app: AppFactory, eight: list[S
 
 
 async def test_visual_range_closed_before_the_cursor_message_arrives(
-    make_app: AppFactory, eight: list[StoredFile]
+    app: OrbrowseApp, eight: list[StoredFile]
 ) -> None:
     # V G V typed fast: the second V can come before the screen handles CursorMoved.
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
     async with browsing(app) as (pilot, screen):
         screen.action_visual()
         table_of(app).action_cursor_last()
@@ -212,9 +206,8 @@ async def test_visual_range_closed_before_the_cursor_message_arrives(
 
 
 async def test_mark_all_invert_clear_and_only_marked(
-    make_app: AppFactory, eight: list[StoredFile]
+    app: OrbrowseApp, eight: list[StoredFile]
 ) -> None:
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
     async with browsing(app) as (pilot, _):
         await pilot.press("a")
         assert marked_names(app) == set(NAMES)
@@ -254,9 +247,8 @@ async def test_marks_survive_filtering_and_paging(
 
 
 async def test_mark_matching_marks_only_what_the_filter_keeps(
-    make_app: AppFactory, eight: list[StoredFile]
+    app: OrbrowseApp, eight: list[StoredFile]
 ) -> None:
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
     async with browsing(app) as (pilot, _):
         await pilot.press("slash", *"notes/", "enter")
         await pilot.press("A")
@@ -266,10 +258,21 @@ async def test_mark_matching_marks_only_what_the_filter_keeps(
 # -- filter -------------------------------------------------------------------------------
 
 
+FILTERS_AND_WHAT_THEY_KEEP = [
+    (r"re:^data/.*\.csv$", ["data/sales.csv", "data/users.csv"]),
+    ("!csv", [n for n in NAMES if "csv" not in n]),
+    ("!re:^(data|notes)/", ["report.pdf", "images/cat.png", "archive.csv"]),
+    ("image/png", ["images/cat.png"]),  # the filter also matches ids and types
+    # Ages count from the app's clock (FIXED_NOW): 30, 29 and 28 days old, minus data/.
+    ("older:27d !re:^data/", ["notes/todo.txt"]),
+    (">1kB", ["report.pdf"]),
+    ("type:image/ !>1KiB", ["images/cat.png"]),
+]
+
+
 async def test_filter_text_regex_invert_age_size_and_type(
-    make_app: AppFactory, eight: list[StoredFile]
+    app: OrbrowseApp, eight: list[StoredFile]
 ) -> None:
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
     async with browsing(app) as (pilot, _):
         await pilot.press("slash")
         box = browser(app).query_one("#filter", Input)
@@ -278,38 +281,18 @@ async def test_filter_text_regex_invert_age_size_and_type(
         assert shown_names(app) == ["data/sales.csv", "data/users.csv", "archive.csv"]
         assert "3 shown (filter CSV)" in status_of(app)
         assert [row.split()[0] for row in visible_rows(app)] == shown_names(app)
-        box.value = r"re:^data/.*\.csv$"
-        await pilot.pause()
-        assert shown_names(app) == ["data/sales.csv", "data/users.csv"]
-        box.value = "!csv"
-        await pilot.pause()
-        assert shown_names(app) == [n for n in NAMES if "csv" not in n]
-        box.value = "!re:^(data|notes)/"
-        await pilot.pause()
-        assert shown_names(app) == ["report.pdf", "images/cat.png", "archive.csv"]
-        # The filter also matches ids and types.
-        box.value = "image/png"
-        await pilot.pause()
-        assert shown_names(app) == ["images/cat.png"]
-        # Ages count from the app's clock (FIXED_NOW): 30, 29 and 28 days old, minus data/.
-        box.value = "older:27d !re:^data/"
-        await pilot.pause()
-        assert shown_names(app) == ["notes/todo.txt"]
-        box.value = ">1kB"
-        await pilot.pause()
-        assert shown_names(app) == ["report.pdf"]
-        box.value = "type:image/ !>1KiB"
-        await pilot.pause()
-        assert shown_names(app) == ["images/cat.png"]
+        for typed, expected in FILTERS_AND_WHAT_THEY_KEEP:
+            box.value = typed
+            await pilot.pause()
+            assert shown_names(app) == expected, typed
         await pilot.press("enter")
         assert table_of(app).has_focus
         assert box.display  # kept open while it filters
 
 
 async def test_an_invalid_filter_shows_an_error_and_the_app_keeps_running(
-    make_app: AppFactory, eight: list[StoredFile]
+    app: OrbrowseApp, eight: list[StoredFile]
 ) -> None:
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
     async with browsing(app) as (pilot, _):
         await pilot.press("slash", *"re:(unclosed")
         box = browser(app).query_one("#filter", Input)
@@ -337,8 +320,7 @@ async def test_an_invalid_filter_shows_an_error_and_the_app_keeps_running(
         assert app.is_running
 
 
-async def test_escape_clears_the_filter(make_app: AppFactory, eight: list[StoredFile]) -> None:
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
+async def test_escape_clears_the_filter(app: OrbrowseApp, eight: list[StoredFile]) -> None:
     async with browsing(app) as (pilot, _):
         await pilot.press("slash", *"notes")
         assert len(shown_names(app)) == 2
@@ -355,9 +337,8 @@ async def test_escape_clears_the_filter(make_app: AppFactory, eight: list[Stored
 
 
 async def test_sort_keys_cycle_columns_and_reverse(
-    make_app: AppFactory, eight: list[StoredFile]
+    app: OrbrowseApp, eight: list[StoredFile]
 ) -> None:
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
     async with browsing(app) as (pilot, _):
         table = table_of(app)
         await pilot.press("s")
@@ -372,9 +353,8 @@ async def test_sort_keys_cycle_columns_and_reverse(
 
 
 async def test_header_click_sorts_and_the_cursor_stays_on_its_file(
-    make_app: AppFactory, eight: list[StoredFile]
+    app: OrbrowseApp, eight: list[StoredFile]
 ) -> None:
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
     async with browsing(app) as (pilot, _):
         table = table_of(app)
         await pilot.press("j", "j", "j")  # report.pdf, the largest

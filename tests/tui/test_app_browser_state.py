@@ -6,7 +6,7 @@ from __future__ import annotations
 from textual.widgets import Input
 
 from orbrowse.emulator.server import RunningEmulator
-from orbrowse.tui.app import EXIT_NO_USABLE_KEY
+from orbrowse.tui.app import EXIT_NO_USABLE_KEY, OrbrowseApp
 from orbrowse.tui.dialogs.confirm_delete import ConfirmDeleteDialog
 from orbrowse.tui.dialogs.delete_progress import DeleteProgressDialog
 from orbrowse.tui.screens.browser import SELECTION_ACTIONS, BrowserScreen
@@ -20,10 +20,9 @@ from tests.tui.app_driver import (
     status_of,
     wait_until,
 )
-from tests.tui.conftest import THOUSAND, AppFactory
+from tests.tui.conftest import PAGE, THOUSAND, AppFactory
 
 FILES = THOUSAND  # the `thousand` fixture's files
-PAGE = 100
 
 
 def offered(screen: BrowserScreen) -> dict[str, bool | None]:
@@ -40,9 +39,8 @@ def footer_keys(screen: BrowserScreen) -> set[str]:
 
 
 async def test_an_empty_view_offers_no_action_on_files(
-    make_app: AppFactory, thousand: list[str]
+    app: OrbrowseApp, thousand: list[str]
 ) -> None:
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID, page_size=PAGE)
     async with browsing(app) as (pilot, screen):
         assert all(offered(screen).values())
         assert {"x", "y", "d"} <= footer_keys(screen)
@@ -68,9 +66,8 @@ async def test_an_empty_view_offers_no_action_on_files(
 
 
 async def test_refresh_empties_the_view_and_offers_nothing_until_rows_come(
-    emulator: RunningEmulator, make_app: AppFactory, thousand: list[str]
+    emulator: RunningEmulator, app: OrbrowseApp, thousand: list[str]
 ) -> None:
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID, page_size=PAGE)
     async with browsing(app) as (pilot, screen):
         screen.action_refresh()  # what r does; checked before the first page can arrive
         assert len(screen.files.view) == 0
@@ -120,9 +117,8 @@ async def test_x_in_read_only_mode_says_why_nothing_happens(
 
 
 async def test_r_after_an_interrupted_load_all_goes_on_to_the_end(
-    emulator: RunningEmulator, make_app: AppFactory, thousand: list[str]
+    emulator: RunningEmulator, app: OrbrowseApp, thousand: list[str]
 ) -> None:
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID, page_size=PAGE)
     async with browsing(app) as (pilot, screen):
         first = screen.files.view[0].id
         emulator.faults.fail_next(503, method="GET", path_contains="/files", count=50)
@@ -156,8 +152,7 @@ async def test_a_refused_key_says_so_without_more_available_or_retry(
     assert app.return_code == EXIT_NO_USABLE_KEY
 
 
-async def test_a_403_names_the_way_out(emulator: RunningEmulator, make_app: AppFactory) -> None:
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
+async def test_a_403_names_the_way_out(emulator: RunningEmulator, app: OrbrowseApp) -> None:
     emulator.faults.fail_next(403, method="GET", path_contains="/files", count=10)
     async with browsing(app) as (pilot, _):
         status = status_of(app)
@@ -168,9 +163,8 @@ async def test_a_403_names_the_way_out(emulator: RunningEmulator, make_app: AppF
 
 
 async def test_a_server_message_ending_in_a_period_gives_one_period(
-    emulator: RunningEmulator, make_app: AppFactory
+    emulator: RunningEmulator, app: OrbrowseApp
 ) -> None:
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
     emulator.faults.fail_next(
         500, method="GET", path_contains="/files", count=10, message="Try again later."
     )
@@ -180,8 +174,7 @@ async def test_a_server_message_ending_in_a_period_gives_one_period(
         assert not any(".." in m for m in messages), messages
 
 
-async def test_the_quota_is_explained_on_hover(make_app: AppFactory, thousand: list[str]) -> None:
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID, page_size=PAGE)
+async def test_the_quota_is_explained_on_hover(app: OrbrowseApp, thousand: list[str]) -> None:
     async with browsing(app) as (_, screen):
         tooltip = str(screen.query_one(StatusLine).tooltip)
         assert "of 10 GiB" in tooltip and "quota" in tooltip

@@ -79,12 +79,11 @@ def osc_writes(written: list[str]) -> list[str]:
 
 
 async def test_y_copies_the_current_id_to_the_system_clipboard(
-    make_app: AppFactory,
+    app: OrbrowseApp,
     files: list[StoredFile],
     system_clipboard: list[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
     async with browsing(app) as (pilot, _):
         written = spy_driver(pilot, monkeypatch)
         await pilot.press("j", "y")
@@ -96,7 +95,7 @@ async def test_y_copies_the_current_id_to_the_system_clipboard(
 
 
 async def test_keys_keep_working_while_a_slow_copy_runs(
-    make_app: AppFactory, files: list[StoredFile], monkeypatch: pytest.MonkeyPatch
+    app: OrbrowseApp, files: list[StoredFile], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A copy may take seconds (tmux, a slow clipboard tool): the app does not freeze."""
     started, release = threading.Event(), threading.Event()
@@ -108,7 +107,6 @@ async def test_keys_keep_working_while_a_slow_copy_runs(
         copied.append(text)
 
     monkeypatch.setattr(pyperclip, "copy", slow_copy)
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
     async with browsing(app) as (pilot, _):
         await pilot.press("y")
         await wait_until(pilot, started.is_set, "the copy started")
@@ -127,9 +125,8 @@ async def test_keys_keep_working_while_a_slow_copy_runs(
 
 
 async def test_y_with_marks_copies_every_marked_id_one_per_line(
-    make_app: AppFactory, files: list[StoredFile], system_clipboard: list[str]
+    app: OrbrowseApp, files: list[StoredFile], system_clipboard: list[str]
 ) -> None:
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
     async with browsing(app) as (pilot, _):
         await pilot.press("j", "j", "space", "k", "k", "k", "space", "G", "space")
         await pilot.press("y")
@@ -141,10 +138,9 @@ async def test_y_with_marks_copies_every_marked_id_one_per_line(
 
 
 async def test_without_a_system_clipboard_it_falls_back_to_osc52(
-    make_app: AppFactory, files: list[StoredFile], monkeypatch: pytest.MonkeyPatch
+    app: OrbrowseApp, files: list[StoredFile], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     no_system_clipboard(monkeypatch)
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
     async with browsing(app) as (pilot, _):
         written = spy_driver(pilot, monkeypatch)
         await pilot.press("y")
@@ -223,9 +219,8 @@ async def test_osc52_over_the_size_cap_is_refused_and_said(
 
 
 async def test_copy_menu_offers_json_metadata(
-    make_app: AppFactory, files: list[StoredFile], system_clipboard: list[str]
+    app: OrbrowseApp, files: list[StoredFile], system_clipboard: list[str]
 ) -> None:
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
     async with browsing(app) as (pilot, _):
         await pilot.press("j", "j", "Y")
         menu = await screen_shown(pilot, CopyMenu)

@@ -15,6 +15,7 @@ from textual.widgets import Button, Input, Static
 from orbrowse.api.retry import RetryPolicy
 from orbrowse.emulator.server import RunningEmulator
 from orbrowse.emulator.store import StoredFile
+from orbrowse.tui.app import OrbrowseApp
 from orbrowse.tui.dialogs.confirm_delete import ConfirmDeleteDialog
 from orbrowse.tui.dialogs.delete_progress import DeleteProgressDialog
 from orbrowse.tui.screens.browser import BrowserScreen
@@ -230,9 +231,8 @@ async def test_cancel_in_the_confirmation_deletes_nothing(
 
 
 async def test_confirmation_says_how_many_marks_the_filter_hides(
-    make_app: AppFactory, workspace: tuple[list[StoredFile], list[StoredFile]]
+    app: OrbrowseApp, workspace: tuple[list[StoredFile], list[StoredFile]]
 ) -> None:
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
     async with browsing(app, size=(140, 40)) as (pilot, screen):
         await pilot.press("j", "j", "j", "space")  # keep/k3.txt
         await pilot.press("slash", *"scratch-1", "enter", "A")

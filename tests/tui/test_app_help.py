@@ -9,6 +9,7 @@ from textual.command import CommandPalette
 from textual.widgets import Static
 
 from orbrowse.emulator.server import RunningEmulator
+from orbrowse.tui.app import OrbrowseApp
 from orbrowse.tui.dialogs.help import HelpScreen
 from orbrowse.tui.screens.browser import BrowserScreen
 from tests.conftest import DEFAULT_WORKSPACE_ID
@@ -27,8 +28,7 @@ def help_text(screen: HelpScreen) -> str:
 
 
 @pytest.mark.parametrize("key", ["question_mark", "f1"])
-async def test_help_lists_the_browser_bindings(make_app: AppFactory, files: None, key: str) -> None:
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
+async def test_help_lists_the_browser_bindings(app: OrbrowseApp, files: None, key: str) -> None:
     async with browsing(app, size=(140, 40)) as (pilot, _):
         await pilot.press(key)
         help_screen = await screen_shown(pilot, HelpScreen)
@@ -81,8 +81,7 @@ async def test_help_in_read_only_mode_leaves_out_write_actions(
         assert "  Download\n" in text
 
 
-async def test_palette_offers_the_browser_actions(make_app: AppFactory, files: None) -> None:
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
+async def test_palette_offers_the_browser_actions(app: OrbrowseApp, files: None) -> None:
     async with browsing(app, size=(140, 40)) as (_, screen):
         offered = [command.title for command in screen.palette_commands()]
         assert len(offered) == len(set(offered))  # one command per action
@@ -91,8 +90,7 @@ async def test_palette_offers_the_browser_actions(make_app: AppFactory, files: N
         assert "Quit" in titles  # Textual's own stay
 
 
-async def test_palette_runs_an_action(make_app: AppFactory, files: None) -> None:
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
+async def test_palette_runs_an_action(app: OrbrowseApp, files: None) -> None:
     async with browsing(app, size=(140, 40)) as (pilot, _):
         await pilot.press("ctrl+p")
         palette = await screen_shown(pilot, CommandPalette)

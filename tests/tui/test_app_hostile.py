@@ -7,6 +7,7 @@ from textual.widgets import OptionList, Static
 
 from orbrowse.emulator.server import RunningEmulator
 from orbrowse.emulator.store import StoredFile
+from orbrowse.tui.app import OrbrowseApp
 from orbrowse.tui.dialogs.confirm_delete import ConfirmDeleteDialog
 from orbrowse.tui.screens.workspace_picker import WorkspacePicker
 from orbrowse.tui.widgets.details import DetailsPane
@@ -35,9 +36,8 @@ def hostile(emulator: RunningEmulator) -> list[StoredFile]:
 
 
 async def test_table_rows_are_one_line_and_show_names_verbatim_visible(
-    make_app: AppFactory, hostile: list[StoredFile]
+    app: OrbrowseApp, hostile: list[StoredFile]
 ) -> None:
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
     async with browsing(app):
         table = table_of(app)
         width = table.scrollable_content_region.width
@@ -59,9 +59,8 @@ async def test_table_rows_are_one_line_and_show_names_verbatim_visible(
 
 
 async def test_detail_pane_shows_every_hostile_name_in_full(
-    make_app: AppFactory, hostile: list[StoredFile]
+    app: OrbrowseApp, hostile: list[StoredFile]
 ) -> None:
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
     async with browsing(app, size=(140, 40)) as (pilot, _):
         pane = browser(app).query_one(DetailsPane)
         for index, (_, shown) in enumerate(HOSTILE):
@@ -76,9 +75,8 @@ async def test_detail_pane_shows_every_hostile_name_in_full(
 
 
 async def test_confirm_delete_lists_hostile_names_as_plain_text(
-    make_app: AppFactory, hostile: list[StoredFile]
+    app: OrbrowseApp, hostile: list[StoredFile]
 ) -> None:
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
     async with browsing(app, size=(140, 40)) as (pilot, _):
         await pilot.press("space", "space", "x")
         dialog = await screen_shown(pilot, ConfirmDeleteDialog)

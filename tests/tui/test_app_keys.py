@@ -11,7 +11,7 @@ from textual.dom import DOMNode
 from textual.widgets import Input, Static
 
 from orbrowse.emulator.server import RunningEmulator
-from orbrowse.tui.app import all_binding_lists
+from orbrowse.tui.app import OrbrowseApp, all_binding_lists
 from orbrowse.tui.dialogs.confirm import ConfirmDialog
 from orbrowse.tui.dialogs.confirm_delete import ConfirmDeleteDialog
 from orbrowse.tui.dialogs.delete_progress import DeleteProgressDialog
@@ -36,8 +36,7 @@ def files(emulator: RunningEmulator) -> None:
         emulator.store.add_file(DEFAULT_WORKSPACE_ID, f"f-{n:03d}.txt", content=b"x")
 
 
-async def test_ctrl_c_quits_even_from_the_filter_box(make_app: AppFactory, files: None) -> None:
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
+async def test_ctrl_c_quits_even_from_the_filter_box(app: OrbrowseApp, files: None) -> None:
     async with browsing(app, size=(120, 30)) as (pilot, _):
         await pilot.press("slash", "f")
         assert isinstance(app.focused, Input)

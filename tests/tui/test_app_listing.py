@@ -10,6 +10,7 @@ from textual.pilot import Pilot
 
 from orbrowse.emulator.seed import generate_files
 from orbrowse.emulator.server import RunningEmulator
+from orbrowse.tui.app import OrbrowseApp
 from orbrowse.tui.widgets.file_table import FileTable
 from tests.conftest import DEFAULT_WORKSPACE_ID
 from tests.factories import openai_list_page
@@ -23,10 +24,9 @@ from tests.tui.app_driver import (
     table_of,
     wait_until,
 )
-from tests.tui.conftest import THOUSAND, AppFactory
+from tests.tui.conftest import PAGE, THOUSAND, AppFactory
 
 FILES = THOUSAND  # the `thousand` fixture's files
-PAGE = 100
 
 
 async def hold_key(pilot: Pilot[int], key: str, times: int, table: FileTable) -> int:
@@ -52,9 +52,8 @@ def list_requests(emulator: RunningEmulator) -> list[dict[str, list[str]]]:
 
 
 async def test_first_page_at_once_and_never_everything_up_front(
-    emulator: RunningEmulator, make_app: AppFactory, thousand: list[str]
+    emulator: RunningEmulator, app: OrbrowseApp, thousand: list[str]
 ) -> None:
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID, page_size=PAGE)
     async with browsing(app) as (_, screen):
         loaded = screen.files.loaded_count
         assert PAGE <= loaded < FILES
@@ -69,9 +68,8 @@ async def test_first_page_at_once_and_never_everything_up_front(
 
 
 async def test_holding_j_never_reaches_the_end_of_what_is_loaded(
-    emulator: RunningEmulator, make_app: AppFactory, thousand: list[str]
+    emulator: RunningEmulator, app: OrbrowseApp, thousand: list[str]
 ) -> None:
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID, page_size=PAGE)
     async with browsing(app) as (pilot, screen):
         table = table_of(app)
         emulator.faults.latency_ms = 30
@@ -89,9 +87,8 @@ async def test_holding_j_never_reaches_the_end_of_what_is_loaded(
 
 
 async def test_page_down_fetches_more_and_end_goes_to_the_last_file(
-    make_app: AppFactory, thousand: list[str]
+    app: OrbrowseApp, thousand: list[str]
 ) -> None:
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID, page_size=PAGE)
     async with browsing(app) as (pilot, screen):
         table = table_of(app)
         before = screen.files.loaded_count
@@ -109,9 +106,8 @@ async def test_page_down_fetches_more_and_end_goes_to_the_last_file(
 
 
 async def test_load_all_loads_every_file(
-    emulator: RunningEmulator, make_app: AppFactory, thousand: list[str]
+    emulator: RunningEmulator, app: OrbrowseApp, thousand: list[str]
 ) -> None:
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID, page_size=PAGE)
     async with browsing(app) as (pilot, screen):
         await pilot.press("L")
         await settle(pilot)
@@ -124,9 +120,8 @@ async def test_load_all_loads_every_file(
 
 
 async def test_listing_error_says_press_r_and_r_resumes_without_duplicates(
-    emulator: RunningEmulator, make_app: AppFactory, thousand: list[str]
+    emulator: RunningEmulator, app: OrbrowseApp, thousand: list[str]
 ) -> None:
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID, page_size=PAGE)
     async with browsing(app) as (pilot, screen):
         await screen.pager.aclose()  # no page requested ahead: the next request fails
         good = screen.files.loaded_count
@@ -158,9 +153,8 @@ async def test_listing_error_says_press_r_and_r_resumes_without_duplicates(
 
 
 async def test_refresh_reloads_from_the_start_and_keeps_marks(
-    emulator: RunningEmulator, make_app: AppFactory, thousand: list[str]
+    emulator: RunningEmulator, app: OrbrowseApp, thousand: list[str]
 ) -> None:
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID, page_size=PAGE)
     async with browsing(app) as (pilot, screen):
         await pilot.press("space", "space")
         assert screen.files.marked_ids == frozenset(thousand[:2])
@@ -195,11 +189,10 @@ async def test_bad_key_is_a_notification_and_the_app_keeps_running(
 
 
 async def test_listing_continues_when_the_cursor_file_was_deleted(
-    emulator: RunningEmulator, make_app: AppFactory, thousand: list[str]
+    emulator: RunningEmulator, app: OrbrowseApp, thousand: list[str]
 ) -> None:
     # The page cursor names the last file loaded; deleting it (here, or from elsewhere)
     # must not break or skip the rest of the listing.
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID, page_size=PAGE)
     async with browsing(app) as (pilot, screen):
         last = screen.files.loaded_files()[-1].id
         assert emulator.store.delete(DEFAULT_WORKSPACE_ID, last) is not None
@@ -212,14 +205,13 @@ async def test_listing_continues_when_the_cursor_file_was_deleted(
 
 
 async def test_a_list_without_a_cursor_goes_on_with_the_last_id(
-    emulator: RunningEmulator, make_app: AppFactory
+    emulator: RunningEmulator, app: OrbrowseApp
 ) -> None:
     # The openai and anthropic list shapes page with `after=<last id>`, not a cursor: the
     # browser used to stop after such a page and call what it had "all" the files.
     stored = generate_files(emulator.store, DEFAULT_WORKSPACE_ID, 150, now=FIXED_NOW)
     body = openai_list_page(stored[:PAGE])
     emulator.faults.fail_next(200, path_contains="/files", body=body)
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID, page_size=PAGE)
     async with browsing(app) as (pilot, screen):
         await settle(pilot)
         assert [f.id for f in screen.files.loaded_files()] == [f.id for f in stored]
@@ -228,9 +220,8 @@ async def test_a_list_without_a_cursor_goes_on_with_the_last_id(
 
 
 async def test_moves_past_the_loaded_end_wait_for_the_rows(
-    emulator: RunningEmulator, make_app: AppFactory, thousand: list[str]
+    emulator: RunningEmulator, app: OrbrowseApp, thousand: list[str]
 ) -> None:
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID, page_size=PAGE)
     async with browsing(app) as (pilot, screen):
         await settle(pilot)
         table = table_of(app)
@@ -250,9 +241,8 @@ async def test_moves_past_the_loaded_end_wait_for_the_rows(
 
 
 async def test_g_then_j_j_j_during_a_slow_page_keeps_the_moves(
-    emulator: RunningEmulator, make_app: AppFactory, thousand: list[str]
+    emulator: RunningEmulator, app: OrbrowseApp, thousand: list[str]
 ) -> None:
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID, page_size=PAGE)
     async with browsing(app) as (pilot, screen):
         await settle(pilot)
         table = table_of(app)

@@ -6,10 +6,10 @@ from __future__ import annotations
 from textual.widgets import Input, OptionList
 
 from orbrowse.emulator.server import RunningEmulator
+from orbrowse.tui.app import OrbrowseApp
 from orbrowse.tui.screens.workspace_picker import WorkspacePicker
 from tests.conftest import DEFAULT_WORKSPACE_ID, OTHER_WORKSPACE_ID
 from tests.tui.app_driver import browser_ready, browsing, screen_shown, screen_text, wait_until
-from tests.tui.conftest import AppFactory
 
 
 def labels(picker: WorkspacePicker) -> list[str]:
@@ -22,11 +22,10 @@ def highlighted(picker: WorkspacePicker) -> str | None:
 
 
 async def test_j_k_move_and_the_current_workspace_is_marked(
-    emulator: RunningEmulator, make_app: AppFactory
+    emulator: RunningEmulator, app: OrbrowseApp
 ) -> None:
     for n in range(3):
         emulator.store.add_file(DEFAULT_WORKSPACE_ID, f"d{n}.txt", content=b"x" * 100)
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
     async with browsing(app) as (pilot, _):
         await pilot.press("w")
         picker = await screen_shown(pilot, WorkspacePicker)
@@ -47,8 +46,7 @@ async def test_j_k_move_and_the_current_workspace_is_marked(
         assert "2 files" in text
 
 
-async def test_slash_or_another_letter_starts_the_filter(make_app: AppFactory) -> None:
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
+async def test_slash_or_another_letter_starts_the_filter(app: OrbrowseApp) -> None:
     async with browsing(app) as (pilot, _):
         await pilot.press("w")
         picker = await screen_shown(pilot, WorkspacePicker)
@@ -70,10 +68,7 @@ async def test_slash_or_another_letter_starts_the_filter(make_app: AppFactory) -
         assert screen.workspace.id == OTHER_WORKSPACE_ID
 
 
-async def test_counts_never_block_the_picker(
-    emulator: RunningEmulator, make_app: AppFactory
-) -> None:
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
+async def test_counts_never_block_the_picker(emulator: RunningEmulator, app: OrbrowseApp) -> None:
     async with browsing(app) as (pilot, _):
         emulator.faults.latency_ms = 2000  # every listing is slow now
         await pilot.press("w")
@@ -85,9 +80,8 @@ async def test_counts_never_block_the_picker(
 
 
 async def test_a_workspace_the_key_cannot_list_shows_no_count(
-    emulator: RunningEmulator, make_app: AppFactory
+    emulator: RunningEmulator, app: OrbrowseApp
 ) -> None:
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
     async with browsing(app) as (pilot, _):
         emulator.faults.fail_next(403, method="GET", path_contains="/files", count=1)
         await pilot.press("w")
@@ -102,7 +96,7 @@ async def test_a_workspace_the_key_cannot_list_shows_no_count(
 
 
 async def test_at_60x15_the_highlighted_workspace_and_the_hint_stay_in_view(
-    emulator: RunningEmulator, make_app: AppFactory
+    emulator: RunningEmulator, app: OrbrowseApp
 ) -> None:
     # The list kept its full height and the frame clipped it: j moved the highlight out of
     # sight (Enter opened a workspace never shown) and the hint was cut off.
@@ -110,7 +104,6 @@ async def test_at_60x15_the_highlighted_workspace_and_the_hint_stay_in_view(
         emulator.store.add_workspace(
             f"00000000-0000-4000-8000-00000000000{n}", f"Team{n}", f"team-{n}"
         )
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
     async with browsing(app, size=(60, 15)) as (pilot, _):
         await pilot.press("w")
         picker = await screen_shown(pilot, WorkspacePicker)

@@ -93,7 +93,7 @@ async def shown(pilot: Pilot[int]) -> PreviewPane:
     ],
 )
 async def test_each_text_kind_and_the_hex_dump(
-    make_app: AppFactory,
+    app: OrbrowseApp,
     emulator: RunningEmulator,
     name: str,
     content: bytes,
@@ -101,7 +101,6 @@ async def test_each_text_kind_and_the_hex_dump(
     expected: str,
 ) -> None:
     add(emulator, name, content)
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
     async with browsing(app, size=SIZE) as (pilot, _):
         pane = await shown(pilot)
         assert summary in pane.text
@@ -110,10 +109,9 @@ async def test_each_text_kind_and_the_hex_dump(
 
 @pytest.mark.parametrize("kind", ["PNG", "JPEG", "GIF", "WEBP"])
 async def test_images_are_drawn_as_half_blocks(
-    make_app: AppFactory, emulator: RunningEmulator, kind: str
+    app: OrbrowseApp, emulator: RunningEmulator, kind: str
 ) -> None:
     add(emulator, f"out/chart.{kind.lower()}", image_bytes(kind))
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
     async with browsing(app, size=SIZE) as (pilot, _):
         pane = await shown(pilot)
         assert f"{'WebP' if kind == 'WEBP' else kind} image, 40×30" in pane.text
@@ -130,10 +128,9 @@ async def test_images_are_drawn_as_half_blocks(
 
 
 async def test_uploaded_files_say_they_cannot_be_read(
-    make_app: AppFactory, emulator: RunningEmulator
+    app: OrbrowseApp, emulator: RunningEmulator
 ) -> None:
     add(emulator, "mine/notes.txt", b"secret", downloadable=False)
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
     async with browsing(app, size=SIZE) as (pilot, _):
         pane = await shown(pilot)
         assert pane.text == UPLOADED_REASON
@@ -156,10 +153,9 @@ HOSTILE = [
 
 @pytest.mark.parametrize(("name", "content", "expected"), HOSTILE)
 async def test_hostile_text_shows_literally(
-    make_app: AppFactory, emulator: RunningEmulator, name: str, content: bytes, expected: str
+    app: OrbrowseApp, emulator: RunningEmulator, name: str, content: bytes, expected: str
 ) -> None:
     add(emulator, f"out/{name}", content)
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
     async with browsing(app, size=SIZE) as (pilot, _):
         await shown(pilot)
         lines = pane_lines(app)
@@ -173,10 +169,9 @@ async def test_hostile_text_shows_literally(
 
 
 async def test_a_truncated_png_shows_why_and_its_bytes(
-    make_app: AppFactory, emulator: RunningEmulator
+    app: OrbrowseApp, emulator: RunningEmulator
 ) -> None:
     add(emulator, "out/cut.png", image_bytes("PNG", (200, 200))[:90])
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
     async with browsing(app, size=SIZE) as (pilot, _):
         pane = await shown(pilot)
         lines = pane_lines(app)
@@ -186,10 +181,9 @@ async def test_a_truncated_png_shows_why_and_its_bytes(
 
 
 async def test_a_png_typed_file_of_text_is_shown_as_text_with_a_note(
-    make_app: AppFactory, emulator: RunningEmulator
+    app: OrbrowseApp, emulator: RunningEmulator
 ) -> None:
     add(emulator, "out/fake.png", b"<html>not an image</html>\n")
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
     async with browsing(app, size=SIZE) as (pilot, _):
         await shown(pilot)
         text = "\n".join(pane_lines(app))
@@ -221,11 +215,10 @@ async def test_holding_j_through_200_files_starts_a_handful_of_reads(
 
 
 async def test_cached_previews_are_not_read_again(
-    make_app: AppFactory, emulator: RunningEmulator
+    app: OrbrowseApp, emulator: RunningEmulator
 ) -> None:
     add(emulator, "out/a.txt", b"first file\n")
     add(emulator, "out/b.txt", b"second file\n")
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
     async with browsing(app, size=SIZE) as (pilot, _):
         await shown(pilot)
         await pilot.press("j")
@@ -318,10 +311,9 @@ async def test_a_50_mib_file_reads_at_most_the_cap(
     print(f"bytes relayed towards the app for a 50 MiB file: {relay.to_client:,}")
 
 
-async def test_a_slow_server_shows_loading(make_app: AppFactory, emulator: RunningEmulator) -> None:
+async def test_a_slow_server_shows_loading(app: OrbrowseApp, emulator: RunningEmulator) -> None:
     add(emulator, "out/first.txt", b"at once\n")
     add(emulator, "out/slow.txt", b"eventually\n")
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
     async with browsing(app, size=SIZE) as (pilot, _):
         await shown(pilot)
         emulator.faults.latency_ms = 600
@@ -335,10 +327,9 @@ async def test_a_slow_server_shows_loading(make_app: AppFactory, emulator: Runni
 
 
 async def test_small_terminals_collapse_the_preview_and_read_nothing(
-    make_app: AppFactory, emulator: RunningEmulator
+    app: OrbrowseApp, emulator: RunningEmulator
 ) -> None:
     add(emulator, "out/a.txt", b"words\n")
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
     async with browsing(app, size=(60, 15)) as (pilot, _):
         await pilot.pause(0.3)
         await preview_settled(pilot)
@@ -347,10 +338,9 @@ async def test_small_terminals_collapse_the_preview_and_read_nothing(
 
 
 async def test_80x24_shows_the_preview_beside_the_fields(
-    make_app: AppFactory, emulator: RunningEmulator
+    app: OrbrowseApp, emulator: RunningEmulator
 ) -> None:
     add(emulator, "out/a.txt", b"words at 80 columns\n")
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
     async with browsing(app, size=(80, 24)) as (pilot, _):
         pane = await shown(pilot)
         assert pane.region.width >= 30 and pane.region.height >= 8
@@ -358,11 +348,10 @@ async def test_80x24_shows_the_preview_beside_the_fields(
 
 
 async def test_full_view_scrolls_searches_and_closes(
-    make_app: AppFactory, emulator: RunningEmulator
+    app: OrbrowseApp, emulator: RunningEmulator
 ) -> None:
     body = "".join(f"line {n}\n" for n in range(300)) + "the needle is here\n"
     add(emulator, "out/long.txt", body.encode())
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
     async with browsing(app, size=(80, 24)) as (pilot, _):
         await pilot.press("o")
         screen = await screen_shown(pilot, PreviewScreen)
@@ -405,11 +394,10 @@ async def test_full_view_of_an_image_over_ssh_keeps_it_remote(
 
 
 async def test_moving_cancels_the_read_in_flight(
-    make_app: AppFactory, emulator: RunningEmulator
+    app: OrbrowseApp, emulator: RunningEmulator
 ) -> None:
     add(emulator, "out/first.txt", b"first\n")
     add(emulator, "out/second.txt", b"second\n")
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
     async with browsing(app, size=SIZE) as (pilot, screen):
         pane = pane_of(app)
         await wait_until(
@@ -430,11 +418,10 @@ async def test_moving_cancels_the_read_in_flight(
 
 
 async def test_the_full_view_of_an_uploaded_file_offers_no_search_or_open(
-    make_app: AppFactory, emulator: RunningEmulator
+    app: OrbrowseApp, emulator: RunningEmulator
 ) -> None:
     # e, / and n were offered in the footer; e said "Nothing to open yet" (there never is).
     add(emulator, "mine/notes.txt", b"secret", downloadable=False)
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
     async with browsing(app, size=SIZE) as (pilot, _):
         await pilot.press("o")
         screen = await screen_shown(pilot, PreviewScreen)

@@ -18,6 +18,7 @@ from orbrowse.deletion_log import RESULT_DELETED, RESULT_DELETED_CONFIRMED
 from orbrowse.deletion_plan import PlanRecorder, plans_folder, read_plan
 from orbrowse.emulator.server import RunningEmulator
 from orbrowse.emulator.store import StoredFile
+from orbrowse.tui.app import OrbrowseApp
 from orbrowse.tui.dialogs.delete_progress import DeleteProgressDialog
 from orbrowse.tui.dialogs.resume_offer import ResumeOfferDialog
 from orbrowse.tui.screens.browser import BrowserScreen
@@ -141,10 +142,9 @@ async def test_forget_marks_the_plan_and_deletes_nothing(
 
 
 async def test_later_keeps_the_plan_for_next_time(
-    emulator: RunningEmulator, make_app: AppFactory, interrupted: Interrupted
+    emulator: RunningEmulator, app: OrbrowseApp, interrupted: Interrupted
 ) -> None:
     before = interrupted.server(emulator)
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
     async with app.run_test(size=(120, 40)) as pilot:
         await screen_shown(pilot, ResumeOfferDialog)
         await pilot.press("escape")

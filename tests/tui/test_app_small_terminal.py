@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from orbrowse.emulator.server import RunningEmulator
+from orbrowse.tui.app import OrbrowseApp
 from orbrowse.tui.widgets.details import DetailsPane
 from tests.conftest import DEFAULT_WORKSPACE_ID
 from tests.tui.app_driver import browsing, table_of
-from tests.tui.conftest import AppFactory
 
 
 @pytest.fixture
@@ -17,10 +17,7 @@ def files(emulator: RunningEmulator) -> None:
         emulator.store.add_file(DEFAULT_WORKSPACE_ID, f"file-{n:02d}.txt", content=b"x")
 
 
-async def test_at_60x15_the_detail_pane_yields_to_the_table(
-    make_app: AppFactory, files: None
-) -> None:
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
+async def test_at_60x15_the_detail_pane_yields_to_the_table(app: OrbrowseApp, files: None) -> None:
     async with browsing(app, size=(60, 15)) as (pilot, screen):
         pane = screen.query_one(DetailsPane)
         column = screen.query_one("#details-column")  # the fields and the preview
@@ -32,9 +29,8 @@ async def test_at_60x15_the_detail_pane_yields_to_the_table(
 
 
 async def test_at_80x24_the_detail_pane_stays_under_the_table(
-    make_app: AppFactory, files: None
+    app: OrbrowseApp, files: None
 ) -> None:
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
     async with browsing(app, size=(80, 24)) as (_, screen):
         pane = screen.query_one(DetailsPane)
         assert pane.display and pane.size.height > 0

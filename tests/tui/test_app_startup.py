@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.widgets import OptionList, Static
 
 from orbrowse.emulator.server import RunningEmulator
-from orbrowse.tui.app import EXIT_NO_USABLE_KEY
+from orbrowse.tui.app import EXIT_NO_USABLE_KEY, OrbrowseApp
 from orbrowse.tui.screens.browser import BrowserScreen
 from orbrowse.tui.screens.no_key import NoKeyScreen
 from orbrowse.tui.screens.workspace_picker import WorkspacePicker
@@ -27,10 +27,9 @@ def seed_default(emulator: RunningEmulator, names: list[str]) -> None:
 
 
 async def test_workspace_flag_opens_the_browser_with_the_first_rows(
-    emulator: RunningEmulator, make_app: AppFactory
+    emulator: RunningEmulator, app: OrbrowseApp
 ) -> None:
     seed_default(emulator, ["alpha.txt", "beta.txt", "gamma.txt"])
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
     async with browsing(app) as (_, screen):
         assert screen.workspace.id == DEFAULT_WORKSPACE_ID
         assert str(screen.title) == "Default"  # looked up: the flag gave only the id
@@ -116,9 +115,8 @@ async def test_without_a_key_the_screen_says_where_to_put_one(make_app: AppFacto
 
 
 async def test_browser_header_shows_the_masked_key_only(
-    emulator: RunningEmulator, make_app: AppFactory, api_key: str
+    emulator: RunningEmulator, app: OrbrowseApp, api_key: str
 ) -> None:
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
     async with browsing(app) as (_, screen):
         assert isinstance(screen, BrowserScreen)
         assert app.settings.masked_key in str(screen.sub_title)

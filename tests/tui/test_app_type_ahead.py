@@ -13,6 +13,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from orbrowse.emulator.server import RunningEmulator
+from orbrowse.tui.app import OrbrowseApp
 from orbrowse.tui.dialogs.confirm_delete import ConfirmDeleteDialog
 from orbrowse.tui.dialogs.download import DownloadDialog
 from orbrowse.tui.dialogs.upload import UploadDialog
@@ -75,9 +76,8 @@ async def filter_shows(pilot: Pilot[int], screen: BrowserScreen, text: str) -> N
     ],
 )
 async def test_keys_right_after_slash_go_to_the_filter(
-    make_app: AppFactory, many_files: None, typed: str
+    app: OrbrowseApp, many_files: None, typed: str
 ) -> None:
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
     async with browsing(app, size=(120, 30)) as (pilot, screen):
         pages = screen.pages_loaded
         burst(pilot, "/" + typed)
@@ -90,17 +90,15 @@ async def test_keys_right_after_slash_go_to_the_filter(
 
 
 async def test_a_paste_right_after_slash_goes_to_the_filter(
-    make_app: AppFactory, many_files: None
+    app: OrbrowseApp, many_files: None
 ) -> None:
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
     async with browsing(app, size=(120, 30)) as (pilot, screen):
         burst(pilot, "/", events.Paste("re:board-0"), "0")
         await filter_shows(pilot, screen, "re:board-00")
         assert len(screen.files.view) == 10
 
 
-async def test_the_typed_count_is_not_lost(make_app: AppFactory, many_files: None) -> None:
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
+async def test_the_typed_count_is_not_lost(app: OrbrowseApp, many_files: None) -> None:
     async with browsing(app, size=(120, 40)) as (pilot, _):
         burst(pilot, "ax30")
         dialog = await screen_shown(pilot, ConfirmDeleteDialog)
@@ -122,9 +120,8 @@ async def test_the_typed_count_and_enter_in_one_burst_delete(
 
 
 async def test_the_upload_path_gets_the_keys(
-    make_app: AppFactory, many_files: None, downloads: object
+    app: OrbrowseApp, many_files: None, downloads: object
 ) -> None:
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
     async with browsing(app, size=(120, 30)) as (pilot, _):
         burst(pilot, "ureport.txt")
         dialog = await screen_shown(pilot, UploadDialog)
@@ -133,10 +130,9 @@ async def test_the_upload_path_gets_the_keys(
 
 
 async def test_the_download_folder_gets_the_keys(
-    make_app: AppFactory, emulator: RunningEmulator
+    app: OrbrowseApp, emulator: RunningEmulator
 ) -> None:
     emulator.store.add_file(DEFAULT_WORKSPACE_ID, "chart.png", size_bytes=10, downloadable=True)
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
     async with browsing(app, size=(120, 30)) as (pilot, _):
         burst(pilot, "d/sub")
         dialog = await screen_shown(pilot, DownloadDialog)
@@ -144,8 +140,7 @@ async def test_the_download_folder_gets_the_keys(
         await wait_until(pilot, lambda: folder.value.endswith("/sub"), "the folder typed")
 
 
-async def test_the_workspace_picker_filter_gets_the_keys(make_app: AppFactory) -> None:
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
+async def test_the_workspace_picker_filter_gets_the_keys(app: OrbrowseApp) -> None:
     async with browsing(app, size=(120, 30)) as (pilot, _):
         burst(pilot, "wOth")
         picker = await screen_shown(pilot, WorkspacePicker)
@@ -154,9 +149,8 @@ async def test_the_workspace_picker_filter_gets_the_keys(make_app: AppFactory) -
 
 
 async def test_keys_after_an_opening_key_that_opens_nothing_are_not_lost(
-    make_app: AppFactory, many_files: None
+    app: OrbrowseApp, many_files: None
 ) -> None:
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
     async with browsing(app, size=(120, 30)) as (pilot, screen):
         # The filter is already open and focused: "/" is text there, not an opening key.
         burst(pilot, "/")
@@ -167,9 +161,8 @@ async def test_keys_after_an_opening_key_that_opens_nothing_are_not_lost(
 
 
 async def test_keys_after_enter_in_the_filter_go_to_the_table(
-    make_app: AppFactory, many_files: None
+    app: OrbrowseApp, many_files: None
 ) -> None:
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
     async with browsing(app, size=(120, 30)) as (pilot, screen):
         burst(pilot, "/outputs\rA")  # A: mark the files the filter shows
         await wait_until(pilot, lambda: screen.files.marked_count == 10, "10 marked")
@@ -178,9 +171,8 @@ async def test_keys_after_enter_in_the_filter_go_to_the_table(
 
 
 async def test_q_right_after_opening_the_preview_closes_the_preview_not_the_app(
-    make_app: AppFactory, many_files: None
+    app: OrbrowseApp, many_files: None
 ) -> None:
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
     async with browsing(app, size=(120, 30)) as (pilot, screen):
         burst(pilot, "oqj")  # q in the browser quits; j shows the burst was all handled
         await wait_until(pilot, lambda: screen.table.cursor_row == 1, "j moved the cursor")
@@ -189,9 +181,8 @@ async def test_q_right_after_opening_the_preview_closes_the_preview_not_the_app(
 
 
 async def test_a_burst_of_letters_on_the_open_picker_all_reach_its_filter(
-    make_app: AppFactory,
+    app: OrbrowseApp,
 ) -> None:
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
     async with browsing(app, size=(120, 30)) as (pilot, _):
         await pilot.press("w")
         picker = await screen_shown(pilot, WorkspacePicker)

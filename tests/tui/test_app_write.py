@@ -9,6 +9,7 @@ from textual.widgets import Input
 
 from orbrowse.emulator.server import RunningEmulator
 from orbrowse.emulator.store import StoredFile
+from orbrowse.tui.app import OrbrowseApp
 from orbrowse.tui.dialogs.confirm_delete import ConfirmDeleteDialog
 from orbrowse.tui.dialogs.download import DownloadDialog
 from orbrowse.tui.dialogs.upload import UploadDialog
@@ -50,11 +51,10 @@ def list_calls(emulator: RunningEmulator) -> int:
 
 
 async def test_upload_shows_the_new_file_without_a_reload(
-    emulator: RunningEmulator, make_app: AppFactory, files: list[StoredFile], tmp_path: Path
+    emulator: RunningEmulator, app: OrbrowseApp, files: list[StoredFile], tmp_path: Path
 ) -> None:
     local = tmp_path / "fresh report.md"
     local.write_text("# Fresh\n\nuploaded from the browser\n")
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
     async with browsing(app) as (pilot, screen):
         listings = list_calls(emulator)
         await pilot.press("u")
@@ -75,9 +75,8 @@ async def test_upload_shows_the_new_file_without_a_reload(
 
 
 async def test_upload_cancel_sends_nothing(
-    emulator: RunningEmulator, make_app: AppFactory, files: list[StoredFile]
+    emulator: RunningEmulator, app: OrbrowseApp, files: list[StoredFile]
 ) -> None:
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
     async with browsing(app) as (pilot, screen):
         await pilot.press("u")
         await screen_shown(pilot, UploadDialog)
@@ -89,9 +88,8 @@ async def test_upload_cancel_sends_nothing(
 
 
 async def test_download_writes_the_bytes_into_the_download_folder(
-    make_app: AppFactory, files: list[StoredFile], downloads: Path
+    app: OrbrowseApp, files: list[StoredFile], downloads: Path
 ) -> None:
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
     async with browsing(app) as (pilot, _):
         await pilot.press("j", "d")
         dialog = await screen_shown(pilot, DownloadDialog)
@@ -104,9 +102,8 @@ async def test_download_writes_the_bytes_into_the_download_folder(
 
 
 async def test_download_of_marked_files_skips_the_ones_that_cannot_be(
-    make_app: AppFactory, files: list[StoredFile], downloads: Path
+    app: OrbrowseApp, files: list[StoredFile], downloads: Path
 ) -> None:
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
     async with browsing(app) as (pilot, _):
         await pilot.press("a", "d")
         dialog = await screen_shown(pilot, DownloadDialog)
