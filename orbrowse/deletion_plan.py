@@ -11,6 +11,9 @@ browser's offer read it back (:func:`newest_unfinished`). One plan file, JSON li
     {"outcome": "<id>", "result": "<a deletion log result>" | "not attempted"}
     {"finished": "<time>"}  or  {"forgotten": "<time>"}         nothing left to resume
 
+A finished or forgotten plan is renamed ``….finished.jsonl`` / ``….forgotten.jsonl`` and no
+longer read when looking for one to resume.
+
 A file's last line decides where it stands: ``sending`` without an outcome after it (the
 process died with the request out) or an unknown outcome is *ambiguous*: it is looked up
 before anything else. The process running a plan holds an exclusive ``flock`` on it, so
@@ -219,7 +222,7 @@ def _apply(plan: Plan, line: dict[str, Any] | None) -> bool:
             return False
         plan.status[file_id] = _status_of(result)
         return True
-    for closing in ("finished", "forgotten"):
+    for closing in CLOSED:
         if isinstance(line.get(closing), str):
             plan.closed = closing
             return True
@@ -237,10 +240,27 @@ def _held_elsewhere(fd: int) -> bool:
     return False
 
 
+CLOSED: Final = ("finished", "forgotten")
+
+
+def closed_path(path: Path, how: str) -> Path:
+    """Where a plan is kept once ``finished`` or ``forgotten`` (out of the resume search)."""
+    return path.with_name(f"{path.name.removesuffix('.jsonl')}.{how}.jsonl")
+
+
 def plan_paths(folder: Path) -> list[Path]:
-    """The plan files in ``folder``, newest first (their names start with the time)."""
+    """The open plan files in ``folder``, newest first (their names start with the time).
+
+    Closed plans are renamed (:func:`closed_path`), so opening a workspace reads only the
+    plans that may still need finishing, however many deletions were made there.
+    """
+    closed = tuple(f".{how}.jsonl" for how in CLOSED)
     try:
-        names = [entry.name for entry in os.scandir(folder) if entry.name.endswith(".jsonl")]
+        names = [
+            entry.name
+            for entry in os.scandir(folder)
+            if entry.name.endswith(".jsonl") and not entry.name.endswith(closed)
+        ]
     except OSError:
         return []
     return [folder / name for name in sorted(names, reverse=True)]
@@ -320,9 +340,14 @@ class PlanRecorder(ClosedOnExit):
         self._write({"outcome": file.id, "result": NOT_ATTEMPTED} for file in files)
 
     def close_as(self, how: str) -> None:
-        """Mark the plan ``finished`` or ``forgotten``: nothing is left to resume."""
+        """Mark the plan ``finished`` or ``forgotten`` (nothing is left to resume) and move
+        it to :func:`closed_path`."""
         self._write([{how: _now()}])
         os.fsync(self._fd)
+        target = closed_path(self.path, how)
+        os.replace(self.path, target)
+        self.path = target
+        _sync_folder(target.parent)
 
     def close(self) -> None:
         if self._fd >= 0:

@@ -16,6 +16,7 @@ from orbrowse.deletion_plan import (
     Status,
     forget,
     newest_unfinished,
+    plan_paths,
     plans_folder,
     read_plan,
 )
@@ -103,6 +104,9 @@ def test_running_plans_are_locked_and_forgotten_ones_are_not_offered(tmp_path: P
     with PlanRecorder.open(older.path) as recorder:
         recorder.close_as("finished")
     assert newest_unfinished(folder) is None
+    # Closed plans are kept under other names, never read again when looking for one.
+    assert sorted(p.name.split(".")[-2] for p in folder.iterdir()) == ["finished", "forgotten"]
+    assert not plan_paths(folder)
 
 
 def test_plans_folder_refuses_a_workspace_that_is_not_a_name(tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from orbrowse.deletion_log import GONE_RESULTS
-from orbrowse.deletion_plan import PLANS_FOLDER, read_plan
+from orbrowse.deletion_plan import PLANS_FOLDER, closed_path, read_plan
 from orbrowse.emulator.server import RunningEmulator
 from orbrowse.emulator.store import StoredFile
 from tests.cli import Cli
@@ -120,7 +120,8 @@ def test_interrupted_rm_is_finished_by_resume(
     results = last_results(cli.deletion_log)
     assert set(results) == planned, "the log names exactly the planned files"
     assert all(result in GONE_RESULTS for result in results.values()), "and all are gone"
-    finished = read_plan(plans[0])
+    assert not plans[0].exists()
+    finished = read_plan(closed_path(plans[0], "finished"))
     assert finished is not None and finished.closed == "finished"
     again = cli("rm", "--resume", "--yes", "--workspace", DEFAULT_WORKSPACE_ID)
     assert again.code == 0 and "no unfinished deletion" in again.stderr

@@ -15,7 +15,7 @@ from textual.widgets import Static
 
 from orbrowse.api.models import FileObject
 from orbrowse.deletion_log import RESULT_DELETED, RESULT_DELETED_CONFIRMED
-from orbrowse.deletion_plan import PlanRecorder, plans_folder, read_plan
+from orbrowse.deletion_plan import PlanRecorder, closed_path, plans_folder, read_plan
 from orbrowse.emulator.server import RunningEmulator
 from orbrowse.emulator.store import StoredFile
 from orbrowse.tui.app import OrbrowseApp
@@ -109,7 +109,7 @@ async def test_offer_shows_the_files_left_then_resumes(
         assert {f.id for f in app.screen.files.loaded_files()} == interrupted.kept
 
     assert interrupted.server(emulator) == interrupted.kept
-    plan = read_plan(interrupted.path)
+    plan = read_plan(closed_path(interrupted.path, "finished"))
     assert plan is not None and plan.closed == "finished"
     # One lookup for each file sent without an answer; a delete for every other file left.
     log = [json.loads(line) for line in deletion_log_path.read_text().splitlines()]
@@ -130,7 +130,7 @@ async def test_forget_marks_the_plan_and_deletes_nothing(
         await settle(pilot)
         assert isinstance(app.screen, BrowserScreen)
         assert any("Forgotten" in m for m in notifications(app))
-    plan = read_plan(interrupted.path)
+    plan = read_plan(closed_path(interrupted.path, "forgotten"))
     assert plan is not None and plan.closed == "forgotten"
     assert interrupted.server(emulator) == before
 
