@@ -69,7 +69,8 @@ subcommands use it."""
 
 IN_FLIGHT = {
     "delete": "A deletion is running: quitting stops it. Deletes already sent may still "
-    "complete, no more are sent, and the deletion log keeps what is known.",
+    "complete, no more are sent, and the deletion log keeps what is known; opening this "
+    "workspace again (or orbrowse rm --resume) offers to finish it.",
     "download": "A download is running: quitting stops it and removes the partly written "
     "file; files already saved stay.",
     "upload": "An upload is running: quitting stops it, and the file is kept only if the "

@@ -87,6 +87,8 @@ async def test_offer_shows_the_files_left_then_resumes(
         offer = await screen_shown(pilot, ResumeOfferDialog)
         question = str(offer.query_one("#question", Static).content)
         assert question == "A deletion of 30 files stopped after 10. Resume, show, or forget it?"
+        where = str(offer.query_one("#workspace", Static).content)
+        assert where.startswith("in workspace") and "11111111" in where
         counts = str(offer.query_one("#counts", Static).content)
         assert "10 deleted · 2 sent without an answer (looked up first) · 18 to delete" in counts
         assert offer.query_one("#offer-files").has_class("hidden")

@@ -14,6 +14,8 @@ from textual.widgets import Button, Input, Static
 
 from orbrowse.api.client import FilesClient
 from orbrowse.api.models import FileObject
+from orbrowse.deletion_log import RESULT_DELETED
+from orbrowse.deletion_plan import Plan, PlanRecorder, read_plan
 from orbrowse.tui.dialogs import (
     ConfirmDeleteDialog,
     ConfirmDialog,
@@ -24,7 +26,9 @@ from orbrowse.tui.dialogs import (
     HelpScreen,
     UploadDialog,
 )
+from orbrowse.tui.dialogs.export_plan import ExportPlanDialog
 from orbrowse.tui.dialogs.frame import DialogScreen
+from orbrowse.tui.dialogs.resume_offer import ResumeOfferDialog
 from tests.tui.app_driver import screen_shown, screen_text, wait_until
 from tests.tui.dialog_host import hosting, text_of
 
@@ -39,11 +43,24 @@ def files(count: int, *, downloadable: bool = True) -> list[FileObject]:
     ]
 
 
+def interrupted_plan(folder: Path) -> Plan:
+    """A plan of 1,200 files that stopped after 700."""
+    planned = files(1200)
+    with PlanRecorder.create(folder / "plans", planned, workspace=None) as recorder:
+        for file in planned[:700]:
+            recorder.outcome(file.id, RESULT_DELETED)
+    plan = read_plan(recorder.path)
+    assert plan is not None
+    return plan
+
+
 DialogMaker = Callable[[FilesClient, Path], DialogScreen[Any]]
 
 EVERY_DIALOG: dict[str, DialogMaker] = {
     "confirm": lambda client, folder: ConfirmDialog("Replace?", "Replace it?"),
-    "confirm delete": lambda client, folder: ConfirmDeleteDialog(files(12)),
+    "confirm delete": lambda client, folder: ConfirmDeleteDialog(files(12), export_to=folder),
+    "export plan": lambda client, folder: ExportPlanDialog(files(12), folder, now=CREATED),
+    "resume offer": lambda client, folder: ResumeOfferDialog(interrupted_plan(folder)),
     "copy": lambda client, folder: CopyMenu(files(2)),
     "delete progress": lambda client, folder: DeleteProgressDialog(
         client, files(3), undo_seconds=60

@@ -7,13 +7,14 @@ from typing import ClassVar, Literal
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Static
 
 from orbrowse.api.models import FileObject
 from orbrowse.deletion_plan import Plan
 from orbrowse.listing.formatting import human_size
-from orbrowse.tui.dialogs._common import file_lines
+from orbrowse.listing.workspace_label import WorkspaceLabel
+from orbrowse.tui.dialogs._common import file_lines, workspace_line
 from orbrowse.tui.dialogs.base import Dialog, DialogFrame
 
 OfferChoice = Literal["resume", "forget"]
@@ -36,7 +37,7 @@ def offer_question(plan: Plan) -> str:
 class ResumeOfferDialog(Dialog[OfferChoice | None]):
     """Dismisses with ``"resume"``, ``"forget"``, or ``None`` (ask again next time)."""
 
-    AUTO_FOCUS = "#later"
+    AUTO_FOCUS = "#show"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "choose('resume')", "Resume the deletion", id="offer.resume"),
         Binding("s", "show", "Show the files left", id="offer.show"),
@@ -45,9 +46,10 @@ class ResumeOfferDialog(Dialog[OfferChoice | None]):
         ),
     ]
 
-    def __init__(self, plan: Plan) -> None:
+    def __init__(self, plan: Plan, workspace: WorkspaceLabel | None = None) -> None:
         super().__init__(cancel_result=None)
         self.plan = plan
+        self.workspace = workspace
 
     def compose(self) -> ComposeResult:
         plan = self.plan
@@ -59,6 +61,8 @@ class ResumeOfferDialog(Dialog[OfferChoice | None]):
         left = sum(file.size_bytes for file in remaining)
         with DialogFrame(classes="dialog -wide -danger"):
             yield Static(Text("Unfinished deletion"), classes="dialog-title")
+            if self.workspace is not None:
+                yield workspace_line(self.workspace)
             yield Static(Text(offer_question(plan)), id="question")
             yield Static(
                 Text(f"{' · '.join(parts)} ({human_size(left)} left); started {plan.created}"),
@@ -69,11 +73,15 @@ class ResumeOfferDialog(Dialog[OfferChoice | None]):
                 if len(remaining) > MAX_SHOWN:
                     lines.append(f"\n… and {len(remaining) - MAX_SHOWN:,} more")
                 yield Static(lines, id="offer-file-lines")
-            with Horizontal(classes="dialog-buttons dialog-actions"):
-                yield Button("Resume", id="resume", variant="error")
-                yield Button("Show", id="show")
-                yield Button("Forget it", id="forget", variant="warning")
-                yield Button("Later", id="later", variant="primary")
+            with Vertical(classes="dialog-actions"):
+                yield Static(
+                    Text("Escape: decide later (asked again when this workspace opens)"),
+                    classes="dialog-hint",
+                )
+                with Horizontal(classes="dialog-buttons"):
+                    yield Button("Resume", id="resume", variant="error")
+                    yield Button("Show", id="show", variant="primary")
+                    yield Button("Forget it", id="forget", variant="warning")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
@@ -81,12 +89,11 @@ class ResumeOfferDialog(Dialog[OfferChoice | None]):
             self.action_show()
         elif event.button.id in ("resume", "forget"):
             self.action_choose(event.button.id)
-        else:
-            self.dismiss(None)
 
     def action_show(self) -> None:
         self.query_one("#offer-files").remove_class("hidden")
         self.query_one("#show", Button).disabled = True
+        self.query_one("#forget", Button).focus()
 
     def action_choose(self, choice: str) -> None:
         if choice == "resume":

@@ -869,7 +869,8 @@ class BrowserScreen(Screen[None]):
             self.notify(warning, title="Deletion plan", severity="warning", markup=False)
         if plan is None:
             return
-        choice = await self.app.push_screen_wait(ResumeOfferDialog(plan))
+        where = self.orbrowse.label_for(self.workspace)
+        choice = await self.app.push_screen_wait(ResumeOfferDialog(plan, where))
         if choice == "resume":
             await self._carry_out(plan.remaining, resumed=plan)
         elif choice == "forget":
