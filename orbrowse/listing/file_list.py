@@ -241,6 +241,15 @@ class FileList:
         """Whether the current filter keeps this file (ignores "only marked")."""
         return self._matches(file)
 
+    def is_visible(self, file: FileObject) -> bool:
+        """Whether the view would show this file (the filter and "only marked")."""
+        return self._is_visible(file)
+
+    def sort_key(self, file: FileObject) -> tuple[Any, ...]:
+        """The view's ascending sort key of a loaded file (the view reverses it when
+        descending); other views of the same files (the folder view) sort by it too."""
+        return self._key(file)
+
     @property
     def sort_column(self) -> SortColumn | None:
         return self._sort

@@ -34,8 +34,11 @@ from collections.abc import Iterable, Iterator
 from typing import Literal
 
 from orbrowse.api.models import FileObject
+from orbrowse.listing.formatting import visible_text
 
 SEPARATOR = "/"
+EMPTY_NAME = '""'
+"""How an empty name or folder segment (``a//b``, ``dir/``) is shown: visibly, never merged."""
 
 FolderSort = Literal["name", "size", "count", "newest"]
 
@@ -126,6 +129,16 @@ class Folder:
 
 def _name_key(folder: Folder) -> tuple[str, str]:
     return (folder.name.casefold(), folder.name)
+
+
+def shown_name(name: str) -> str:
+    """A name or segment as a person sees it: visible-safe, an empty one as ``""``."""
+    return visible_text(name) if name else EMPTY_NAME
+
+
+def breadcrumb(folder: Folder) -> str:
+    """``/ data / exports /`` (``/`` for the root), every segment through :func:`shown_name`."""
+    return ("/ " + "".join(f"{shown_name(s)} / " for s in folder.segments())).rstrip()
 
 
 def folder_path(filename: str) -> str:
