@@ -15,6 +15,7 @@ The file lives at ``platformdirs.user_config_path("orbrowse") / "config.toml"`` 
     preview_max_bytes = 262144        # bytes a preview reads at most: 0 turns previews off
     read_only_workspaces = ["<uuid>"]
     theme = "textual-dark"
+    view = "auto"                     # auto | folders | flat: the browser's first view
     [workspaces."<uuid>"]             # how one workspace looks, and whether it is read-only
     label = "PROD"                    # at most 24 characters, shown as plain text
     color = "red"                     # a name from COLOR_NAMES or #rgb / #rrggbb
@@ -59,10 +60,13 @@ from orbrowse.names import strip_invisible
 from orbrowse.private_file import replace_atomically
 
 ClipboardMode = Literal["auto", "osc52", "system"]
+ViewMode = Literal["auto", "folders", "flat"]
+"""The browser's first view; ``auto``: folders as soon as a listed name holds a ``/``."""
 KeySource = Literal["--api-key", "OPENROUTER_API_KEY", "config file"]
 
 DEFAULT_THEME: Final = "textual-dark"
 DEFAULT_CLIPBOARD: Final[ClipboardMode] = "auto"
+DEFAULT_VIEW: Final[ViewMode] = "auto"
 DEFAULT_DELETE_CONCURRENCY: Final = 8
 DEFAULT_PAGE_SIZE: Final = 100
 DEFAULT_UNDO_SECONDS: Final = 5
@@ -88,6 +92,7 @@ ENV_WORKSPACE: Final = "ORBROWSE_WORKSPACE"
 ENV_REQUEST_TIMEOUT: Final = "ORBROWSE_REQUEST_TIMEOUT"
 
 _CLIPBOARD_MODES: Final = ("auto", "osc52", "system")
+_VIEW_MODES: Final[tuple[ViewMode, ...]] = ("auto", "folders", "flat")
 _RANGES: Final[dict[str, tuple[int, int, int]]] = {
     # key: (low, high, default)
     "delete_concurrency": (1, 32, DEFAULT_DELETE_CONCURRENCY),
@@ -203,6 +208,7 @@ class Settings:
     workspace_styles: tuple[tuple[str, WorkspaceStyle], ...] = ()
     """(lower-case workspace id, style) from the ``[workspaces]`` tables."""
     theme: str = DEFAULT_THEME
+    view: ViewMode = DEFAULT_VIEW
     keys: tuple[tuple[str, str], ...] = ()
     """(binding id, keys) pairs from the ``[keys]`` table; the TUI checks ids and key names."""
     allow_insecure_http: bool = False
@@ -394,6 +400,17 @@ class _Loader:
             "clipboard",
         )
         return DEFAULT_CLIPBOARD
+
+    def view(self, data: Mapping[str, Any]) -> ViewMode:
+        value = self.string(data, "view")
+        if value is None:
+            return DEFAULT_VIEW
+        lowered = value.strip().lower()
+        for mode in _VIEW_MODES:
+            if lowered == mode:
+                return mode
+        self.problem(f"view {value!r} is not one of {', '.join(_VIEW_MODES)}; using auto", "view")
+        return DEFAULT_VIEW
 
     def workspace_id(self, value: str | None, key: str, where: str) -> str | None:
         if value is None or not value.strip():
@@ -601,6 +618,7 @@ def load_settings(
         read_only_workspaces=loader.id_list(data, "read_only_workspaces"),
         workspace_styles=loader.workspace_styles(data),
         theme=theme.strip() if theme and theme.strip() else DEFAULT_THEME,
+        view=loader.view(data),
         keys=loader.keys(data),
         allow_insecure_http=allow_insecure_http,
         config_path=path,

@@ -58,6 +58,7 @@ def test_defaults_without_file(cfg: Path) -> None:
     assert settings.read_only is False
     assert settings.read_only_workspaces == ()
     assert settings.theme == "textual-dark"
+    assert settings.view == "auto"
     assert settings.allow_insecure_http is False
     assert settings.config_path == cfg
     assert settings.problems == ()
@@ -78,6 +79,7 @@ page_size = 1
 undo_seconds = 0
 read_only_workspaces = ["{WS2}"]
 theme = "nord"
+view = " Folders "
 
 [[recent_workspaces]]
 id = "{WS2}"
@@ -95,6 +97,7 @@ id = "{WS1}"
     assert settings.base_url == "http://127.0.0.1:8080/api/v1"
     assert settings.workspace == WS1
     assert settings.clipboard == "osc52"
+    assert settings.view == "folders"
     assert (settings.delete_concurrency, settings.page_size, settings.undo_seconds) == (32, 1, 0)
     assert settings.read_only_workspaces == (WS2,)
     assert settings.is_read_only(WS2) and not settings.is_read_only(WS1)
@@ -180,6 +183,8 @@ def test_default_path_is_platform_config_folder() -> None:
         ("page_size = true", "page_size", "page_size should be a whole number"),
         ('clipboard = "xclip"', "clipboard", "clipboard 'xclip' is not one of auto, osc52, system"),
         ("clipboard = 3", "clipboard", "clipboard should be a string"),
+        ('view = "tree"', "view", "view 'tree' is not one of auto, folders, flat; using auto"),
+        ("view = 1", "view", "view should be a string"),
         ("theme = 1", "theme", "theme should be a string"),
         ('default_workspace = "prod"', "default_workspace", "is not a workspace id (a UUID)"),
         ('base_url = "ftp://x"', "base_url", "is not an http(s) URL"),
