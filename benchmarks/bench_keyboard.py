@@ -98,6 +98,8 @@ def hold_page_down(url: str, ids: list[str], folder: Path) -> tuple[list[int], i
         "--config",
         str(folder / "config.toml"),
     ]
+    # The flat list's paging is what this measures (the folder view lists everything).
+    (folder / "config.toml").write_text('view = "flat"\n', encoding="utf-8")
     # The pane outlives the app, so a crash leaves its last words to capture.
     shell = shlex.join(command) + "; echo '[orbrowse exited]'; sleep 600"
     _tmux(

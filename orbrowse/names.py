@@ -92,3 +92,26 @@ def target_path(folder: Path, name: str) -> Path:
     if candidate.parent != base or candidate.name in ("", ".", ".."):
         raise UnsafePathError(f"{name!r} would not land inside {base}")
     return candidate
+
+
+FOLDER_FALLBACK: Final = "_"
+"""What an empty, ``.`` or ``..`` folder segment becomes on disk (never a way up)."""
+
+
+def tree_target(folder: Path, segments: list[str]) -> Path:
+    """Where a file lands in ``folder`` with its server folders kept: ``segments`` are its
+    folder segments then its name (``["data", "exports", "sales.csv"]``). Each folder segment
+    is made safe like a single name (an empty or dot-only one becomes ``_``), the last by
+    :func:`safe_filename`. The result always lies inside ``folder``, symlinks resolved.
+
+    Raises :class:`UnsafePathError` if, against expectations, it would not.
+    """
+    if not segments:
+        raise UnsafePathError("a file needs a name")
+    base = folder.expanduser().resolve()
+    parts = [safe_filename(part, fallback=FOLDER_FALLBACK) for part in segments[:-1]]
+    candidate = base.joinpath(*parts, safe_filename(segments[-1]))
+    # A folder on the way that is a symlink could lead out: resolve what exists.
+    if not candidate.resolve().is_relative_to(base) or candidate.name in ("", ".", ".."):
+        raise UnsafePathError(f"{'/'.join(segments)!r} would not land inside {base}")
+    return candidate

@@ -132,3 +132,28 @@ def test_target_path_in_a_real_folder(tmp_path: Path) -> None:
     link.symlink_to(tmp_path / "real", target_is_directory=True)
     (tmp_path / "real").mkdir()
     assert target_path(link, "a") == (tmp_path / "real" / "a")
+
+
+def test_tree_target_keeps_folders_and_makes_each_segment_safe(tmp_path: Path) -> None:
+    from orbrowse.names import tree_target
+
+    base = tmp_path.resolve()
+    assert (
+        tree_target(tmp_path, ["data", "exports", "s.csv"]) == base / "data" / "exports" / "s.csv"
+    )
+    assert tree_target(tmp_path, ["a", "", "b"]) == base / "a" / "_" / "b"
+    assert (
+        tree_target(tmp_path, ["..", "..", "etc", "passwd"]) == base / "_" / "_" / "etc" / "passwd"
+    )
+    assert tree_target(tmp_path, ["a", ""]) == base / "a" / "download"
+    assert tree_target(tmp_path, ["CON", "x\x1b[31m"]) == base / "_CON" / "x[31m"
+
+
+def test_tree_target_refuses_a_symlinked_folder_leading_out(tmp_path: Path) -> None:
+    from orbrowse.names import UnsafePathError, tree_target
+
+    inside = tmp_path / "in"
+    inside.mkdir()
+    (inside / "data").symlink_to(tmp_path)
+    with pytest.raises(UnsafePathError):
+        tree_target(inside, ["data", "x.txt"])

@@ -33,16 +33,17 @@ StartApp = Callable[..., TmuxServer]
 def start_app(emulator: RunningEmulator, tmp_path: Path) -> Iterator[StartApp]:
     """Start orbrowse on the default workspace in a private tmux; returns the server."""
     config = tmp_path / "config.toml"
-    config.write_text('undo_seconds = 0\nclipboard = "auto"\n')
     with tmux_server("orbrowse-app") as tmux:
 
         def start(
             *,
+            view: str = "flat",
             size: tuple[int, int] = (120, 30),
             env: Mapping[str, str] | None = None,
             options: Mapping[str, str] | None = None,
             client: bool = False,
         ) -> TmuxServer:
+            config.write_text(f'undo_seconds = 0\nclipboard = "auto"\nview = "{view}"\n')
             command = [
                 sys.executable,
                 "-m",

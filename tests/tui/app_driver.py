@@ -55,7 +55,9 @@ def app_factory(
     """A ``make_app``: builds the app against ``server_url`` with its config in ``folder`` and
     the clock at :data:`FIXED_NOW`. A call may replace ``base_url``, ``key``, ``retry``,
     ``workspace``, ``env`` and ``observer``; its other keywords replace :class:`Settings`
-    fields (``undo_seconds=0``, ``read_only=True``, ``page_size=50``...)."""
+    fields (``undo_seconds=0``, ``read_only=True``, ``page_size=50``...). The view is flat
+    unless ``view=`` says otherwise: most suites test the flat list with names that hold a
+    ``/`` (which would open the folder view)."""
     default_retry, default_workspace = retry, workspace
 
     def make_app(
@@ -68,6 +70,7 @@ def app_factory(
         observer: RequestObserver | None = None,
         **overrides: Any,
     ) -> OrbrowseApp:
+        overrides.setdefault("view", "flat")
         settings = load_settings(
             api_key=key or api_key,
             base_url=base_url or server_url,

@@ -9,6 +9,7 @@ look at the SVGs before committing them.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -52,7 +53,7 @@ def demo_app(
         env={},
     )
     return build_app(
-        settings,
+        replace(settings, view="flat"),
         env={},
         clock=lambda: CLOCK,
         deletion_log=DeletionLog(tmp_path / "deletions.jsonl"),

@@ -18,7 +18,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Static
 
 from orbrowse.api.models import FileObject
-from orbrowse.listing.formatting import exact_size, human_size
+from orbrowse.listing.formatting import exact_size, human_size, visible_text
 from orbrowse.listing.workspace_label import WorkspaceLabel
 from orbrowse.tui.dialogs._common import count_files, file_lines, workspace_line
 from orbrowse.tui.dialogs.base import Dialog, DialogFrame
@@ -68,7 +68,10 @@ class ConfirmDeleteDialog(Dialog[bool]):
         *,
         workspace: WorkspaceLabel | None = None,
         export_to: Path | None = None,
+        folders: Sequence[str] = (),
     ) -> None:
+        """``folders``: the folder paths (``data/exports/``) whose files are among ``files``:
+        each is listed with its file count and size."""
         if not files:
             raise ValueError("ConfirmDeleteDialog needs at least one file")
         super().__init__(cancel_result=False)
@@ -76,6 +79,7 @@ class ConfirmDeleteDialog(Dialog[bool]):
         self.hidden_by_filter = hidden_by_filter
         self.workspace = workspace
         self.export_to = export_to
+        self.folders = tuple(folders)
 
     @property
     def needs_typed_count(self) -> bool:
@@ -92,6 +96,8 @@ class ConfirmDeleteDialog(Dialog[bool]):
                 Text(f"{count_files(count)}, {human_size(total)} ({exact_size(total)}) in all"),
                 id="summary",
             )
+            if self.folders:
+                yield Static(self._folder_lines(), id="folders")
             if self.hidden_by_filter:
                 verb = "is" if self.hidden_by_filter == 1 else "are"
                 yield Static(
@@ -128,6 +134,18 @@ class ConfirmDeleteDialog(Dialog[bool]):
                     if self.export_to is not None:
                         yield Button("Export plan…", id="export")
                     yield Button("Cancel", id="cancel", variant="primary")
+
+    def _folder_lines(self) -> Text:
+        text = Text(no_wrap=True, overflow="ellipsis", end="")
+        for index, path in enumerate(self.folders):
+            under = [f for f in self.files if f.filename.startswith(path)]
+            size = human_size(sum(f.size_bytes for f in under))
+            if index:
+                text.append("\n")
+            text.append("folder ")
+            text.append(visible_text(path), style="bold")
+            text.append(f"  {count_files(len(under))}, {size}", style="dim")
+        return text
 
     def on_key(self, event: events.Key) -> None:
         # Focus starts on Cancel; typing the count goes to its field without a Tab first.

@@ -15,12 +15,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import reactive
-from textual.widgets import Button, Input, ProgressBar, Static
+from textual.widgets import Button, Checkbox, Input, ProgressBar, Static
 
 from orbrowse.api.client import FilesClient
 from orbrowse.api.errors import describe
 from orbrowse.api.models import FileObject
-from orbrowse.names import UnsafePathError, safe_filename, target_path
+from orbrowse.names import UnsafePathError, safe_filename, target_path, tree_target
 from orbrowse.tui.dialogs._common import (
     PathInput,
     PathSuggester,
@@ -98,6 +98,26 @@ def unique_targets(folder: Path, files: Sequence[FileObject]) -> list[Path]:
     return targets
 
 
+def tree_targets(folder: Path, files: Sequence[FileObject], base: str = "") -> list[Path]:
+    """A path under ``folder`` for each file with its server folders kept (below the folder
+    path ``base``, e.g. the folder view's open folder); each segment made safe; paths two
+    files share get ``(2)``, ``(3)``…"""
+    used: set[Path] = set()
+    targets = []
+    for file in files:
+        name = file.filename
+        relative = name[len(base) :] if base and name.startswith(base) else name
+        path = tree_target(folder, relative.split("/"))
+        stem, suffix = path.stem, path.suffix
+        number = 1
+        while path in used:
+            number += 1
+            path = path.with_name(f"{stem} ({number}){suffix}")
+        used.add(path)
+        targets.append(path)
+    return targets
+
+
 @dataclass(slots=True)
 class _Job:
     index: int
@@ -135,8 +155,18 @@ class DownloadDialog(Dialog[list[Path] | None]):
 
     busy: reactive[bool] = reactive(False, bindings=True)
 
-    def __init__(self, client: FilesClient, files: Sequence[FileObject], default_dir: Path) -> None:
+    def __init__(
+        self,
+        client: FilesClient,
+        files: Sequence[FileObject],
+        default_dir: Path,
+        *,
+        base: str | None = None,
+    ) -> None:
+        """``base``: a folder is downloaded (its path's parent, e.g. the open folder): keep
+        folders is on and names are taken below it."""
         super().__init__(cancel_result=None)
+        self.base = base
         self.client = client
         self.files = tuple(file for file in files if file.downloadable)
         self.refused = tuple(file for file in files if not file.downloadable)
@@ -183,6 +213,11 @@ class DownloadDialog(Dialog[list[Path] | None]):
                     yield Input(value=safe_filename(self.files[0].filename), id="name")
                     yield Static(Text(""), id="name-problem", classes="dialog-error")
                 else:
+                    yield Checkbox(
+                        "Keep folders (recreate the names' folders in it)",
+                        value=self.base is not None,
+                        id="keep-folders",
+                    )
                     yield Static(list_names(self.files), id="names")
             with Vertical(id="progress-area"):
                 yield Static(Text(""), id="overall-label")
@@ -231,6 +266,8 @@ class DownloadDialog(Dialog[list[Path] | None]):
         folder = self._folder().resolve()
         if len(self.files) == 1:
             return [folder / self.query_one("#name", Input).value]
+        if self.query_one("#keep-folders", Checkbox).value:
+            return tree_targets(folder, self.files, self.base or "")
         return unique_targets(folder, self.files)
 
     @on(Input.Changed)
@@ -349,6 +386,7 @@ class DownloadDialog(Dialog[list[Path] | None]):
                     self._show(jobs, job, meter)
 
                 try:
+                    job.target.parent.mkdir(parents=True, exist_ok=True)
                     path = await self.client.download_file(
                         job.file.id,
                         job.target,

@@ -11,13 +11,14 @@ import time
 from collections.abc import Iterable, Sequence
 from typing import ClassVar
 
+from rich.text import Text
 from textual import events, getters, on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Header, Input
+from textual.widgets import Header, Input, Static
 
 from orbrowse.api.client import FilesClient
 from orbrowse.api.errors import OpenRouterError
@@ -27,6 +28,9 @@ from orbrowse.deletion_plan import Plan, forget, newest_unfinished, plans_folder
 from orbrowse.listing import file_list
 from orbrowse.listing.file_list import FileList, SortColumn
 from orbrowse.listing.filter_language import FilterError
+from orbrowse.listing.folder_rows import FolderRows
+from orbrowse.listing.folders import Folder, FolderTree, folder_path
+from orbrowse.listing.folders import breadcrumb as folder_breadcrumb
 from orbrowse.listing.formatting import human_size, visible_text
 from orbrowse.listing.workspace_label import short_id
 from orbrowse.tui.base import OrbrowseBase, WorkspaceChoice
@@ -159,7 +163,8 @@ class BrowserScreen(Screen[None]):
             "copy_ids",
             "Copy id",
             id="copy",
-            tooltip="Copy the ids of the marked files, or of the file under the cursor",
+            tooltip="Copy the ids of the marked files, or of the file under the cursor "
+            "(of every file in a folder: the listing ends first)",
         ),
         Binding(
             "Y",
@@ -226,11 +231,19 @@ class BrowserScreen(Screen[None]):
         ),
         Binding(
             "enter",
-            "open_preview",
-            "Preview",
+            "open_row",
+            "Open",
             show=False,
             id="preview_enter",
-            tooltip="Preview the file under the cursor full screen",
+            tooltip="Open the folder under the cursor, or preview the file full screen",
+        ),
+        Binding(
+            "f",
+            "toggle_view",
+            "Folders/flat",
+            show=False,
+            id="toggle_view",
+            tooltip="Switch between the folder view and the flat list",
         ),
     ]
     HELP_SECTIONS: ClassVar[dict[str, str]] = {
@@ -244,7 +257,7 @@ class BrowserScreen(Screen[None]):
         ),
         **dict.fromkeys(
             ["filter", "only_marked", "sort", "reverse_sort", "load_all", "refresh", "details",
-             "preview", "preview_enter"],
+             "preview", "preview_enter", "toggle_view"],
             "View",
         ),
     }  # fmt: skip
@@ -282,12 +295,21 @@ class BrowserScreen(Screen[None]):
         """When the page being fetched was asked for (the status line counts the wait)."""
         self.pending_marks: set[str] = set()
         """Marks from before a refresh, put back as their files load again."""
+        self.folders = FolderTree()
+        """The loaded files by folder (kept in step with ``files``)."""
+        self.folder_marks: set[str] = set()
+        """Folders marked whole: files under them are marked as they are listed."""
+        self.folder_rows: FolderRows | None = None
+        """The open folder in the folder view; ``None`` in the flat view."""
+        self.view_chosen = False
+        """The user chose a view (``f``) or the first page decided it: no more switching."""
 
     orbrowse = getters.app(OrbrowseBase)
     table = getters.query_one("#files", FileTable)
     details = getters.query_one(DetailsPane)
     status_line = getters.query_one(StatusLine)
     filter_box = getters.query_one("#filter", Input)
+    breadcrumb = getters.query_one("#breadcrumb", Static)
 
     # -- layout ---------------------------------------------------------------------------------
 
@@ -296,6 +318,7 @@ class BrowserScreen(Screen[None]):
         yield WorkspaceBanner(id="workspace-banner")
         with Horizontal(id="browser-body"):
             with Vertical(id="table-column"):
+                yield Static(id="breadcrumb", markup=False)
                 yield FileTable(self.files, clock=self.orbrowse.clock, id="files")
                 yield Input(
                     placeholder="filter: text re:regex type:image/ >10MB older:30d, ! inverts",
@@ -312,6 +335,7 @@ class BrowserScreen(Screen[None]):
         if not self.workspace.name and self.workspace.id:
             self.lookup_name()
         self.filter_box.display = False
+        self.breadcrumb.display = False
         column = self.query_one("#details-column")
         self.previews = PreviewLoader(
             self,
@@ -322,6 +346,11 @@ class BrowserScreen(Screen[None]):
         )
         self._apply_width(self.size.width)
         self.pager.limit = self.read_ahead.base_page = self.orbrowse.settings.page_size
+        view = self.orbrowse.settings.view
+        if view != "auto":
+            self.view_chosen = True
+            if view == "folders":
+                self._show_folders("")
         self.update_status()
         self.set_interval(1.0, self._count_the_wait)
         self.load_pages()
@@ -418,7 +447,9 @@ class BrowserScreen(Screen[None]):
                 to_end = table.wants_end
                 if not (everything or to_end or self._wants_more()):
                     break
-                if to_end:
+                if self.folder_rows is not None:
+                    self.job = f"listing: {self.files.loaded_count:,} of ? files"
+                elif to_end:
                     self.job = "loading to the end…"  # the count is the first thing shown
                 elif everything:
                     self.job = "loading everything…"
@@ -427,11 +458,12 @@ class BrowserScreen(Screen[None]):
                 self.waiting_since = time.monotonic()
                 self.update_status()
                 # Rows the cursor already waits for, or all of them: the largest pages.
-                behind = table.wanted_row is not None
+                behind = table.wanted_row is not None or self.folder_rows is not None
                 pager.limit = (
                     MAX_PAGE if everything or to_end or behind else self.read_ahead.page_size()
                 )
-                table.show_listing(rows_coming=True, more_rows=True)
+                flat = self.folder_rows is None
+                table.show_listing(rows_coming=flat, more_rows=flat)
                 page = await pager.next_page(
                     ahead=everything or to_end or self._wants_more(pager.limit)
                 )
@@ -452,15 +484,42 @@ class BrowserScreen(Screen[None]):
             self.fetching = False
             self.job = None
             table.show_listing(
-                rows_coming=False, more_rows=pager.has_more and self.load_error is None
+                rows_coming=False,
+                more_rows=pager.has_more and self.load_error is None and self.folder_rows is None,
             )
             self.waiting_since = None
             self.update_status()
 
     def _apply_page(self, page: FilePage) -> None:
-        self.files.append(page.files)
+        files = self.files
+        new = [f for f in page.files if f.id not in files]
+        files.append(new)
+        self.folders.append(new)
         self._restore_marks(page.files)
+        self._mark_in_marked_folders(new)
+        if not self.view_chosen and new:
+            if self.folders.has_folders and self.table.cursor_row == 0:
+                self.view_chosen = True
+                self._show_folders("")
+            elif not self.folders.has_folders:
+                self.view_chosen = True
         self._files_changed()
+
+    def _mark_in_marked_folders(self, files: Iterable[FileObject]) -> None:
+        """Files listed under a folder marked whole are marked as they arrive."""
+        if not self.folder_marks:
+            return
+        marks = self.folder_marks
+        for file in files:
+            path = folder_path(file.filename)
+            while True:
+                if path in marks:
+                    if not self.files.is_marked(file.id):
+                        self.files.toggle(file.id)
+                    break
+                if not path:
+                    break
+                path = folder_path(path[:-1])
 
     def _restore_marks(self, files: Iterable[FileObject]) -> None:
         if not self.pending_marks:
@@ -474,8 +533,8 @@ class BrowserScreen(Screen[None]):
     def _wants_more(self, coming: int | None = 0) -> bool:
         """Whether the rows below the cursor (or a move waiting for rows), with ``coming``
         more, are fewer than the read-ahead margin."""
-        if self.pages_loaded == 0:
-            return True
+        if self.pages_loaded == 0 or self.folder_rows is not None:
+            return True  # the folder view lists to the end: totals need every file
         table = self.table
         if table.wants_end:
             return True
@@ -509,7 +568,7 @@ class BrowserScreen(Screen[None]):
             and not self.fetching
             and self.load_error is None
             and self.pages_loaded > 0
-            and not self.files.filter_text
+            and (self.folder_rows is not None or not self.files.filter_text)
             and not self.files.show_only_marked
             and self._wants_more()
         ):
@@ -518,10 +577,10 @@ class BrowserScreen(Screen[None]):
     @on(FileTable.CursorMoved)
     def cursor_moved(self, message: FileTable.CursorMoved) -> None:
         self._cursor_position()
-        self.details.show_file(message.file)
+        self._show_details(message.file, message.folder)
         self.previews.follow(message.file)
         if self.visual_anchor is not None:
-            self.files.mark_range(self.visual_anchor, message.index)
+            self._mark_range(self.visual_anchor, message.index)
             self._files_changed()
 
     @on(FileTable.HeaderClicked)
@@ -529,8 +588,14 @@ class BrowserScreen(Screen[None]):
         self.table.cycle_sort(message.column)
         self._sorted()
 
+    def _show_details(self, file: FileObject | None, folder: Folder | None) -> None:
+        if folder is not None:
+            self.details.show_folder(folder, complete=not self.has_more)
+        else:
+            self.details.show_file(file)
+
     def _show_current(self) -> None:
-        self.details.show_file(self.table.cursor_file)
+        self._show_details(self.table.cursor_file, self.table.cursor_folder)
         self.previews.follow(self.table.cursor_file)
 
     # -- status -------------------------------------------------------------------------------
@@ -562,45 +627,98 @@ class BrowserScreen(Screen[None]):
     def _files_changed(self) -> None:
         """The one path after the files, their view, their marks or the listing changed:
         rows, details and status are redrawn, and what the bindings offer follows."""
-        self.table.refresh_rows()
+        table = self.table
+        table.totals_complete = not self.has_more
+        if self.folder_rows is not None:
+            self.folder_rows.sync()
+            self._show_breadcrumb()
+        table.refresh_rows()
         self._show_current()
         self.update_status()
         self._top_up()
-        self.has_rows = len(self.files.view) > 0
+        self.has_rows = table.row_count > 0
         self.marked_count = self.files.marked_count
         self.refresh_bindings()
 
     # -- marks ---------------------------------------------------------------------------------
 
     def action_toggle_mark(self) -> None:
+        folder = self.table.cursor_folder
+        if folder is not None:
+            self._toggle_folder_mark(folder)
+            self.table.move_cursor(1)
+            self._files_changed()
+            return
         current = self.table.cursor_file
         if current is None:
             return
         self.files.toggle(current.id)
+        if not self.files.is_marked(current.id):
+            self._unmark_folders_holding(current.filename)
         self.table.move_cursor(1)
         self._files_changed()
+
+    def _toggle_folder_mark(self, folder: Folder) -> None:
+        """Mark every file under the folder, listed or still to come; or unmark them all."""
+        under = list(folder.iter_files())
+        rows = self.folder_rows
+        if rows is not None and rows.folder_marked(folder):
+            self._unmark_folders_holding(folder.path)
+            prefix = folder.path
+            self.folder_marks -= {p for p in self.folder_marks if p.startswith(prefix)}
+            for file in under:
+                if self.files.is_marked(file.id):
+                    self.files.toggle(file.id)
+            return
+        self.folder_marks.add(folder.path)
+        for file in under:
+            if not self.files.is_marked(file.id):
+                self.files.toggle(file.id)
+
+    def _unmark_folders_holding(self, name: str) -> None:
+        """A file or folder inside a folder marked whole was unmarked: that folder is no
+        longer marked whole (its other files keep their marks, files still to come don't
+        get one)."""
+        if self.folder_marks:
+            self.folder_marks -= {p for p in self.folder_marks if name.startswith(p)}
 
     def action_visual(self) -> None:
         if self.visual_anchor is None:
             self.visual_anchor = self.table.cursor_row
-            self.files.mark_range(self.visual_anchor, self.visual_anchor)
+            self._mark_range(self.visual_anchor, self.visual_anchor)
             self.notify("Visual range: move to extend, V again to stop", timeout=2)
         else:
             # The cursor may have moved since the last CursorMoved was handled (V G V in
             # quick succession): close the range on where the cursor is now.
-            self.files.mark_range(self.visual_anchor, self.table.cursor_row)
+            self._mark_range(self.visual_anchor, self.table.cursor_row)
             self.visual_anchor = None
         self._files_changed()
 
     def action_extend(self, delta: int) -> None:
-        current = self.table.cursor_file
-        if current is not None and not self.files.is_marked(current.id):
-            self.files.toggle(current.id)
-        self.table.move_cursor(delta)
-        moved = self.table.cursor_file
-        if moved is not None and not self.files.is_marked(moved.id):
-            self.files.toggle(moved.id)
+        table = self.table
+        self._mark_range(table.cursor_row, table.cursor_row)
+        table.move_cursor(delta)
+        self._mark_range(table.cursor_row, table.cursor_row)
         self._files_changed()
+
+    def _mark_range(self, a_index: int, b_index: int) -> None:
+        """Mark the rows between two row indices, both included: files, and in the folder
+        view folders (every file under them)."""
+        rows = self.folder_rows
+        if rows is None:
+            self.files.mark_range(a_index, b_index)
+            return
+        if not len(rows):
+            return
+        last = len(rows) - 1
+        low, high = sorted((max(0, min(a_index, last)), max(0, min(b_index, last))))
+        for index in range(low, high + 1):
+            row = rows[index]
+            if isinstance(row, Folder):
+                if not rows.folder_marked(row):
+                    self._toggle_folder_mark(row)
+            elif not self.files.is_marked(row.id):
+                self.files.toggle(row.id)
 
     def action_mark_all_loaded(self) -> None:
         self.files.mark_all_loaded()
@@ -613,12 +731,25 @@ class BrowserScreen(Screen[None]):
             self.notify("Only loaded files were marked; press L to load all first", timeout=4)
 
     def action_invert_marks(self) -> None:
-        self.files.invert_marks()
+        rows = self.folder_rows
+        if rows is None:
+            self.files.invert_marks()
+            self._files_changed()
+            return
+        # The folder view shows one folder: invert what it shows, as the flat view does.
+        for row in list(rows):
+            if isinstance(row, Folder):
+                self._toggle_folder_mark(row)
+            else:
+                self.files.toggle(row.id)
+                if not self.files.is_marked(row.id):
+                    self._unmark_folders_holding(row.filename)
         self._files_changed()
 
     def action_clear_marks(self) -> None:
         self.visual_anchor = None
         self.pending_marks.clear()
+        self.folder_marks.clear()
         self.files.clear_marks()
         self._files_changed()
 
@@ -694,6 +825,7 @@ class BrowserScreen(Screen[None]):
         # Marks survive a refresh: each comes back when its file is listed again.
         self.pending_marks |= self.files.marked_ids
         self.files.clear()
+        self.folders.clear()
         self.workers.cancel_group(self, "listing")
         self.pager.cancel()
         self.pager = self._new_pager()
@@ -708,6 +840,82 @@ class BrowserScreen(Screen[None]):
         column.display = not column.display
         self.previews.refresh()
 
+    # -- folders ---------------------------------------------------------------------------
+
+    def action_toggle_view(self) -> None:
+        """Folders to flat and back; the cursor stays on its file (on a folder's first file,
+        or the folder that holds the file, when it has to)."""
+        self.view_chosen = True
+        table = self.table
+        if self.folder_rows is None:
+            current = table.cursor_file
+            self._show_folders(folder_path(current.filename) if current else "", current)
+            self.notify("Folder view", timeout=2)
+        else:
+            current = table.cursor_file
+            folder = table.cursor_folder
+            if current is None and folder is not None:
+                current = next(folder.iter_files(), None)
+            self.folder_rows = None
+            table.show_folders(None)
+            found = self.files.index_of(current.id) if current is not None else None
+            table.go_to(found or 0)
+            self.breadcrumb.display = False
+            self.notify("Flat list", timeout=2)
+        self._files_changed()
+
+    def _show_folders(self, path: str, file: FileObject | None = None) -> None:
+        if self.folder_rows is None:
+            self.folder_rows = FolderRows(self.folders, self.files, path)
+            self.folder_rows.marked_folders = self.folder_marks
+        else:
+            self.folder_rows.open(path)
+        rows = self.folder_rows
+        cursor = rows.index_of_file(file.id) if file is not None else None
+        self.table.show_folders(rows, cursor=cursor or 0)
+        self.breadcrumb.display = True
+        self._show_breadcrumb()
+        self.table.show_listing(rows_coming=False, more_rows=False)
+        if self.has_more and not self.fetching and self.load_error is None:
+            self.load_pages()
+
+    def _show_breadcrumb(self) -> None:
+        rows = self.folder_rows
+        if rows is None:
+            return
+        text = Text(folder_breadcrumb(rows.folder), no_wrap=True, overflow="ellipsis")
+        self.breadcrumb.update(text)
+
+    @on(FileTable.OpenFolder)
+    def open_folder(self, message: FileTable.OpenFolder) -> None:
+        self._open(message.folder)
+
+    def _open(self, folder: Folder) -> None:
+        rows = self.folder_rows
+        if rows is None:
+            return
+        rows.open(folder.path)
+        self.table.show_folders(rows, cursor=0)
+        self._files_changed()
+
+    @on(FileTable.FolderUp)
+    def folder_up(self) -> None:
+        rows = self.folder_rows
+        if rows is None or rows.folder.parent is None:
+            return
+        left = rows.folder.path
+        rows.open(rows.folder.parent.path)
+        self.table.show_folders(rows, cursor=rows.index_of_folder(left) or 0)
+        self._files_changed()
+
+    def action_open_row(self) -> None:
+        """Enter: open the folder under the cursor, or preview the file as ``o`` does."""
+        folder = self.table.cursor_folder
+        if folder is not None:
+            self._open(folder)
+        else:
+            self.action_open_preview()
+
     def action_open_preview(self) -> None:
         from orbrowse.tui.screens.preview import PreviewScreen
 
@@ -719,13 +927,58 @@ class BrowserScreen(Screen[None]):
     # -- clipboard ---------------------------------------------------------------------------------
 
     def _selection(self) -> list[FileObject]:
-        """The marked files, or else the file under the cursor."""
+        """The marked files, or else every loaded file in the folder under the cursor, or
+        else the file under the cursor."""
         if self.files.marked_count:
             return self.files.marked_files
+        folder = self.table.cursor_folder
+        if folder is not None:
+            return list(folder.iter_files())
         current = self.table.cursor_file
         return [current] if current is not None else []
 
+    def _selected_folders(self) -> list[str]:
+        """The folder paths the selection takes whole: those marked (the outermost), or with
+        nothing marked the folder under the cursor."""
+        if self.files.marked_count or self.folder_marks:
+            marks = sorted(self.folder_marks)
+            return [p for p in marks if not any(p != q and p.startswith(q) for q in marks)]
+        folder = self.table.cursor_folder
+        return [folder.path] if folder is not None else []
+
+    async def _listed_for(self, what: str) -> bool:
+        """With folders in the selection, wait until every file is listed (a folder's files
+        are known only then); ``False`` when the user cancels the wait."""
+        from orbrowse.tui.dialogs.wait_listing import ListingState, WaitForListingDialog
+
+        if not self._selected_folders() or not self.has_more:
+            return True
+
+        def go_on() -> None:
+            self.load_pages(everything=True)
+
+        if not self.fetching and self.load_error is None:
+            go_on()
+        return await self.app.push_screen_wait(
+            WaitForListingDialog(
+                what,
+                lambda: ListingState(self.files.loaded_count, not self.has_more, self.load_error),
+                go_on,
+            )
+        )
+
     def action_copy_ids(self) -> None:
+        if self._selected_folders() and self.has_more:
+            self._copy_ids_when_listed()
+            return
+        self._copy_ids()
+
+    @work(exclusive=True, group="dialog", exit_on_error=False)
+    async def _copy_ids_when_listed(self) -> None:
+        if await self._listed_for("Copy ids"):
+            self._copy_ids()
+
+    def _copy_ids(self) -> None:
         files = self._selection()
         if not files:
             self.notify("Nothing to copy", severity="warning")
@@ -737,6 +990,8 @@ class BrowserScreen(Screen[None]):
     async def action_copy_menu(self) -> None:
         from orbrowse.tui.dialogs.copy_menu import CopyMenu
 
+        if not await self._listed_for("Copy"):
+            return
         files = self._selection()
         if not files:
             self.notify("Nothing to copy", severity="warning")
@@ -752,7 +1007,8 @@ class BrowserScreen(Screen[None]):
         if action in WRITE_ACTIONS and self.read_only:
             return False
         if action in SELECTION_ACTIONS:
-            return True if len(self.files.view) or self.files.marked_count else None
+            rows = len(self.folder_rows) if self.folder_rows is not None else len(self.files.view)
+            return True if rows or self.files.marked_count else None
         return True
 
     def on_key(self, event: events.Key) -> None:
@@ -784,6 +1040,8 @@ class BrowserScreen(Screen[None]):
             UploadDialog(self.client, self.orbrowse.download_dir)
         )
         if uploaded is not None:
+            if uploaded.id not in self.files:
+                self.folders.append([uploaded])
             self.files.insert_new(uploaded)
             self._files_changed()
             self.notify(f"Uploaded as {uploaded.id}", title="Upload", markup=False)
@@ -792,11 +1050,16 @@ class BrowserScreen(Screen[None]):
     async def action_download(self) -> None:
         from orbrowse.tui.dialogs.download import DownloadDialog
 
+        if not await self._listed_for("Download"):
+            return
         files = self._selection()
         if not files:
             return
+        folders = self._selected_folders()
+        rows = self.folder_rows
+        base = rows.path if folders and rows is not None else None
         saved = await self.app.push_screen_wait(
-            DownloadDialog(self.client, files, self.orbrowse.download_dir)
+            DownloadDialog(self.client, files, self.orbrowse.download_dir, base=base)
         )
         if saved:
             where = saved[0] if len(saved) == 1 else saved[0].parent
@@ -807,14 +1070,22 @@ class BrowserScreen(Screen[None]):
     async def action_delete(self) -> None:
         from orbrowse.tui.dialogs.confirm_delete import ConfirmDeleteDialog
 
+        if not await self._listed_for("Delete"):
+            self.notify("Nothing was deleted", timeout=2)
+            return
         files = self._selection()
         if not files:
             return
+        folders = self._selected_folders()
         hidden = self.files.hidden_marked_count if self.files.marked_count else 0
         where = self.orbrowse.label_for(self.workspace)
         confirmed = await self.app.push_screen_wait(
             ConfirmDeleteDialog(
-                files, hidden, workspace=where, export_to=self.orbrowse.download_dir
+                files,
+                hidden,
+                workspace=where,
+                export_to=self.orbrowse.download_dir,
+                folders=folders,
             )
         )
         if not confirmed:
@@ -882,7 +1153,9 @@ class BrowserScreen(Screen[None]):
             self.notify("Forgotten: it will not be offered again", title="Deletion", timeout=3)
 
     def drop_deleted(self, ids: Iterable[str]) -> None:
-        self.files.remove(ids)
+        self.folders.remove(self.files.remove(ids))
+        # A marked folder that is gone (every file deleted) is no longer marked.
+        self.folder_marks -= {p for p in self.folder_marks if self.folders.folder(p) is None}
         self._files_changed()
 
     # -- the command palette ---------------------------------------------------------------

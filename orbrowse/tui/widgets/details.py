@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import ClassVar
 
 from rich.text import Text
@@ -9,6 +10,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from orbrowse.api.models import FileObject
+from orbrowse.listing.folders import Folder, breadcrumb
 from orbrowse.listing.formatting import (
     Clock,
     exact_size,
@@ -41,8 +43,24 @@ def detail_rows(file: FileObject, now: Clock) -> list[tuple[str, str]]:
     ]
 
 
+def folder_rows(folder: Folder, complete: bool, now: Clock) -> list[tuple[str, str]]:
+    """(label, value) pairs for a folder of the folder view; "≥" while not all is listed."""
+    bound = "" if complete else "≥ "
+    rows = [
+        ("Folder", breadcrumb(folder)),
+        ("Files", f"{bound}{folder.count:,} (any depth)"),
+        ("Size", f"{bound}{exact_size(folder.size)} ({human_size(folder.size)})"),
+    ]
+    if folder.count:
+        newest = datetime.fromtimestamp(folder.newest, UTC)
+        rows.append(("Newest", f"{iso_time(newest)} ({relative_time(newest, now())})"))
+    if not complete:
+        rows.append(("Listing", "not complete: more files may lie in this folder"))
+    return rows
+
+
 class DetailsPane(Widget):
-    """Shows the file under the cursor (``show_file``)."""
+    """Shows the file under the cursor (``show_file``), or a folder (``show_folder``)."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "details-pane--label",
@@ -75,18 +93,25 @@ class DetailsPane(Widget):
         super().__init__(name=name, id=id, classes=classes)
         self.clock = clock
 
+    folder: reactive[tuple[tuple[str, str], ...]] = reactive((), layout=True)
+
     def show_file(self, file: FileObject | None) -> None:
         self.file = file
+        self.folder = ()
+
+    def show_folder(self, folder: Folder, *, complete: bool) -> None:
+        self.file = None
+        self.folder = tuple(folder_rows(folder, complete, self.clock))
 
     def render(self) -> Text:
         label_style = self.get_component_rich_style("details-pane--label")
         value_style = self.get_component_rich_style("details-pane--value")
         text = Text(end="")
         file = self.file
-        if file is None:
+        if file is None and not self.folder:
             text.append("No file selected", self.get_component_rich_style("details-pane--empty"))
             return text
-        rows = detail_rows(file, self.clock)
+        rows = detail_rows(file, self.clock) if file is not None else list(self.folder)
         for index, (label, value) in enumerate(rows):
             text.append(label.ljust(LABEL_WIDTH), label_style)
             text.append(value, value_style)

@@ -8,13 +8,21 @@ at 100,000 loaded rows as at 1,000.
 
 The table never fetches: it posts :class:`FileTable.NearEnd` and the screen loads more, then
 calls :meth:`FileTable.refresh_rows`. Marks are the screen's keys; the table only shows them.
+
+In the folder view (:meth:`FileTable.show_folders`) the rows come from a
+:class:`~orbrowse.listing.folder_rows.FolderRows` instead: the open folder's subfolders
+(``name/``, file count, total size, newest date) then its files by their last segment, with a
+"share" column, a bar of each row's size against the largest of its siblings (as ncdu draws
+it). Until the listing is complete, folder totals read "≥". ``l``/``→`` on a folder posts
+:class:`FileTable.OpenFolder`, ``h``/``←``/Backspace posts :class:`FileTable.FolderUp`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from rich.segment import Segment
 from rich.style import Style
@@ -29,6 +37,8 @@ from textual.strip import Strip
 
 from orbrowse.api.models import FileObject
 from orbrowse.listing.file_list import FileList, SortColumn
+from orbrowse.listing.folder_rows import FolderRows, Row
+from orbrowse.listing.folders import Folder, leaf_name, shown_name
 from orbrowse.listing.formatting import (
     Align,
     Clock,
@@ -49,17 +59,23 @@ DEFAULT_FETCH_AHEAD_ROWS = 200
 """Two API pages of 100: holding j never reaches rows that are not loaded yet."""
 LOADING_TEXT = "loading more…"
 LOADING_END_TEXT = "loading to the end…"
+AT_LEAST = "≥"
+SHARE_WIDTH = 8
+BAR_EIGHTHS = " ▏▎▍▌▋▊▉█"
 _END = 1 << 62
 """A waiting move's target meaning "the last file of the workspace"."""
 _END_SLACK = 1 << 40
 """Moves up from _END stay above _END - _END_SLACK: still counted from the end."""
 
 
+ColumnKey = SortColumn | Literal["share"]
+
+
 @dataclass(frozen=True, slots=True)
 class Column:
     """One column's place on a line: ``start`` is its first cell."""
 
-    key: SortColumn
+    key: ColumnKey
     title: str
     width: int
     align: Align
@@ -71,26 +87,31 @@ class Column:
 _COLUMNS: tuple[Column, ...] = (
     Column("filename", "Name", 0, "left"),
     Column("size", "Size", 10, "right"),
+    Column("share", "Share", SHARE_WIDTH, "left"),
     Column("type", "Type", 16, "left"),
     Column("created", "Created", 14, "left"),
     Column("downloadable", "↓", 2, "left"),
     Column("id", "ID", 32, "left"),
 )
-_DROP_ORDER: tuple[SortColumn, ...] = ("id", "type", "created", "downloadable")
+_DROP_ORDER: tuple[ColumnKey, ...] = ("id", "type", "created", "downloadable")
+_FOLDER_DROP_ORDER: tuple[ColumnKey, ...] = ("id", "downloadable", "share", "type", "created")
+"""In the folder view the counts (in Type) and the bars matter more than the ↓ column."""
 
 
-def layout_columns(width: int) -> tuple[Column, ...]:
-    """The columns that fit ``width`` cells, with their widths and start cells."""
-    keep = [column.key for column in _COLUMNS]
+def layout_columns(width: int, *, folders: bool = False) -> tuple[Column, ...]:
+    """The columns that fit ``width`` cells, with their widths and start cells; the
+    "share" column only in the folder view."""
+    keep = [column.key for column in _COLUMNS if folders or column.key != "share"]
 
     def filename_width() -> int:
         fixed = sum(c.width + 1 for c in _COLUMNS if c.key in keep and c.key != "filename")
         return width - GUTTER_WIDTH - fixed
 
-    for key in _DROP_ORDER:
+    for key in _FOLDER_DROP_ORDER if folders else _DROP_ORDER:
         if filename_width() >= FILENAME_MIN_WIDTH:
             break
-        keep.remove(key)
+        if key in keep:
+            keep.remove(key)
     columns: list[Column] = []
     start = GUTTER_WIDTH
     for column in _COLUMNS:
@@ -100,6 +121,16 @@ def layout_columns(width: int) -> tuple[Column, ...]:
         columns.append(Column(column.key, column.title, size, column.align, start))
         start += size + 1
     return tuple(columns)
+
+
+def share_bar(size: int, largest: int, width: int) -> str:
+    """``size`` against ``largest`` as a bar of ``width`` cells, in eighths of a cell."""
+    if largest <= 0 or size <= 0:
+        return " " * width
+    eighths = max(1, round(size * width * 8 / largest))
+    full, part = divmod(min(eighths, width * 8), 8)
+    bar = "█" * full + (BAR_EIGHTHS[part] if part else "")
+    return bar.ljust(width)
 
 
 class FileTable(ScrollView, can_focus=True):
@@ -198,6 +229,22 @@ class FileTable(ScrollView, can_focus=True):
             id="file_table.page_up",
             tooltip="A page up",
         ),
+        Binding(
+            "l,right",
+            "open_folder",
+            "Open folder",
+            show=False,
+            id="file_table.open_folder",
+            tooltip="Folder view: open the folder under the cursor",
+        ),
+        Binding(
+            "h,left,backspace",
+            "folder_up",
+            "Up a folder",
+            show=False,
+            id="file_table.folder_up",
+            tooltip="Folder view: back to the folder above, the cursor on the one left",
+        ),
     ]
 
     cursor_row: reactive[int] = reactive(0, init=False)
@@ -205,11 +252,13 @@ class FileTable(ScrollView, can_focus=True):
 
     @dataclass
     class CursorMoved(Message):
-        """The cursor is on another file (or none). A newer one replaces a queued one."""
+        """The cursor is on another file (or none: a folder, or no rows). A newer one
+        replaces a queued one."""
 
         table: FileTable
         file: FileObject | None
         index: int
+        folder: Folder | None = None
 
         @property
         def control(self) -> FileTable:
@@ -235,6 +284,27 @@ class FileTable(ScrollView, can_focus=True):
     @dataclass
     class EndWanted(Message):
         """The last row of the workspace was asked for (``G``) while more rows may come."""
+
+        table: FileTable
+
+        @property
+        def control(self) -> FileTable:
+            return self.table
+
+    @dataclass
+    class OpenFolder(Message):
+        """Open this folder (folder view: ``l``, ``→`` on a folder row)."""
+
+        table: FileTable
+        folder: Folder
+
+        @property
+        def control(self) -> FileTable:
+            return self.table
+
+    @dataclass
+    class FolderUp(Message):
+        """Go up to the folder above (folder view: ``h``, ``←``, Backspace)."""
 
         table: FileTable
 
@@ -271,9 +341,13 @@ class FileTable(ScrollView, can_focus=True):
         """NearEnd is posted when fewer loaded rows than this lie past the cursor/viewport."""
         self._row_cache: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
         self._header_cache: LRUCache[tuple[object, ...], Strip] = LRUCache(16)
-        self._columns_cache: LRUCache[int, tuple[Column, ...]] = LRUCache(8)
-        self._cursor_file_id: str | None = None
-        self._posted_cursor: tuple[str | None, int] | None = None
+        self._columns_cache: LRUCache[tuple[int, bool], tuple[Column, ...]] = LRUCache(8)
+        self._cursor_key: tuple[str, str] | None = None
+        self._posted_cursor: tuple[tuple[str, str] | None, int] | None = None
+        self.folder_rows: FolderRows | None = None
+        """The open folder's rows in the folder view; ``None``: the flat view."""
+        self.totals_complete = True
+        """Whether every file is listed (folder totals are exact, not lower bounds)."""
         self.more_rows = False
         """Whether more rows may still come (the screen says so): moves past the end wait."""
         self.rows_coming = False
@@ -284,13 +358,49 @@ class FileTable(ScrollView, can_focus=True):
     # --- public helpers ----------------------------------------------------------------
 
     @property
+    def rows(self) -> Sequence[Row]:
+        """What the table shows: the file list's view, or the open folder's rows."""
+        folder_rows = self.folder_rows
+        return folder_rows if folder_rows is not None else self.file_list.view
+
+    @property
     def row_count(self) -> int:
-        return len(self.file_list.view)
+        return len(self.rows)
+
+    @property
+    def cursor_row_object(self) -> Row | None:
+        rows = self.rows
+        return rows[self.cursor_row] if 0 <= self.cursor_row < len(rows) else None
 
     @property
     def cursor_file(self) -> FileObject | None:
-        view = self.file_list.view
-        return view[self.cursor_row] if 0 <= self.cursor_row < len(view) else None
+        row = self.cursor_row_object
+        return row if isinstance(row, FileObject) else None
+
+    @property
+    def cursor_folder(self) -> Folder | None:
+        row = self.cursor_row_object
+        return row if isinstance(row, Folder) else None
+
+    @property
+    def showing_folders(self) -> bool:
+        return self.folder_rows is not None
+
+    def show_folders(self, rows: FolderRows | None, *, cursor: int = 0) -> None:
+        """Switch to the folder view over ``rows`` (``None``: back to the flat view), the
+        cursor on ``cursor``; the first rows are drawn at once, whatever the folder's size."""
+        self.folder_rows = rows
+        self._cursor_key = None
+        self._wanted = None
+        self._row_cache.clear()
+        self.virtual_size = Size(0, self.row_count + 1 + int(self.rows_coming))
+        target = self.validate_cursor_row(cursor)
+        self.scroll_to(y=max(0, target - self.rows_in_view // 2), animate=False, force=True)
+        if target != self.cursor_row:
+            self.cursor_row = target
+        else:
+            self._cursor_changed()
+        self.refresh()
 
     @property
     def rows_in_view(self) -> int:
@@ -381,16 +491,16 @@ class FileTable(ScrollView, can_focus=True):
             self.cursor_row = target
 
     def refresh_rows(self) -> None:
-        """Call after changing ``file_list``: O(1) besides locating the cursor's file."""
+        """Call after changing ``file_list`` (or the folder rows): O(1) besides locating the
+        cursor's row."""
         count = self.row_count
         self.virtual_size = Size(0, count + 1 + int(self.rows_coming))
-        view = self.file_list.view
+        rows = self.rows
         index = self.cursor_row
-        current = view[index] if 0 <= index < count else None
-        if self._cursor_file_id is not None and (
-            current is None or current.id != self._cursor_file_id
-        ):
-            found = self.file_list.index_of(self._cursor_file_id)
+        current = rows[index] if 0 <= index < count else None
+        key = self._cursor_key
+        if key is not None and (current is None or _row_key(current) != key):
+            found = self._index_of(key)
             if found is not None:
                 index = found
         index = self.validate_cursor_row(index)
@@ -405,6 +515,15 @@ class FileTable(ScrollView, can_focus=True):
         """Sort the model and keep the cursor on its file."""
         self.file_list.set_sort(column, descending)
         self.refresh_rows()
+
+    def _index_of(self, key: tuple[str, str]) -> int | None:
+        kind, value = key
+        folder_rows = self.folder_rows
+        if folder_rows is None:
+            return self.file_list.index_of(value) if kind == "file" else None
+        if kind == "folder":
+            return folder_rows.index_of_folder(value)
+        return folder_rows.index_of_file(value)
 
     def cycle_sort(self, column: SortColumn) -> None:
         """Ascending, then descending, then back to load order."""
@@ -457,7 +576,8 @@ class FileTable(ScrollView, can_focus=True):
             for column in self.columns:
                 if column.start <= offset.x < column.start + column.width + 1:
                     event.stop()
-                    self.post_message(self.HeaderClicked(self, column.key))
+                    key = "size" if column.key == "share" else column.key
+                    self.post_message(self.HeaderClicked(self, key))
                     return
             return
         index = self.first_visible_row + offset.y - 1
@@ -493,6 +613,19 @@ class FileTable(ScrollView, can_focus=True):
     def action_cursor_page(self, direction: int) -> None:
         self.move_cursor(direction * self.rows_in_view)
 
+    def action_open_folder(self) -> None:
+        folder = self.cursor_folder
+        if folder is not None:
+            self.post_message(self.OpenFolder(self, folder))
+
+    def action_folder_up(self) -> None:
+        self.post_message(self.FolderUp(self))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("open_folder", "folder_up"):
+            return self.folder_rows is not None
+        return True
+
     # --- rendering -----------------------------------------------------------------------
 
     def render_line(self, y: int) -> Strip:
@@ -500,12 +633,12 @@ class FileTable(ScrollView, can_focus=True):
         if y == 0:
             return self._render_header(width)
         index = self.first_visible_row + y - 1
-        view = self.file_list.view
-        if not 0 <= index < len(view):
-            if index == len(view) and self.rows_coming:
+        rows = self.rows
+        if not 0 <= index < len(rows):
+            if index == len(rows) and self.rows_coming:
                 return self._render_loading(width)
             return Strip.blank(width, self.rich_style)
-        return self._render_row(view[index], index, width)
+        return self._render_row(rows[index], index, width)
 
     def _render_loading(self, width: int) -> Strip:
         style = self.rich_style + self.get_component_rich_style("file-table--loading")
@@ -514,7 +647,7 @@ class FileTable(ScrollView, can_focus=True):
 
     def _render_header(self, width: int) -> Strip:
         model = self.file_list
-        key = (width, model.sort_column, model.sort_descending)
+        key = (width, model.sort_column, model.sort_descending, self.showing_folders)
         cached = self._header_cache.get(key)
         if cached is not None:
             return cached
@@ -529,17 +662,26 @@ class FileTable(ScrollView, can_focus=True):
         self._header_cache.set(key, strip)
         return strip
 
-    def _render_row(self, file: FileObject, index: int, width: int) -> Strip:
+    def _render_row(self, row: Row, index: int, width: int) -> Strip:
         is_cursor = index == self.cursor_row
-        is_marked = self.file_list.is_marked(file.id)
+        folder_rows = self.folder_rows
+        if isinstance(row, Folder):
+            is_marked = folder_rows is not None and folder_rows.folder_marked(row)
+            # A folder changes in place: its totals are part of the key.
+            look: tuple[object, ...] = (row.count, row.size, row.newest, self.totals_complete)
+        else:
+            is_marked = self.file_list.is_marked(row.id)
+            look = ()
         now = self.clock()
         key = (
-            file,
+            row,
             width,
             is_cursor,
             is_cursor and self.has_focus,
             is_marked,
             int(now.timestamp() // 60),
+            look,
+            folder_rows.largest if folder_rows is not None else None,
         )
         cached = self._row_cache.get(key)
         if cached is not None:
@@ -551,13 +693,41 @@ class FileTable(ScrollView, can_focus=True):
             style += self.get_component_rich_style("file-table--cursor")
         parts = [MARK_GLYPH if is_marked else " "]
         for column in self._layout(width):
-            parts.append(fit(self._cell_text(file, column.key, now), column.width, column.align))
+            if isinstance(row, Folder):
+                text = self._folder_cell_text(row, column, now)
+            elif column.key == "share" or (folder_rows is not None and column.key == "filename"):
+                text = self._file_in_folder_text(row, column)
+            else:
+                text = self._cell_text(row, column.key, now)
+            parts.append(fit(text, column.width, column.align))
         strip = self._line(" ".join(parts), style, width)
         self._row_cache.set(key, strip)
         return strip
 
+    def _folder_cell_text(self, folder: Folder, column: Column, now: datetime) -> str:
+        bound = "" if self.totals_complete else AT_LEAST
+        key = column.key
+        if key == "filename":
+            return shown_name(folder.name) + "/"
+        if key == "size":
+            return bound + human_size(folder.size)
+        if key == "share":
+            largest = self.folder_rows.largest if self.folder_rows is not None else 0
+            return share_bar(folder.size, largest, column.width)
+        if key == "type":
+            return f"{bound}{folder.count:,} file{'' if folder.count == 1 else 's'}"
+        if key == "created" and folder.count:
+            return relative_time(datetime.fromtimestamp(folder.newest, now.tzinfo), now)
+        return ""
+
+    def _file_in_folder_text(self, file: FileObject, column: Column) -> str:
+        if column.key == "filename":
+            return shown_name(leaf_name(file.filename))
+        largest = self.folder_rows.largest if self.folder_rows is not None else 0
+        return share_bar(file.size_bytes, largest, column.width)
+
     @staticmethod
-    def _cell_text(file: FileObject, column: SortColumn, now: datetime) -> str:
+    def _cell_text(file: FileObject, column: ColumnKey, now: datetime) -> str:
         if column == "filename":
             return visible_text(file.filename)
         if column == "size":
@@ -577,10 +747,11 @@ class FileTable(ScrollView, can_focus=True):
         return Strip([Segment(text, style)]).adjust_cell_length(width, style)
 
     def _layout(self, width: int) -> tuple[Column, ...]:
-        cached = self._columns_cache.get(width)
+        folders = self.showing_folders
+        cached = self._columns_cache.get((width, folders))
         if cached is None:
-            cached = layout_columns(width)
-            self._columns_cache.set(width, cached)
+            cached = layout_columns(width, folders=folders)
+            self._columns_cache.set((width, folders), cached)
         return cached
 
     # --- internals -----------------------------------------------------------------------
@@ -602,13 +773,20 @@ class FileTable(ScrollView, can_focus=True):
             self.scroll_to(y=cursor + below - height + 1, animate=False, force=True)
 
     def _cursor_changed(self) -> None:
-        file = self.cursor_file
-        self._cursor_file_id = file.id if file is not None else None
-        state = (self._cursor_file_id, self.cursor_row)
+        row = self.cursor_row_object
+        self._cursor_key = _row_key(row) if row is not None else None
+        state = (self._cursor_key, self.cursor_row)
         if state != self._posted_cursor:
             self._posted_cursor = state
-            self.post_message(self.CursorMoved(self, file, self.cursor_row))
+            file = row if isinstance(row, FileObject) else None
+            folder = row if isinstance(row, Folder) else None
+            self.post_message(self.CursorMoved(self, file, self.cursor_row, folder))
 
     def _check_near_end(self) -> None:
         if self.near_end:
             self.post_message(self.NearEnd(self, self.rows_remaining))
+
+
+def _row_key(row: Row) -> tuple[str, str]:
+    """What keeps the cursor on its row across changes: a file's id or a folder's path."""
+    return ("folder", row.path) if isinstance(row, Folder) else ("file", row.id)
