@@ -67,6 +67,7 @@ SCREENSHOTS = (
     "delete-confirm.svg",
     "delete-progress.svg",
     "help.svg",
+    "folders.svg",
 )
 """Every file :func:`main` writes, in the order it takes them."""
 
@@ -96,7 +97,8 @@ def make_app(emulator: RunningEmulator, work: Path) -> OrbrowseApp:
         config_path=work / "config.toml",
         env={},
     )
-    settings = replace(settings, undo_seconds=UNDO_SECONDS)
+    # Flat first (the pictures of marks, dialogs and previews); `f` then shows the folders.
+    settings = replace(settings, undo_seconds=UNDO_SECONDS, view="flat")
     return build_app(
         settings,
         env={},
@@ -254,6 +256,14 @@ class Director:
         await self.wait_for(HelpScreen, "the help screen")
         await self.shoot("help.svg")
         await self.close_dialog()
+
+        await self.pilot.press("c", "f")
+        await self.settle()
+        while browser.folder_rows is not None and browser.folder_rows.folder.parent is not None:
+            await self.pilot.press("h")
+        await self.wait_until(lambda: not browser.has_more, "the whole listing")
+        await self.settle()
+        await self.shoot("folders.svg")
 
 
 def check_clean(paths: Sequence[Path], emulator: RunningEmulator) -> None:
