@@ -22,6 +22,7 @@ EXPECTED = {
     "delete-confirm.svg": "Delete&#160;3&#160;files?",
     "delete-progress.svg": "Press&#160;u&#160;or&#160;Escape&#160;to&#160;undo",
     "help.svg": "Keys",
+    "folders.svg": "outputs/",
 }
 
 
