@@ -6,10 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 
 from orbrowse.emulator.server import RunningEmulator
 from orbrowse.emulator.store import StoredFile
 from orbrowse.listing.folders import Folder
+from orbrowse.tui.screens.browser import BrowserScreen
 from tests.conftest import DEFAULT_WORKSPACE_ID
 from tests.tui.app_driver import (
     browser,
@@ -54,6 +56,20 @@ def long_tree(emulator: RunningEmulator, tree: list[StoredFile]) -> list[StoredF
     ]
     late = store.add_file(DEFAULT_WORKSPACE_ID, "data/late.csv", content=b"late")
     return [*tree, *filler, late]
+
+
+async def at_the_root_with_the_listing_stopped(
+    pilot: Pilot[int], emulator: RunningEmulator
+) -> BrowserScreen:
+    """From the flat view's first pages: the folder view at the root, its listing stopped by
+    a failing server (so what is listed stays partial), the cursor on data/."""
+    screen = await browser_ready(pilot)
+    emulator.faults.fail_next(503, method="GET", path_contains="/files", count=50)
+    await pilot.press("f")  # opens data/exports/, the first file's folder
+    await settle(pilot)
+    await pilot.press("h", "h")
+    assert screen.load_error is not None and cursor_name(pilot.app) == "data/"
+    return screen
 
 
 def breadcrumb(app: object) -> str:
@@ -177,6 +193,7 @@ async def test_totals_read_at_least_until_the_listing_is_complete(
     async with app.run_test(size=(140, 30)) as pilot:
         screen = await browser_ready(pilot)
         assert screen.has_more and long_tree[-1].id not in screen.files
+        await pilot.press("h")  # nothing above in the flat view
         emulator.faults.fail_next(503, method="GET", path_contains="/files", count=50)
         await pilot.press("f")
         await settle(pilot)
@@ -215,11 +232,7 @@ async def test_marking_a_folder_marks_files_listed_later(
 ) -> None:
     app = make_app(workspace=DEFAULT_WORKSPACE_ID, view="flat", page_size=50)
     async with app.run_test(size=(140, 30)) as pilot:
-        screen = await browser_ready(pilot)
-        emulator.faults.fail_next(503, method="GET", path_contains="/files", count=50)
-        await pilot.press("f")
-        await settle(pilot)
-        await pilot.press("h", "h")  # from data/exports/ up to the root, on data/
+        screen = await at_the_root_with_the_listing_stopped(pilot, emulator)
         assert cursor_name(app) == "data/"
         await pilot.press("space")
         assert screen.files.marked_count == 4  # the data/ files listed so far
@@ -254,11 +267,7 @@ async def test_deleting_a_folder_waits_for_the_listing_and_deletes_only_it(
     assert len(doomed) == 13
     app = make_app(workspace=DEFAULT_WORKSPACE_ID, view="flat", undo_seconds=0, page_size=50)
     async with app.run_test(size=(140, 40)) as pilot:
-        screen = await browser_ready(pilot)
-        emulator.faults.fail_next(503, method="GET", path_contains="/files", count=50)
-        await pilot.press("f")
-        await settle(pilot)
-        await pilot.press("h", "h")
+        screen = await at_the_root_with_the_listing_stopped(pilot, emulator)
         assert cursor_name(app) == "data/" and screen.has_more
         await pilot.press("x")
         wait = await screen_shown(pilot, WaitForListingDialog)
@@ -293,11 +302,8 @@ async def test_cancelling_the_wait_deletes_nothing(
 
     app = make_app(workspace=DEFAULT_WORKSPACE_ID, view="flat", undo_seconds=0, page_size=50)
     async with app.run_test(size=(140, 40)) as pilot:
-        screen = await browser_ready(pilot)
-        emulator.faults.fail_next(503, method="GET", path_contains="/files", count=50)
-        await pilot.press("f")
-        await settle(pilot)
-        await pilot.press("h", "h", "x")
+        screen = await at_the_root_with_the_listing_stopped(pilot, emulator)
+        await pilot.press("x")
         await screen_shown(pilot, WaitForListingDialog)
         await pilot.press("escape")
         await wait_until(pilot, lambda: app.screen is screen, "back in the browser")
