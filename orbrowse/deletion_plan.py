@@ -20,8 +20,9 @@ before anything else. The process running a plan holds an exclusive ``flock`` on
 another orbrowse neither offers nor resumes a plan that is still running.
 
 Plans are read back as untrusted input: a plan larger than :data:`MAX_PLAN_BYTES` is
-refused, a line that is not whole JSON of the expected shape (a torn last line after
-``kill -9``) is skipped and counted, ids must be printable ASCII without ``/``.
+refused, as is one whose workspace is not its folder's; a line that is not whole JSON of the
+expected shape (a torn last line after ``kill -9``) is skipped and counted; ids must be
+printable ASCII without ``/``.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ from typing import Any, Final
 from orbrowse.api.errors import ResponseFormatError
 from orbrowse.api.models import FileObject
 from orbrowse.closing import ClosedOnExit
-from orbrowse.deletion_log import GONE_RESULTS, UNCERTAIN_PREFIX
+from orbrowse.deletion_log import GONE_RESULTS, UNCERTAIN_PREFIX, default_log_path
 from orbrowse.private_file import open_private_append, replace_atomically
 
 PLANS_FOLDER: Final = "deletion-plans"
@@ -67,12 +68,25 @@ def valid_id(value: object) -> bool:
     return isinstance(value, str) and _ID.fullmatch(value) is not None
 
 
+def _folder_name(workspace: str | None) -> str:
+    return (workspace or KEY_WORKSPACE).lower()
+
+
 def plans_folder(log_path: Path, workspace: str | None) -> Path:
-    """Where the plans of ``workspace`` (``None``: the key's own) live, beside the log."""
-    name = (workspace or KEY_WORKSPACE).lower()
+    """Where the plans of ``workspace`` (``None``: the key's own) live, beside the log.
+
+    A log that is not a file of its own (``--log /dev/null``, a FIFO) has no folder for
+    plans: they go to the default log's folder.
+    """
+    name = _folder_name(workspace)
     if not _FOLDER_NAME.fullmatch(name):
         raise ValueError(f"{workspace!r} cannot name a plans folder")
-    return log_path.parent / PLANS_FOLDER / name
+    try:
+        special = log_path.exists() and not log_path.is_file()
+    except OSError:
+        special = True
+    root = default_log_path().parent if special else log_path.parent
+    return root / PLANS_FOLDER / name
 
 
 def _now() -> str:
@@ -183,6 +197,9 @@ def read_plan(path: Path, *, warn: Warn | None = None) -> Plan | None:
     workspace, created = header.get("workspace"), header.get("created")
     if not (workspace is None or isinstance(workspace, str)) or not isinstance(created, str):
         warning("its first line is damaged; ignored")
+        return None
+    if _folder_name(workspace) != path.parent.name:
+        warning(f"it belongs to workspace {workspace!r}, not this one; ignored")
         return None
     plan = Plan(path, workspace, created, [], {}, locked=locked)
     for raw in lines[1:]:

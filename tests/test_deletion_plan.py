@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from orbrowse import deletion_plan
-from orbrowse.deletion_log import RESULT_DELETED, uncertain_result
+from orbrowse.deletion_log import RESULT_DELETED, default_log_path, uncertain_result
 from orbrowse.deletion_plan import (
     PlanBusyError,
     PlanRecorder,
@@ -109,7 +109,21 @@ def test_running_plans_are_locked_and_forgotten_ones_are_not_offered(tmp_path: P
     assert not plan_paths(folder)
 
 
+def test_a_plan_moved_to_another_workspace_is_ignored(tmp_path: Path) -> None:
+    with make_plan(tmp_path) as recorder:
+        pass
+    elsewhere = plans_folder(tmp_path / "deletions.jsonl", None)
+    elsewhere.mkdir(parents=True)
+    moved = recorder.path.rename(elsewhere / recorder.path.name)
+    warnings: list[str] = []
+    assert newest_unfinished(elsewhere, warn=warnings.append) is None
+    assert "belongs to workspace" in warnings[0]
+    assert read_plan(moved) is None
+
+
 def test_plans_folder_refuses_a_workspace_that_is_not_a_name(tmp_path: Path) -> None:
     assert plans_folder(tmp_path / "log", None).name == "key-workspace"
+    # A log that is not a file of its own (--log /dev/null): plans go to the default folder.
+    assert plans_folder(Path("/dev/null"), None).parent.parent == default_log_path().parent
     with pytest.raises(ValueError):
         plans_folder(tmp_path / "log", "../elsewhere")

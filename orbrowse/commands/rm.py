@@ -326,15 +326,31 @@ def describe_plan(plan: Plan) -> str:
     )
 
 
+async def key_workspace(session: Session) -> str | None:
+    """The workspace the key works in (``GET /key``): where no ``--workspace`` goes."""
+    async with session.client() as client:
+        return (await client.get_key_info()).workspace_id
+
+
 def resume(args: argparse.Namespace, session: Session) -> int:
-    """``rm --resume``: finish the newest unfinished plan of the workspace."""
+    """``rm --resume``: finish the newest unfinished plan of the workspace. Without
+    ``--workspace`` that is the key's own: its plans filed under its id (the browser's) count
+    too."""
     output = session.output
     log = DeletionLog(log_path(args))
-    try:
-        folder = plans_folder(log.path, session.settings.workspace)
-    except ValueError as exc:
-        raise CommandError(str(exc)) from exc
-    plan = newest_unfinished(folder, warn=output.warning)
+    workspaces = [session.settings.workspace]
+    if workspaces == [None]:  # the browser files the key's workspace under its id
+        workspaces.append(asyncio.run(key_workspace(session)))
+    plans = []
+    for workspace in dict.fromkeys(w.lower() if w else None for w in workspaces):
+        try:
+            folder = plans_folder(log.path, workspace)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        found = newest_unfinished(folder, warn=output.warning)
+        if found is not None:
+            plans.append(found)
+    plan = max(plans, key=lambda found: found.path.name, default=None)
     if plan is None:
         output.message(f"no unfinished deletion to resume in {session.workspace_label}")
         return ExitCode.OK

@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from orbrowse.api.models import FileObject
 from orbrowse.deletion_log import GONE_RESULTS
-from orbrowse.deletion_plan import PLANS_FOLDER, closed_path, read_plan
+from orbrowse.deletion_plan import PLANS_FOLDER, PlanRecorder, closed_path, plans_folder, read_plan
 from orbrowse.emulator.server import RunningEmulator
 from orbrowse.emulator.store import StoredFile
 from tests.cli import Cli
@@ -125,3 +126,22 @@ def test_interrupted_rm_is_finished_by_resume(
     assert finished is not None and finished.closed == "finished"
     again = cli("rm", "--resume", "--yes", "--workspace", DEFAULT_WORKSPACE_ID)
     assert again.code == 0 and "no unfinished deletion" in again.stderr
+
+
+def test_resume_without_workspace_finds_the_browsers_plan_for_the_keys_workspace(
+    emulator: RunningEmulator, cli: Cli, workspace_key: str
+) -> None:
+    """The browser files the key's workspace under its id; rm without --workspace asks
+    GET /key which workspace that is."""
+    planned = add(emulator, "old", 5)
+    kept = {f.id for f in add(emulator, "keep", 2)}
+    files = [FileObject.from_json(json.loads(line)) for line in cli("ls").lines]
+    folder = plans_folder(cli.deletion_log, DEFAULT_WORKSPACE_ID)
+    PlanRecorder.create(folder, files[:5], workspace=DEFAULT_WORKSPACE_ID).close()
+    assert [f.id for f in files[:5]] == [f.id for f in planned]
+
+    result = cli("rm", "--resume", "--yes", key=workspace_key)
+
+    assert result.code == 0, result.stderr
+    assert "a deletion of 5 files" in result.stderr
+    assert held(emulator) == kept

@@ -15,7 +15,7 @@ from textual.widgets import Button, Input, Static
 from orbrowse.api.client import FilesClient
 from orbrowse.api.models import FileObject
 from orbrowse.deletion_log import RESULT_DELETED
-from orbrowse.deletion_plan import Plan, PlanRecorder, read_plan
+from orbrowse.deletion_plan import Plan, PlanRecorder, plans_folder, read_plan
 from orbrowse.tui.dialogs import (
     ConfirmDeleteDialog,
     ConfirmDialog,
@@ -46,7 +46,8 @@ def files(count: int, *, downloadable: bool = True) -> list[FileObject]:
 def interrupted_plan(folder: Path) -> Plan:
     """A plan of 1,200 files that stopped after 700."""
     planned = files(1200)
-    with PlanRecorder.create(folder / "plans", planned, workspace=None) as recorder:
+    plans = plans_folder(folder / "deletions.jsonl", None)
+    with PlanRecorder.create(plans, planned, workspace=None) as recorder:
         for file in planned[:700]:
             recorder.outcome(file.id, RESULT_DELETED)
     plan = read_plan(recorder.path)
