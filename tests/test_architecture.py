@@ -7,6 +7,8 @@ a fresh interpreter and look at ``sys.modules`` (what a user's process would rea
 - ``commands/`` (the scriptable CLI) never imports the TUI or Textual.
 - ``preview/`` (decoding and drawing previews) never imports Textual or the TUI.
 - ``tui/`` never starts the emulator: the command line does (``orbrowse --demo``).
+- Start-up (the CLI, the app and the browser screen) loads neither Pillow nor Rich's Markdown
+  (markdown-it): the preview imports them when it first draws an image or Markdown.
 
 A static check over every ``import`` statement (lazy ones too) also keeps the package
 graph free of the circles it once had (``cli`` <-> ``commands``, ``tui.app`` <-> screens).
@@ -77,6 +79,15 @@ def test_package_imports_follow_the_rules(package: str) -> None:
     assert len(modules) > 1
     found = imported_by(modules, RULES[package])
     assert found == {}, f"{package} must not import these (loaded by): {found}"
+
+
+STARTUP = ["orbrowse.cli", "orbrowse.tui.launch", "orbrowse.tui.screens.browser"]
+PREVIEW_ONLY = ("PIL", "rich.markdown", "markdown_it")
+
+
+def test_start_up_leaves_the_preview_decoders_unloaded() -> None:
+    """They were a third of the browser screen's imports (``profile_speed.py startup``)."""
+    assert imported_by(STARTUP, PREVIEW_ONLY) == {}
 
 
 def test_the_probe_sees_a_forbidden_import() -> None:

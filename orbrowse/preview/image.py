@@ -12,13 +12,18 @@ import io
 import warnings
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from PIL import Image, UnidentifiedImageError
 from rich.color import Color
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.measure import Measurement
 from rich.segment import Segment
 from rich.style import Style
+
+if TYPE_CHECKING:
+    # Pillow is imported when the first image is decoded, not at start-up, where it was a
+    # third of the browser screen's imports (``profile_speed.py startup``).
+    from PIL import Image
 
 MAX_PIXELS = 40_000_000
 """Bigger images (declared in their header) are not decoded: a small file may claim a huge one."""
@@ -47,6 +52,8 @@ class DecodedImage:
 
 def decode_image(data: bytes) -> DecodedImage:
     """A small RGB copy of the image (first frame of an animation), or :class:`ImageError`."""
+    from PIL import Image, UnidentifiedImageError
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -75,6 +82,8 @@ def _reason(exc: BaseException) -> str:
 
 
 def _flatten(image: Image.Image) -> Image.Image:
+    from PIL import Image
+
     if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
         rgba = image.convert("RGBA")
         backdrop = Image.new("RGB", rgba.size, BACKDROP)
@@ -113,6 +122,8 @@ class HalfBlockImage:
         if options.height is not None:
             rows_limit = options.height if rows_limit is None else min(rows_limit, options.height)
         columns, rows = self.cells(options.max_width, rows_limit)
+        from PIL import Image  # loaded already: the image was decoded
+
         pixels = self.image.resize((columns, rows * 2), Image.Resampling.LANCZOS)
         raw = pixels.tobytes()  # RGB, row after row
         stride = columns * 3

@@ -10,16 +10,21 @@ import codecs
 import csv
 import io
 import json
+from typing import TYPE_CHECKING
 
 from rich.box import SIMPLE_HEAD
 from rich.console import Group, RenderableType
-from rich.markdown import Markdown
 from rich.syntax import Syntax
 from rich.table import Table
 from rich.text import Text
 
 from orbrowse.listing.formatting import visible_text
 from orbrowse.preview.sniff import PreviewKind, extension_of
+
+if TYPE_CHECKING:
+    # Imported with the first Markdown preview, not at start-up: Rich's Markdown brings
+    # markdown-it (``profile_speed.py startup``).
+    from rich.markdown import Markdown
 
 TAB_SIZE = 4
 CSV_MAX_COLUMNS = 20
@@ -119,6 +124,8 @@ def _cell(value: str) -> Text:
 
 
 def markdown(lines: list[str]) -> Markdown:
+    from rich.markdown import Markdown
+
     # No hyperlinks: a link target from the file never becomes a terminal escape.
     return Markdown("\n".join(lines), hyperlinks=False, code_theme=SYNTAX_THEME)
 
