@@ -321,7 +321,8 @@ def describe_plan(plan: Plan) -> str:
         parts.append(f"{len(plan.ambiguous):,} sent without an answer, to look up")
     parts.append(f"{len(plan.to_delete):,} to delete")
     return (
-        f"a deletion of {len(plan.files):,} files ({plan.created}) stopped after "
+        f"a deletion of {len(plan.files):,} file{'' if len(plan.files) == 1 else 's'} "
+        f"({plan.created}) stopped after "
         f"{plan.settled:,}: {', '.join(parts)}"
     )
 

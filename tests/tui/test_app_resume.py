@@ -165,3 +165,17 @@ async def test_a_read_only_workspace_is_not_offered_a_deletion(
         await screen_shown(pilot, BrowserScreen)
         await settle(pilot)
         assert isinstance(app.screen, BrowserScreen)
+
+
+async def test_the_keys_own_workspace_is_offered_what_rm_without_workspace_left(
+    emulator: RunningEmulator, make_app: AppFactory, deletion_log_path: Path, workspace_key: str
+) -> None:
+    stored = emulator.store.add_file(DEFAULT_WORKSPACE_ID, "tmp/a.txt", content=b"s")
+    folder = plans_folder(deletion_log_path, None)  # where `orbrowse rm` files it
+    PlanRecorder.create(folder, [as_file(stored)], workspace=None).close()
+    app = make_app(key=workspace_key)  # an ordinary key opens its own workspace
+    async with app.run_test(size=(120, 40)) as pilot:
+        offer = await screen_shown(pilot, ResumeOfferDialog)
+        assert "A deletion of 1 file stopped after 0" in str(
+            offer.query_one("#question", Static).content
+        )

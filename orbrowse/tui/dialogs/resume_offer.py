@@ -14,7 +14,7 @@ from orbrowse.api.models import FileObject
 from orbrowse.deletion_plan import Plan
 from orbrowse.listing.formatting import human_size
 from orbrowse.listing.workspace_label import WorkspaceLabel
-from orbrowse.tui.dialogs._common import file_lines, workspace_line
+from orbrowse.tui.dialogs._common import count_files, file_lines, workspace_line
 from orbrowse.tui.dialogs.base import Dialog, DialogFrame
 
 OfferChoice = Literal["resume", "forget"]
@@ -29,7 +29,7 @@ def _size(file: FileObject) -> Text:
 def offer_question(plan: Plan) -> str:
     """``A deletion of 1,200 files stopped after 700. Resume, show, or forget it?``"""
     return (
-        f"A deletion of {len(plan.files):,} files stopped after {plan.settled:,}. "
+        f"A deletion of {count_files(len(plan.files))} stopped after {plan.settled:,}. "
         "Resume, show, or forget it?"
     )
 

@@ -1130,12 +1130,20 @@ class BrowserScreen(Screen[None]):
         """A deletion in this workspace was cut short: offer to resume, show or forget it."""
         from orbrowse.tui.dialogs.resume_offer import ResumeOfferDialog
 
+        log = self.orbrowse.deletion_log.path
+        # `orbrowse rm` without --workspace files the key's own workspace as KEY_WORKSPACE.
+        ids = {self.workspace.id, None} if self.workspace.source == "key" else {self.workspace.id}
         try:
-            folder = plans_folder(self.orbrowse.deletion_log.path, self.workspace.id)
+            folders = [plans_folder(log, workspace) for workspace in ids]
         except ValueError:
             return
         warnings: list[str] = []
-        plan = await asyncio.to_thread(newest_unfinished, folder, warn=warnings.append)
+
+        def newest() -> Plan | None:
+            found = [newest_unfinished(folder, warn=warnings.append) for folder in folders]
+            return max((p for p in found if p), key=lambda p: p.path.name, default=None)
+
+        plan = await asyncio.to_thread(newest)
         for warning in warnings:
             self.notify(warning, title="Deletion plan", severity="warning", markup=False)
         if plan is None:
