@@ -237,3 +237,5 @@ def test_matches_a_brute_force_over_pages_and_removals(
     for file in kept:
         folder = tree.folder_of(file)
         assert folder is not None and file in folder.files
+    for folder in tree.root.iter_folders():
+        assert folder.largest_file == max((f.size_bytes for f in folder.files), default=0)

@@ -49,7 +49,6 @@ class FolderRows(Sequence[Row]):
         self._source: list[FileObject] | None = None
         self._signature: tuple[object, ...] = ()
         self._tree_version = -1
-        self._largest_file = 0
         self.largest = 0
         """The largest size among the rows (folders' totals, files' sizes): bars scale to it."""
         self.version = 0
@@ -156,10 +155,9 @@ class FolderRows(Sequence[Row]):
         self._tree_version = self.tree.version
         sort = _FOLDER_SORT.get(files.sort_column, "name")
         self._folders = folder.subfolders(sort, files.sort_descending)
-        self.largest = max(
-            max((f.size for f in self._folders), default=0),
-            self._largest_file,
-        )
+        # Bars scale to the largest sibling: the folder's own largest file even when the
+        # filter hides it (known without a pass over 50,000 files).
+        self.largest = max(max((f.size for f in self._folders), default=0), folder.largest_file)
         self.version += 1
         return True
 
@@ -168,14 +166,16 @@ class FolderRows(Sequence[Row]):
         files = self.files
         self._source = folder.files
         self._seen = len(folder.files)
-        visible = files.is_visible
-        rows = [f for f in folder.files if visible(f)]
+        if files.filter is None and not files.show_only_marked:
+            rows = list(folder.files)  # every file shows: a copy, no per-file test
+        else:
+            visible = files.is_visible
+            rows = [f for f in folder.files if visible(f)]
         if files.sort_column is not None:
             rows.sort(key=files.sort_key)
             if files.sort_descending:
                 rows.reverse()
         self._files = rows
-        self._largest_file = max((f.size_bytes for f in rows), default=0)
 
     def _add_files(self, new: Sequence[FileObject]) -> None:
         self._seen += len(new)
@@ -195,4 +195,3 @@ class FolderRows(Sequence[Row]):
                 insort(rows, file, key=key)
             if files.sort_descending:
                 rows.reverse()
-        self._largest_file = max(self._largest_file, max(f.size_bytes for f in fresh))

@@ -47,7 +47,17 @@ class Folder:
     """One folder: its segment, path, parent, direct subfolders and files, and the totals of
     everything under it. Read it; only :class:`FolderTree` changes it."""
 
-    __slots__ = ("count", "files", "folders", "name", "newest", "parent", "path", "size")
+    __slots__ = (
+        "count",
+        "files",
+        "folders",
+        "largest_file",
+        "name",
+        "newest",
+        "parent",
+        "path",
+        "size",
+    )
 
     name: str
     """The last segment (``"exports"``; ``""`` for the root and for an empty segment)."""
@@ -64,6 +74,8 @@ class Folder:
     """Their total size in bytes."""
     newest: float
     """The newest ``created_ts`` under this folder (0.0 while it holds nothing)."""
+    largest_file: int
+    """The size of the largest of its direct files (0 without any)."""
 
     def __init__(self, name: str, path: str, parent: Folder | None) -> None:
         self.name = name
@@ -74,6 +86,7 @@ class Folder:
         self.count = 0
         self.size = 0
         self.newest = 0.0
+        self.largest_file = 0
 
     @property
     def depth(self) -> int:
@@ -229,6 +242,8 @@ class FolderTree:
             if folder is None:
                 folder = self._make(path)
             folder.files.append(file)
+            if file.size_bytes > folder.largest_file:
+                folder.largest_file = file.size_bytes
             added += 1
             entry = totals.get(folder)
             if entry is None:
@@ -267,6 +282,7 @@ class FolderTree:
             if not gone:
                 continue
             folder.files = kept
+            folder.largest_file = max((f.size_bytes for f in kept), default=0)
             removed += len(gone)
             count = len(gone)
             size = sum(f.size_bytes for f in gone)
