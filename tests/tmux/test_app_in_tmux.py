@@ -141,6 +141,36 @@ def running(pid: int) -> bool:
     return state != "Z"
 
 
+def test_open_go_up_mark_and_delete_a_folder_in_the_folder_view(
+    start_app: StartApp, emulator: RunningEmulator
+) -> None:
+    doomed = add_files(emulator, "runs/2025/out", 14)
+    kept = [
+        *add_files(emulator, "runs/2026/out", 3),
+        *add_files(emulator, "top", 2),
+        *add_files(emulator, "runs2025/near", 2),
+    ]
+    tmux = start_app(view="auto")
+    screen = tmux.wait_for(lambda s: "runs/ " in s and "runs2025/" in s)
+    assert re.search(r"runs/ +\d+ Bytes .*17 files", screen), screen
+    tmux.send_text("l")  # runs/ is the first row: open it
+    tmux.wait_for(lambda s: "/ runs /" in s and "2025/" in s and "2026/" in s)
+    tmux.send_text("jlh")  # into 2026/, straight back up: the cursor is on 2026/ again
+    tmux.wait_for(lambda s: re.search(r"Folder +/ runs / 2026 /", s) is not None)
+    tmux.send_text("k x")  # on 2025/: mark it (the cursor moves on), then delete the marks
+    screen = tmux.wait_for("Type 14 to confirm")
+    assert "folder runs/2025/" in screen and "14 files" in screen
+    tmux.send_text("14\r")
+    eventually(
+        lambda: len(emulator.store.files(DEFAULT_WORKSPACE_ID)) == len(kept),
+        "the server holds only the files outside runs/2025/",
+    )
+    assert {f.id for f in emulator.store.files(DEFAULT_WORKSPACE_ID)} == {f.id for f in kept}
+    assert not {f.id for f in doomed} & {f.id for f in emulator.store.files(DEFAULT_WORKSPACE_ID)}
+    tmux.send_text("c")  # close the report: runs/ holds 2026/ alone
+    tmux.wait_for(lambda s: "/ runs /" in s and "2025/" not in s and "2026/" in s)
+
+
 def test_a_deletion_cut_by_sighup_is_finished_by_resume(
     start_app: StartApp, emulator: RunningEmulator, tmp_path: Path
 ) -> None:
