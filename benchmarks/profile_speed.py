@@ -4,6 +4,7 @@
     .venv/bin/python benchmarks/profile_speed.py delete     # 1,000 deletes, 8 in flight
     .venv/bin/python benchmarks/profile_speed.py startup    # imports before the first paint
     .venv/bin/python benchmarks/profile_speed.py memory     # bytes per loaded row, by owner
+    .venv/bin/python benchmarks/profile_speed.py folders-memory  # bytes per file of the folder tree
 
 Each starts its own emulator (a child process, 20 ms latency, as the benchmarks do), runs the
 work once under cProfile, and prints wall time, this process's CPU time, and the functions
@@ -240,9 +241,35 @@ def memory() -> None:
         print(f"{stat.size_diff / count:7.1f} B/row  {stat.count_diff:>8,} objects  {where}")
 
 
+def folders_memory() -> None:
+    """tracemalloc's bytes per file of a FolderTree over 100,000 demo files given page by
+    page (the files themselves are held before the snapshot: only the tree is counted)."""
+    import gc
+    import tracemalloc
+
+    from benchmarks._files import make_files
+    from orbrowse.listing.folders import FolderTree
+
+    count = 100_000
+    files = make_files(count, seed=0)
+    gc.collect()
+    tracemalloc.start()
+    before = tracemalloc.take_snapshot()
+    tree = FolderTree()
+    for start in range(0, count, 1000):
+        tree.append(files[start : start + 1000])
+    gc.collect()
+    after = tracemalloc.take_snapshot()
+    total = sum(stat.size_diff for stat in after.compare_to(before, "filename"))
+    print(f"== FolderTree over {count:,} files, {tree.folder_count} folders: ", end="")
+    print(f"{total / count:.1f} bytes per file (tracemalloc, live objects)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("what", choices=("listing", "delete", "startup", "memory"))
+    parser.add_argument(
+        "what", choices=("listing", "delete", "startup", "memory", "folders-memory")
+    )
     parser.add_argument("--page", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=5, help="start-up: runs of each case")
     args = parser.parse_args()
@@ -252,6 +279,8 @@ def main() -> None:
         delete()
     elif args.what == "memory":
         memory()
+    elif args.what == "folders-memory":
+        folders_memory()
     else:
         startup(args.runs)
 

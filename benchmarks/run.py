@@ -25,7 +25,16 @@ if str(ROOT) not in sys.path:
 from benchmarks._config import Config  # noqa: E402
 from benchmarks._results import Row, table  # noqa: E402
 
-BENCHMARKS = ("listing", "delete", "table", "transfers", "startup", "keyboard", "filter")
+BENCHMARKS = (
+    "listing",
+    "delete",
+    "table",
+    "transfers",
+    "startup",
+    "keyboard",
+    "filter",
+    "folders",
+)
 
 
 def _loader(name: str) -> Callable[[Config], list[Row]]:

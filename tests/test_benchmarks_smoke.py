@@ -82,3 +82,14 @@ def test_short_keyboard_run_loses_no_press(latency_ms: float, files: int) -> Non
     assert held.lost == 0
     if latency_ms <= 100:
         assert len(held.at_end) <= held.presses // 4, held.at_end
+
+
+def test_quick_folders_measures_the_tree_the_open_folder_and_memory(tmp_path: Path) -> None:
+    """The folders benchmark in its short form: every row is measured, nothing is timed here."""
+    _, report = run_quick("folders", tmp_path)
+    rows = {(row["case"], row["impl"]): row for row in report["results"]}
+    assert ("first rows of a 5,000-file folder", "folder view") in rows
+    assert ("first rows of a 5,000-file folder", "flat table") in rows
+    assert ("RSS growth at 10,000", "folder view") in rows
+    assert rows[("RSS growth at 10,000", "folder view")]["baseline"] == "flat view"
+    assert all(row["median"] > 0 for row in rows.values())

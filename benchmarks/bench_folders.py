@@ -1,0 +1,69 @@
+"""7. Folders: the folder tree's cost per page at 1k, 10k and 100k loaded files; opening a
+50,000-file folder against the flat table of 50,000; memory of the folder view against the
+flat view at 100k. Each measurement in its own process (benchmarks/_folders_child.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from benchmarks._child import run_child
+from benchmarks._config import Config, interleaved
+from benchmarks._results import Row
+
+CHILD = Path(__file__).resolve().parent / "_folders_child.py"
+
+
+def _child(*args: object) -> dict[str, float]:
+    return run_child([str(CHILD), *map(str, args)], f"folders benchmark {args}")
+
+
+def run(config: Config) -> list[Row]:
+    sizes = (1_000, 10_000, 100_000) if not config.quick else (1_000, 10_000)
+    repeats = config.scale(20, 5)
+    update = {
+        n: Row(
+            "folders", f"page of 1,000 applied (list, tree, rows) at {n:,}", "orbrowse", "ms CPU"
+        )
+        for n in sizes
+    }
+    opened = config.scale(50_000, 5_000)
+    case = f"first rows of a {opened:,}-file folder"
+    flat = Row("folders", case, "flat table", "ms CPU")
+    folder = Row("folders", case, "folder view", "ms CPU")
+    memory_rows = config.scale(100_000, 10_000)
+    growth = {
+        mode: Row("folders", f"RSS growth at {memory_rows:,}", f"{label} view", "MiB")
+        for mode, label in (("flat", "flat"), ("folders", "folder"))
+    }
+
+    def once_update(rows: int) -> None:
+        update[rows].samples.append(_child("update", rows, repeats)["page_ms"])
+
+    def once_open() -> None:
+        result = _child("open", opened, config.scale(10, 3))
+        flat.samples.append(result["flat_ms"])
+        folder.samples.append(result["folder_ms"])
+
+    def once_memory(mode: str) -> None:
+        result = _child("memory", mode, memory_rows)
+        growth[mode].samples.append((result["rss_loaded_kib"] - result["rss_before_kib"]) / 1024)
+
+    interleaved(
+        config.runs,
+        *(lambda n=n: once_update(n) for n in sizes),
+        once_open,
+        lambda: once_memory("flat"),
+        lambda: once_memory("folders"),
+    )
+    small, large = sizes[0], sizes[-1]
+    for n in sizes[1:]:
+        final = n == large and not config.quick
+        update[n].compare(
+            f"at {small:,}",
+            update[small].median,
+            "≤ 1.5× at 1,000" if final else None,
+            (lambda r: r <= 1.5) if final else None,
+        )
+    folder.compare("flat table", flat.median, "≤ 1.0× flat", lambda r: r <= 1.0)
+    growth["folders"].compare("flat view", growth["flat"].median, "≤ 1.3× flat", lambda r: r <= 1.3)
+    return [*update.values(), flat, folder, growth["flat"], growth["folders"]]
