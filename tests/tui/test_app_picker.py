@@ -107,6 +107,14 @@ async def test_at_60x15_the_highlighted_workspace_and_the_hint_stay_in_view(
     async with browsing(app, size=(60, 15)) as (pilot, _):
         await pilot.press("w")
         picker = await screen_shown(pilot, WorkspacePicker)
+        # One row per workspace, its id on it (cut with "…"), and the rows go to the list:
+        # each label used to wrap onto three rows, one of them in view.
+        lines = screen_text(app).splitlines()
+        for choice in picker.shown[:4]:
+            [row] = [
+                line for line in lines if f"{choice.name}{choice.slug}" in line.replace(" ", "")
+            ]
+            assert (choice.id or "")[:8] in row
         await pilot.press(*"j" * 10)
         await pilot.pause()
         last = picker.shown[-1]

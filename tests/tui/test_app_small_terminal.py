@@ -8,7 +8,8 @@ from orbrowse.emulator.server import RunningEmulator
 from orbrowse.tui.app import OrbrowseApp
 from orbrowse.tui.widgets.details import DetailsPane
 from tests.conftest import DEFAULT_WORKSPACE_ID
-from tests.tui.app_driver import browsing, table_of
+from tests.tui.app_driver import browsing, screen_text, table_of
+from tests.tui.conftest import AppFactory
 
 
 @pytest.fixture
@@ -35,3 +36,21 @@ async def test_at_80x24_the_detail_pane_stays_under_the_table(
         pane = screen.query_one(DetailsPane)
         assert pane.display and pane.size.height > 0
         assert table_of(app).size.height >= 10
+
+
+async def test_at_60x15_the_detail_pane_scrolls_to_what_does_not_fit(
+    emulator: RunningEmulator, make_app: AppFactory
+) -> None:
+    emulator.store.add_file(
+        DEFAULT_WORKSPACE_ID, "reports/" + "long-name-" * 12 + ".pdf", content=b"x"
+    )
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
+    async with browsing(app, size=(60, 15)) as (pilot, screen):
+        await pilot.press("i")
+        await pilot.pause()
+        assert "Download" not in screen_text(app)  # the name takes four lines: cut here
+        fields = screen.query_one("#details-scroll")
+        assert fields.max_scroll_y > 0
+        fields.scroll_end(animate=False)  # what the mouse wheel does (Pilot has no wheel)
+        await pilot.pause()
+        assert "Download" in screen_text(app)

@@ -15,7 +15,7 @@ from rich.text import Text
 from textual import events, getters, on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Header, Input, Static
@@ -325,7 +325,9 @@ class BrowserScreen(Screen[None]):
                     id="filter",
                 )
             with Vertical(id="details-column"):
-                yield DetailsPane(clock=self.orbrowse.clock, id="details")
+                # The fields scroll (mouse wheel) where the strip below a narrow table is short.
+                with VerticalScroll(id="details-scroll", can_focus=False):
+                    yield DetailsPane(clock=self.orbrowse.clock, id="details")
                 yield PreviewPane(id="preview")
         yield StatusLine(id="status")
         yield FittingFooter()

@@ -37,6 +37,10 @@ COUNT_PAGE = 1000
 COUNT_PAGES = 5
 """At most this many pages per workspace; beyond, the count reads "≥ 5,000"."""
 
+SHORT_HEIGHT = 24
+"""Terminals with fewer rows get the compact picker: no borders or blank lines around the
+filter and the list, so the list keeps its rows."""
+
 LIST_MAX_ROWS = 20
 """The list's height on a tall terminal; a short one gets what the frame has left."""
 
@@ -88,6 +92,7 @@ class WorkspacePicker(ModalScreen[WorkspaceChoice | None]):
     """Pick the workspace to browse. Escape keeps the current one."""
 
     CSS_PATH = "screens.tcss"
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (SHORT_HEIGHT, "-tall")]  # noqa: RUF012 (Textual's)
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "escape", "cancel", "Cancel", id="picker.cancel", tooltip="Keep the current workspace"
