@@ -85,6 +85,8 @@ above only catch a server that goes silent; this one also ends a server that tri
 MAX_JSON_BYTES = 8 * 1024 * 1024
 """The largest JSON answer orbrowse reads (a page of 1,000 files is about 200 KB)."""
 
+RATE_LIMIT_HOLD_HINT = "wait for the rate limit to refill, or raise request_timeout"
+
 MAX_ERROR_BODY_BYTES = 64 * 1024
 """How much of an error answer's body is read for its message; the rest is not."""
 
@@ -498,11 +500,24 @@ class FilesClient:
             error.hint = _not_found_hint(error, self.base_url, file_id) or error.hint
             raise
         except TimeoutError:
-            message = f"The server did not finish answering within {limit:g} s (request_timeout)"
+            held = not sending and (
+                self.limiter.holding or bool(failures and isinstance(failures[-1], RateLimitError))
+            )
+            if held:
+                message = (
+                    f"The server's rate limit held the request longer than {limit:g} s "
+                    "(request_timeout)"
+                )
+            else:
+                message = (
+                    f"The server did not finish answering within {limit:g} s (request_timeout)"
+                )
             if failures:  # cut short while retrying: what the server said before is news too
                 message += f"; the attempt before: {failures[-1]}"
             # Cut while waiting for the rate limit or between attempts: this one never left.
             timeout = APITimeoutError(message, sent=sending)
+            if held:  # not the network: the server asked to wait, longer than allowed
+                timeout.hint = RATE_LIMIT_HOLD_HINT
             if retry_when is not None:
                 retry_when(timeout)  # the caller hears of every failed attempt (delete_file)
             raise timeout from None

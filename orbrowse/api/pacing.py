@@ -49,6 +49,11 @@ class RateLimiter:
         self._hinted = False
         """Whether the last 429 said when to come back."""
 
+    @property
+    def holding(self) -> bool:
+        """Whether requests are held now (a 429 or ``X-RateLimit-Remaining: 0`` said wait)."""
+        return self._clock() < self._resume_at
+
     async def wait(self) -> None:
         """Wait until a request may go."""
         while True:

@@ -10,9 +10,11 @@ import pytest
 from orbrowse.api.client import FilesClient
 from orbrowse.api.errors import (
     APIConnectionError,
+    APITimeoutError,
     BadRequestError,
     RateLimitError,
     ServerError,
+    describe,
     error_for_status,
     parse_retry_after,
 )
@@ -34,6 +36,32 @@ async def test_rate_limit_waits_for_retry_after(
     started = time.monotonic()
     await client.list_files()
     assert time.monotonic() - started >= 1.0
+
+
+async def test_a_rate_limit_hold_past_request_timeout_says_so_not_the_network(
+    emulator: RunningEmulator, api_key: str
+) -> None:
+    reset_ms = int((time.time() + 30) * 1000)  # the limit refills long after request_timeout
+    emulator.faults.fail_next(
+        429,
+        path_contains="/files",
+        headers={
+            "X-RateLimit-Limit": "10",
+            "X-RateLimit-Remaining": "0",
+            "X-RateLimit-Reset": str(reset_ms),
+        },
+    )
+    retry = RetryPolicy(max_attempts=3, base_delay=0.001, max_delay=0.001)
+    async with FilesClient(
+        api_key, base_url=emulator.url, retry=retry, request_timeout=0.5
+    ) as client:
+        with pytest.raises(APITimeoutError) as caught:
+            await client.list_files()
+    said = describe(caught.value)
+    assert "rate limit held the request longer than 0.5 s (request_timeout)" in said
+    assert "raise request_timeout" in said
+    assert "network" not in said
+    assert not caught.value.sent
 
 
 async def test_dropped_connections_are_retried(
