@@ -45,6 +45,10 @@ INPUT_OPENING_ACTIONS = frozenset(
 )
 """Actions after which typed keys belong to the input or screen they open (see type_ahead)."""
 
+MAYBE_OPENING_ACTIONS = frozenset({"open_row"})
+"""Actions that open a screen or not (Enter previews a file, opens a folder in place): keys
+after them wait until focus moves or the app has handled the action, whichever comes first."""
+
 
 def all_binding_lists() -> list[list[BindingType]]:
     """The ``BINDINGS`` of every orbrowse app, screen, dialog and widget (for the keymap)."""
@@ -121,7 +125,9 @@ class OrbrowseApp(OrbrowseBase):
 
     @cached_property
     def type_ahead(self) -> TypeAhead:
-        return TypeAhead(self, self._forward_input, INPUT_OPENING_ACTIONS)
+        return TypeAhead(
+            self, self._forward_input, INPUT_OPENING_ACTIONS, maybe_opening=MAYBE_OPENING_ACTIONS
+        )
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.Paste) and not event.is_forwarded:

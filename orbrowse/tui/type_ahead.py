@@ -66,11 +66,16 @@ class TypeAhead:
         forward: Forward,
         opening_actions: Collection[str],
         *,
+        maybe_opening: Collection[str] = (),
         timeout: float = 1.0,
     ) -> None:
+        """``maybe_opening``: actions that may open a screen or an input, or act in place;
+        keys after them are held as after Enter in an input (until focus moves or the app
+        has nothing left to do)."""
         self._app = app
         self._forward = forward
         self._opening_actions = frozenset(opening_actions)
+        self._maybe_opening = frozenset(maybe_opening)
         self._timeout = timeout
         self._held: deque[InputEvent] = deque()
         self._gate: _Gate | None = None
@@ -111,13 +116,12 @@ class TypeAhead:
         if isinstance(focused, Input) and event.key in LEAVING_KEYS:
             return "leaving"  # "/foo", Enter, "x": the "x" belongs to where Enter moves focus
         active = self._app.screen.active_bindings.get(event.key)
-        if (
-            active is not None
-            and active.enabled
-            and action_name(active.binding.action) in self._opening_actions
-        ):
+        if active is None or not active.enabled:
+            return None
+        name = action_name(active.binding.action)
+        if name in self._opening_actions:
             return "opening"
-        return None
+        return "leaving" if name in self._maybe_opening else None
 
     def _gate_open(self, gate: _Gate) -> bool:
         app = self._app

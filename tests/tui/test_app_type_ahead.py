@@ -180,6 +180,27 @@ async def test_q_right_after_opening_the_preview_closes_the_preview_not_the_app(
         assert app.screen is screen
 
 
+async def test_q_right_after_enter_on_a_file_closes_the_preview_not_the_app(
+    app: OrbrowseApp, many_files: None
+) -> None:
+    async with browsing(app, size=(120, 30)) as (pilot, screen):
+        burst(pilot, "\rqj")  # Enter previews the file (flat view); q closes that preview
+        await wait_until(pilot, lambda: screen.table.cursor_row == 1, "j moved the cursor")
+        assert app.is_running
+        assert app.screen is screen
+
+
+async def test_keys_right_after_enter_on_a_folder_move_in_the_folder_it_opened(
+    make_app: AppFactory, many_files: None
+) -> None:
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID, view="folders")
+    async with browsing(app, size=(120, 30)) as (pilot, screen):
+        burst(pilot, "\rjj")  # data/ is the first row: open it, then two rows down in it
+        await wait_until(pilot, lambda: screen.table.cursor_row == 2, "j j in data/")
+        assert screen.folder_rows is not None and screen.folder_rows.path == "data/"
+        assert app.type_ahead.holding == 0
+
+
 async def test_a_burst_of_letters_on_the_open_picker_all_reach_its_filter(
     app: OrbrowseApp,
 ) -> None:
