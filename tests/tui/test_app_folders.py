@@ -16,6 +16,7 @@ from tests.conftest import DEFAULT_WORKSPACE_ID
 from tests.tui.app_driver import (
     browser,
     browser_ready,
+    browsing,
     settle,
     status_of,
     table_of,
@@ -95,8 +96,7 @@ async def test_names_with_a_slash_open_the_folder_view_at_the_root(
     make_app: AppFactory, tree: list[StoredFile]
 ) -> None:
     app = make_app(workspace=DEFAULT_WORKSPACE_ID, view="auto")
-    async with app.run_test(size=(140, 30)) as pilot:
-        await browser_ready(pilot)
+    async with browsing(app, size=(140, 30)) as (_pilot, _):
         rows = visible_rows(app)
         names = [row.split()[0] for row in rows]
         assert names == ["data/", "runs/", "weird/", "top.txt"], rows
@@ -110,8 +110,7 @@ async def test_open_and_go_up_keep_the_cursor_and_the_breadcrumb(
     make_app: AppFactory, tree: list[StoredFile]
 ) -> None:
     app = make_app(workspace=DEFAULT_WORKSPACE_ID, view="auto")
-    async with app.run_test(size=(140, 30)) as pilot:
-        await browser_ready(pilot)
+    async with browsing(app, size=(140, 30)) as (pilot, _):
         await pilot.press("j")  # runs/
         await pilot.press("l")
         assert breadcrumb(app) == "/ runs /"
@@ -137,8 +136,7 @@ async def test_an_empty_segment_is_a_folder_of_its_own(
     make_app: AppFactory, tree: list[StoredFile]
 ) -> None:
     app = make_app(workspace=DEFAULT_WORKSPACE_ID, view="auto")
-    async with app.run_test(size=(140, 30)) as pilot:
-        await browser_ready(pilot)
+    async with browsing(app, size=(140, 30)) as (pilot, _):
         await pilot.press("j", "j", "l")  # weird/
         assert [r.split()[0] for r in visible_rows(app)] == ['""/']
         await pilot.press("l")
@@ -152,8 +150,7 @@ async def test_enter_on_a_file_still_previews_it(
     from orbrowse.tui.screens.preview import PreviewScreen
 
     app = make_app(workspace=DEFAULT_WORKSPACE_ID, view="auto")
-    async with app.run_test(size=(140, 30)) as pilot:
-        await browser_ready(pilot)
+    async with browsing(app, size=(140, 30)) as (pilot, _):
         await pilot.press("G", "enter")
         await wait_until(pilot, lambda: isinstance(app.screen, PreviewScreen), "the preview")
 
@@ -162,8 +159,7 @@ async def test_f_toggles_flat_and_folders_and_the_config_chooses(
     make_app: AppFactory, tree: list[StoredFile]
 ) -> None:
     app = make_app(workspace=DEFAULT_WORKSPACE_ID, view="flat", page_size=50)
-    async with app.run_test(size=(140, 30)) as pilot:
-        await browser_ready(pilot)
+    async with browsing(app, size=(140, 30)) as (pilot, _):
         assert visible_rows(app)[0].split()[0] == NAMES[0]
         assert not browser(app).query_one("#breadcrumb").display
         await pilot.press("j", "f")  # runs/2025/a.txt: its folder opens, the cursor on it
@@ -180,8 +176,7 @@ async def test_without_a_slash_auto_stays_flat(
     for n in range(3):
         emulator.store.add_file(DEFAULT_WORKSPACE_ID, f"plain-{n}.txt", content=b"x")
     app = make_app(workspace=DEFAULT_WORKSPACE_ID, view="auto")
-    async with app.run_test(size=(140, 30)) as pilot:
-        await browser_ready(pilot)
+    async with browsing(app, size=(140, 30)) as (_pilot, _):
         assert table_of(app).folder_rows is None
         assert "plain-0.txt" in visible_rows(app)[0]
 
@@ -190,8 +185,7 @@ async def test_totals_read_at_least_until_the_listing_is_complete(
     emulator: RunningEmulator, make_app: AppFactory, long_tree: list[StoredFile]
 ) -> None:
     app = make_app(workspace=DEFAULT_WORKSPACE_ID, view="flat", page_size=50)
-    async with app.run_test(size=(140, 30)) as pilot:
-        screen = await browser_ready(pilot)
+    async with browsing(app, size=(140, 30)) as (pilot, screen):
         assert screen.has_more and long_tree[-1].id not in screen.files
         await pilot.press("h")  # nothing above in the flat view
         emulator.faults.fail_next(503, method="GET", path_contains="/files", count=50)
@@ -342,8 +336,7 @@ async def test_downloading_a_folder_recreates_its_tree_safely(
         for n, name in enumerate(HOSTILE)
     ]
     app = make_app(workspace=DEFAULT_WORKSPACE_ID, view="auto")
-    async with app.run_test(size=(140, 40)) as pilot:
-        await browser_ready(pilot)
+    async with browsing(app, size=(140, 40)) as (pilot, _):
         assert cursor_name(app) == "exports/"
         await pilot.press("d")
         dialog = await screen_shown(pilot, DownloadDialog)
@@ -375,8 +368,7 @@ async def test_several_marked_files_offer_keep_folders_off_by_default(
     for n, name in enumerate(HOSTILE[:3]):
         emulator.store.add_file(DEFAULT_WORKSPACE_ID, name, content=b"%d" % n, downloadable=True)
     app = make_app(workspace=DEFAULT_WORKSPACE_ID, view="flat", page_size=50)
-    async with app.run_test(size=(140, 40)) as pilot:
-        await browser_ready(pilot)
+    async with browsing(app, size=(140, 40)) as (pilot, _):
         await pilot.press("a", "d")
         dialog = await screen_shown(pilot, DownloadDialog)
         box = dialog.query_one("#keep-folders", Checkbox)
@@ -392,8 +384,7 @@ async def test_copy_on_a_folder_copies_the_ids_of_every_file_under_it(
     make_app: AppFactory, tree: list[StoredFile]
 ) -> None:
     app = make_app(workspace=DEFAULT_WORKSPACE_ID, view="auto")
-    async with app.run_test(size=(140, 30)) as pilot:
-        await browser_ready(pilot)
+    async with browsing(app, size=(140, 30)) as (pilot, _):
         await pilot.press("j", "y")  # runs/
         await settle(pilot)
         expected = {f.id for f in tree if f.filename.startswith("runs/")}

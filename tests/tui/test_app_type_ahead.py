@@ -170,21 +170,12 @@ async def test_keys_after_enter_in_the_filter_go_to_the_table(
         assert screen.table.has_focus
 
 
+@pytest.mark.parametrize("opening", ["o", "\r"])  # Enter previews a file too (flat view)
 async def test_q_right_after_opening_the_preview_closes_the_preview_not_the_app(
-    app: OrbrowseApp, many_files: None
+    app: OrbrowseApp, many_files: None, opening: str
 ) -> None:
     async with browsing(app, size=(120, 30)) as (pilot, screen):
-        burst(pilot, "oqj")  # q in the browser quits; j shows the burst was all handled
-        await wait_until(pilot, lambda: screen.table.cursor_row == 1, "j moved the cursor")
-        assert app.is_running
-        assert app.screen is screen
-
-
-async def test_q_right_after_enter_on_a_file_closes_the_preview_not_the_app(
-    app: OrbrowseApp, many_files: None
-) -> None:
-    async with browsing(app, size=(120, 30)) as (pilot, screen):
-        burst(pilot, "\rqj")  # Enter previews the file (flat view); q closes that preview
+        burst(pilot, f"{opening}qj")  # q in the browser quits; j shows the burst was handled
         await wait_until(pilot, lambda: screen.table.cursor_row == 1, "j moved the cursor")
         assert app.is_running
         assert app.screen is screen
