@@ -74,12 +74,12 @@ def run_browser(options: argparse.Namespace) -> int:
             settings = start_demo(stack, settings, workspace=options.workspace)
             assert settings.config_path is not None
             deletion_log = DeletionLog(settings.config_path.parent / "deletions.jsonl")
-        observer = None
+        debug_log = None
         if options.debug_log:
             from orbrowse.debug_log import DebugLog
 
             try:
-                observer = stack.enter_context(DebugLog(Path(options.debug_log))).record
+                debug_log = stack.enter_context(DebugLog(Path(options.debug_log)))
             except OSError as exc:
                 print(
                     f"orbrowse: cannot write the debug log {options.debug_log}: "
@@ -89,7 +89,7 @@ def run_browser(options: argparse.Namespace) -> int:
                 return 2
         from orbrowse.tui.launch import run_app
 
-        return run_app(settings, observer=observer, deletion_log=deletion_log)
+        return run_app(settings, debug_log=debug_log, deletion_log=deletion_log)
 
 
 def start_demo(stack: ExitStack, settings: Settings, *, workspace: str | None) -> Settings:

@@ -12,6 +12,7 @@ import contextlib
 import json
 import os
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Self
@@ -33,6 +34,8 @@ class DebugLog(ClosedOnExit):
         self._handle: IO[str] | None = None
         self.error: str | None = None
         """Why recording stopped (a full disk, …): a failing log never fails a request."""
+        self.on_stop: Callable[[str], None] | None = None
+        """Told ``error`` once, when recording stops (the browser shows it)."""
 
     def __enter__(self) -> Self:
         fd = open_private_append(self.path)
@@ -65,3 +68,5 @@ class DebugLog(ClosedOnExit):
             # failure (a delete done on the server reported as not done).
             self.error = f"the debug log {self.path} could not be written: {exc.strerror or exc}"
             self.close()
+            if self.on_stop is not None:
+                self.on_stop(self.error)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from orbrowse.api.client import RequestObserver
 from orbrowse.api.partfile import install_signal_cleanup
 from orbrowse.config import Settings
+from orbrowse.debug_log import DebugLog
 from orbrowse.deletion_log import DeletionLog
 from orbrowse.tui.app import build_app
 from orbrowse.tui.hangup import HANGUP
@@ -13,11 +13,21 @@ from orbrowse.tui.hangup import HANGUP
 def run_app(
     settings: Settings,
     *,
-    observer: RequestObserver | None = None,
+    debug_log: DebugLog | None = None,
     deletion_log: DeletionLog | None = None,
 ) -> int:
     """Run the app in this terminal until it exits; its exit code."""
+    observer = debug_log.record if debug_log is not None else None
     app = build_app(settings, observer=observer, deletion_log=deletion_log)
+    if debug_log is not None:
+        # Once, when it stops: the requests go on, unrecorded (a full disk, …).
+        debug_log.on_stop = lambda error: app.notify(
+            error[0].upper() + error[1:],
+            title="Debug log stopped",
+            severity="warning",
+            markup=False,
+            timeout=10,
+        )
     install_signal_cleanup()  # SIGTERM/SIGHUP: no download part file left behind
     HANGUP.install()  # SIGHUP during a deletion: finish the requests in flight first
     result = app.run()

@@ -331,8 +331,11 @@ async def test_a_debug_log_that_cannot_be_written_does_not_change_a_deletes_outc
 ) -> None:
     ids = add(emulator, 2)
     files = await deleter.files(ids)
+    told: list[str] = []
     with DebugLog(Path("/dev/full")) as debug:  # every write fails: no space left
+        debug.on_stop = told.append
         report = await deleter.delete(files, observer=debug.record)
         assert debug.error is not None and "debug log" in debug.error
+    assert told == [debug.error]  # once, however many requests followed
     assert emulator.store.file_ids(WS) == set()
     assert report.deleted_ids == set(ids) and report.failed == []

@@ -13,7 +13,7 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import pytest
@@ -42,6 +42,7 @@ def start_app(emulator: RunningEmulator, tmp_path: Path) -> Iterator[StartApp]:
             env: Mapping[str, str] | None = None,
             options: Mapping[str, str] | None = None,
             client: bool = False,
+            args: Sequence[str] = (),
         ) -> TmuxServer:
             config.write_text(f'undo_seconds = 0\nclipboard = "auto"\nview = "{view}"\n')
             command = [
@@ -56,6 +57,7 @@ def start_app(emulator: RunningEmulator, tmp_path: Path) -> Iterator[StartApp]:
                 DEFAULT_WORKSPACE_ID,
                 "--config",
                 str(config),
+                *args,
             ]
             app_env = {"XDG_STATE_HOME": str(tmp_path / "state"), **(env or {})}
             tmux.start(command, size=size, env=app_env, options=options)
@@ -99,6 +101,16 @@ def test_browse_with_bursts_of_keys(start_app: StartApp, emulator: RunningEmulat
         lambda s: "1 marked" in s and bool(re.search(r"Name +outputs/chart-0025\.txt", s))
     )  # the detail pane shows the cursor's file
     assert boards[0].filename not in screen
+
+
+def test_a_debug_log_that_cannot_be_written_is_said_once_and_browsing_goes_on(
+    start_app: StartApp, emulator: RunningEmulator
+) -> None:
+    add_files(emulator, "logs/run", 3)
+    tmux = start_app(args=["--debug-log", "/dev/full"])  # every write fails: no space left
+    screen = tmux.wait_for("Debug log stopped")
+    assert "/dev/full" in screen
+    tmux.wait_for("all 3 files")  # the listing was not disturbed
 
 
 def test_mark_and_delete_300_in_a_small_window_over_ssh(
