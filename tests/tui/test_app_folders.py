@@ -3,6 +3,7 @@ the breadcrumb, "≥" totals until the listing is complete, the f toggle, markin
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,7 @@ from tests.tui.app_driver import (
 )
 from tests.tui.conftest import AppFactory
 
+CREATED = datetime(2026, 10, 1, tzinfo=UTC)
 FILLER = 1500
 NAMES = [
     "data/exports/sales-1.csv",
@@ -42,7 +44,12 @@ NAMES = [
 @pytest.fixture
 def tree(emulator: RunningEmulator) -> list[StoredFile]:
     return [
-        emulator.store.add_file(DEFAULT_WORKSPACE_ID, name, content=b"x" * (10 * (n + 1)))
+        emulator.store.add_file(
+            DEFAULT_WORKSPACE_ID,
+            name,
+            content=b"x" * (10 * (n + 1)),
+            created_at=CREATED + timedelta(hours=n),
+        )
         for n, name in enumerate(NAMES)
     ]
 
@@ -389,3 +396,18 @@ async def test_copy_on_a_folder_copies_the_ids_of_every_file_under_it(
         await settle(pilot)
         expected = {f.id for f in tree if f.filename.startswith("runs/")}
         assert set(app.clipboard.split("\n")) == expected
+
+
+async def test_a_range_and_a_sort_in_the_folder_view(
+    make_app: AppFactory, tree: list[StoredFile]
+) -> None:
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID, view="auto")
+    async with browsing(app, size=(140, 30)) as (pilot, screen):
+        await pilot.press("V", "j", "V")  # data/ and runs/: every file under both
+        expected = {f.id for f in tree if f.filename.startswith(("data/", "runs/"))}
+        assert screen.files.marked_ids == expected
+        assert [r.startswith("●") for r in visible_rows(app)] == [True, True, False, False]
+        await pilot.press("c", "S")  # reverse sort: by date, newest first (folders too)
+        assert [r.split()[0] for r in visible_rows(app)][:3] == ["data/", "weird/", "runs/"]
+        await pilot.press("s")  # the next column after created: downloadable; folders by name
+        assert [r.split()[0] for r in visible_rows(app)][:3] == ["data/", "runs/", "weird/"]
