@@ -20,7 +20,9 @@ def test_the_confirmation_names_the_workspace_and_its_label(
         for n in range(3)
     ]
     config = tmp_path / "config.toml"
-    config.write_text(f'[workspaces."{DEFAULT_WORKSPACE_ID}"]\nlabel = "PROD"\ncolor = "red"\n')
+    config.write_text(
+        f'view = "flat"\n[workspaces."{DEFAULT_WORKSPACE_ID}"]\nlabel = "PROD"\ncolor = "red"\n'
+    )
     config.chmod(0o600)
     command = [sys.executable, "-m", "orbrowse", "--api-key", DEMO_MANAGEMENT_KEY]
     command += ["--base-url", emulator.url, "--workspace", DEFAULT_WORKSPACE_ID]
