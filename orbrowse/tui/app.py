@@ -87,7 +87,6 @@ class OrbrowseApp(OrbrowseBase):
     """orbrowse: browse and manage the files OpenRouter keeps for a workspace."""
 
     TITLE = "orbrowse"
-    CSS_PATH = "app.tcss"
     ENABLE_COMMAND_PALETTE = True
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="quit", tooltip="Quit orbrowse"),

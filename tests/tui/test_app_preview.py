@@ -15,6 +15,7 @@ import pytest
 from PIL import Image
 from rich.console import Console
 from textual import events
+from textual.color import Color
 from textual.pilot import Pilot
 
 from orbrowse.emulator.app import API_PREFIX
@@ -367,6 +368,21 @@ async def test_full_view_scrolls_searches_and_closes(
         await screen_shown(pilot, PreviewScreen)
         await pilot.press("escape")
         await browser_ready(pilot)
+
+
+async def test_the_full_view_has_its_styles_when_the_picker_never_opened(
+    app: OrbrowseApp, emulator: RunningEmulator
+) -> None:
+    # Its rules were in screens.tcss, which only the picker and the no-key screen loaded.
+    add(emulator, "out/a.txt", b"text\n")
+    async with browsing(app, size=SIZE) as (pilot, _):
+        await pilot.press("o")
+        screen = await screen_shown(pilot, PreviewScreen)
+        search = screen.query_one("#preview-search")
+        assert search.styles.dock == "bottom"
+        title = screen.query_one("#preview-title")
+        assert title.styles.height is not None and title.styles.height.cells == 1
+        assert title.styles.background == Color.parse(app.get_css_variables()["panel"])
 
 
 async def test_full_view_of_an_image_over_ssh_keeps_it_remote(

@@ -68,6 +68,7 @@ SELECTION_ACTIONS = {
 class BrowserScreen(Screen[None]):
     """Browse one workspace's files."""
 
+    CSS_PATH = "browser.tcss"
     VERTICAL_BREAKPOINTS = [(0, "-short"), (SHORT_HEIGHT, "-tall")]  # noqa: RUF012 (Textual's)
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(

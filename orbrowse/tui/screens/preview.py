@@ -33,6 +33,7 @@ FULL_MAX_LINES = 5000
 class PreviewScreen(Screen[None]):
     """One file's preview, full screen."""
 
+    CSS_PATH = "screens.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q,escape", "close", "Back", id="preview.close", tooltip="Back to the browser"),
         Binding(
