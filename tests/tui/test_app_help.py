@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import re
 
 import pytest
+from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.widgets import Static
 
+import orbrowse.tui
 from orbrowse.emulator.server import RunningEmulator
 from orbrowse.tui.app import OrbrowseApp
 from orbrowse.tui.dialogs.help import HelpScreen
@@ -100,3 +104,61 @@ async def test_palette_runs_an_action(app: OrbrowseApp, files: None) -> None:
         await settle(pilot)
         await wait_until(pilot, lambda: browser(app).files.marked_count == 5, "every file marked")
         assert isinstance(app.screen, BrowserScreen)
+
+
+def own_bindings() -> dict[str, list[Binding]]:
+    """{class: the bindings it declares} for every orbrowse.tui class that declares any."""
+    found: dict[str, list[Binding]] = {}
+    for info in pkgutil.walk_packages(orbrowse.tui.__path__, "orbrowse.tui."):
+        module = importlib.import_module(info.name)
+        for cls in vars(module).values():
+            if isinstance(cls, type) and cls.__module__ == module.__name__:
+                declared = cls.__dict__.get("BINDINGS", [])
+                if declared:
+                    found[cls.__qualname__] = declared
+    return found
+
+
+TITLE_CASE = re.compile(r" [A-Z][a-z]")
+"""A capitalised word after the first ("Scroll Left"): help's words are in sentence case."""
+
+
+def test_every_binding_has_an_id_and_a_tooltip_in_one_voice() -> None:
+    found = own_bindings()
+    assert {"BrowserScreen", "FileTable", "Dialog", "HelpScreen", "OrbrowseApp"} <= set(found)
+    problems: list[str] = []
+    ids: list[str] = []
+    for owner, bindings in found.items():
+        for binding in bindings:
+            assert isinstance(binding, Binding), f"{owner}: {binding!r}"
+            ids.append(binding.id or "")
+            where = f"{owner} {binding.key} ({binding.action})"
+            if not binding.id:
+                problems.append(f"{where}: no id")
+            if not binding.tooltip[:1].isupper():
+                problems.append(f"{where}: tooltip {binding.tooltip!r}")
+            if not binding.description[:1].isupper() or TITLE_CASE.search(binding.description):
+                problems.append(f"{where}: description {binding.description!r}")
+    assert problems == []
+    assert len(ids) == len(set(ids)), "a binding id used twice"
+
+
+async def test_help_says_what_each_key_does_and_leaves_out_what_does_nothing_here(
+    app: OrbrowseApp, files: None
+) -> None:
+    async with browsing(app, size=(140, 40)) as (pilot, _):
+        await pilot.press("question_mark")
+        help_screen = await screen_shown(pilot, HelpScreen)
+        text = help_text(help_screen)
+        # The tooltip, dimmed, under the key it explains.
+        assert re.search(r"space  Mark\n +Mark or unmark the file under the cursor", text)
+        assert "Next file" in text and "Every key, grouped" in text
+        # Textual's own keys in orbrowse's words; none that does nothing in the browser.
+        assert "Command palette" in text and "Next field" in text
+        for hidden in ("Copy selected text", "super+c", "Scroll left", "Page left"):
+            assert hidden.lower() not in text.lower(), hidden
+        assert "  palette" not in text  # Textual's lower-case word for it
+        for _, entries in help_screen.groups:
+            for entry in entries:
+                assert entry.description[:1].isupper(), entry
+                assert not TITLE_CASE.search(entry.description), entry

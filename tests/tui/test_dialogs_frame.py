@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,10 +14,13 @@ from textual.app import App
 from textual.command import CommandList, CommandPalette
 from textual.widgets import Button, Input, Static
 
+import orbrowse.tui.dialogs
 from orbrowse.api.client import FilesClient
 from orbrowse.api.models import FileObject
+from orbrowse.config import WorkspaceStyle
 from orbrowse.deletion_log import RESULT_DELETED
 from orbrowse.deletion_plan import Plan, PlanRecorder, plans_folder, read_plan
+from orbrowse.listing.workspace_label import WorkspaceLabel
 from orbrowse.tui.dialogs import (
     ConfirmDeleteDialog,
     ConfirmDialog,
@@ -28,7 +33,10 @@ from orbrowse.tui.dialogs import (
 )
 from orbrowse.tui.dialogs.export_plan import ExportPlanDialog
 from orbrowse.tui.dialogs.frame import DialogScreen
+from orbrowse.tui.dialogs.help import KeyHelp
 from orbrowse.tui.dialogs.resume_offer import ResumeOfferDialog
+from orbrowse.tui.dialogs.wait_listing import ListingState, WaitForListingDialog
+from orbrowse.tui.dialogs.workspace_style import WorkspaceStyleDialog
 from tests.tui.app_driver import screen_shown, screen_text, wait_until
 from tests.tui.dialog_host import hosting, text_of
 
@@ -68,8 +76,32 @@ EVERY_DIALOG: dict[str, DialogMaker] = {
     ),
     "download": lambda client, folder: DownloadDialog(client, files(2), folder),
     "upload": lambda client, folder: UploadDialog(client, folder),
-    "help": lambda client, folder: HelpScreen([("Keys", [("x", "Delete")])]),
+    "help": lambda client, folder: HelpScreen([("Keys", [KeyHelp("x", "Delete")])]),
+    "wait for the listing": lambda client, folder: WaitForListingDialog(
+        "Delete", lambda: ListingState(300, complete=False), lambda: None
+    ),
+    "workspace style": lambda client, folder: WorkspaceStyleDialog(
+        WorkspaceLabel(None, name="Default"), WorkspaceStyle()
+    ),
 }
+
+
+async def test_every_dialog_is_in_the_list_the_tests_open(
+    client: FilesClient, tmp_path: Path
+) -> None:
+    kinds = {type(make(client, tmp_path)).__name__ for make in EVERY_DIALOG.values()}
+    found = set()
+    for info in pkgutil.iter_modules(orbrowse.tui.dialogs.__path__, "orbrowse.tui.dialogs."):
+        module = importlib.import_module(info.name)
+        for cls in vars(module).values():
+            if (
+                isinstance(cls, type)
+                and issubclass(cls, DialogScreen)
+                and cls.__module__ == module.__name__
+                and cls not in (Dialog, DialogScreen)
+            ):
+                found.add(cls.__name__)
+    assert found == kinds
 
 
 class Opener(App[None]):
@@ -157,7 +189,7 @@ async def test_delete_confirmation_at_60x15_shows_what_tab_reaches() -> None:
 
 
 async def test_help_at_60x15_scrolls_and_says_so() -> None:
-    groups = [("Keys", [(f"k{n}", f"Action number {n}") for n in range(40)])]
+    groups = [("Keys", [KeyHelp(f"k{n}", f"Action number {n}") for n in range(40)])]
     async with hosting(HelpScreen(groups), size=SMALL) as (pilot, app):
         await screen_shown(pilot, HelpScreen)
         await pilot.pause()

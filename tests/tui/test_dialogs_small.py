@@ -110,7 +110,7 @@ async def test_help_lists_the_opening_screens_bindings_and_closes() -> None:
         table = text_of(help_screen, "#help-table")
         for text in ("Move down", "Copy the id", "Quit", "This screen", "Everywhere"):
             assert text in table
-        descriptions = {d: k for _, entries in help_screen.groups for k, d in entries}
+        descriptions = {e.description: e.keys for _, entries in help_screen.groups for e in entries}
         assert "j" in descriptions["Move down"] and "↓" in descriptions["Move down"]
         await pilot.press("q")
         await pilot.pause()

@@ -191,7 +191,7 @@ class PathInput(Input):
             "Complete the path",
             show=False,
             id="path.complete",
-            tooltip="several matches: completes what they share and lists them",
+            tooltip="With several matches, completes what they share and lists them",
         ),
     ]
 

@@ -23,14 +23,14 @@ class Dialog(DialogScreen[ResultT]):
     BINDING_GROUP_TITLE = "This dialog"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
-            "escape", "cancel", "Cancel", id="dialog.cancel", tooltip="close, changing nothing"
+            "escape", "cancel", "Cancel", id="dialog.cancel", tooltip="Close, changing nothing"
         ),
         Binding(
             "question_mark,f1",
             "help",
             "Keys of this dialog",
             id="dialog.help",
-            tooltip="in a text field ? is typed: use F1",
+            tooltip="List this dialog's keys (in a text field ? is typed: use F1)",
         ),
     ]
 

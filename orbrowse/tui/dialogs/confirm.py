@@ -18,8 +18,8 @@ class ConfirmDialog(Dialog[bool]):
 
     AUTO_FOCUS = "#no"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("n", "answer(False)", "No", id="dialog.no"),
-        Binding("y", "answer(True)", "Yes", id="dialog.yes"),
+        Binding("n", "answer(False)", "No", id="dialog.no", tooltip="Answer no: nothing changes"),
+        Binding("y", "answer(True)", "Yes", id="dialog.yes", tooltip="Answer yes: go ahead"),
     ]
 
     def __init__(self, title: str, question: Text | str, *, yes_label: str = "Yes") -> None:

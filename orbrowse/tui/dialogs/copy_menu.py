@@ -55,11 +55,29 @@ class CopyMenu(Dialog[str | None]):
 
     AUTO_FOCUS = "#choices"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "cancel", "Cancel", id="copy.cancel"),
-        Binding("i", "choose('id')", "Copy ID", id="copy.id"),
-        Binding("f", "choose('filename')", "Copy filename", id="copy.filename"),
-        Binding("b", "choose('both')", "Copy ID and filename", id="copy.both"),
-        Binding("j", "choose('json')", "Copy JSON metadata", id="copy.json"),
+        Binding("q", "cancel", "Cancel", id="copy.cancel", tooltip="Close, copying nothing"),
+        Binding("i", "choose('id')", "Copy ID", id="copy.id", tooltip="The ids, one per line"),
+        Binding(
+            "f",
+            "choose('filename')",
+            "Copy filename",
+            id="copy.filename",
+            tooltip="The file names, one per line",
+        ),
+        Binding(
+            "b",
+            "choose('both')",
+            "Copy ID and filename",
+            id="copy.both",
+            tooltip="Id and name, tab-separated, one file per line",
+        ),
+        Binding(
+            "j",
+            "choose('json')",
+            "Copy JSON metadata",
+            id="copy.json",
+            tooltip="Each file's metadata as JSON (an array for several)",
+        ),
     ]
 
     def __init__(self, files: Sequence[FileObject]) -> None:

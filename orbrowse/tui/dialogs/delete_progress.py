@@ -50,23 +50,23 @@ class DeleteProgressDialog(Dialog[BulkReport | None]):
             "undo",
             "Undo: delete nothing",
             id="delete.undo",
-            tooltip="during the countdown",
+            tooltip="During the countdown: nothing is sent",
         ),
         Binding(
             "escape,s",
             "stop",
             "Stop: send no more",
             id="delete.stop",
-            tooltip="deletions already sent finish",
+            tooltip="Send no more deletions; those already sent finish",
         ),
         Binding(
             "r",
             "retry",
             "Retry the files not deleted",
             id="delete.retry",
-            tooltip="failed, unknown and never sent",
+            tooltip="Try again the files that failed, are unknown or were never sent",
         ),
-        Binding("escape,c", "close", "Close", id="delete.close", tooltip="after the report"),
+        Binding("escape,c", "close", "Close", id="delete.close", tooltip="Close the report"),
     ]
 
     phase: reactive[Phase] = reactive[Phase]("undo", bindings=True)

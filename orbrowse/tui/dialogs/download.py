@@ -150,7 +150,13 @@ class DownloadDialog(Dialog[list[Path] | None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("r", "retry", "Retry failed", id="download.retry"),
+        Binding(
+            "r",
+            "retry",
+            "Retry failed",
+            id="download.retry",
+            tooltip="Download again the files that failed",
+        ),
     ]
 
     busy: reactive[bool] = reactive(False, bindings=True)

@@ -23,6 +23,10 @@ ResultT = TypeVar("ResultT")
 SHORT_HEIGHT = 30
 """Terminals with fewer rows than this get the compact dialog layout."""
 
+NARROW_WIDTH = 80
+"""Terminals with fewer columns than this give the screen the ``-narrow`` class (a row of
+buttons that needs it can give up the buttons' minimum width)."""
+
 
 class DialogFrame(VerticalScroll, can_focus=False):
     """A dialog's box: scrolls when the dialog does not fit, never takes the focus itself."""
@@ -41,6 +45,10 @@ class DialogScreen(ModalScreen[ResultT]):
     VERTICAL_BREAKPOINTS = [  # noqa: RUF012 (Textual declares it without ClassVar)
         (0, "-short"),
         (SHORT_HEIGHT, "-tall"),
+    ]
+    HORIZONTAL_BREAKPOINTS = [  # noqa: RUF012 (as above)
+        (0, "-narrow"),
+        (NARROW_WIDTH, "-roomy"),
     ]
 
     def on_mount(self) -> None:

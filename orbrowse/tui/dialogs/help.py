@@ -2,28 +2,57 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 from rich.cells import cell_len
 from rich.text import Text
+from textual import events
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.dom import DOMNode
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Static
 
 from orbrowse.tui.dialogs.frame import DialogScreen
 
-KeyHelp = tuple[str, str]
-"""(key as shown, what it does)."""
+
+class KeyHelp(NamedTuple):
+    keys: str
+    """The keys as shown (``↓ / j``)."""
+    description: str
+    """What the footer calls it."""
+    tooltip: str = ""
+    """What it does, in a sentence (the binding's tooltip)."""
+
 
 HelpGroup = tuple[str, Sequence[KeyHelp]]
 """(heading, its keys)."""
 
 CLOSE_HINT = "Escape, q or ? closes"
 SCROLL_KEYS = "↑↓ PgUp PgDn scroll"
+
+TEXT_WIDTH = 72
+"""Cells a help line takes before the frame is measured (80 wide, less padding, border and
+scroll bar); then a tooltip wraps, under its description, to the width the list has."""
+
+TEXTUAL_KEYS: dict[str, tuple[str, str]] = {
+    "app.focus_next": ("Next field", "Move the focus to the next field or button"),
+    "app.focus_previous": ("Previous field", "Move the focus to the previous field or button"),
+    "command_palette": ("Command palette", "Run any action by its name"),
+    "quit": ("Quit", "Quit orbrowse"),
+}
+"""Textual's own keys (they have no id) in orbrowse's words, by action."""
+
+LEFT_OUT = frozenset({"screen.copy_text"})
+"""Textual's keys help does not list: copying mouse-selected text (super+c, which few
+terminals pass on) read as if it were ``y``, which copies the files' ids."""
+
+SIDEWAYS = frozenset({"scroll_left", "scroll_right", "page_left", "page_right"})
+"""Scrolling sideways: listed only where the widget can scroll sideways."""
 
 
 def _group_name(node: DOMNode, binding: Binding) -> str:
@@ -54,29 +83,53 @@ def _rank(node: DOMNode, name: str) -> int:
     return 0 if isinstance(node, Screen) else 1
 
 
+def _wording(node: DOMNode, binding: Binding) -> tuple[str, str] | None:
+    """(description, tooltip) as help shows them, or None to leave the key out.
+
+    orbrowse's keys all have an id and say what they do; Textual's own (no id) get
+    orbrowse's words where it has them, else the description in sentence case.
+    """
+    if binding.id:
+        return binding.description, binding.tooltip
+    if binding.action in LEFT_OUT:
+        return None
+    if binding.action in SIDEWAYS and not (
+        isinstance(node, Widget) and node.allow_horizontal_scroll
+    ):
+        return None
+    if binding.action in TEXTUAL_KEYS:
+        return TEXTUAL_KEYS[binding.action]
+    return binding.description[:1].upper() + binding.description[1:].lower(), binding.tooltip
+
+
 def bindings_of(screen: Screen[Any]) -> list[HelpGroup]:
     """The active bindings of ``screen`` (focused widget, screen, app), grouped by owner.
 
     Keys that share one action (``j`` and ``down``) are shown together on one line.
     """
-    groups: dict[str, dict[tuple[str, str], list[str]]] = {}
+    groups: dict[str, dict[tuple[str, str], tuple[list[str], list[str]]]] = {}
     ranks: dict[str, int] = {}
     app = screen.app
     for active in screen.active_bindings.values():
         binding = active.binding
-        if not binding.description:
+        wording = _wording(active.node, binding) if binding.description else None
+        if wording is None:
             continue
+        description, tooltip = wording
         name = _group_name(active.node, binding)
         ranks[name] = min(ranks.get(name, 2), _rank(active.node, name))
         group = groups.setdefault(name, {})
-        keys = group.setdefault((binding.action, binding.description), [])
+        keys, tooltips = group.setdefault((binding.action, description), ([], []))
         key_display = app.get_key_display(binding)
         if key_display not in keys:
             keys.append(key_display)
+        if tooltip:
+            tooltips.append(tooltip)
     result: list[HelpGroup] = []
     for name in sorted(groups, key=lambda name: ranks[name]):
         entries = [
-            (" / ".join(keys), description) for (_, description), keys in groups[name].items()
+            KeyHelp(" / ".join(keys), description, tooltips[0] if tooltips else "")
+            for (_, description), (keys, tooltips) in groups[name].items()
         ]
         result.append((name, entries))
     return result
@@ -91,34 +144,57 @@ class HelpScreen(DialogScreen[None]):
 
     AUTO_FOCUS = "#help-body"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q,question_mark,f1", "close", "Close help", id="help.close"),
-        Binding("j", "scroll_body(1)", "Scroll down", show=False, id="help.down"),
-        Binding("k", "scroll_body(-1)", "Scroll up", show=False, id="help.up"),
+        Binding(
+            "escape,q,question_mark,f1",
+            "close",
+            "Close help",
+            id="help.close",
+            tooltip="Back to where help was opened",
+        ),
+        Binding(
+            "j",
+            "scroll_body(1)",
+            "Scroll down",
+            show=False,
+            id="help.down",
+            tooltip="One line down",
+        ),
+        Binding(
+            "k", "scroll_body(-1)", "Scroll up", show=False, id="help.up", tooltip="One line up"
+        ),
     ]
 
     def __init__(self, groups: Sequence[HelpGroup], *, title: str = "Keys") -> None:
         super().__init__()
         self.groups = tuple(groups)
         self._title = title
+        self._wrapped_at = TEXT_WIDTH
 
     @classmethod
     def for_screen(cls, screen: Screen[Any], *, title: str = "Keys") -> HelpScreen:
         return cls(bindings_of(screen), title=title)
 
-    def _body(self) -> Text:
-        width = max(
-            (cell_len(keys) for _, entries in self.groups for keys, _ in entries), default=0
-        )
+    def _body(self, text_width: int = TEXT_WIDTH) -> Text:
+        """Per key: the keys, right-aligned, and the description; below it, dimmed and
+        wrapped under the description to ``text_width``, the tooltip where it says more."""
+        groups = self.groups
+        width = max((cell_len(e.keys) for _, entries in groups for e in entries), default=0)
+        indent = " " * (width + 2)
         body = Text()
-        for index, (name, entries) in enumerate(self.groups):
+        for index, (name, entries) in enumerate(groups):
             if index:
                 body.append("\n\n")
             body.append(name, style="bold underline")
-            for keys, description in entries:
+            for entry in entries:
                 body.append("\n")
-                body.append(" " * (width - cell_len(keys)) + keys, style="bold")
+                body.append(" " * (width - cell_len(entry.keys)) + entry.keys, style="bold")
                 body.append("  ")
-                body.append(description)
+                body.append(entry.description)
+                if entry.tooltip and entry.tooltip != entry.description:
+                    lines = textwrap.wrap(entry.tooltip, max(text_width - len(indent), 16))
+                    for line in lines:
+                        body.append("\n" + indent)
+                        body.append(line, style="dim")
         return body
 
     def compose(self) -> ComposeResult:
@@ -132,7 +208,19 @@ class HelpScreen(DialogScreen[None]):
         body = self.query_one("#help-body", VerticalScroll)
         self.watch(body, "scroll_y", self._show_hint, init=False)
         self.watch(body, "max_scroll_y", self._show_hint, init=False)
+        self.call_after_refresh(self._fit_body)
         self.call_after_refresh(self._show_hint)
+
+    def on_resize(self, event: events.Resize) -> None:
+        # DialogScreen's handler runs too (Textual calls each class's own).
+        self.call_after_refresh(self._fit_body)
+
+    def _fit_body(self) -> None:
+        """Wrap the tooltips to the width the list has now."""
+        table = self.query_one("#help-table", Static)
+        if table.content_region.width and table.content_region.width != self._wrapped_at:
+            self._wrapped_at = table.content_region.width
+            table.update(self._body(self._wrapped_at))
 
     def _show_hint(self) -> None:
         body = self.query_one("#help-body", VerticalScroll)

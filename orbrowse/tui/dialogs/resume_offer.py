@@ -39,10 +39,26 @@ class ResumeOfferDialog(Dialog[OfferChoice | None]):
 
     AUTO_FOCUS = "#show"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("r", "choose('resume')", "Resume the deletion", id="offer.resume"),
-        Binding("s", "show", "Show the files left", id="offer.show"),
         Binding(
-            "f", "choose('forget')", "Forget it", id="offer.forget", tooltip="never asked again"
+            "r",
+            "choose('resume')",
+            "Resume the deletion",
+            id="offer.resume",
+            tooltip="Delete the files the plan has left, after the usual confirmation",
+        ),
+        Binding(
+            "s",
+            "show",
+            "Show the files left",
+            id="offer.show",
+            tooltip="List the files the unfinished deletion has left",
+        ),
+        Binding(
+            "f",
+            "choose('forget')",
+            "Forget it",
+            id="offer.forget",
+            tooltip="Forget the unfinished deletion: it is never offered again",
         ),
     ]
 

@@ -39,7 +39,13 @@ class UploadDialog(Dialog[FileObject | None]):
 
     AUTO_FOCUS = "#path"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+o", "toggle_picker", "Browse files", id="upload.browse"),
+        Binding(
+            "ctrl+o",
+            "toggle_picker",
+            "Browse files",
+            id="upload.browse",
+            tooltip="Show or hide a tree of local files to pick from",
+        ),
     ]
 
     def __init__(self, client: FilesClient, start_dir: Path) -> None:

@@ -38,7 +38,13 @@ class WaitForListingDialog(Dialog[bool]):
 
     AUTO_FOCUS = "#cancel"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("r", "retry", "Go on listing", id="wait_listing.retry"),
+        Binding(
+            "r",
+            "retry",
+            "Go on listing",
+            id="wait_listing.retry",
+            tooltip="After an error: ask the browser to list on from where it stopped",
+        ),
     ]
 
     def __init__(
