@@ -4,10 +4,12 @@ server rate limit, where every file must go with no error shown."""
 from __future__ import annotations
 
 import asyncio
+import json
 import tempfile
 import time
 from pathlib import Path
 
+import httpx
 from openrouter import OpenRouter
 
 from benchmarks._config import Config, interleaved
@@ -102,15 +104,36 @@ def delete_sdk_async(url: str, files: list[FileObject]) -> tuple[float, float]:
     return asyncio.run(body())
 
 
+def delete_raw(url: str, files: list[FileObject]) -> float:
+    """The least a client can do: the same deletes, 8 in flight, ``json.loads`` of each answer
+    and nothing else (no retries, no log, no checks; no CA bundle for plain HTTP)."""
+
+    async def body() -> float:
+        headers = {"Authorization": f"Bearer {KEY}"}
+        gate = asyncio.Semaphore(DEFAULT_DELETE_CONCURRENCY)
+        async with httpx.AsyncClient(base_url=url + "/", headers=headers, verify=False) as http:
+
+            async def one(file_id: str) -> None:
+                async with gate:
+                    json.loads((await http.delete(f"files/{file_id}")).content)
+
+            started = time.perf_counter()
+            await asyncio.gather(*(one(f.id) for f in files))
+            return time.perf_counter() - started
+
+    return asyncio.run(body())
+
+
 def _default_concurrency(config: Config, count: int) -> list[Row]:
     case = f"{count:,} files, {LATENCY_MS:.0f} ms, concurrency {DEFAULT_DELETE_CONCURRENCY}"
     ours = Row("delete", case, "orbrowse", "s")
     sdk = Row("delete", case, "sdk loop", "s")
     sdk_async = Row("delete", case, "sdk delete_async ×8", "s", note="semaphore of 8")
     sdk_built = Row("delete", case, "sdk client construction", "s", note="timed apart")
+    raw = Row("delete", case, "raw httpx ×8", "s", note="same deletes, json.loads only")
     problems: list[str] = []
     with (
-        Emulator(files=count * config.runs * 3, latency_ms=LATENCY_MS) as emulator,
+        Emulator(files=count * config.runs * 4, latency_ms=LATENCY_MS) as emulator,
         tempfile.TemporaryDirectory(prefix="orbrowse-bench-") as folder,
     ):
 
@@ -131,7 +154,11 @@ def _default_concurrency(config: Config, count: int) -> list[Row]:
             sdk_async.samples.append(seconds)
             sdk_built.samples.append(construction)
 
-        interleaved(config.runs, run_ours, run_sdk_async, run_sdk)
+        def run_raw() -> None:
+            files = asyncio.run(_first_files(emulator.url, count))
+            raw.samples.append(delete_raw(emulator.url, files))
+
+        interleaved(config.runs, run_ours, run_raw, run_sdk_async, run_sdk)
     if problems:
         ours.note = "; ".join(problems)
     floor = count / DEFAULT_DELETE_CONCURRENCY * LATENCY_MS / 1000
@@ -141,8 +168,11 @@ def _default_concurrency(config: Config, count: int) -> list[Row]:
     best.compare("sdk delete_async ×8", sdk_async.median, "≤ 1.00× sdk async", lambda r: r <= 1)
     ours.compare("floor", floor, "≤ 1.10× floor", lambda r: r <= 1.10)
     sdk_async.compare("floor", floor)
+    raw.compare("floor", floor)
+    versus_raw = Row("delete", case, "orbrowse/raw httpx", "s", list(ours.samples))
+    versus_raw.compare("raw httpx ×8", raw.median)
     floor_row = Row("delete", case, "floor", "s", [floor], note="files / concurrency × latency")
-    return [floor_row, ours, sdk_async, sdk_built, sdk, speed, best]
+    return [floor_row, ours, raw, sdk_async, sdk_built, sdk, speed, best, versus_raw]
 
 
 def _rate_limited(config: Config, count: int) -> list[Row]:
