@@ -101,10 +101,30 @@ def listing(page: int) -> None:
 
 
 def delete() -> None:
+    """Client CPU per delete, orbrowse's engine against the raw httpx anchor (unprofiled,
+    interleaved, 4 rounds of 500), then 1,000 deletes under cProfile."""
+    import statistics
+
+    from benchmarks.bench_delete import _first_files, delete_orbrowse, delete_raw
+
+    count = 500
+    cpu: dict[str, list[float]] = {"orbrowse": [], "raw httpx": []}
     with (
-        Emulator(files=1000, latency_ms=LATENCY_MS) as emulator,
+        Emulator(files=count * 8 + 1000, latency_ms=LATENCY_MS) as emulator,
         tempfile.TemporaryDirectory() as folder,
     ):
+        for number in range(4):
+            names = ["orbrowse", "raw httpx"][:: 1 if number % 2 == 0 else -1]
+            for name in names:
+                files = asyncio.run(_first_files(emulator.url, count))
+                started = time.process_time()
+                if name == "orbrowse":
+                    delete_orbrowse(emulator.url, files, Path(folder))
+                else:
+                    delete_raw(emulator.url, files)
+                cpu[name].append((time.process_time() - started) / count)
+        for name, samples in cpu.items():
+            print(f"{name}: {statistics.median(samples) * 1000:.2f} ms client CPU per delete")
         print(f"floor {1000 / 8 * LATENCY_MS / 1000:.2f} s (1,000 / 8 in flight × 20 ms)")
         _profiled("1,000 deletes, 8 in flight", emulator, _delete(emulator.url, 1000, Path(folder)))
 
@@ -153,6 +173,8 @@ def startup(runs: int) -> None:
             *("--base-url", emulator.url, "--api-key", KEY, "--workspace", WORKSPACE),
             *("--config", str(Path(folder) / "config.toml")),
         ]
+        # As bench_startup: the flat list shows the first file first.
+        (Path(folder) / "config.toml").write_text('view = "flat"\n', encoding="utf-8")
         cases = {
             "python: print a line": ([python, "-c", "print('first-paint-floor')"], None),
             "textual: empty app's first paint": ([python, "-c", STARTUP_FLOOR_APP], None),
