@@ -10,8 +10,9 @@ a fresh interpreter and look at ``sys.modules`` (what a user's process would rea
 - Start-up (the CLI, the app and the browser screen) loads neither Pillow nor Rich's Markdown
   (markdown-it): the preview imports them when it first draws an image or Markdown.
 
-A static check over every ``import`` statement (lazy ones too) also keeps the package
-graph free of the circles it once had (``cli`` <-> ``commands``, ``tui.app`` <-> screens).
+A static check over every ``import`` statement (lazy ones inside functions too, which the
+fresh interpreter never runs) holds the same rules, and keeps the package graph free of the
+circles it once had (``cli`` <-> ``commands``, ``tui.app`` <-> screens).
 """
 
 from __future__ import annotations
@@ -95,8 +96,9 @@ def test_the_probe_sees_a_forbidden_import() -> None:
     assert "textual" in imported_by(["orbrowse.tui.app"], ("textual",))
 
 
-def _imports(path: Path, module: str) -> set[str]:
-    """Every orbrowse module ``path`` imports, at any level (lazy imports included)."""
+def _imports(path: Path, module: str, *, ours_only: bool = True) -> set[str]:
+    """Every orbrowse module ``path`` imports (every module, if not ``ours_only``), at any
+    level: lazy imports inside functions included."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     found: set[str] = set()
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
@@ -111,7 +113,35 @@ def _imports(path: Path, module: str) -> set[str]:
                 base = ".".join(parts + ([base] if base else []))
             found.add(base)
             found.update(f"{base}.{alias.name}" for alias in node.names)
-    return {name for name in found if name.startswith("orbrowse")}
+    return {name for name in found if name.startswith("orbrowse") or not ours_only}
+
+
+@pytest.mark.parametrize("package", sorted(RULES))
+def test_no_import_statement_breaks_the_rules(package: str) -> None:
+    """The same rules over every ``import`` written in the package, also those inside a
+    function that the probe above never runs."""
+    forbidden = RULES[package]
+    folder = ROOT.joinpath(*package.split(".")[1:])
+    broken = {
+        f"{path.relative_to(ROOT.parent)}: {name}"
+        for path in folder.rglob("*.py")
+        for name in _imports(path, _module_name(path), ours_only=False)
+        if any(name == f or name.startswith(f"{f}.") for f in forbidden)
+    }
+    assert broken == set()
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT.parent).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def test_the_statement_check_sees_a_lazy_import(tmp_path: Path) -> None:
+    source = tmp_path / "lazy.py"
+    source.write_text("def f():\n    from textual.app import App\n    return App\n")
+    assert "textual.app" in _imports(source, "orbrowse.api.lazy", ours_only=False)
 
 
 def import_graph() -> dict[str, set[str]]:
