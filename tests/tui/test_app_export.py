@@ -20,7 +20,7 @@ from orbrowse.tui.dialogs.export_plan import ExportPlanDialog
 from orbrowse.tui.screens.browser import BrowserScreen
 from tests.cli import Cli
 from tests.conftest import DEFAULT_WORKSPACE_ID
-from tests.tui.app_driver import browser_ready, notifications, screen_shown, settle
+from tests.tui.app_driver import browsing, notifications, screen_shown, settle
 from tests.tui.conftest import AppFactory
 
 
@@ -39,8 +39,7 @@ async def test_export_writes_what_rm_reads_and_deletes_nothing(
     target = tmp_path / "review" / "plan.jsonl"
     target.parent.mkdir()
     app = make_app(workspace=DEFAULT_WORKSPACE_ID, undo_seconds=0)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await browser_ready(pilot)
+    async with browsing(app, size=(120, 40)) as (pilot, _):
         await pilot.press("space", "space", "space", "x")  # mark three, delete
         confirm = await screen_shown(pilot, ConfirmDeleteDialog)
         await pilot.press("e")
@@ -75,8 +74,7 @@ async def test_export_refuses_an_existing_file_or_a_missing_folder(
     existing = tmp_path / "kept.jsonl"
     existing.write_text("mine\n")
     app = make_app(workspace=DEFAULT_WORKSPACE_ID, undo_seconds=0)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await browser_ready(pilot)
+    async with browsing(app, size=(120, 40)) as (pilot, _):
         await pilot.press("x")
         await screen_shown(pilot, ConfirmDeleteDialog)
         await pilot.press("e")

@@ -6,20 +6,15 @@ from __future__ import annotations
 from textual.widgets._footer import FooterKey
 
 from orbrowse.emulator.server import RunningEmulator
+from orbrowse.tui.app import OrbrowseApp
 from orbrowse.tui.widgets.footer import FittingFooter
-from tests.conftest import DEFAULT_WORKSPACE_ID
-from tests.tui.app_driver import browser_ready, screen_text, status_of, wait_until
-from tests.tui.conftest import AppFactory
-
-PAGE = 100
+from tests.tui.app_driver import browsing, screen_text, status_of, wait_until
 
 
 async def test_at_80_columns_the_footer_shows_whole_keys_delete_among_them(
-    make_app: AppFactory, thousand: list[str]
+    app: OrbrowseApp, thousand: list[str]
 ) -> None:
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID, page_size=PAGE)
-    async with app.run_test(size=(80, 24)) as pilot:
-        screen = await browser_ready(pilot)
+    async with browsing(app, size=(80, 24)) as (_, screen):
         footer = screen.query_one(FittingFooter)
         keys = list(footer.query(FooterKey))
         [palette] = [k for k in keys if k.has_class("-command-palette")]
@@ -39,11 +34,9 @@ async def test_at_80_columns_the_footer_shows_whole_keys_delete_among_them(
 
 
 async def test_the_footer_shows_every_key_when_there_is_room(
-    make_app: AppFactory, thousand: list[str]
+    app: OrbrowseApp, thousand: list[str]
 ) -> None:
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID, page_size=PAGE)
-    async with app.run_test(size=(80, 24)) as pilot:
-        screen = await browser_ready(pilot)
+    async with browsing(app, size=(80, 24)) as (pilot, screen):
         await pilot.resize_terminal(160, 24)
         footer = screen.query_one(FittingFooter)
         await wait_until(pilot, lambda: len(footer.query(FooterKey)) == 13, "every key")
@@ -51,11 +44,9 @@ async def test_the_footer_shows_every_key_when_there_is_room(
 
 
 async def test_while_g_loads_to_the_end_the_count_is_said_once(
-    emulator: RunningEmulator, make_app: AppFactory, thousand: list[str]
+    emulator: RunningEmulator, app: OrbrowseApp, thousand: list[str]
 ) -> None:
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID, page_size=PAGE)
-    async with app.run_test(size=(80, 24)) as pilot:
-        screen = await browser_ready(pilot)
+    async with browsing(app, size=(80, 24)) as (pilot, screen):
         emulator.faults.latency_ms = 1000
         await pilot.press("G")
         await wait_until(pilot, lambda: "loading to the end…" in status_of(app), "the job")

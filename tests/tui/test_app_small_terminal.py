@@ -9,7 +9,6 @@ from orbrowse.tui.app import OrbrowseApp
 from orbrowse.tui.widgets.details import DetailsPane
 from tests.conftest import DEFAULT_WORKSPACE_ID
 from tests.tui.app_driver import browsing, screen_text, table_of
-from tests.tui.conftest import AppFactory
 
 
 @pytest.fixture
@@ -39,12 +38,11 @@ async def test_at_80x24_the_detail_pane_stays_under_the_table(
 
 
 async def test_at_60x15_the_detail_pane_scrolls_to_what_does_not_fit(
-    emulator: RunningEmulator, make_app: AppFactory
+    emulator: RunningEmulator, app: OrbrowseApp
 ) -> None:
     emulator.store.add_file(
         DEFAULT_WORKSPACE_ID, "reports/" + "long-name-" * 12 + ".pdf", content=b"x"
     )
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
     async with browsing(app, size=(60, 15)) as (pilot, screen):
         await pilot.press("i")
         await pilot.pause()

@@ -144,12 +144,11 @@ async def test_a_bad_colour_is_a_warning_and_a_markup_label_is_plain_text(
 
 
 async def test_label_colour_and_lock_set_from_the_picker_by_keyboard(
-    make_app: AppFactory, files: list[StoredFile], tmp_path: Path
+    app: OrbrowseApp, files: list[StoredFile], tmp_path: Path
 ) -> None:
     config = tmp_path / "config.toml"
     config.write_text("# mine\npage_size = 50  # small pages\n")
     config.chmod(0o600)
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
     async with browsing(app, size=(140, 40)) as (pilot, browser):
         assert not browser.read_only
         before = config.read_text()  # the recent workspaces written too

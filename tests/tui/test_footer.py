@@ -7,10 +7,10 @@ from textual.widgets._footer import FooterKey
 
 from orbrowse.emulator.seed import generate_files
 from orbrowse.emulator.server import RunningEmulator
+from orbrowse.tui.app import OrbrowseApp
 from orbrowse.tui.widgets.footer import Footer
 from tests.conftest import DEFAULT_WORKSPACE_ID
-from tests.tui.app_driver import FIXED_NOW, browser, browser_ready, settle
-from tests.tui.conftest import AppFactory
+from tests.tui.app_driver import FIXED_NOW, browser, browsing, settle
 
 
 def footer_keys(footer: Footer) -> dict[str, FooterKey]:
@@ -18,12 +18,10 @@ def footer_keys(footer: Footer) -> dict[str, FooterKey]:
 
 
 async def test_marks_keep_the_footer_and_a_change_of_offer_redraws_it(
-    emulator: RunningEmulator, make_app: AppFactory
+    emulator: RunningEmulator, app: OrbrowseApp
 ) -> None:
     generate_files(emulator.store, DEFAULT_WORKSPACE_ID, 8, now=FIXED_NOW)
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
-    async with app.run_test(size=(140, 30)) as pilot:
-        screen = await browser_ready(pilot)
+    async with browsing(app) as (pilot, screen):
         await settle(pilot)
         footer = screen.query_one(Footer)
         before = footer_keys(footer)
