@@ -13,6 +13,7 @@ The file lives at ``platformdirs.user_config_path("orbrowse") / "config.toml"`` 
     stall_timeout = 60                # seconds a download may receive nothing, 1–3600
     request_timeout = 60              # seconds per API call, retries included (not transfers)
     preview_max_bytes = 262144        # bytes a preview reads at most: 0 turns previews off
+    images = "auto"                   # auto | kitty | sixel | halfblock ($ORBROWSE_IMAGES wins)
     read_only_workspaces = ["<uuid>"]
     theme = "textual-dark"
     view = "auto"                     # auto | folders | flat: the browser's first view
@@ -47,7 +48,7 @@ import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Final, Literal, Protocol
+from typing import Any, Final, Literal, Protocol, cast
 from urllib.parse import urlsplit
 
 import platformdirs
@@ -57,6 +58,7 @@ from tomlkit.items import AoT, InlineTable, KeyType, SingleKey, Table
 
 from orbrowse.api.client import DEFAULT_BASE_URL
 from orbrowse.names import strip_invisible
+from orbrowse.preview.detect import ENV_IMAGES, IMAGES_MODES, ImagesMode
 from orbrowse.private_file import replace_atomically
 
 ClipboardMode = Literal["auto", "osc52", "system"]
@@ -203,6 +205,8 @@ class Settings:
     request_timeout: float = DEFAULT_REQUEST_TIMEOUT
     """Seconds one API request may take in all (attempts, waits and the reply's body)."""
     preview_max_bytes: int = DEFAULT_PREVIEW_MAX_BYTES
+    images: ImagesMode = "auto"
+    """How images are drawn: ``auto`` asks the terminal at start-up (see preview/detect.py)."""
     read_only: bool = False
     read_only_workspaces: tuple[str, ...] = ()
     workspace_styles: tuple[tuple[str, WorkspaceStyle], ...] = ()
@@ -384,22 +388,30 @@ class _Loader:
             return None
         return value
 
-    def clipboard(self, data: Mapping[str, Any]) -> ClipboardMode:
-        value = self.string(data, "clipboard")
+    def choice(self, value: str | None, key: str, choices: Sequence[str], label: str = "") -> str:
+        """``value`` (any case) if it is one of ``choices``, else the first choice."""
         if value is None:
-            return DEFAULT_CLIPBOARD
+            return choices[0]
         lowered = value.strip().lower()
-        if lowered == "auto":
-            return "auto"
-        if lowered == "osc52":
-            return "osc52"
-        if lowered == "system":
-            return "system"
+        if lowered in choices:
+            return lowered
         self.problem(
-            f"clipboard {value!r} is not one of {', '.join(_CLIPBOARD_MODES)}; using auto",
-            "clipboard",
+            f"{label or key} {value!r} is not one of {', '.join(choices)}; using {choices[0]}",
+            key,
         )
-        return DEFAULT_CLIPBOARD
+        return choices[0]
+
+    def clipboard(self, data: Mapping[str, Any]) -> ClipboardMode:
+        value = self.choice(self.string(data, "clipboard"), "clipboard", _CLIPBOARD_MODES)
+        return cast(ClipboardMode, value)
+
+    def images(self, data: Mapping[str, Any], environ: Mapping[str, str]) -> ImagesMode:
+        """``$ORBROWSE_IMAGES`` over the file's ``images``."""
+        if environ.get(ENV_IMAGES, "").strip():
+            value = self.choice(environ[ENV_IMAGES], "images", IMAGES_MODES, ENV_IMAGES)
+        else:
+            value = self.choice(self.string(data, "images"), "images", IMAGES_MODES)
+        return cast(ImagesMode, value)
 
     def view(self, data: Mapping[str, Any]) -> ViewMode:
         value = self.string(data, "view")
@@ -614,6 +626,7 @@ def load_settings(
         stall_timeout=loader.integer(data, "stall_timeout"),
         request_timeout=timeout,
         preview_max_bytes=loader.integer(data, "preview_max_bytes"),
+        images=loader.images(data, environ),
         read_only=read_only,
         read_only_workspaces=loader.id_list(data, "read_only_workspaces"),
         workspace_styles=loader.workspace_styles(data),
