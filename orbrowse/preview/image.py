@@ -25,8 +25,11 @@ if TYPE_CHECKING:
     # third of the browser screen's imports (``profile_speed.py startup``).
     from PIL import Image
 
-MAX_PIXELS = 40_000_000
-"""Bigger images (declared in their header) are not decoded: a small file may claim a huge one."""
+MAX_PIXELS = 4096 * 4096
+"""Bigger images (declared in their header) are not decoded: a small file may claim a huge one
+(a 105 KB PNG of one colour decodes to 6000×6000 and cost 141 MiB at its peak; at this cap
+a decode costs at most ~65 MiB). Pillow's own limit (``Image.MAX_IMAGE_PIXELS``, its
+DecompressionBombWarning made an error here) is the second guard."""
 THUMBNAIL = (320, 320)
 """Kept in memory per preview: enough for a full-screen view at half-block resolution."""
 BACKDROP = (24, 24, 24)
@@ -68,7 +71,9 @@ def decode_image(data: bytes) -> DecodedImage:
             rgb = _flatten(image)
     except ImageError:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ImageError("the image declares too many pixels to preview") from None
+    except UnidentifiedImageError:
         raise ImageError("the image could not be decoded") from None
     except (OSError, ValueError, SyntaxError, EOFError, IndexError, MemoryError) as exc:
         # Pillow reports a cut-off file as OSError ("image file is truncated").
@@ -95,6 +100,38 @@ def _flatten(image: Image.Image) -> Image.Image:
 @lru_cache(maxsize=4096)
 def _style(upper: tuple[int, int, int], lower: tuple[int, int, int]) -> Style:
     return Style(color=Color.from_rgb(*upper), bgcolor=Color.from_rgb(*lower))
+
+
+@dataclass(frozen=True, slots=True)
+class PixelFit:
+    """An image fitted into cells of ``cell`` pixels: its size in pixels and in cells."""
+
+    width: int
+    height: int
+    columns: int
+    rows: int
+
+
+def fit_pixels(
+    size: tuple[int, int], max_columns: int, max_rows: int, cell: tuple[int, int]
+) -> PixelFit:
+    """Fit an image of ``size`` pixels into ``max_columns`` × ``max_rows`` cells: aspect kept,
+    enlarged at most to one image pixel per column (the size half blocks would draw it)."""
+    width, height = size
+    cell_width, cell_height = cell
+    scale = min(
+        max(1, max_columns) * cell_width / width,
+        max(1, max_rows) * cell_height / height,
+        float(cell_width),
+    )
+    pixel_width = max(1, int(width * scale))
+    pixel_height = max(1, int(height * scale))
+    return PixelFit(
+        pixel_width,
+        pixel_height,
+        max(1, -(-pixel_width // cell_width)),
+        max(1, -(-pixel_height // cell_height)),
+    )
 
 
 class HalfBlockImage:
