@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from rich.color import ColorSystem
 from textual.app import App, InvalidThemeError
 
 from orbrowse.api.client import FilesClient, RequestObserver
@@ -25,6 +26,7 @@ from orbrowse.connect import client_for
 from orbrowse.deletion_log import DeletionLog
 from orbrowse.listing.formatting import Clock, utc_now
 from orbrowse.listing.workspace_label import WorkspaceLabel
+from orbrowse.preview.detect import HALF_BLOCKS, Graphics
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,9 +57,18 @@ class OrbrowseBase(App[int]):
         download_dir: Path | None = None,
         remember: bool = True,
         retry: RetryPolicy | None = None,
+        graphics: Graphics = HALF_BLOCKS,
     ) -> None:
         super().__init__()
         self.settings = settings
+        self.graphics = graphics
+        """How images are drawn: chosen before the app starts (``tui/launch.py``)."""
+        if graphics.protocol == "kitty":
+            # Kitty placeholders name their image by a 24-bit colour, which a 256-colour
+            # console would round away (Rich picks 256 for TERM=xterm-kitty without COLORTERM,
+            # as over SSH); a terminal that speaks Kitty graphics draws truecolor.
+            self.console._color_system = ColorSystem.TRUECOLOR
+        self._after_frame: dict[object, str] = {}
         self.clock = clock
         self.env = dict(os.environ if env is None else env)
         self.deletion_log = deletion_log or DeletionLog()
@@ -145,6 +156,25 @@ class OrbrowseBase(App[int]):
         if self._driver is None:
             raise OSError("no terminal")
         self._driver.write(data.decode("ascii"))
+
+    # -- graphics -------------------------------------------------------------------------------
+
+    def write_terminal(self, data: str) -> None:
+        """Queue ``data`` for the terminal, in order with the frames Textual writes."""
+        if self._driver is not None:
+            self._driver.write(data)
+
+    def write_after_frame(self, owner: object, data: str) -> None:
+        """Write ``data`` after the frame being composed (one per ``owner``, the latest).
+
+        Sixel images are not text: inside a frame, Textual would measure and crop their
+        bytes like text (a crop mid-sequence would leave the terminal swallowing output)."""
+        self._after_frame[owner] = data
+
+    def post_display_hook(self) -> None:
+        pending, self._after_frame = self._after_frame, {}
+        for data in pending.values():
+            self.write_terminal(data)
 
     def copy_text(self, text: str, what: str) -> None:
         """Copy ``text`` by the configured mode and, when that is done, say on screen what was

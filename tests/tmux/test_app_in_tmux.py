@@ -320,3 +320,16 @@ def test_the_full_view_hands_text_to_the_pager_and_an_image_to_the_editor(
     assert (bin_dir / "editor.args").read_text().endswith("dot.png")
     tmux.send_keys("Enter")
     tmux.wait_for("b/dot.png · PNG image")
+
+
+def test_image_detection_inside_tmux_is_answered_and_chooses_half_blocks() -> None:
+    # tmux answers DA1 itself (this tmux has no Sixel) and drops the Kitty query unanswered;
+    # "inside tmux without Sixel" means DA1 came back, not that a wait ran out.
+    probe = (
+        "import os; from orbrowse.tui.launch import terminal_graphics; "
+        "g = terminal_graphics('auto', os.environ); print('CHOSE', g.protocol, '/', g.reason)"
+    )
+    with tmux_server("orbrowse-detect") as tmux:
+        tmux.start([sys.executable, "-c", probe])
+        screen = tmux.wait_for("CHOSE")
+    assert "CHOSE halfblock / inside tmux without Sixel" in screen

@@ -22,6 +22,7 @@ from orbrowse.api.client import RequestObserver
 from orbrowse.api.retry import RetryPolicy
 from orbrowse.config import load_settings
 from orbrowse.deletion_log import DeletionLog
+from orbrowse.preview.detect import HALF_BLOCKS, Graphics
 from orbrowse.tui.app import OrbrowseApp, build_app
 from orbrowse.tui.screens.browser import BrowserScreen
 from orbrowse.tui.widgets.file_table import FileTable
@@ -54,10 +55,10 @@ def app_factory(
 ) -> AppFactory:
     """A ``make_app``: builds the app against ``server_url`` with its config in ``folder`` and
     the clock at :data:`FIXED_NOW`. A call may replace ``base_url``, ``key``, ``retry``,
-    ``workspace``, ``env`` and ``observer``; its other keywords replace :class:`Settings`
-    fields (``undo_seconds=0``, ``read_only=True``, ``page_size=50``...). The view is flat
-    unless ``view=`` says otherwise: most suites test the flat list with names that hold a
-    ``/`` (which would open the folder view)."""
+    ``workspace``, ``env``, ``observer`` and ``graphics``; its other keywords replace
+    :class:`Settings` fields (``undo_seconds=0``, ``read_only=True``, ``page_size=50``...). The
+    view is flat unless ``view=`` says otherwise: most suites test the flat list with names that
+    hold a ``/`` (which would open the folder view)."""
     default_retry, default_workspace = retry, workspace
 
     def make_app(
@@ -68,6 +69,7 @@ def app_factory(
         workspace: str | None = default_workspace,
         env: dict[str, str] | None = None,
         observer: RequestObserver | None = None,
+        graphics: Graphics = HALF_BLOCKS,
         **overrides: Any,
     ) -> OrbrowseApp:
         overrides.setdefault("view", "flat")
@@ -87,6 +89,7 @@ def app_factory(
             remember=remember,
             retry=retry,
             observer=observer,
+            graphics=graphics,
         )
 
     return make_app

@@ -329,7 +329,12 @@ class BrowserScreen(Screen[None]):
                 # The fields scroll (mouse wheel) where the strip below a narrow table is short.
                 with VerticalScroll(id="details-scroll", can_focus=False):
                     yield DetailsPane(clock=self.orbrowse.clock, id="details")
-                yield PreviewPane(id="preview")
+                yield PreviewPane(
+                    graphics=self.orbrowse.graphics,
+                    write=self.orbrowse.write_terminal,
+                    after_frame=self.orbrowse.write_after_frame,
+                    id="preview",
+                )
         yield StatusLine(id="status")
         yield FittingFooter()
 
