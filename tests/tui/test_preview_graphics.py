@@ -84,7 +84,7 @@ def app_on_a_pty(emulator: RunningEmulator, tmp_path: Path, images: str) -> Iter
         "XDG_STATE_HOME": str(tmp_path / "state"),
     }
     config = tmp_path / "config.toml"
-    config.write_text("undo_seconds = 0\n")
+    config.write_text('undo_seconds = 0\nview = "flat"\n')  # the file list, not the folders
     process = subprocess.Popen(  # the pty becomes its controlling terminal (/dev/tty)
         [
             sys.executable, "-m", "orbrowse", "--api-key", DEMO_MANAGEMENT_KEY,
