@@ -2,8 +2,9 @@
 
 A cell shows ``▀`` with the upper pixel as its foreground colour and the lower one as its
 background, so an image of W×H cells shows W×2H pixels. This is plain coloured text: it works
-in every truecolor terminal, through tmux and over SSH, and in SVG screenshots. Why not Kitty
-graphics or Sixel: see CONTRIBUTING.md ("Image previews").
+in every truecolor terminal, through tmux and over SSH, and in SVG screenshots. Where the
+terminal speaks Kitty graphics or Sixel the pane uses them instead (``kitty.py``, ``sixel.py``;
+the choice: ``detect.py`` and CONTRIBUTING.md, "Image previews").
 """
 
 from __future__ import annotations
