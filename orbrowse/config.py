@@ -414,15 +414,7 @@ class _Loader:
         return cast(ImagesMode, value)
 
     def view(self, data: Mapping[str, Any]) -> ViewMode:
-        value = self.string(data, "view")
-        if value is None:
-            return DEFAULT_VIEW
-        lowered = value.strip().lower()
-        for mode in _VIEW_MODES:
-            if lowered == mode:
-                return mode
-        self.problem(f"view {value!r} is not one of {', '.join(_VIEW_MODES)}; using auto", "view")
-        return DEFAULT_VIEW
+        return cast(ViewMode, self.choice(self.string(data, "view"), "view", _VIEW_MODES))
 
     def workspace_id(self, value: str | None, key: str, where: str) -> str | None:
         if value is None or not value.strip():
