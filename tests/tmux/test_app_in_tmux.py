@@ -82,19 +82,19 @@ def test_browse_with_bursts_of_keys(start_app: StartApp, emulator: RunningEmulat
     tmux.wait_for("35 files")
 
     tmux.send_text("/x")  # used to open "Delete 1 file?" (every name has an x: .txt)
-    screen = tmux.wait_for("35 shown (filter x)")
+    screen = tmux.wait_for("35 shown of all 35 (filter x)")
     assert "Delete 1 file" not in screen  # the dialog, not the footer's "x Delete"
     tmux.send_keys("Escape")
     tmux.wait_for(lambda s: "filter x" not in s)
 
     tmux.send_text("/board")  # used to mark everything (a) and reload (r)
-    screen = tmux.wait_for("5 shown (filter board)")
+    screen = tmux.wait_for("5 shown of all 35 (filter board)")
     assert "marked" not in screen
 
     tmux.send_keys("Escape")  # (a key right after ESC would read as Alt+key: wait)
     tmux.wait_for(lambda s: "filter board" not in s)
     tmux.send_text(r"/re:^outputs/.*-002\d\.txt$")  # used to lose "re:^o"
-    tmux.wait_for(r"10 shown (filter re:^outputs/.*-002\d\.txt$)")
+    tmux.wait_for(r"10 shown of all 35 (filter re:^outputs/.*-002\d\.txt$)")
 
     tmux.send_text("\rjjjj ")  # back to the table: move down 4, mark (the cursor moves on)
     screen = tmux.wait_for(

@@ -279,7 +279,7 @@ async def test_filter_text_regex_invert_age_size_and_type(
         assert box.display and box.has_focus
         await pilot.press(*"CSV")
         assert shown_names(app) == ["data/sales.csv", "data/users.csv", "archive.csv"]
-        assert "3 shown (filter CSV)" in status_of(app)
+        assert "3 shown of all 8 (filter CSV)" in status_of(app)
         assert [row.split()[0] for row in visible_rows(app)] == shown_names(app)
         for typed, expected in FILTERS_AND_WHAT_THEY_KEEP:
             box.value = typed

@@ -41,7 +41,8 @@ async def test_help_lists_the_browser_bindings(app: OrbrowseApp, files: None, ke
             "Mark",
             "Range",
             "Mark loaded",
-            "Mark matching",
+            "Mark loaded matches",
+            "Mark every match in the workspace",
             "Invert marks",
             "Clear marks",
             "Only marked",
@@ -64,7 +65,9 @@ async def test_help_lists_the_browser_bindings(app: OrbrowseApp, files: None, ke
         assert "? / f1  Help" in text
         assert "x / del  Delete" in text
         # Groups named for people, in this order, never class names ("FileTable").
-        headings = [line for line in text.split("\n") if line and "  " not in line]
+        note, keys = text.split("\n\n", 1)  # first the rule for when pages load
+        assert " ".join(note.split()) == help_screen.note
+        headings = [line for line in keys.split("\n") if line and "  " not in line]
         assert headings == ["Mark", "View", "Act on files", "Move", "Everywhere"], headings
         assert re.search(r"^Mark\n +space  Mark$", text, re.MULTILINE)
         assert "Act on files\n" in text and "  Delete\n" in text.split("Act on files")[1]

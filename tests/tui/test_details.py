@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from textual.app import App, ComposeResult
@@ -100,9 +101,12 @@ def test_status_complete_listing_with_filter_and_hidden_marks() -> None:
         job="deleting 40/300",
     )
     assert status_text(info) == (
-        "all 2,431 files · 1 marked (10 Bytes), 1 hidden by the filter · 40 shown (filter re:^a)"
-        " · deleting 40/300 · 5 GiB of 10 GiB"
+        "all 2,431 files · 1 marked (10 Bytes), 1 hidden by the filter · 40 shown of all 2,431 "
+        "(filter re:^a) · deleting 40/300 · 5 GiB of 10 GiB"
     )
+    # Before the listing ends the count covers the loaded files only, and says so.
+    partial = replace(info, has_more=True, job=None)
+    assert "40 shown of 2,431 loaded (filter re:^a)" in status_text(partial)
     assert status_text(StatusInfo(loaded=1, has_more=True)).endswith("≥ 0 Bytes of 10 GiB")
 
 

@@ -69,9 +69,11 @@ class ConfirmDeleteDialog(Dialog[bool]):
         workspace: WorkspaceLabel | None = None,
         export_to: Path | None = None,
         folders: Sequence[str] = (),
+        scope: str = "",
     ) -> None:
         """``folders``: the folder paths (``data/exports/``) whose files are among ``files``:
-        each is listed with its file count and size."""
+        each is listed with its file count and size. ``scope``: what the files are, when they
+        are a whole-workspace match ("1,234 files of 56,789 in the workspace match `logs/`")."""
         if not files:
             raise ValueError("ConfirmDeleteDialog needs at least one file")
         super().__init__(cancel_result=False)
@@ -80,6 +82,7 @@ class ConfirmDeleteDialog(Dialog[bool]):
         self.workspace = workspace
         self.export_to = export_to
         self.folders = tuple(folders)
+        self.scope = scope
 
     @property
     def needs_typed_count(self) -> bool:
@@ -92,6 +95,8 @@ class ConfirmDeleteDialog(Dialog[bool]):
             yield Static(Text(f"Delete {count_files(count)}?"), classes="dialog-title")
             if self.workspace is not None:
                 yield workspace_line(self.workspace)
+            if self.scope:
+                yield Static(Text(self.scope), id="scope", classes="dialog-workspace")
             yield Static(
                 Text(f"{count_files(count)}, {human_size(total)} ({exact_size(total)}) in all"),
                 id="summary",

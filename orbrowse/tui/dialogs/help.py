@@ -164,15 +164,17 @@ class HelpScreen(DialogScreen[None]):
         ),
     ]
 
-    def __init__(self, groups: Sequence[HelpGroup], *, title: str = "Keys") -> None:
+    def __init__(self, groups: Sequence[HelpGroup], *, title: str = "Keys", note: str = "") -> None:
         super().__init__()
         self.groups = tuple(groups)
         self._title = title
         self._wrapped_at = TEXT_WIDTH
+        self.note = note
+        """A rule worth knowing on this screen (its ``HELP_NOTE``), shown above the keys."""
 
     @classmethod
     def for_screen(cls, screen: Screen[Any], *, title: str = "Keys") -> HelpScreen:
-        return cls(bindings_of(screen), title=title)
+        return cls(bindings_of(screen), title=title, note=str(getattr(screen, "HELP_NOTE", "")))
 
     def _body(self, text_width: int = TEXT_WIDTH) -> Text:
         """Per key: the keys, right-aligned, and the description; below it, dimmed and
@@ -181,6 +183,8 @@ class HelpScreen(DialogScreen[None]):
         width = max((cell_len(e.keys) for _, entries in groups for e in entries), default=0)
         indent = " " * (width + 2)
         body = Text()
+        if self.note:  # wrapped like the tooltips: the table does not wrap
+            body.append("\n".join(textwrap.wrap(self.note, text_width)) + "\n\n", style="italic")
         for index, (name, entries) in enumerate(groups):
             if index:
                 body.append("\n\n")

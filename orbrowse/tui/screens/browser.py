@@ -65,6 +65,15 @@ SELECTION_ACTIONS = {
 """Actions on the marked files or the file under the cursor: offered only when there is one."""
 
 
+def workspace_match_text(filter_text: str, matched: int, total: int) -> str:
+    """``1,234 files of 56,789 in the workspace match `older:30d```: what M found."""
+    noun = "file" if matched == 1 else "files"
+    if not filter_text:
+        return f"{matched:,} {noun} of {total:,} in the workspace (no filter: every file)"
+    verb = "matches" if matched == 1 else "match"
+    return f"{matched:,} {noun} of {total:,} in the workspace {verb} `{filter_text}`"
+
+
 class BrowserScreen(Screen[None]):
     """Browse one workspace's files."""
 
@@ -112,10 +121,19 @@ class BrowserScreen(Screen[None]):
         Binding(
             "A",
             "mark_all_matching",
-            "Mark matching",
+            "Mark loaded matches",
             show=False,
             id="mark_matching",
             tooltip="Mark every loaded file the filter matches",
+        ),
+        Binding(
+            "M",
+            "mark_every_match",
+            "Mark every match in the workspace",
+            show=False,
+            id="mark_everywhere",
+            tooltip="List the pages not loaded yet (Esc cancels), then mark every file of the "
+            "workspace the filter matches",
         ),
         Binding(
             "asterisk",
@@ -249,8 +267,8 @@ class BrowserScreen(Screen[None]):
     ]
     HELP_SECTIONS: ClassVar[dict[str, str]] = {
         **dict.fromkeys(
-            ["mark", "visual", "extend_down", "extend_up", "mark_all", "mark_matching", "invert",
-             "clear_marks"],
+            ["mark", "visual", "extend_down", "extend_up", "mark_all", "mark_matching",
+             "mark_everywhere", "invert", "clear_marks"],
             "Mark",
         ),
         **dict.fromkeys(
@@ -263,6 +281,15 @@ class BrowserScreen(Screen[None]):
         ),
     }  # fmt: skip
     """Help's headings for these keys, by binding id."""
+    HELP_NOTE = (
+        "Pages load as the cursor nears the end of the list, and only while no filter and "
+        "no 'only marked' is on: a filter covers the files loaded so far and never loads "
+        "pages by itself. L loads every page; M lists every page, then marks every match; "
+        "the folder view lists every page (its totals need them). "
+        "The status line says whether a count is 'of N loaded' or 'of all N' (the whole "
+        "workspace)."
+    )
+    """The one rule for when pages load, shown at the top of help."""
 
     marked_count: reactive[int] = reactive(0, bindings=True)
     has_rows: reactive[bool] = reactive(False, bindings=True)
@@ -304,6 +331,10 @@ class BrowserScreen(Screen[None]):
         """The open folder in the folder view; ``None`` in the flat view."""
         self.view_chosen = False
         """The user chose a view (``f``) or the first page decided it: no more switching."""
+        self.marking: str | None = None
+        """The filter text of a "mark every match" waiting for the listing to end."""
+        self.workspace_match: tuple[str, int, int, frozenset[str]] | None = None
+        """The last "mark every match": filter, matches, files in the workspace, ids marked."""
 
     orbrowse = getters.app(OrbrowseBase)
     table = getters.query_one("#files", FileTable)
@@ -455,7 +486,12 @@ class BrowserScreen(Screen[None]):
                 to_end = table.wants_end
                 if not (everything or to_end or self._wants_more()):
                     break
-                if self.folder_rows is not None:
+                if self.marking is not None:
+                    self.job = (
+                        f"listing the workspace to mark every match: page {pager.pages + 1} "
+                        "(Esc cancels)…"
+                    )
+                elif self.folder_rows is not None:
                     self.job = f"listing: {self.files.loaded_count:,} of ? files"
                 elif to_end:
                     self.job = "loading to the end…"  # the count is the first thing shown
@@ -480,7 +516,13 @@ class BrowserScreen(Screen[None]):
                     self.read_ahead.page_took(pager.round_trip)
                 self._apply_page(page)
             self.loading_everything = False
+            if self.marking is not None and not pager.has_more:
+                self._finish_marking()
         except OpenRouterError as error:
+            if self.marking is not None:
+                self.marking = None
+                self.notify("Nothing was marked: the listing stopped", title="Mark every match",
+                            severity="warning")  # fmt: skip
             self.stopped = explain_stop(error, self.orbrowse.settings.config_path)
             self.load_error = self.stopped.status
             if self.stopped.key_refused and self.pages_loaded == 0:
@@ -491,10 +533,7 @@ class BrowserScreen(Screen[None]):
         finally:
             self.fetching = False
             self.job = None
-            table.show_listing(
-                rows_coming=False,
-                more_rows=pager.has_more and self.load_error is None and self.folder_rows is None,
-            )
+            table.show_listing(rows_coming=False, more_rows=self._rows_may_come)
             self.waiting_since = None
             self.update_status()
 
@@ -538,14 +577,34 @@ class BrowserScreen(Screen[None]):
                 if not self.files.is_marked(file.id):
                     self.files.toggle(file.id)
 
+    @property
+    def loads_as_you_move(self) -> bool:
+        """The one rule for when pages load by themselves: as the cursor nears the end, and
+        only while no filter and no "only marked" is on (they cover the loaded files; L and
+        M load the rest)."""
+        return not self.files.filter_text and not self.files.show_only_marked
+
+    @property
+    def _rows_may_come(self) -> bool:
+        """Whether moving down may bring more rows (the table waits for them, G loads)."""
+        return (
+            self.has_more
+            and self.load_error is None
+            and self.loads_as_you_move
+            and self.folder_rows is None  # the folder view lists every page by itself
+        )
+
     def _wants_more(self, coming: int | None = 0) -> bool:
         """Whether the rows below the cursor (or a move waiting for rows), with ``coming``
-        more, are fewer than the read-ahead margin."""
+        more, are fewer than the read-ahead margin (never under a filter in the flat view:
+        see :attr:`loads_as_you_move`)."""
         if self.pages_loaded == 0 or self.folder_rows is not None:
             return True  # the folder view lists to the end: totals need every file
         table = self.table
         if table.wants_end:
             return True
+        if not self.loads_as_you_move:
+            return False
         position = table.cursor_row if table.wanted_row is None else table.wanted_row
         margin = self.read_ahead.margin()
         return len(self.files.view) + (coming or 0) - position <= margin
@@ -560,7 +619,7 @@ class BrowserScreen(Screen[None]):
     @on(FileTable.NearEnd)
     def near_end(self) -> None:
         self._cursor_position()
-        if self.has_more and not self.fetching and self.load_error is None:
+        if self._rows_may_come and not self.fetching:
             self.load_pages()
 
     @on(FileTable.EndWanted)
@@ -736,7 +795,45 @@ class BrowserScreen(Screen[None]):
         self.files.mark_all_matching()
         self._files_changed()
         if self.has_more:
-            self.notify("Only loaded files were marked; press L to load all first", timeout=4)
+            self.notify(
+                "Only loaded files were marked; M marks every match in the workspace", timeout=4
+            )
+
+    def action_mark_every_match(self) -> None:
+        """List the pages not loaded yet in the background, then mark every file of the
+        workspace the filter matches (see :meth:`_finish_marking`); Escape cancels."""
+        if self.marking is not None:
+            return
+        self.marking = self.files.filter_text
+        if self.has_more:
+            self.load_pages(everything=True)  # a stopped listing goes on from where it was
+        else:
+            self._finish_marking()
+
+    def _finish_marking(self) -> None:
+        text, self.marking = self.marking or "", None
+        files = self.files
+        matched = sum(1 for file in files.loaded_files() if files.matches(file))
+        files.mark_all_matching()
+        total = files.loaded_count
+        self.workspace_match = (text, matched, total, files.marked_ids)
+        self._files_changed()
+        self.notify(workspace_match_text(text, matched, total) + "; all marked",
+                    title="Mark every match", markup=False)  # fmt: skip
+
+    def cancel_marking(self, why: str = "cancelled") -> None:
+        """Stop a "mark every match": the listing stops, nothing is marked."""
+        if self.marking is None:
+            return
+        self.marking = None
+        self.workers.cancel_group(self, "listing")
+        self.notify(
+            f"Mark every match {why}: nothing was marked; the "
+            f"{self.files.loaded_count:,} files listed so far stay loaded",
+            title="Mark every match",
+            timeout=4,
+        )
+        self.update_status()
 
     def action_invert_marks(self) -> None:
         rows = self.folder_rows
@@ -764,6 +861,12 @@ class BrowserScreen(Screen[None]):
     def action_only_marked(self) -> None:
         self.files.toggle_show_only_marked()
         self._files_changed()
+        self._follow_the_rule()
+
+    def _follow_the_rule(self) -> None:
+        """A filter or "only marked" came or went: moving loads pages only without them."""
+        if not self.fetching:
+            self.table.show_listing(rows_coming=False, more_rows=self._rows_may_come)
 
     # -- filter and sort ------------------------------------------------------------------------
 
@@ -782,7 +885,10 @@ class BrowserScreen(Screen[None]):
         else:
             event.input.remove_class("-invalid")
             self.job = None
+        if self.marking is not None and self.marking != self.files.filter_text:
+            self.cancel_marking("cancelled (the filter changed)")
         self._files_changed()
+        self._follow_the_rule()
 
     @on(Input.Submitted, "#filter")
     def filter_submitted(self) -> None:
@@ -791,7 +897,9 @@ class BrowserScreen(Screen[None]):
             self.filter_box.display = False
         if self.has_more and self.files.filter_text:
             self.notify(
-                "The filter covers loaded files only; press L to load all and re-apply",
+                f"The filter covers the {self.files.loaded_count:,} files loaded so far and "
+                "loads no more by itself: L loads every page, M marks every match in the "
+                "workspace",
                 timeout=4,
             )
 
@@ -803,6 +911,8 @@ class BrowserScreen(Screen[None]):
             self.table.focus()
         elif self.visual_anchor is not None:
             self.visual_anchor = None
+        elif self.marking is not None:
+            self.cancel_marking()
 
     def action_sort(self) -> None:
         current = SORT_COLUMNS.index(self.files.sort_column)
@@ -830,6 +940,7 @@ class BrowserScreen(Screen[None]):
             # Resume from the last good cursor; an interrupted L goes on to the end.
             self.load_pages(everything=self.loading_everything)
             return
+        self.cancel_marking("cancelled (listing again)")
         # Marks survive a refresh: each comes back when its file is listed again.
         self.pending_marks |= self.files.marked_ids
         self.files.clear()
@@ -1087,6 +1198,10 @@ class BrowserScreen(Screen[None]):
         folders = self._selected_folders()
         hidden = self.files.hidden_marked_count if self.files.marked_count else 0
         where = self.orbrowse.label_for(self.workspace)
+        match = self.workspace_match
+        scope = ""
+        if match is not None and self.files.marked_count and match[3] == self.files.marked_ids:
+            scope = workspace_match_text(*match[:3])  # these marks are that whole match
         confirmed = await self.app.push_screen_wait(
             ConfirmDeleteDialog(
                 files,
@@ -1094,6 +1209,7 @@ class BrowserScreen(Screen[None]):
                 workspace=where,
                 export_to=self.orbrowse.download_dir,
                 folders=folders,
+                scope=scope,
             )
         )
         if not confirmed:
@@ -1179,6 +1295,14 @@ class BrowserScreen(Screen[None]):
     def palette_commands(self) -> Sequence[SystemCommand]:
         """Every action of this screen that is available now, for the command palette."""
         commands: list[SystemCommand] = []
+        if self.marking is not None:
+            commands.append(
+                SystemCommand(
+                    "Cancel mark every match",
+                    "Stop listing the workspace; mark nothing (Esc)",
+                    self.cancel_marking,
+                )
+            )
         offered: set[str] = set()
         for binding in self.BINDINGS:
             assert isinstance(binding, Binding)

@@ -69,7 +69,12 @@ def status_parts(info: StatusInfo) -> list[tuple[str, str]]:
         pieces.append((visible_text(info.error), "error"))  # may quote the server
     if info.filter_text or (info.visible is not None and info.visible != info.loaded):
         shown = info.visible if info.visible is not None else 0
-        text = f"{shown:,} shown"
+        # Whether the count covers the loaded files or the whole workspace ("all", as in
+        # the first piece's "all 2,431 files").
+        partial = info.has_more or info.error
+        text = f"{shown:,} shown of " + (
+            f"{info.loaded:,} loaded" if partial else f"all {info.loaded:,}"
+        )
         if info.filter_text:
             # Server text never reaches here; the filter is the user's own, shown as data.
             text += f" (filter {info.filter_text})"
