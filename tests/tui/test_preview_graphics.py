@@ -24,6 +24,7 @@ from orbrowse.emulator.keys import DEMO_MANAGEMENT_KEY
 from orbrowse.emulator.server import RunningEmulator
 from orbrowse.preview import kitty, sixel
 from orbrowse.preview.detect import Graphics
+from orbrowse.preview.model import UPLOADED_REASON
 from orbrowse.tui.app import OrbrowseApp
 from orbrowse.tui.dialogs import HelpScreen
 from orbrowse.tui.widgets.preview import PreviewPane
@@ -163,6 +164,7 @@ async def test_sixel_follows_each_frame_of_the_pane_but_never_covers_a_dialog(
     make_app: AppFactory, emulator: RunningEmulator
 ) -> None:
     add_png(emulator, "out/chart.png")
+    emulator.store.add_file(DEFAULT_WORKSPACE_ID, "out/mine.txt", content=b"x", downloadable=False)
     app = make_app(workspace=DEFAULT_WORKSPACE_ID, graphics=Graphics("sixel", "test", (8, 16)))
     async with app.run_test(size=SIZE) as pilot:
         written = record_terminal(app)
@@ -186,6 +188,16 @@ async def test_sixel_follows_each_frame_of_the_pane_but_never_covers_a_dialog(
 
         await pilot.press("escape")
         await wait_until(pilot, lambda: bool(sixels(written)), "the Sixel drawn again")
+
+        # A file with no preview (an upload): the pane says why, and the image is not redrawn.
+        # (It was: the pane then moved up under the shorter details, and the old image with it.)
+        await pilot.press("j")
+        await wait_until(pilot, lambda: pane.text == UPLOADED_REASON, "the upload's message")
+        written.clear()
+        pane.refresh()
+        await pilot.pause()
+        await pilot.pause()
+        assert not sixels(written)
 
 
 async def test_kitty_sends_an_image_once_and_frees_it_when_the_preview_moves_on(

@@ -111,6 +111,7 @@ class PreviewPane(Widget):
     def render(self) -> RenderableType:
         state = self.state
         preview = state.preview
+        self._overlay = None  # a Sixel only while this render draws one
         if preview is None:
             style = self.get_component_rich_style("preview-pane--message")
             return Text(state.message, style=style, end="")
@@ -121,7 +122,6 @@ class PreviewPane(Widget):
             overflow="ellipsis",
         )
         rows = max(1, self.content_size.height - 1)
-        self._overlay = None
         if preview.image is not None and self.graphics.protocol != "halfblock":
             body = self._graphic(preview, self.content_size.width, rows)
         else:
