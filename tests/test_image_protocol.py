@@ -156,6 +156,7 @@ def never_asked() -> bytes:
         ({"TERM": "dumb"}, "TERM is dumb"),
         ({}, "TERM is unset"),
         ({"TERM": "screen.xterm-256color", "STY": "1234.pts-0.host"}, "GNU screen"),
+        ({"TERM": "linux"}, "Linux console"),
     ],
 )
 def test_where_graphics_cannot_pass_the_terminal_is_not_asked(

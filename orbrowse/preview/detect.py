@@ -17,7 +17,8 @@ break decoding; it is lost), at most ``MAX_REPLY`` of them.
   which Kitty and Ghostty support; WezTerm and Konsole answer the query but draw placeholders
   as boxes, and they speak Sixel, so Sixel is preferred when both are offered. tmux drops the
   query (we do not wrap it in its passthrough), so Kitty is never chosen there.
-- Half blocks everywhere else: no answer, not a terminal, ``TERM=dumb``, GNU screen.
+- Half blocks everywhere else: no answer, not a terminal, ``TERM=dumb``, GNU screen, the
+  Linux console (the last three are not asked).
 """
 
 from __future__ import annotations
@@ -109,6 +110,8 @@ def choose(
         return Graphics("halfblock", f"TERM is {term or 'unset'}", cell)
     if env.get("STY") or (term.startswith("screen") and not env.get("TMUX")):
         return Graphics("halfblock", "GNU screen passes no graphics", cell)
+    if term == "linux":  # it answers DA1, but might print the Kitty query it does not know
+        return Graphics("halfblock", "the Linux console has no graphics protocol", cell)
     reply = parse_reply(ask())
     cell = window_cell or reply.cell or DEFAULT_CELL
     inside_tmux = bool(env.get("TMUX"))
