@@ -1252,8 +1252,6 @@ class BrowserScreen(Screen[None]):
     @work(exclusive=True, group="dialog", exit_on_error=False)
     async def offer_resume(self) -> None:
         """A deletion in this workspace was cut short: offer to resume, show or forget it."""
-        from orbrowse.tui.dialogs.resume_offer import ResumeOfferDialog
-
         log = self.orbrowse.deletion_log.path
         # `orbrowse rm` without --workspace files the key's own workspace as KEY_WORKSPACE.
         ids = {self.workspace.id, None} if self.workspace.source == "key" else {self.workspace.id}
@@ -1272,6 +1270,10 @@ class BrowserScreen(Screen[None]):
             self.notify(warning, title="Deletion plan", severity="warning", markup=False)
         if plan is None:
             return
+        # Imported only now: this runs at every start, and the dialogs package is a good part
+        # of a start-up's imports (profile_speed.py startup).
+        from orbrowse.tui.dialogs.resume_offer import ResumeOfferDialog
+
         where = self.orbrowse.label_for(self.workspace)
         choice = await self.app.push_screen_wait(ResumeOfferDialog(plan, where))
         if choice == "resume":
