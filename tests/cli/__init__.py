@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import json
 import os
 import subprocess
 import sys
@@ -68,3 +70,15 @@ class Cli:
             assert used_key not in result.stderr
         assert "Traceback" not in result.stderr, result.stderr
         return result
+
+
+def ls_all_ids(base_url: str, api_key: str, workspace: str, filter_text: str) -> set[str]:
+    """The ids ``orbrowse ls --all --filter TEXT`` prints, run in process (no terminal)."""
+    from orbrowse.commands import run_command
+
+    out, err = io.StringIO(), io.StringIO()
+    argv = ["--all", "--filter", filter_text, "--jsonl", "--page-size", "1000"]
+    argv += ["--base-url", base_url, "--api-key", api_key, "--workspace", workspace]
+    code = run_command("ls", argv, stdout=out, stderr=err)
+    assert code == 0, err.getvalue()
+    return {json.loads(line)["id"] for line in out.getvalue().splitlines()}

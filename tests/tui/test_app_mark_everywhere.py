@@ -4,19 +4,17 @@ the filter matches; Escape cancels. And the one rule: a filter never loads pages
 from __future__ import annotations
 
 import asyncio
-import io
-import json
 
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Static
 
-from orbrowse.commands import run_command
 from orbrowse.emulator.seed import generate_files
 from orbrowse.emulator.server import RunningEmulator
 from orbrowse.tui.dialogs.confirm_delete import ConfirmDeleteDialog
 from orbrowse.tui.dialogs.help import HelpScreen
 from orbrowse.tui.screens.browser import BrowserScreen
+from tests.cli import ls_all_ids
 from tests.conftest import DEFAULT_WORKSPACE_ID
 from tests.tui.app_driver import (
     browsing,
@@ -39,15 +37,6 @@ def big(emulator: RunningEmulator) -> int:
     return WORKSPACE_FILES
 
 
-def ls_all(emulator: RunningEmulator, api_key: str, text: str) -> set[str]:
-    """The ids ``orbrowse ls --all --filter TEXT`` prints (the command line's own listing)."""
-    out, err = io.StringIO(), io.StringIO()
-    argv = ["--all", "--filter", text, "--jsonl", "--page-size", "1000"]
-    argv += ["--base-url", emulator.url, "--api-key", api_key, "--workspace", DEFAULT_WORKSPACE_ID]
-    assert run_command("ls", argv, stdout=out, stderr=err) == 0, err.getvalue()
-    return {json.loads(line)["id"] for line in out.getvalue().splitlines()}
-
-
 async def filter_by(pilot: Pilot[int], browser: BrowserScreen, text: str) -> None:
     """``/``, the filter pasted in one go, Enter."""
     await pilot.press("slash")
@@ -60,7 +49,9 @@ async def filter_by(pilot: Pilot[int], browser: BrowserScreen, text: str) -> Non
 async def test_mark_every_match_marks_exactly_what_ls_all_lists(
     emulator: RunningEmulator, make_app: AppFactory, api_key: str, big: int
 ) -> None:
-    expected = await asyncio.to_thread(ls_all, emulator, api_key, FILTER)
+    expected = await asyncio.to_thread(
+        ls_all_ids, emulator.url, api_key, DEFAULT_WORKSPACE_ID, FILTER
+    )
     assert 0 < len(expected) < big
     app = make_app(workspace=DEFAULT_WORKSPACE_ID, page_size=100)
     async with browsing(app, size=(140, 40)) as (pilot, browser):
