@@ -17,6 +17,9 @@ if TYPE_CHECKING:
     from PIL import Image  # imported with the first image decoded (see image.py)
 
 MAX_COLOURS = 255
+MAX_SIDE = 1000
+"""Pixels per side at most: xterm's default ``maxGraphicSize`` (1000×1000); xterm drops a larger
+image whole (seen in xterm -ti vt340: the full view's 1184×740 chart did not appear)."""
 INTRODUCER = "\x1bP0;1;0q"
 """DCS, pixel aspect 2:1 (ignored once raster attributes are given), colour 0 left alone."""
 TERMINATOR = "\x1b\\"

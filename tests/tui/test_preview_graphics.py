@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 from PIL import Image
 from textual.pilot import Pilot
 
@@ -27,6 +28,7 @@ from orbrowse.preview.detect import Graphics
 from orbrowse.preview.model import UPLOADED_REASON
 from orbrowse.tui.app import OrbrowseApp
 from orbrowse.tui.dialogs import HelpScreen
+from orbrowse.tui.screens.preview import PreviewScreen
 from orbrowse.tui.widgets.preview import PreviewPane
 from tests.conftest import DEFAULT_WORKSPACE_ID
 from tests.tui.app_driver import browser_ready, preview_settled, screen_shown, wait_until
@@ -39,9 +41,10 @@ OUTER_TERMINAL = ("TMUX", "TMUX_PANE", "STY", "COLUMNS", "LINES")
 have them): the app must see only the pty."""
 
 
-def chart_png() -> bytes:
-    image = Image.new("RGB", (60, 40), (200, 40, 40))
-    image.paste((40, 40, 200), (0, 20, 60, 40))
+def chart_png(size: tuple[int, int] = (60, 40)) -> bytes:
+    width, height = size
+    image = Image.new("RGB", size, (200, 40, 40))
+    image.paste((40, 40, 200), (0, height // 2, width, height))
     out = io.BytesIO()
     image.save(out, "PNG")
     return out.getvalue()
@@ -227,5 +230,46 @@ async def test_kitty_sends_an_image_once_and_frees_it_when_the_preview_moves_on(
         assert kitty.delete(image_id) in written
 
 
-def add_png(emulator: RunningEmulator, name: str) -> None:
-    emulator.store.add_file(DEFAULT_WORKSPACE_ID, name, content=chart_png(), downloadable=True)
+def add_png(emulator: RunningEmulator, name: str, size: tuple[int, int] = (60, 40)) -> None:
+    content = chart_png(size)
+    emulator.store.add_file(DEFAULT_WORKSPACE_ID, name, content=content, downloadable=True)
+
+
+@pytest.mark.parametrize("protocol", ["sixel", "kitty"])
+async def test_the_full_view_draws_the_image_with_the_protocol_too(
+    make_app: AppFactory, emulator: RunningEmulator, protocol: str
+) -> None:
+    add_png(emulator, "out/chart.png", (400, 100))
+    graphics = Graphics(protocol, "test", (8, 16))  # type: ignore[arg-type]
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID, graphics=graphics)
+    async with app.run_test(size=SIZE) as pilot:
+        written = record_terminal(app)
+        await browser_ready(pilot)
+        await image_shown(pilot)
+        await pilot.press("o")
+        screen = await screen_shown(pilot, PreviewScreen)
+        await wait_until(pilot, lambda: bool(screen.query("#preview-image")), "the image")
+        pane = screen.query_one("#preview-image", PreviewPane)
+        content = pane.content_region
+        at = f"\x1b7\x1b[{content.y + 2};{content.x + 1}H"
+        if protocol == "sixel":
+            await wait_until(
+                pilot, lambda: any(s.startswith(at) for s in sixels(written)), "the Sixel"
+            )
+            # 400×100 over ~138 columns of 8 pixels would be 1,100 wide: xterm drops an image
+            # over 1000 pixels, so it is drawn 1000 wide.
+            raster = re.search(r'"1;1;(\d+);(\d+)', sixels(written)[-1])
+            assert raster is not None
+            width, height = int(raster.group(1)), int(raster.group(2))
+            assert 900 < width <= 1000 and height <= 1000  # as wide as xterm allows
+        else:
+
+            def transfers() -> list[str]:
+                return [data for data in written if data.startswith("\x1b_Ga=T")]
+
+            # The browser pane's image, then the full view's own, fitted to the screen.
+            await wait_until(pilot, lambda: len(transfers()) == 2, "the full view's transfer")
+            full_id = int(re.findall(r"i=(\d+)", transfers()[-1])[0])
+            await pilot.press("q")
+            await browser_ready(pilot)
+            assert kitty.delete(full_id) in written  # freed with the full view

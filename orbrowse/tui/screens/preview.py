@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -19,10 +19,11 @@ from orbrowse.api.models import FileObject
 from orbrowse.listing.formatting import visible_text
 from orbrowse.names import safe_filename
 from orbrowse.preview.model import UPLOADED_REASON, Preview
+from orbrowse.tui.base import OrbrowseBase
 from orbrowse.tui.external import NO_PROGRAM_NOTE, REMOTE_NOTE, over_ssh, plan_for
 from orbrowse.tui.preview_loader import PreviewLoader
 from orbrowse.tui.widgets.footer import Footer
-from orbrowse.tui.widgets.preview import LOADING
+from orbrowse.tui.widgets.preview import LOADING, PreviewPane
 from orbrowse.tui.widgets.rendered_view import RenderedView
 from orbrowse.tui.widgets.workspace_banner import WorkspaceBanner
 
@@ -61,6 +62,8 @@ class PreviewScreen(Screen[None]):
             tooltip="Open with $PAGER, $EDITOR or the system opener",
         ),
     ]
+
+    orbrowse = getters.app(OrbrowseBase)
 
     def __init__(self, file: FileObject, loader: PreviewLoader) -> None:
         super().__init__()
@@ -117,6 +120,19 @@ class PreviewScreen(Screen[None]):
         self.preview = preview
         title = f"{visible_text(self.file.filename)} · {preview.summary()}"
         self.query_one("#preview-title", Static).update(Text(title, end=""))
+        graphics = self.orbrowse.graphics
+        if preview.image is not None and graphics.protocol != "halfblock":
+            # Kitty or Sixel: the image fitted to the screen, drawn as the browser's pane does.
+            pane = PreviewPane(
+                graphics=graphics,
+                write=self.orbrowse.write_terminal,
+                after_frame=self.orbrowse.write_after_frame,
+                id="preview-image",
+            )
+            await self.mount(pane, after=self.view)
+            self.view.display = False
+            pane.show(preview)
+            return
         self.view.set_renderable(preview.body(max_lines=FULL_MAX_LINES, max_rows=None))
 
     def action_close(self) -> None:

@@ -82,6 +82,11 @@ class PreviewPane(Widget):
         self._overlay: tuple[int, str] | None = None
         """(first row below the title, Sixel data) while the pane shows a Sixel image."""
 
+    def on_unmount(self) -> None:
+        if self._kitty is not None:
+            self.write(kitty.delete(self._kitty[1]))
+            self._kitty = None
+
     def watch_state(self, state: PaneState) -> None:
         if self._kitty is not None and (state.preview is None or state.preview.image is None):
             self.write(kitty.delete(self._kitty[1]))
@@ -141,7 +146,14 @@ class PreviewPane(Widget):
                 self.write(kitty.transmit(thumbnail, image_id, fit.columns, fit.rows))
                 self._kitty = sent = (preview.file_id, image_id, fit.columns, fit.rows)
             return kitty.Placeholders(sent[1], fit.columns, fit.rows)
-        fit = fit_pixels(thumbnail.size, columns, rows, self.graphics.cell)
+        cell_width, cell_height = self.graphics.cell
+        columns = min(columns, sixel.MAX_SIDE // cell_width)
+        fit = fit_pixels(
+            thumbnail.size,
+            columns,
+            min(rows, sixel.MAX_SIDE // cell_height),
+            (cell_width, cell_height),
+        )
         cached = self._sixel
         if cached is None or cached[0] != preview.file_id or cached[1] != fit:
             scaled = thumbnail.resize((fit.width, fit.height))
