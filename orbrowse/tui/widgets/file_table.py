@@ -251,77 +251,55 @@ class FileTable(ScrollView, can_focus=True):
     """The cursor's index in the view."""
 
     @dataclass
-    class CursorMoved(Message):
-        """The cursor is on another file (or none: a folder, or no rows). A newer one
-        replaces a queued one."""
+    class TableMessage(Message):
+        """A message from a file table, which is its control (what ``@on`` selectors match)."""
 
         table: FileTable
-        file: FileObject | None
-        index: int
-        folder: Folder | None = None
 
         @property
         def control(self) -> FileTable:
             return self.table
+
+    @dataclass
+    class CursorMoved(TableMessage):
+        """The cursor is on another file (or none: a folder, or no rows). A newer one
+        replaces a queued one."""
+
+        file: FileObject | None
+        index: int
+        folder: Folder | None = None
 
         def can_replace(self, message: Message) -> bool:
             return isinstance(message, FileTable.CursorMoved) and message.table is self.table
 
     @dataclass
-    class NearEnd(Message):
+    class NearEnd(TableMessage):
         """The cursor or the viewport is close to the last loaded row: load more now."""
 
-        table: FileTable
         remaining: int
-
-        @property
-        def control(self) -> FileTable:
-            return self.table
 
         def can_replace(self, message: Message) -> bool:
             return isinstance(message, FileTable.NearEnd) and message.table is self.table
 
     @dataclass
-    class EndWanted(Message):
+    class EndWanted(TableMessage):
         """The last row of the workspace was asked for (``G``) while more rows may come."""
 
-        table: FileTable
-
-        @property
-        def control(self) -> FileTable:
-            return self.table
-
     @dataclass
-    class OpenFolder(Message):
+    class OpenFolder(TableMessage):
         """Open this folder (folder view: ``l``, ``→`` on a folder row)."""
 
-        table: FileTable
         folder: Folder
 
-        @property
-        def control(self) -> FileTable:
-            return self.table
-
     @dataclass
-    class FolderUp(Message):
+    class FolderUp(TableMessage):
         """Go up to the folder above (folder view: ``h``, ``←``, Backspace)."""
 
-        table: FileTable
-
-        @property
-        def control(self) -> FileTable:
-            return self.table
-
     @dataclass
-    class HeaderClicked(Message):
+    class HeaderClicked(TableMessage):
         """A column header was clicked: the screen sorts (``cycle_sort`` is the usual answer)."""
 
-        table: FileTable
         column: SortColumn
-
-        @property
-        def control(self) -> FileTable:
-            return self.table
 
     def __init__(
         self,
