@@ -203,7 +203,7 @@ class DownloadDialog(Dialog[list[Path] | None]):
                 yield Static(list_names(self.refused), id="refused-names")
             if not self.files:
                 with Horizontal(classes="dialog-buttons dialog-actions"):
-                    yield Button("Close", id="cancel", variant="primary")
+                    yield Button("Close", id="cancel", variant="primary", action="screen.cancel")
                 return
             with Vertical(id="form"):
                 yield Static(Text("Save into folder"))
@@ -231,9 +231,15 @@ class DownloadDialog(Dialog[list[Path] | None]):
                 yield VerticalScroll(id="file-rows")
             yield Static(Text(""), id="summary")
             with Horizontal(classes="dialog-buttons dialog-actions"):
-                yield Button("Download", id="download", variant="primary")
-                yield Button("Retry failed", id="retry", variant="warning", classes="hidden")
-                yield Button("Cancel", id="cancel")
+                yield Button("Download", id="download", variant="primary", action="screen.download")
+                yield Button(
+                    "Retry failed",
+                    id="retry",
+                    variant="warning",
+                    classes="hidden",
+                    action="screen.retry",
+                )
+                yield Button("Cancel", id="cancel", action="screen.cancel")
 
     def on_mount(self) -> None:
         if self.files:
@@ -289,9 +295,9 @@ class DownloadDialog(Dialog[list[Path] | None]):
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self._start()
+        self.action_download()
 
-    def _start(self) -> None:
+    def action_download(self) -> None:
         if self.busy or not self.files:
             return
         if missing_folder(self._folder()):
@@ -325,7 +331,7 @@ class DownloadDialog(Dialog[list[Path] | None]):
             problem = f"{folder} could not be created ({exc.strerror or exc})"
             self.query_one("#folder-problem", Static).update(plain(problem))
             return
-        self._start()
+        self.action_download()
 
     # -- downloading ------------------------------------------------------------------------
 
@@ -435,15 +441,6 @@ class DownloadDialog(Dialog[list[Path] | None]):
         if action == "retry":
             return bool(self._failed) and not self.busy
         return True
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "download":
-            self._start()
-        elif event.button.id == "retry":
-            self.action_retry()
-        else:
-            self.action_cancel()
 
     def action_retry(self) -> None:
         if not self._failed or self.busy:

@@ -67,8 +67,8 @@ class ExportPlanDialog(Dialog[Path | None]):
                 yield Static(Text(""), id="candidates")
                 yield Static(Text(""), id="path-problem", classes="dialog-error")
             with Horizontal(classes="dialog-buttons dialog-actions"):
-                yield Button("Export", id="export", variant="primary")
-                yield Button("Cancel", id="cancel")
+                yield Button("Export", id="export", variant="primary", action="screen.export")
+                yield Button("Cancel", id="cancel", action="screen.cancel")
 
     def on_mount(self) -> None:
         self.query_one("#path").focus()
@@ -86,16 +86,9 @@ class ExportPlanDialog(Dialog[Path | None]):
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self._export()
+        self.action_export()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "export":
-            self._export()
-        else:
-            self.dismiss(None)
-
-    def _export(self) -> None:
+    def action_export(self) -> None:
         path = resolve_path(self.query_one("#path", Input).value, self.folder)
         problem = self._write(path)
         if problem is None:

@@ -77,9 +77,11 @@ class UploadDialog(Dialog[FileObject | None]):
                 Text("Tab completes · Ctrl+O browses · Enter uploads"), classes="dialog-hint"
             )
             with Horizontal(classes="dialog-buttons dialog-actions"):
-                yield Button("Browse…", id="browse")
-                yield Button("Upload", id="upload", variant="primary", disabled=True)
-                yield Button("Cancel", id="cancel")
+                yield Button("Browse…", id="browse", action="screen.toggle_picker")
+                yield Button(
+                    "Upload", id="upload", variant="primary", disabled=True, action="screen.upload"
+                )
+                yield Button("Cancel", id="cancel", action="screen.cancel")
 
     def on_mount(self) -> None:
         self._check(self.query_one("#path", Input).value)
@@ -124,7 +126,7 @@ class UploadDialog(Dialog[FileObject | None]):
     @on(Input.Submitted, "#path")
     def _path_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self._start()
+        self.action_upload()
 
     # -- the file picker -------------------------------------------------------------------
 
@@ -156,16 +158,7 @@ class UploadDialog(Dialog[FileObject | None]):
 
     # -- uploading ---------------------------------------------------------------------------
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "upload":
-            self._start()
-        elif event.button.id == "browse":
-            self.action_toggle_picker()
-        else:
-            self.action_cancel()
-
-    def _start(self) -> None:
+    def action_upload(self) -> None:
         if self.has_class("-busy"):
             return
         # Check again: the file may have changed since the last keystroke.

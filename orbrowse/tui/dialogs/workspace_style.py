@@ -63,8 +63,8 @@ class WorkspaceStyleDialog(Dialog[WorkspaceStyle | None]):
                     classes="dialog-hint",
                 )
                 with Horizontal(classes="dialog-buttons"):
-                    yield Button("Save", id="save", variant="primary")
-                    yield Button("Cancel", id="cancel")
+                    yield Button("Save", id="save", variant="primary", action="screen.save")
+                    yield Button("Cancel", id="cancel", action="screen.cancel")
 
     def chosen(self) -> WorkspaceStyle | None:
         """The style in the fields, or ``None`` (the colour is not one; said under it)."""
@@ -82,7 +82,7 @@ class WorkspaceStyleDialog(Dialog[WorkspaceStyle | None]):
             self.query_one("#read-only", Checkbox).value,
         )
 
-    def save(self) -> None:
+    def action_save(self) -> None:
         style = self.chosen()
         if style is None:
             self.query_one("#color", Input).focus()
@@ -91,11 +91,4 @@ class WorkspaceStyleDialog(Dialog[WorkspaceStyle | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.save()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "save":
-            self.save()
-        else:
-            self.dismiss(None)
+        self.action_save()
