@@ -60,3 +60,14 @@ def downloads(tmp_path: Path) -> Path:
 def workspace_key() -> str:
     """An ordinary key bound to the default workspace (403 on the workspace calls)."""
     return DEMO_WORKSPACE_KEY
+
+
+@pytest.fixture
+def lasting_notifications(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The app's notifications last until the test has looked. A toast lasts 5 s, and an
+    expired one is gone from the app; on a loaded machine (tracemalloc, parallel runs) that
+    can pass before the test looks, or even before the app has taken it in. What a test
+    checks is that the notification was raised."""
+    from orbrowse.tui.app import OrbrowseApp
+
+    monkeypatch.setattr(OrbrowseApp, "NOTIFICATION_TIMEOUT", 300.0)

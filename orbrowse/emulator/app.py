@@ -573,6 +573,7 @@ class FaultMiddleware:
         )
         if faults.latency_ms > 0:
             await asyncio.sleep(faults.latency_ms / 1000)
+        await faults.wait_while_held()
         scripted = faults.take_scripted(method, path)
         if scripted is not None and scripted.kind == "fail":
             await _send_scripted(scripted, send)

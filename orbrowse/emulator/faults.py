@@ -2,8 +2,10 @@
 
 A :class:`Faults` object is shared between the server thread and the test that owns it; every
 setting may be changed while the server runs. The app applies them in this order:
-latency, then scripted one-off faults (:meth:`Faults.fail_next`, :meth:`Faults.drop_next`),
-then the rate limit, then the random 429s, failures and drops, then the real handler.
+latency, then a hold (:meth:`Faults.hold`: requests wait until :meth:`Faults.release`, so a
+test acts while a request is certainly in flight), then scripted one-off faults
+(:meth:`Faults.fail_next`, :meth:`Faults.drop_next`), then the rate limit, then the random
+429s, failures and drops, then the real handler.
 
 A *drop* lets the handler run (so a dropped DELETE still deletes, as on a real network), sends
 the response headers with their ``Content-Length`` and part of the body, then closes the
@@ -12,6 +14,7 @@ connection: httpx raises ``RemoteProtocolError``.
 
 from __future__ import annotations
 
+import asyncio
 import math
 import random
 import threading
@@ -102,6 +105,41 @@ class Faults:
         self._requests: deque[RecordedRequest] = deque(maxlen=max_requests)
         """The newest ``max_requests`` requests (0: none), so a long load test stays bounded."""
         self._buckets: dict[str, _Bucket] = {}
+        self._holding = False
+        self._held = 0
+
+    # holding requests ------------------------------------------------------------------------
+
+    def hold(self) -> None:
+        """Keep every request that arrives from now on waiting (after its latency) until
+        :meth:`release`."""
+        with self._lock:
+            self._holding = True
+
+    def release(self) -> None:
+        """Let the held requests, and those that arrive from now on, go on."""
+        with self._lock:
+            self._holding = False
+
+    @property
+    def held(self) -> int:
+        """How many requests are waiting in the hold now."""
+        with self._lock:
+            return self._held
+
+    async def wait_while_held(self) -> None:
+        """The request's side of :meth:`hold`."""
+        if not self._holding:
+            return
+        with self._lock:
+            self._held += 1
+        try:
+            # Released from the test's thread, where an asyncio.Event of this loop cannot be set.
+            while self._holding:  # noqa: ASYNC110
+                await asyncio.sleep(0.005)
+        finally:
+            with self._lock:
+                self._held -= 1
 
     # scripted faults -----------------------------------------------------------------------
 
@@ -257,6 +295,7 @@ class Faults:
             self.rate_limited_rate = 0.0
             self.failure_retry_after = 1.0
             self.rate_limited_retry_after = 1.0
+            self._holding = False
             self._scripted.clear()
             self._requests.clear()
             self._buckets.clear()

@@ -321,6 +321,7 @@ async def load_error_shown(pilot: Pilot[Any], screen: BrowserScreen, text: str) 
     )
 
 
+@pytest.mark.usefixtures("lasting_notifications")
 async def test_the_browser_stays_responsive_and_says_what_it_waits_for(fake: FakeServer) -> None:
     fake.options.trickle_interval = 0.5
     app = browser_app(fake, "trickle", request_timeout=6)
@@ -335,6 +336,7 @@ async def test_the_browser_stays_responsive_and_says_what_it_waits_for(fake: Fak
         assert "waiting for page" not in status_of(app)
 
 
+@pytest.mark.usefixtures("lasting_notifications")
 async def test_the_browser_refuses_a_huge_reply_in_bounded_memory(fake: FakeServer) -> None:
     app = browser_app(fake, "huge", request_timeout=60)
     with memory_budget(96 * MiB):

@@ -76,11 +76,12 @@ async def mark_scratch(pilot: object) -> BrowserScreen:
     await pilot.press("L")
     await settle(pilot)
     await pilot.press("slash", *"scratch", "enter", "A")
-    assert screen.files.marked_count == SCRATCH
+    await wait_until(pilot, lambda: screen.files.marked_count == SCRATCH, "the scratch marked")
     return screen
 
 
 @pytest.mark.parametrize("status", [409, 400])
+@pytest.mark.usefixtures("lasting_notifications")
 async def test_filtered_bulk_delete_with_failures(
     emulator: RunningEmulator,
     make_app: AppFactory,
@@ -110,7 +111,7 @@ async def test_filtered_bulk_delete_with_failures(
         await pilot.pause()
         assert app.screen is confirm
         await pilot.press("backspace", "backspace", "backspace", "3", "0", "0")
-        assert not delete_button.disabled
+        await wait_until(pilot, lambda: not delete_button.disabled, "Delete offered")
 
         failures = 3
         emulator.faults.fail_next(status, method="DELETE", count=failures)
@@ -124,9 +125,13 @@ async def test_filtered_bulk_delete_with_failures(
         failed_ids = {file.id for file, _ in progress.report.failed}
         assert len(failed_ids) == failures
         await pilot.press("c")
-        await pilot.pause()
+        await wait_until(pilot, lambda: isinstance(app.screen, BrowserScreen), "the browser")
+        await wait_until(
+            pilot,
+            lambda: any("Deleted 297 files" in m and "3 failed" in m for m in notifications(app)),
+            "the outcome applied",
+        )
         await settle(pilot)
-        assert isinstance(app.screen, BrowserScreen)
 
         # The server: exactly the unmarked files plus the failures.
         assert server_ids(emulator) == {f.id for f in keep} | failed_ids

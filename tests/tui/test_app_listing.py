@@ -246,10 +246,15 @@ async def test_g_then_j_j_j_during_a_slow_page_keeps_the_moves(
     async with browsing(app) as (pilot, screen):
         await settle(pilot)
         table = table_of(app)
-        emulator.faults.latency_ms = 1000
+        emulator.faults.hold()  # the page G asks for stays on its way until released
         await pilot.press("G", "j", "j", "j")
-        assert screen.files.loaded_count < FILES
-        assert "loading to the end" in status_of(app)
+        await wait_until(
+            pilot,
+            lambda: emulator.faults.held > 0 and "loading to the end" in status_of(app),
+            "the page G asked for held",
+        )
+        assert screen.files.loaded_count < FILES  # the moves came before the rows
+        emulator.faults.release()
         await wait_until(pilot, lambda: not screen.has_more and not screen.fetching, "the end")
         # G is the workspace's last file, not the last one loaded; j at the end stays there.
         assert screen.files.loaded_count == FILES

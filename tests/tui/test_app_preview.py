@@ -419,16 +419,18 @@ async def test_moving_cancels_the_read_in_flight(
         await wait_until(
             pilot, lambda: pane.state.loading or pane.state.preview is not None, "a read"
         )
-        emulator.faults.latency_ms = 800
+        await preview_settled(pilot)
         screen.previews.cache.discard(screen.files.view[0].id)
+        emulator.faults.hold()  # the next read stays in flight until released
         await pilot.press("j")
-        await wait_until(pilot, lambda: pane.state.loading, "the slow read started")
+        await wait_until(
+            pilot, lambda: pane.state.loading and emulator.faults.held > 0, "the read held"
+        )
         slow_read = screen.previews._worker
         assert slow_read is not None
-        emulator.faults.latency_ms = 0
         await pilot.press("k")
-        await pilot.pause()
-        assert slow_read.is_cancelled
+        await wait_until(pilot, lambda: slow_read.is_cancelled, "the read in flight cancelled")
+        emulator.faults.release()
         await shown(pilot)
         assert "first" in "\n".join(pane_lines(app))
 
