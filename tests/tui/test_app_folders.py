@@ -411,3 +411,20 @@ async def test_a_range_and_a_sort_in_the_folder_view(
         assert [r.split()[0] for r in visible_rows(app)][:3] == ["data/", "weird/", "runs/"]
         await pilot.press("s")  # the next column after created: downloadable; folders by name
         assert [r.split()[0] for r in visible_rows(app)][:3] == ["data/", "runs/", "weird/"]
+
+
+async def test_an_untouched_cursor_stays_on_the_first_row_as_folders_arrive(
+    emulator: RunningEmulator, make_app: AppFactory
+) -> None:
+    # The first page holds only m/; a/ comes later and sorts above it. A user who has not
+    # moved is at the top of the list, and stays there (the cursor used to follow m/ down).
+    for name in ["m/1.txt", "m/2.txt", "m/3.txt", "a/1.txt"]:
+        emulator.store.add_file(DEFAULT_WORKSPACE_ID, name, content=b"x")
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID, view="folders", page_size=3)
+    async with app.run_test(size=(140, 30)) as pilot:
+        await wait_until(pilot, lambda: not browser(app).has_more, "the whole listing")
+        await settle(pilot)
+        assert [row.split()[0] for row in visible_rows(app)] == ["a/", "m/"]
+        assert cursor_name(app) == "a/"
+        await pilot.press("j")
+        assert cursor_name(app) == "m/"

@@ -332,6 +332,9 @@ class FileTable(ScrollView, can_focus=True):
         """Whether a page is on its way: a loading row shows after the last row."""
         self._wanted: int | None = None
         """A row past the loaded end the cursor was moved to (an index, or _END ± rows)."""
+        self._keeps_top = True
+        """The cursor has not moved since the rows were shown on the first row: it stays on
+        the first row when rows arrive above it (a sort, a folder listed later)."""
 
     # --- public helpers ----------------------------------------------------------------
 
@@ -370,6 +373,7 @@ class FileTable(ScrollView, can_focus=True):
         self.folder_rows = rows
         self._cursor_key = None
         self._wanted = None
+        self._keeps_top = cursor == 0
         self._row_cache.clear()
         self.virtual_size = Size(0, self.row_count + 1 + int(self.rows_coming))
         target = self.validate_cursor_row(cursor)
@@ -415,6 +419,7 @@ class FileTable(ScrollView, can_focus=True):
 
     def move_cursor(self, delta: int) -> None:
         """Move by ``delta`` rows; a move past the loaded end waits for the rows to arrive."""
+        self._keeps_top = False
         target = (self._wanted if self._wanted is not None else self.cursor_row) + delta
         if target >= _END:
             target = min(target, _END)  # "the last file" then down: still the last file
@@ -431,6 +436,7 @@ class FileTable(ScrollView, can_focus=True):
 
     def go_to(self, index: int) -> None:
         """Put the cursor on ``index`` now (forgetting a move that waits for rows)."""
+        self._keeps_top = False
         self._wanted = None
         self.cursor_row = index
 
@@ -477,6 +483,8 @@ class FileTable(ScrollView, can_focus=True):
         index = self.cursor_row
         current = rows[index] if 0 <= index < count else None
         key = self._cursor_key
+        if self._keeps_top and index == 0:
+            key = None
         if key is not None and (current is None or _row_key(current) != key):
             found = self._index_of(key)
             if found is not None:
@@ -580,6 +588,7 @@ class FileTable(ScrollView, can_focus=True):
             self.go_to(self.row_count - 1)
             return
         self._wanted = _END
+        self._keeps_top = False
         last = self.row_count - 1
         if self.cursor_row != last:
             self.cursor_row = last
