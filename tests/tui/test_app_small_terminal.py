@@ -8,7 +8,7 @@ from orbrowse.emulator.server import RunningEmulator
 from orbrowse.tui.app import OrbrowseApp
 from orbrowse.tui.widgets.details import DetailsPane
 from tests.conftest import DEFAULT_WORKSPACE_ID
-from tests.tui.app_driver import browsing, screen_text, table_of
+from tests.tui.app_driver import browsing, screen_text, table_of, wait_until
 
 
 @pytest.fixture
@@ -49,6 +49,8 @@ async def test_at_60x15_the_detail_pane_scrolls_to_what_does_not_fit(
         assert "Download" not in screen_text(app)  # the name takes four lines: cut here
         fields = screen.query_one("#details-scroll")
         assert fields.max_scroll_y > 0
-        fields.scroll_end(animate=False)  # what the mouse wheel does (Pilot has no wheel)
-        await pilot.pause()
-        assert "Download" in screen_text(app)
+        await pilot.press("tab", "end")  # Tab reaches the fields; they scroll
+        await wait_until(pilot, lambda: "Download" in screen_text(app), "the last field")
+        assert fields.has_focus
+        await pilot.press("shift+tab")  # and back to the table
+        await wait_until(pilot, lambda: table_of(app).has_focus, "the table focused")

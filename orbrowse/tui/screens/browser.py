@@ -357,7 +357,7 @@ class BrowserScreen(Screen[None]):
                     id="filter",
                 )
             with Vertical(id="details-column"):
-                # The fields scroll (mouse wheel) where the strip below a narrow table is short.
+                # The fields scroll (the wheel; Tab, then the arrows) below a narrow table.
                 with VerticalScroll(id="details-scroll", can_focus=False):
                     yield DetailsPane(clock=self.orbrowse.clock, id="details")
                 yield PreviewPane(
@@ -448,6 +448,8 @@ class BrowserScreen(Screen[None]):
 
     def _apply_width(self, width: int) -> None:
         self.set_class(width < NARROW_WIDTH, "-narrow")
+        # Under a narrow table the fields may not fit their strip: Tab reaches them to scroll.
+        self.query_one("#details-scroll").can_focus = width < NARROW_WIDTH
         small = width < PREVIEW_MIN_SIZE[0] or self.size.height < PREVIEW_MIN_SIZE[1]
         if small != self.has_class("-no-preview"):
             self.set_class(small, "-no-preview")
