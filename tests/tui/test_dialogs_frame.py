@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from textual.app import App
 from textual.command import CommandList, CommandPalette
+from textual.screen import Screen
 from textual.widgets import Button, Input, Static
 
 import orbrowse.tui.dialogs
@@ -258,3 +259,46 @@ async def test_download_with_skipped_files_at_60x15_shows_the_field_and_buttons(
             await pilot.press("tab")
             await pilot.pause()
         assert {"folder", "download", "cancel"} <= seen
+
+
+class Below(Screen[None]):
+    """The screen a dialog opened from; it has a cancel of its own (as the picker has)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cancelled = False
+
+    def action_cancel(self) -> None:
+        self.cancelled = True
+
+
+class OverBelow(App[None]):
+    def __init__(self, dialog: Dialog[Any]) -> None:
+        super().__init__()
+        self.below = Below()
+        self.dialog = dialog
+        self.results: list[object] = []
+
+    def on_mount(self) -> None:
+        self.push_screen(self.below)
+        self.push_screen(self.dialog, self.results.append)
+
+
+@pytest.mark.parametrize("kind", ["export plan", "download", "upload", "workspace style"])
+async def test_a_second_press_queued_behind_cancel_closes_only_the_dialog(
+    kind: str, client: FilesClient, tmp_path: Path
+) -> None:
+    # Both presses land before the first is handled (a double click, a burst of Enter): the
+    # second must not dismiss again (that closed the screen below) nor cancel the screen below.
+    dialog = EVERY_DIALOG[kind](client, tmp_path)
+    assert isinstance(dialog, Dialog)
+    app = OverBelow(dialog)
+    async with app.run_test() as pilot:
+        await screen_shown(pilot, type(dialog))
+        cancel = dialog.query_one("#cancel", Button)
+        cancel.press()
+        cancel.press()
+        await wait_until(pilot, lambda: bool(app.results), "the dialog closed")
+        await pilot.pause()
+        assert app.results == [dialog.cancel_result]
+        assert app.screen is app.below and not app.below.cancelled

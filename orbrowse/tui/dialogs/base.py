@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from typing import ClassVar, TypeVar
 
+from textual import on
 from textual.binding import Binding, BindingType
+from textual.widgets import Button
 
 from orbrowse.tui.dialogs.frame import DialogFrame, DialogScreen
 from orbrowse.tui.dialogs.help import HelpScreen
@@ -34,9 +36,24 @@ class Dialog(DialogScreen[ResultT]):
         ),
     ]
 
+    BUTTON_ACTIONS: ClassVar[dict[str, str]] = {}
+    """Button id -> the action it runs, asked of ``check_action`` first as for a key. A
+    dialog whose result depends on more than the button handles ``Button.Pressed`` itself."""
+
     def __init__(self, cancel_result: ResultT) -> None:
         super().__init__()
         self.cancel_result = cancel_result
+
+    @on(Button.Pressed)
+    async def _run_button_action(self, event: Button.Pressed) -> None:
+        action = self.BUTTON_ACTIONS.get(event.button.id or "")
+        if action is None:
+            return
+        event.stop()
+        # A second press queued behind the one that closed the dialog: nothing to act on
+        # (dismissing again would close the screen below).
+        if self.is_active:
+            await self.run_action(action)
 
     def action_cancel(self) -> None:
         self.dismiss(self.cancel_result)

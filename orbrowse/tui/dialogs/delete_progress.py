@@ -71,6 +71,10 @@ class DeleteProgressDialog(Dialog[BulkReport | None]):
 
     phase: reactive[Phase] = reactive[Phase]("undo", bindings=True)
 
+    BUTTON_ACTIONS: ClassVar[dict[str, str]] = {
+        name: name for name in ("undo", "stop", "retry", "close")
+    }
+
     def __init__(
         self,
         client: FileDeleter,
@@ -325,12 +329,6 @@ class DeleteProgressDialog(Dialog[BulkReport | None]):
         self.query_one("#failures").set_class(not (report.failed or report.uncertain), "hidden")
 
     # -- actions ----------------------------------------------------------------------------
-
-    async def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        button = event.button.id
-        if button in ("undo", "stop", "retry", "close"):
-            await self.run_action(button)
 
     def action_undo(self) -> None:
         if self.phase != "undo":

@@ -161,6 +161,12 @@ class DownloadDialog(Dialog[list[Path] | None]):
 
     busy: reactive[bool] = reactive(False, bindings=True)
 
+    BUTTON_ACTIONS: ClassVar[dict[str, str]] = {
+        "download": "download",
+        "retry": "retry",
+        "cancel": "cancel",
+    }
+
     def __init__(
         self,
         client: FilesClient,
@@ -203,7 +209,7 @@ class DownloadDialog(Dialog[list[Path] | None]):
                 yield Static(list_names(self.refused), id="refused-names")
             if not self.files:
                 with Horizontal(classes="dialog-buttons dialog-actions"):
-                    yield Button("Close", id="cancel", variant="primary", action="screen.cancel")
+                    yield Button("Close", id="cancel", variant="primary")
                 return
             with Vertical(id="form"):
                 yield Static(Text("Save into folder"))
@@ -231,15 +237,9 @@ class DownloadDialog(Dialog[list[Path] | None]):
                 yield VerticalScroll(id="file-rows")
             yield Static(Text(""), id="summary")
             with Horizontal(classes="dialog-buttons dialog-actions"):
-                yield Button("Download", id="download", variant="primary", action="screen.download")
-                yield Button(
-                    "Retry failed",
-                    id="retry",
-                    variant="warning",
-                    classes="hidden",
-                    action="screen.retry",
-                )
-                yield Button("Cancel", id="cancel", action="screen.cancel")
+                yield Button("Download", id="download", variant="primary")
+                yield Button("Retry failed", id="retry", variant="warning", classes="hidden")
+                yield Button("Cancel", id="cancel")
 
     def on_mount(self) -> None:
         if self.files:

@@ -7,6 +7,7 @@ import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on
@@ -39,6 +40,8 @@ def default_name(now: datetime) -> str:
 class ExportPlanDialog(Dialog[Path | None]):
     """Asks where to save the plan and writes it; dismisses with the path, or ``None``."""
 
+    BUTTON_ACTIONS: ClassVar[dict[str, str]] = {"export": "export", "cancel": "cancel"}
+
     def __init__(self, files: Sequence[FileObject], folder: Path, *, now: datetime) -> None:
         super().__init__(cancel_result=None)
         self.files = tuple(files)
@@ -67,8 +70,8 @@ class ExportPlanDialog(Dialog[Path | None]):
                 yield Static(Text(""), id="candidates")
                 yield Static(Text(""), id="path-problem", classes="dialog-error")
             with Horizontal(classes="dialog-buttons dialog-actions"):
-                yield Button("Export", id="export", variant="primary", action="screen.export")
-                yield Button("Cancel", id="cancel", action="screen.cancel")
+                yield Button("Export", id="export", variant="primary")
+                yield Button("Cancel", id="cancel")
 
     def on_mount(self) -> None:
         self.query_one("#path").focus()

@@ -62,6 +62,12 @@ class ResumeOfferDialog(Dialog[OfferChoice | None]):
         ),
     ]
 
+    BUTTON_ACTIONS: ClassVar[dict[str, str]] = {
+        "show": "show",
+        "resume": "choose('resume')",
+        "forget": "choose('forget')",
+    }
+
     def __init__(self, plan: Plan, workspace: WorkspaceLabel | None = None) -> None:
         super().__init__(cancel_result=None)
         self.plan = plan
@@ -98,13 +104,6 @@ class ResumeOfferDialog(Dialog[OfferChoice | None]):
                     yield Button("Resume", id="resume", variant="error")
                     yield Button("Show", id="show", variant="primary")
                     yield Button("Forget it", id="forget", variant="warning")
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "show":
-            self.action_show()
-        elif event.button.id in ("resume", "forget"):
-            self.action_choose(event.button.id)
 
     def action_show(self) -> None:
         self.query_one("#offer-files").remove_class("hidden")

@@ -48,6 +48,12 @@ class UploadDialog(Dialog[FileObject | None]):
         ),
     ]
 
+    BUTTON_ACTIONS: ClassVar[dict[str, str]] = {
+        "upload": "upload",
+        "browse": "toggle_picker",
+        "cancel": "cancel",
+    }
+
     def __init__(self, client: FilesClient, start_dir: Path) -> None:
         super().__init__(cancel_result=None)
         self.client = client
@@ -77,11 +83,9 @@ class UploadDialog(Dialog[FileObject | None]):
                 Text("Tab completes · Ctrl+O browses · Enter uploads"), classes="dialog-hint"
             )
             with Horizontal(classes="dialog-buttons dialog-actions"):
-                yield Button("Browse…", id="browse", action="screen.toggle_picker")
-                yield Button(
-                    "Upload", id="upload", variant="primary", disabled=True, action="screen.upload"
-                )
-                yield Button("Cancel", id="cancel", action="screen.cancel")
+                yield Button("Browse…", id="browse")
+                yield Button("Upload", id="upload", variant="primary", disabled=True)
+                yield Button("Cancel", id="cancel")
 
     def on_mount(self) -> None:
         self._check(self.query_one("#path", Input).value)

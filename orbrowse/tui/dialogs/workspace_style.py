@@ -7,6 +7,8 @@ A colour that is not one orbrowse knows is said under the field and nothing is s
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -24,6 +26,8 @@ class WorkspaceStyleDialog(Dialog[WorkspaceStyle | None]):
     """Dismisses with the style to save, or ``None`` (cancelled)."""
 
     AUTO_FOCUS = "#label"
+
+    BUTTON_ACTIONS: ClassVar[dict[str, str]] = {"save": "save", "cancel": "cancel"}
 
     def __init__(self, workspace: WorkspaceLabel, style: WorkspaceStyle) -> None:
         super().__init__(cancel_result=None)
@@ -63,8 +67,8 @@ class WorkspaceStyleDialog(Dialog[WorkspaceStyle | None]):
                     classes="dialog-hint",
                 )
                 with Horizontal(classes="dialog-buttons"):
-                    yield Button("Save", id="save", variant="primary", action="screen.save")
-                    yield Button("Cancel", id="cancel", action="screen.cancel")
+                    yield Button("Save", id="save", variant="primary")
+                    yield Button("Cancel", id="cancel")
 
     def chosen(self) -> WorkspaceStyle | None:
         """The style in the fields, or ``None`` (the colour is not one; said under it)."""
