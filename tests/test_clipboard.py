@@ -376,31 +376,47 @@ def test_terminal_without_clipboard_feature_and_no_passthrough_is_said(
     assert "tmux does not pass it to your terminal's clipboard" in result.message
 
 
-def test_load_buffer_failing_with_set_clipboard_on_sends_osc52_tmux_takes(
-    tmux: TmuxServer, failing_load_buffer: dict[str, str]
+@pytest.mark.parametrize(
+    ("option", "sent", "seen", "buffer", "method"),
+    [
+        # tmux takes the bare OSC 52 itself (into its buffer, and on to the terminal)
+        pytest.param(
+            "set-clipboard",
+            osc52_sequence(TEXT),
+            PAYLOAD,
+            TEXT,
+            "tmux osc52",
+            id="set-clipboard on",
+        ),
+        # a passthrough goes through to the terminal and does not touch tmux's buffer
+        pytest.param(
+            "allow-passthrough",
+            tmux_passthrough(osc52_sequence(TEXT)),
+            b"]52;c;" + PAYLOAD,
+            None,
+            "tmux passthrough",
+            id="allow-passthrough on",
+        ),
+    ],
+)
+def test_load_buffer_failing_sends_osc52_the_way_tmux_takes_it(
+    tmux: TmuxServer,
+    failing_load_buffer: dict[str, str],
+    option: str,
+    sent: bytes,
+    seen: bytes,
+    buffer: str | None,
+    method: str,
 ) -> None:
-    start(tmux, {"set-clipboard": "on"})
+    start(tmux, {option: "on"})
     recorder = pane_writer(tmux)
     env = {**tmux.pane_env(), **failing_load_buffer}
     result = recorder.clipboard("osc52", env).copy(TEXT, what="2 ids")
-    assert recorder.osc == [osc52_sequence(TEXT)]
-    tmux.clients[0].wait_for_bytes(PAYLOAD)
-    assert tmux.buffer() == TEXT  # tmux took the bare OSC 52 itself
-    assert (result.status, result.method) == ("sent", "tmux osc52")
+    assert recorder.osc == [sent]
+    tmux.clients[0].wait_for_bytes(seen)
+    assert tmux.buffer() == buffer
+    assert (result.status, result.method) == ("sent", method)
     assert "load-buffer: refused" in result.message
-
-
-def test_load_buffer_failing_with_passthrough_on_sends_it_through(
-    tmux: TmuxServer, failing_load_buffer: dict[str, str]
-) -> None:
-    start(tmux, {"allow-passthrough": "on"})
-    recorder = pane_writer(tmux)
-    env = {**tmux.pane_env(), **failing_load_buffer}
-    result = recorder.clipboard("osc52", env).copy(TEXT, what="2 ids")
-    assert recorder.osc == [tmux_passthrough(osc52_sequence(TEXT))]
-    tmux.clients[0].wait_for_bytes(b"]52;c;" + PAYLOAD)
-    assert tmux.buffer() is None  # a passthrough does not touch tmux's buffer
-    assert (result.status, result.method) == ("sent", "tmux passthrough")
 
 
 def test_load_buffer_failing_in_the_default_config_fails_honestly(
