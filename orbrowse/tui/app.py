@@ -45,9 +45,10 @@ INPUT_OPENING_ACTIONS = frozenset(
 )
 """Actions after which typed keys belong to the input or screen they open (see type_ahead)."""
 
-MAYBE_OPENING_ACTIONS = frozenset({"open_row"})
-"""Actions that open a screen or not (Enter previews a file, opens a folder in place): keys
-after them wait until focus moves or the app has handled the action, whichever comes first."""
+MAYBE_OPENING_ACTIONS = frozenset({"open_row", "open_folder", "folder_up"})
+"""Actions that open a screen or not (Enter previews a file, opens a folder in place; l and h
+change folder through a message the screen handles): keys after them wait until focus moves
+or the app has handled the action, whichever comes first."""
 
 
 def all_binding_lists() -> list[list[BindingType]]:

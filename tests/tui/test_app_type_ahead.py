@@ -181,15 +181,28 @@ async def test_q_right_after_opening_the_preview_closes_the_preview_not_the_app(
         assert app.screen is screen
 
 
-async def test_keys_right_after_enter_on_a_folder_move_in_the_folder_it_opened(
+@pytest.mark.parametrize("opening", ["\r", "l"])
+async def test_keys_right_after_opening_a_folder_move_in_the_folder_it_opened(
+    make_app: AppFactory, many_files: None, opening: str
+) -> None:
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID, view="folders")
+    async with browsing(app, size=(120, 30)) as (pilot, screen):
+        burst(pilot, f"{opening}jj")  # data/ is the first row: open it, then two rows down
+        await wait_until(pilot, lambda: screen.table.cursor_row == 2, "j j in data/")
+        assert screen.folder_rows is not None and screen.folder_rows.path == "data/"
+        assert app.type_ahead.holding == 0
+
+
+async def test_keys_right_after_going_up_act_in_the_folder_above(
     make_app: AppFactory, many_files: None
 ) -> None:
     app = make_app(workspace=DEFAULT_WORKSPACE_ID, view="folders")
     async with browsing(app, size=(120, 30)) as (pilot, screen):
-        burst(pilot, "\rjj")  # data/ is the first row: open it, then two rows down in it
-        await wait_until(pilot, lambda: screen.table.cursor_row == 2, "j j in data/")
-        assert screen.folder_rows is not None and screen.folder_rows.path == "data/"
-        assert app.type_ahead.holding == 0
+        burst(pilot, "jl")  # into outputs/, the second folder
+        await wait_until(pilot, lambda: screen.table.cursor_folder is None, "in outputs/")
+        burst(pilot, "hk ")  # up (the cursor back on outputs/), up to data/, mark data/
+        await wait_until(pilot, lambda: screen.files.marked_count == 20, "data/'s 20 marked")
+        assert screen.folder_rows is not None and screen.folder_rows.path == ""
 
 
 async def test_a_burst_of_letters_on_the_open_picker_all_reach_its_filter(
