@@ -189,6 +189,36 @@ async def test_delete_confirmation_at_60x15_shows_what_tab_reaches() -> None:
         assert {"typed-count", "cancel"} <= set(seen)  # Delete waits for the typed count
 
 
+@pytest.mark.parametrize("size", [(80, 24), (100, 30), (100, 33), (100, 34), (120, 40)])
+@pytest.mark.parametrize("folders", [0, 12])
+async def test_a_whole_workspace_delete_shows_what_where_and_the_count_to_type(
+    size: tuple[int, int], folders: int, tmp_path: Path
+) -> None:
+    # With the workspace line and the whole-workspace scope, the confirmation was taller than
+    # 30 rows: focus on Cancel, at the bottom, scrolled "Delete 117 files? in workspace …" away;
+    # so did a folder line each for a range of marked folders.
+    workspace = WorkspaceLabel("5d3f2a1c-8e4b-4c7a-9f61-2b0e7d9a4c11", "Default", "default", "PROD")
+    scope = "117 files of 3,000 in the workspace match `type:image >1MB`"
+    dialog = ConfirmDeleteDialog(
+        files(117),
+        hidden_by_filter=3,
+        workspace=workspace,
+        scope=scope,
+        export_to=tmp_path,
+        folders=[f"folder-{n}/" for n in range(folders)],
+    )
+    async with hosting(dialog, size=size) as (pilot, app):
+        await screen_shown(pilot, ConfirmDeleteDialog)
+        await pilot.pause()
+        shown = screen_text(app)
+        assert isinstance(app.focused, Button) and "Cancel" in shown, shown
+        assert "Delete 117 files?" in shown, shown
+        assert "in workspace PROD · Default (default, 5d3f2a1c)" in shown, shown
+        assert scope in shown and "Type 117 to confirm" in shown, shown
+        if folders:
+            assert "folder-2/" in shown and "… and 9 more folders" in shown, shown
+
+
 async def test_help_at_60x15_scrolls_and_says_so() -> None:
     groups = [("Keys", [KeyHelp(f"k{n}", f"Action number {n}") for n in range(40)])]
     async with hosting(HelpScreen(groups), size=SMALL) as (pilot, app):

@@ -26,6 +26,8 @@ from orbrowse.tui.dialogs.export_plan import ExportPlanDialog
 
 TYPE_COUNT_ABOVE = 10
 """Deleting more files than this asks the user to type the count."""
+FOLDER_LINES = 3
+"""Folders named one a line; more are counted on one line (the title stays in view)."""
 COUNT_CHARACTERS = "0123456789,"
 
 
@@ -83,6 +85,8 @@ class ConfirmDeleteDialog(Dialog[bool]):
         self.export_to = export_to
         self.folders = tuple(folders)
         self.scope = scope
+        if self.folders:
+            self.add_class("-with-folders")  # the folder lines say what the list repeats
 
     @property
     def needs_typed_count(self) -> bool:
@@ -142,7 +146,8 @@ class ConfirmDeleteDialog(Dialog[bool]):
 
     def _folder_lines(self) -> Text:
         text = Text(no_wrap=True, overflow="ellipsis", end="")
-        for index, path in enumerate(self.folders):
+        shown = self.folders[:FOLDER_LINES]
+        for index, path in enumerate(shown):
             under = [f for f in self.files if f.filename.startswith(path)]
             size = human_size(sum(f.size_bytes for f in under))
             if index:
@@ -150,6 +155,9 @@ class ConfirmDeleteDialog(Dialog[bool]):
             text.append("folder ")
             text.append(visible_text(path), style="bold")
             text.append(f"  {count_files(len(under))}, {size}", style="dim")
+        if len(self.folders) > len(shown):
+            more = len(self.folders) - len(shown)
+            text.append(f"\n… and {more:,} more folder{'' if more == 1 else 's'}", style="dim")
         return text
 
     def on_key(self, event: events.Key) -> None:

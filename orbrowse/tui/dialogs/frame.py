@@ -20,7 +20,7 @@ from textual.widgets import Button, Input
 
 ResultT = TypeVar("ResultT")
 
-SHORT_HEIGHT = 30
+SHORT_HEIGHT = 34
 """Terminals with fewer rows than this get the compact dialog layout."""
 
 NARROW_WIDTH = 80
