@@ -16,6 +16,17 @@ from collections.abc import Mapping, Sequence
 # CSI and OSC sequences, and the other two-byte escapes: what is left is the text drawn.
 _ESCAPES = re.compile(rb"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-_]")
 
+# The pty answers as a terminal does (xterm's replies, without Sixel): orbrowse asks for the
+# cell size and the device attributes before it starts, and a pty nobody answers would cost
+# its 1 s wait instead of the round trip a real terminal costs.
+_ANSWERS = {b"\x1b[16t": b"\x1b[6;20;10t", b"\x1b[c": b"\x1b[?62;22c"}
+
+
+def _answer(fd: int, output: bytes) -> None:
+    for query, reply in _ANSWERS.items():
+        for _ in range(output.count(query)):
+            os.write(fd, reply)
+
 
 def times_until_text(
     argv: Sequence[str],
@@ -55,6 +66,7 @@ def times_until_text(
                 raise RuntimeError(f"exited before drawing {needle!r}: {seen[-400:]!r}") from None
             if not chunk:
                 raise RuntimeError(f"exited before drawing {needle!r}: {seen[-400:]!r}")
+            _answer(fd, chunk)
             # An escape sequence split across reads stays until its end arrives, then goes.
             seen = _ESCAPES.sub(b"", seen[-8192:] + chunk)
             if wanted in seen:
@@ -95,6 +107,7 @@ def output_until_exit(
                 break
             if not chunk:
                 break
+            _answer(fd, chunk)
             seen += chunk
     finally:
         _end(pid)
