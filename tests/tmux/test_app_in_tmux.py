@@ -311,6 +311,7 @@ def test_the_full_view_hands_text_to_the_pager_and_an_image_to_the_editor(
     assert arguments[0] == "--flag" and arguments[1].endswith("notes.txt.txt")
     tmux.send_keys("Enter")  # the pager exits: the app is back where it was
     tmux.wait_for("a/notes.txt · text")
+    assert not list(tmp_path.glob("orbrowse-open-*"))  # the pager's copy is removed
 
     tmux.send_text("qjo")
     tmux.wait_for("b/dot.png · PNG image")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import tempfile
 from pathlib import Path
@@ -176,6 +177,7 @@ class PreviewScreen(Screen[None]):
             path = path.with_name(path.name + ".txt")
             path.write_text("\n".join(preview.plain_lines()) + "\n", encoding="utf-8")
             self._run(plan.command, path)
+            shutil.rmtree(folder, ignore_errors=True)  # the pager has exited: nothing reads it
             return
         try:
             self.notify("Downloading the whole file…", timeout=2)
@@ -183,6 +185,7 @@ class PreviewScreen(Screen[None]):
                 self.file.id, path, size_bytes=self.file.size_bytes
             )
         except OpenRouterError as error:
+            shutil.rmtree(folder, ignore_errors=True)
             self.notify(describe(error), title="Open", severity="error", markup=False)
             return
         if plan.handler == "remote":
