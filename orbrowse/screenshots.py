@@ -7,6 +7,8 @@ drives it with Pilot key presses the way a person would, and saves one SVG per v
 
 Paths in the dialogs are shown as ``~/Downloads``: ``HOME`` points at a temporary folder
 while the app runs, so no real home folder, user name or random temporary name appears.
+``NO_COLOR`` is unset meanwhile (Textual reads it when the app is built and turns every
+picture grey), so the same code gives byte-identical SVGs whatever the shell has set.
 The emulator's port never appears on screen; :func:`check_clean` makes sure of it.
 """
 
@@ -29,7 +31,7 @@ from textual.widgets import Button, Input
 from orbrowse.config import load_settings
 from orbrowse.deletion_log import DeletionLog
 from orbrowse.emulator.keys import DEMO_MANAGEMENT_KEY
-from orbrowse.emulator.seed import DEMO_NOW, demo_store
+from orbrowse.emulator.seed import DEMO_NOW, DEMO_WORKSPACES, demo_store
 from orbrowse.emulator.server import RunningEmulator, start_emulator
 from orbrowse.tui.app import OrbrowseApp, build_app
 from orbrowse.tui.dialogs.confirm_delete import ConfirmDeleteDialog
@@ -52,6 +54,11 @@ UNDO_SECONDS = 60
 """The longest the config allows; the countdown still shows 60 when the picture is taken."""
 UPLOAD_NAME = "quarterly-report-q3.pdf"
 MAX_POLLS = 1000
+LABELLED_CONFIG = f'''[workspaces."{DEMO_WORKSPACES[0][0]}"]
+label = "PROD"
+color = "red"
+'''
+"""The README's example table: the second run shows its banner and labelled dialog border."""
 
 SCREENSHOTS = (
     "workspace-picker.svg",
@@ -68,6 +75,7 @@ SCREENSHOTS = (
     "delete-progress.svg",
     "help.svg",
     "folders.svg",
+    "workspace-label.svg",
 )
 """Every file :func:`main` writes, in the order it takes them."""
 
@@ -77,24 +85,30 @@ class ScreenshotError(RuntimeError):
 
 
 @contextmanager
-def fake_home(folder: Path) -> Iterator[None]:
-    """Point ``HOME`` at ``folder`` so ``~`` paths expand inside it; restored afterwards."""
-    previous = os.environ.get("HOME")
-    os.environ["HOME"] = str(folder)
+def screenshot_environ(home: Path) -> Iterator[None]:
+    """Point ``HOME`` at ``home`` and unset ``NO_COLOR``; both restored afterwards."""
+    changes: dict[str, str | None] = {"HOME": str(home), "NO_COLOR": None}
+    previous = {name: os.environ.get(name) for name in changes}
     try:
+        for name, value in changes.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
         yield
     finally:
-        if previous is None:
-            os.environ.pop("HOME", None)
-        else:
-            os.environ["HOME"] = previous
+        for name, value in previous.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
-def make_app(emulator: RunningEmulator, work: Path) -> OrbrowseApp:
+def make_app(emulator: RunningEmulator, config_path: Path, work: Path) -> OrbrowseApp:
     settings = load_settings(
         api_key=DEMO_MANAGEMENT_KEY,
         base_url=emulator.url,
-        config_path=work / "config.toml",
+        config_path=config_path,
         env={},
     )
     # Flat first (the pictures of marks, dialogs and previews); `f` then shows the folders.
@@ -181,13 +195,14 @@ class Director:
         await self.preview_settled(view[index].id)
         await self.shoot(name)
 
-    async def run(self) -> None:
+    async def open_first_workspace(self, picture: str | None) -> BrowserScreen:
+        """Wait for the picker (saved as ``picture`` if given), open the first workspace."""
         await self.wait_for(WorkspacePicker, "the workspace picker")
         picker = self.pilot.app.screen
         assert isinstance(picker, WorkspacePicker)
         await self.wait_until(lambda: len(picker.counts) == len(picker.choices), "the counts")
-        await self.shoot("workspace-picker.svg")
-
+        if picture is not None:
+            await self.shoot(picture)
         await self.pilot.press("enter")
         await self.wait_for(BrowserScreen, "the browser")
         browser = self.browser
@@ -195,6 +210,19 @@ class Director:
         await self.settle()
         if browser.load_error:
             raise ScreenshotError(f"the listing failed: {browser.load_error}")
+        return browser
+
+    async def run_labelled(self) -> None:
+        """The workspace with a label and colour: its banner and the delete confirmation."""
+        await self.open_first_workspace(None)
+        await self.cursor_to(1)
+        await self.pilot.press("x")
+        await self.wait_for(ConfirmDeleteDialog, "the delete confirmation")
+        await self.shoot("workspace-label.svg")
+        await self.close_dialog()
+
+    async def run(self) -> None:
+        browser = await self.open_first_workspace("workspace-picker.svg")
         view = browser.files.view
         downloadable = next((i for i, f in enumerate(view) if f.downloadable and i > 4), None)
         if downloadable is None:
@@ -285,16 +313,25 @@ async def take_all(out: Path) -> list[Path]:
         downloads.mkdir()
         # A small, valid PDF for the upload dialog's local check to accept.
         (downloads / UPLOAD_NAME).write_bytes(b"%PDF-1.7\n" + b"0" * 48_000 + b"\n%%EOF\n")
+        labelled = work / "labelled.toml"
+        labelled.write_text(LABELLED_CONFIG, encoding="utf-8")
+        saved: list[Path] = []
         with (
-            fake_home(work),
+            screenshot_environ(work),
             start_emulator(store=demo_store(files=DEMO_FILES, now=DEMO_NOW)) as emulator,
         ):
-            app = make_app(emulator, work)
+            app = make_app(emulator, work / "config.toml", work)
             async with app.run_test(size=SIZE) as pilot:
                 director = Director(pilot, out)
                 await director.run()
-            check_clean(director.saved, emulator)
-    return director.saved
+                saved += director.saved
+            app = make_app(emulator, labelled, work)
+            async with app.run_test(size=SIZE) as pilot:
+                director = Director(pilot, out)
+                await director.run_labelled()
+                saved += director.saved
+            check_clean(saved, emulator)
+    return saved
 
 
 def main(argv: Sequence[str] | None = None) -> int:

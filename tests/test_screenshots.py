@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+
+import pytest
 
 from orbrowse.emulator.keys import DEMO_MANAGEMENT_KEY
 from orbrowse.screenshots import SCREENSHOTS, main
@@ -23,10 +26,21 @@ EXPECTED = {
     "delete-progress.svg": "Press&#160;u&#160;or&#160;Escape&#160;to&#160;undo",
     "help.svg": "Keys",
     "folders.svg": "outputs/",
+    "workspace-label.svg": "in&#160;workspace&#160;",
 }
+FILL = re.compile(r"fill: #([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})")
 
 
-def test_screenshot_command_writes_every_svg(tmp_path: Path) -> None:
+def has_colour(svg: str) -> bool:
+    """Whether any text or background is not grey (NO_COLOR makes every fill grey)."""
+    return any(len(set(match.groups())) > 1 for match in FILL.finditer(svg))
+
+
+def test_screenshot_command_writes_every_svg(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A shell with NO_COLOR set must not turn the README's pictures grey.
+    monkeypatch.setenv("NO_COLOR", "1")
     out = tmp_path / "shots"
 
     assert main(["--out", str(out)]) == 0
@@ -40,3 +54,6 @@ def test_screenshot_command_writes_every_svg(tmp_path: Path) -> None:
         assert DEMO_MANAGEMENT_KEY not in text, name
         assert "127.0.0.1" not in text, name
         assert str(tmp_path) not in text, name
+        assert has_colour(text), f"{name} is grey"
+    label = (out / "workspace-label.svg").read_text(encoding="utf-8")
+    assert "PROD&#160;·&#160;Default&#160;(default,&#160;5d3f2a1c)" in label
