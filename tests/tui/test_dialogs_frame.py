@@ -219,6 +219,17 @@ async def test_a_whole_workspace_delete_shows_what_where_and_the_count_to_type(
             assert "folder-2/" in shown and "… and 9 more folders" in shown, shown
 
 
+async def test_the_delete_progress_box_is_as_tall_as_what_it_shows(client: FilesClient) -> None:
+    # Its three phase areas were Vertical containers (height 1fr): the box filled the
+    # terminal, a tall empty space between the countdown and the buttons.
+    dialog = DeleteProgressDialog(client, files(3), undo_seconds=60)
+    async with hosting(dialog, size=(80, 40)) as (pilot, _):
+        await screen_shown(pilot, DeleteProgressDialog)
+        await pilot.pause()
+        box = dialog.query_one(".dialog")
+        assert box.outer_size.height <= 16, box.outer_size
+
+
 async def test_help_at_60x15_scrolls_and_says_so() -> None:
     groups = [("Keys", [KeyHelp(f"k{n}", f"Action number {n}") for n in range(40)])]
     async with hosting(HelpScreen(groups), size=SMALL) as (pilot, app):
