@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from textual.app import App, ComposeResult
+from textual.color import Color
 
 from orbrowse.api.models import FileObject
 from orbrowse.tui.widgets.details import NOT_DOWNLOADABLE_REASON, DetailsPane
@@ -160,3 +162,29 @@ def test_whole_pieces_are_kept_and_a_piece_too_short_to_cut_is_left_out() -> Non
     )
     assert "".join(p for p, _ in fit_parts(parts, 50)) == "12,345 loaded · 1,234 marked (3 GiB) …"
     assert "".join(p for p, _ in fit_parts(parts, 10)) == "12,345…"
+
+
+def contrast(a: Color, b: Color) -> float:
+    """WCAG contrast ratio of two colours (1 to 21)."""
+
+    def luminance(color: Color) -> float:
+        channels = [v / 255 for v in color.rgb]
+        r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+@pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
+async def test_the_filter_in_the_status_line_is_readable(theme: str) -> None:
+    # With $secondary it was #004578 on the dark panel (ratio 1.38): near invisible.
+    app = PaneApp()
+    async with app.run_test(size=(120, 20)) as pilot:
+        app.theme = theme
+        await pilot.pause()
+        line = app.query_one(StatusLine)
+        style = line.get_component_rich_style("status-line--filter")
+        assert style.color is not None
+        ratio = contrast(Color.from_rich_color(style.color), line.background_colors[1])
+        assert ratio >= 3, f"{theme}: {ratio:.2f}"

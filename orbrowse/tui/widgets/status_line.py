@@ -158,7 +158,7 @@ class StatusLine(Widget):
         color: $foreground;
         padding: 0 1;
         & > .status-line--marked { color: $accent; text-style: bold; }
-        & > .status-line--filter { color: $secondary; }
+        & > .status-line--filter { color: $text-secondary; }
         & > .status-line--job { color: $warning; }
         & > .status-line--error { color: $error; text-style: bold; }
         & > .status-line--separator { color: $text-muted; }
