@@ -48,6 +48,17 @@ async def test_copy_menu_shows_its_tab_as_a_mark_and_a_tab_in_a_name_escaped() -
     assert app.results == ["or_file_tab\ta\tb.txt"]  # what is copied: real tabs
 
 
+async def test_copy_menu_json_preview_shows_the_fields_not_a_lone_brace() -> None:
+    async with hosting(CopyMenu([ONE])) as (pilot, app):
+        options = app.screen.query_one("#choices", OptionList)
+        preview = str(options.get_option_at_index(3).prompt).split("\n   ", 1)[1]
+        await pilot.press("j")
+        await pilot.pause()
+    assert preview.startswith("{") and '"id": "or_file_one"' in preview
+    assert preview.endswith("…")  # one line, cut
+    assert json.loads(app.results[0] or "") == ONE.to_json()  # the copy stays whole
+
+
 async def test_copy_menu_json_for_several_files_is_an_array() -> None:
     async with hosting(CopyMenu([ONE, TWO])) as (pilot, app):
         await pilot.press("down", "down", "down", "enter")  # the fourth option: JSON

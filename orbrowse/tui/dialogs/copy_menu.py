@@ -89,9 +89,12 @@ class CopyMenu(Dialog[str | None]):
     def _preview(self, build: Callable[[Sequence[FileObject]], str]) -> Text:
         if len(self.files) > 1:
             return Text(f"{count_files(len(self.files))}, one per line", style="dim")
+        file = self.files[0]
         if build is copy_ids_and_filenames:
-            file = self.files[0]
             shown = plain(file.id).append(TAB_SHOWN, style="bold").append_text(plain(file.filename))
+        elif build is copy_json:
+            # The copy is indented; its first line alone would be "{".
+            shown = plain(json.dumps(file.to_json(), ensure_ascii=False))
         else:
             shown = plain(build(self.files).split("\n", 1)[0])
         shown.truncate(PREVIEW_CHARS, overflow="ellipsis")
