@@ -183,14 +183,21 @@ def get_process(cli: Cli, folder: Path) -> Iterator[list[subprocess.Popen[bytes]
 def start_get(cli: Cli, file_id: str, folder: Path) -> subprocess.Popen[bytes]:
     command = [sys.executable, "-m", "orbrowse", "get", file_id, "-o", str(folder)]
     command += ["--base-url", cli.base_url, "--api-key", cli.api_key]
-    return subprocess.Popen(
-        command,
-        env=cli.env,
-        cwd=cli.folder,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
+    # As a terminal's foreground job gets it: SIGINT not ignored. A pytest started as a
+    # background job of a script inherits SIGINT ignored, and so would the child (exec keeps an
+    # ignored signal, resets a handled one): it then downloaded all of BIG and exited 0.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        return subprocess.Popen(
+            command,
+            env=cli.env,
+            cwd=cli.folder,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def wait_for_bytes(path: Path, process: subprocess.Popen[bytes]) -> None:
@@ -218,7 +225,7 @@ def test_a_signal_during_get_leaves_no_part_file(
     process.send_signal(signum)
     code = process.wait(timeout=30)
 
-    assert code != 0
+    assert code != 0, process.stderr.read() if process.stderr else ""
     assert list(folder.iterdir()) == []
 
 
