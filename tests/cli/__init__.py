@@ -2,15 +2,32 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
+import signal
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 _CLEARED_ENV = ("OPENROUTER_API_KEY", "ORBROWSE_BASE_URL", "ORBROWSE_WORKSPACE")
+
+
+@contextlib.contextmanager
+def sigint_as_in_a_terminal() -> Iterator[None]:
+    """A child started inside gets SIGINT as a terminal's foreground job does: not ignored.
+
+    A pytest started as a background job of a script inherits SIGINT ignored, and exec keeps
+    an ignored signal (a handled one is reset): the child would then shrug off the SIGINT a
+    test sends it (``orbrowse get`` downloaded all of a 1 GiB file and exited 0)."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,7 @@ from orbrowse.deletion_log import GONE_RESULTS
 from orbrowse.deletion_plan import PLANS_FOLDER, PlanRecorder, closed_path, plans_folder, read_plan
 from orbrowse.emulator.server import RunningEmulator
 from orbrowse.emulator.store import StoredFile
-from tests.cli import Cli
+from tests.cli import Cli, sigint_as_in_a_terminal
 from tests.conftest import DEFAULT_WORKSPACE_ID, OTHER_WORKSPACE_ID
 
 PLANNED = 500
@@ -49,7 +49,7 @@ def start_rm(cli: Cli, ids: list[str]) -> subprocess.Popen[str]:
     command += ["--api-key", cli.api_key]
     stdin = cli.folder / "ids.txt"
     stdin.write_text("\n".join(ids) + "\n")
-    with stdin.open() as ids_in:
+    with stdin.open() as ids_in, sigint_as_in_a_terminal():
         return subprocess.Popen(
             command,
             stdin=ids_in,

@@ -32,7 +32,7 @@ from orbrowse.api.partfile import PartFile, part_path
 from orbrowse.api.retry import RetryPolicy
 from orbrowse.emulator.server import RunningEmulator
 from orbrowse.emulator.store import StoredFile
-from tests.cli import Cli
+from tests.cli import Cli, sigint_as_in_a_terminal
 from tests.conftest import DEFAULT_WORKSPACE_ID
 from tests.reliability.conftest import ONE_TRY
 from tests.reliability.fake_server import (
@@ -183,11 +183,7 @@ def get_process(cli: Cli, folder: Path) -> Iterator[list[subprocess.Popen[bytes]
 def start_get(cli: Cli, file_id: str, folder: Path) -> subprocess.Popen[bytes]:
     command = [sys.executable, "-m", "orbrowse", "get", file_id, "-o", str(folder)]
     command += ["--base-url", cli.base_url, "--api-key", cli.api_key]
-    # As a terminal's foreground job gets it: SIGINT not ignored. A pytest started as a
-    # background job of a script inherits SIGINT ignored, and so would the child (exec keeps an
-    # ignored signal, resets a handled one): it then downloaded all of BIG and exited 0.
-    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
-    try:
+    with sigint_as_in_a_terminal():
         return subprocess.Popen(
             command,
             env=cli.env,
@@ -196,8 +192,6 @@ def start_get(cli: Cli, file_id: str, folder: Path) -> subprocess.Popen[bytes]:
             stderr=subprocess.PIPE,
             start_new_session=True,
         )
-    finally:
-        signal.signal(signal.SIGINT, previous)
 
 
 def wait_for_bytes(path: Path, process: subprocess.Popen[bytes]) -> None:
