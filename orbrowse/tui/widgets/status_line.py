@@ -157,11 +157,16 @@ class StatusLine(Widget):
         background: $panel;
         color: $foreground;
         padding: 0 1;
+        /* Every piece at least 4.5:1 (WCAG AA) against $panel, dark and light. */
         & > .status-line--marked { color: $accent; text-style: bold; }
-        & > .status-line--filter { color: $text-secondary; }
+        & > .status-line--filter { color: $text-primary; }
         & > .status-line--job { color: $warning; }
-        & > .status-line--error { color: $error; text-style: bold; }
+        & > .status-line--error { color: $text-error; text-style: bold; }
         & > .status-line--separator { color: $text-muted; }
+        /* The light themes' amber ($accent, $warning) and even $text-warning are under 3:1
+           on the light panel: a dark amber instead (4.85:1 on textual-light's panel). */
+        &:light > .status-line--marked { color: #7A4A00; }
+        &:light > .status-line--job { color: #7A4A00; }
     }
     """
 
