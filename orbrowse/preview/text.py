@@ -13,7 +13,7 @@ import json
 from typing import TYPE_CHECKING
 
 from rich.box import SIMPLE_HEAD
-from rich.console import Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.syntax import Syntax
 from rich.table import Table
 from rich.text import Text
@@ -30,6 +30,8 @@ TAB_SIZE = 4
 CSV_MAX_COLUMNS = 20
 CSV_CELL_WIDTH = 24
 CSV_MIN_WIDTH = 7
+CSV_COLUMN_GAP = 3
+"""Cells between two columns: the padding either side and the (blank) rule."""
 SYNTAX_THEME = "monokai"
 
 
@@ -81,7 +83,7 @@ def pretty_json(text: str) -> str | None:
         return None
 
 
-def csv_table(text: str, extension: str, max_rows: int) -> Table | None:
+def csv_table(text: str, extension: str, max_rows: int) -> CsvTable | None:
     """The first rows as an aligned table; ``None`` when the text does not parse as CSV."""
     dialect: type[csv.Dialect] | csv.Dialect = csv.excel_tab if extension == "tsv" else csv.excel
     if extension != "tsv":
@@ -100,22 +102,69 @@ def csv_table(text: str, extension: str, max_rows: int) -> Table | None:
     if not rows:
         return None
     width = min(max(len(row) for row in rows), CSV_MAX_COLUMNS)
-    table = Table(box=SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=False)
     body = [row[:width] + [""] * (width - len(row)) for row in rows[:max_rows]]
-    cells = [[_cell(value) for value in row] for row in body]
-    for column, name in enumerate(cells[0]):
-        natural = max(line[column].cell_len for line in cells)
-        # Narrow panes squeeze the widest columns first; short ones (ids, numbers) stay whole.
-        table.add_column(
-            name,
-            no_wrap=True,
-            overflow="ellipsis",
-            min_width=min(natural, CSV_MIN_WIDTH),
-            max_width=CSV_CELL_WIDTH,
+    return CsvTable([[_cell(value) for value in row] for row in body])
+
+
+class CsvTable:
+    """CSV rows (the first is the header) drawn as a table as wide as the space it gets.
+
+    Rich does not narrow ``no_wrap`` columns to fit, and clamps them back to their
+    ``min_width``: a table wider than the pane was cropped, its last header cut with no "…".
+    Here the widths are chosen for the width drawn at: the widest columns narrow first (to
+    ``CSV_MIN_WIDTH``; short ones, ids and numbers, stay whole), then the columns that still do
+    not fit are left out, the last one shown cut with "…" when it has room for a letter.
+    """
+
+    def __init__(self, cells: list[list[Text]]) -> None:
+        self.cells = cells
+
+    def widths(self, room: int) -> list[int]:
+        """Column widths (without the gaps) for a table at most ``room`` cells wide."""
+        count = len(self.cells[0])
+        natural = [
+            min(max(line[column].cell_len for line in self.cells), CSV_CELL_WIDTH)
+            for column in range(count)
+        ]
+        floor = [min(width, CSV_MIN_WIDTH) for width in natural]
+        widths = list(natural)
+        excess = sum(widths) + CSV_COLUMN_GAP * (count - 1) - room
+        while excess > 0:
+            narrowable = [c for c in range(count) if widths[c] > floor[c]]
+            if not narrowable:
+                break
+            widest = max(narrowable, key=lambda c: widths[c])
+            widths[widest] -= 1
+            excess -= 1
+        kept: list[int] = []
+        used = 0
+        for width in widths:
+            gap = CSV_COLUMN_GAP if kept else 0
+            if used + gap + width <= room:
+                kept.append(width)
+                used += gap + width
+                continue
+            left = room - used - gap
+            if left >= 2:  # a letter and "…"
+                kept.append(left)
+            elif not kept:
+                kept.append(max(room, 1))
+            break
+        return kept
+
+    def table(self, room: int) -> Table:
+        table = Table(
+            box=SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=False, padding=(0, 1)
         )
-    for line in cells[1:]:
-        table.add_row(*line)
-    return table
+        widths = self.widths(room)
+        for name, width in zip(self.cells[0], widths, strict=False):
+            table.add_column(name, no_wrap=True, overflow="ellipsis", width=width)
+        for line in self.cells[1:]:
+            table.add_row(*line[: len(widths)])
+        return table
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield self.table(options.max_width)
 
 
 def _cell(value: str) -> Text:

@@ -136,6 +136,36 @@ async def test_uploaded_files_say_they_cannot_be_read(
         assert content_reads(emulator) == 0
 
 
+WIDE_CSV = (
+    b"city,month,temp_c,rain_mm,sunny_days_per_month_average,relative_humidity\n"
+    b"Tbilisi,2026-07,21.5,17,21,40\nAccra,2026-08,-4.4,204,14,88\n"
+)
+
+
+async def test_a_csv_wider_than_the_pane_cuts_its_headers_with_an_ellipsis(
+    app: OrbrowseApp, emulator: RunningEmulator
+) -> None:
+    # Rich kept the no_wrap columns at their minimum widths and the pane cropped the table:
+    # the last header showed as "sunn", cut with no "…".
+    add(emulator, "out/weather.csv", WIDE_CSV)
+    names = WIDE_CSV.decode().split("\n")[0].split(",")
+    async with browsing(app, size=SIZE) as (pilot, _):
+        await shown(pilot)
+        width = pane_of(app).content_size.width
+        assert width < 70  # narrower than the table: the test is about cutting it
+        lines = pane_lines(app)
+        assert all(len(line) <= width for line in lines), lines
+        header = next(line for line in lines if line.startswith("city"))
+        shown_names = header.split()
+        assert shown_names[-1].endswith("…"), header
+        for name in shown_names:
+            assert name in names or any(n.startswith(name[:-1]) for n in names), header
+            if name not in names:
+                assert name.endswith("…") and len(name) >= 2, header
+        row = next(line for line in lines if line.startswith("Tbilisi"))
+        assert row.split()[:4] == ["Tbilisi", "2026-07", "21.5", "17"]
+
+
 HOSTILE = [
     ("markup.txt", b"[bold red]not bold[/] [link=http://x]y[/link]\n", "[bold red]not bold[/]"),
     (
