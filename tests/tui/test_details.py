@@ -18,6 +18,7 @@ from orbrowse.tui.widgets.status_line import (
     status_parts,
     status_text,
 )
+from tests.factories import file_object
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -29,14 +30,8 @@ UPLOADED = FileObject(
     created_at=NOW - timedelta(hours=3),
     downloadable=False,
 )
-GENERATED = FileObject(
-    id="or_file_000000000000000000000002",
-    filename="chart.png",
-    mime_type="image/png",
-    size_bytes=2048,
-    created_at=NOW - timedelta(days=2),
-    downloadable=True,
-)
+GENERATED = file_object(created_at=NOW - timedelta(days=2), downloadable=True)
+"""A file the server made: what the pane says of it is its age and that it downloads."""
 
 
 class PaneApp(App[None]):
