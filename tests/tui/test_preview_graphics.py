@@ -13,8 +13,8 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 
 import pytest
@@ -24,7 +24,7 @@ from textual.pilot import Pilot
 from orbrowse.emulator.keys import DEMO_MANAGEMENT_KEY
 from orbrowse.emulator.server import RunningEmulator
 from orbrowse.preview import kitty, sixel
-from orbrowse.preview.detect import Graphics
+from orbrowse.preview.detect import Graphics, GraphicsProtocol
 from orbrowse.preview.model import UPLOADED_REASON
 from orbrowse.tui.app import OrbrowseApp
 from orbrowse.tui.dialogs import HelpScreen
@@ -147,7 +147,7 @@ def record_terminal(app: OrbrowseApp) -> list[str]:
     written: list[str] = []
     driver = app._driver
     assert driver is not None
-    driver.write = written.append  # type: ignore[method-assign]
+    driver.write = written.append  # type: ignore[method-assign, assignment]
     return written
 
 
@@ -159,8 +159,25 @@ async def image_shown(pilot: Pilot[int]) -> PreviewPane:
     return pane
 
 
+@asynccontextmanager
+async def image_on_screen(
+    make_app: AppFactory, protocol: GraphicsProtocol
+) -> AsyncIterator[tuple[Pilot[int], list[str], PreviewPane]]:
+    """The app drawing images in ``protocol`` (cells of 8×16 pixels) on the default workspace,
+    what it writes to the terminal recorded, once the first file's image is in the pane."""
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID, graphics=Graphics(protocol, "test", (8, 16)))
+    async with app.run_test(size=SIZE) as pilot:
+        written = record_terminal(app)
+        await browser_ready(pilot)
+        yield pilot, written, await image_shown(pilot)
+
+
 def sixels(written: list[str]) -> list[str]:
     return [data for data in written if sixel.INTRODUCER in data]
+
+
+def kitty_transfers(written: list[str]) -> list[str]:
+    return [data for data in written if data.startswith("\x1b_Ga=T")]
 
 
 async def test_sixel_follows_each_frame_of_the_pane_but_never_covers_a_dialog(
@@ -168,11 +185,7 @@ async def test_sixel_follows_each_frame_of_the_pane_but_never_covers_a_dialog(
 ) -> None:
     add_png(emulator, "out/chart.png")
     emulator.store.add_file(DEFAULT_WORKSPACE_ID, "out/mine.txt", content=b"x", downloadable=False)
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID, graphics=Graphics("sixel", "test", (8, 16)))
-    async with app.run_test(size=SIZE) as pilot:
-        written = record_terminal(app)
-        await browser_ready(pilot)
-        pane = await image_shown(pilot)
+    async with image_on_screen(make_app, "sixel") as (pilot, written, pane):
         await wait_until(pilot, lambda: bool(sixels(written)), "the Sixel written")
         content = pane.content_region
         # Saved cursor, the first cell under the pane's title, the image, cursor restored.
@@ -208,13 +221,9 @@ async def test_kitty_sends_an_image_once_and_frees_it_when_the_preview_moves_on(
 ) -> None:
     add_png(emulator, "a/chart.png")
     emulator.store.add_file(DEFAULT_WORKSPACE_ID, "b/notes.txt", content=b"hi", downloadable=True)
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID, graphics=Graphics("kitty", "test", (8, 16)))
-    assert app.console.color_system == "truecolor"  # the image id is a 24-bit colour
-    async with app.run_test(size=SIZE) as pilot:
-        written = record_terminal(app)
-        await browser_ready(pilot)
-        pane = await image_shown(pilot)
-        transfers = [data for data in written if data.startswith("\x1b_Ga=T")]
+    async with image_on_screen(make_app, "kitty") as (pilot, written, pane):
+        assert pilot.app.console.color_system == "truecolor"  # the image id is a 24-bit colour
+        transfers = kitty_transfers(written)
         assert len(transfers) == 1
         image_id = int(re.search(r"i=(\d+)", transfers[0]).group(1))  # type: ignore[union-attr]
         lines = [line.text.strip() for line in pane.render_lines(pane.region.reset_offset)]
@@ -223,7 +232,7 @@ async def test_kitty_sends_an_image_once_and_frees_it_when_the_preview_moves_on(
         assert len(image_lines) == 15 and all(line[0] == kitty.PLACEHOLDER for line in image_lines)
         pane.refresh()
         await pilot.pause()
-        assert len([data for data in written if data.startswith("\x1b_Ga=T")]) == 1
+        assert len(kitty_transfers(written)) == 1
 
         await pilot.press("j")
         await wait_until(pilot, lambda: "text" in pane.text, "the text preview")
@@ -237,15 +246,10 @@ def add_png(emulator: RunningEmulator, name: str, size: tuple[int, int] = (60, 4
 
 @pytest.mark.parametrize("protocol", ["sixel", "kitty"])
 async def test_the_full_view_draws_the_image_with_the_protocol_too(
-    make_app: AppFactory, emulator: RunningEmulator, protocol: str
+    make_app: AppFactory, emulator: RunningEmulator, protocol: GraphicsProtocol
 ) -> None:
     add_png(emulator, "out/chart.png", (400, 100))
-    graphics = Graphics(protocol, "test", (8, 16))  # type: ignore[arg-type]
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID, graphics=graphics)
-    async with app.run_test(size=SIZE) as pilot:
-        written = record_terminal(app)
-        await browser_ready(pilot)
-        await image_shown(pilot)
+    async with image_on_screen(make_app, protocol) as (pilot, written, _):
         await pilot.press("o")
         screen = await screen_shown(pilot, PreviewScreen)
         await wait_until(pilot, lambda: bool(screen.query("#preview-image")), "the image")
@@ -263,13 +267,11 @@ async def test_the_full_view_draws_the_image_with_the_protocol_too(
             width, height = int(raster.group(1)), int(raster.group(2))
             assert 900 < width <= 1000 and height <= 1000  # as wide as xterm allows
         else:
-
-            def transfers() -> list[str]:
-                return [data for data in written if data.startswith("\x1b_Ga=T")]
-
             # The browser pane's image, then the full view's own, fitted to the screen.
-            await wait_until(pilot, lambda: len(transfers()) == 2, "the full view's transfer")
-            full_id = int(re.findall(r"i=(\d+)", transfers()[-1])[0])
+            await wait_until(
+                pilot, lambda: len(kitty_transfers(written)) == 2, "the full view's transfer"
+            )
+            full_id = int(re.findall(r"i=(\d+)", kitty_transfers(written)[-1])[0])
             await pilot.press("q")
             await browser_ready(pilot)
             assert kitty.delete(full_id) in written  # freed with the full view
