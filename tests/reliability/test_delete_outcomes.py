@@ -65,6 +65,17 @@ class Deleter:
             )
 
 
+async def added(
+    emulator: RunningEmulator, deleter: Deleter, count: int
+) -> tuple[list[str], list[FileObject]]:
+    """``count`` new files: their ids and what the client reads of them. The emulator's request
+    log starts afresh after those reads, so a test sees only the deletion's requests."""
+    ids = add(emulator, count)
+    files = await deleter.files(ids)
+    emulator.faults.clear()
+    return ids, files
+
+
 @pytest.fixture
 def deleter(emulator: RunningEmulator, api_key: str, tmp_path: Path) -> Deleter:
     return Deleter(emulator.url, api_key, WS, DeletionLog(tmp_path / "deletions.jsonl"))
@@ -77,8 +88,7 @@ def wrong_confirmation(other_id: str) -> bytes:
 async def test_a_lost_answer_is_confirmed_by_lookup(
     emulator: RunningEmulator, deleter: Deleter
 ) -> None:
-    ids = add(emulator, 3)
-    files = await deleter.files(ids)
+    ids, files = await added(emulator, deleter, 3)
     emulator.faults.drop_next(method="DELETE", path_contains=ids[1])
     report = await deleter.delete(files)
     assert emulator.store.file_ids(WS) == set()
@@ -97,8 +107,7 @@ async def test_a_lost_answer_is_confirmed_by_lookup(
 async def test_a_lost_answer_and_a_failed_lookup_is_may_have_been_deleted(
     emulator: RunningEmulator, deleter: Deleter
 ) -> None:
-    ids = add(emulator, 2)
-    files = await deleter.files(ids)
+    ids, files = await added(emulator, deleter, 2)
     emulator.faults.drop_next(method="DELETE", path_contains=ids[0])
     emulator.faults.drop_next(method="GET", path_contains=ids[0])
     report = await deleter.delete(files)
@@ -112,8 +121,7 @@ async def test_a_lost_answer_and_a_failed_lookup_is_may_have_been_deleted(
 async def test_a_failed_attempt_that_left_the_file_is_sent_again(
     emulator: RunningEmulator, deleter: Deleter
 ) -> None:
-    ids = add(emulator, 2)
-    files = await deleter.files(ids)
+    ids, files = await added(emulator, deleter, 2)
     emulator.faults.fail_next(500, method="DELETE", path_contains=ids[0])
     report = await deleter.delete(files)
     assert emulator.store.file_ids(WS) == set()
@@ -235,9 +243,8 @@ async def test_a_server_that_confirms_another_id_is_never_taken_at_its_word(
 async def test_a_5xx_after_a_dropped_attempt_is_settled_by_lookup(
     emulator: RunningEmulator, deleter: Deleter
 ) -> None:
-    ids = add(emulator, 1)
+    ids, files = await added(emulator, deleter, 1)
     two_tries = RetryPolicy(max_attempts=2, base_delay=0.001, max_delay=0.001)
-    files = await deleter.files(ids)
     emulator.faults.drop_next(method="DELETE")  # deleted; the answer is lost
     emulator.faults.fail_next(500, method="DELETE")  # and the retry meets a 500
     report = await deleter.delete(files, retry=two_tries)
@@ -249,8 +256,7 @@ async def test_a_5xx_after_a_dropped_attempt_is_settled_by_lookup(
 async def test_a_delete_that_timed_out_is_may_have_been_deleted_when_the_lookup_times_out(
     emulator: RunningEmulator, deleter: Deleter
 ) -> None:
-    ids = add(emulator, 1)
-    files = await deleter.files(ids)
+    ids, files = await added(emulator, deleter, 1)
     emulator.faults.latency_ms = 1500
     report = await deleter.delete(files, request_timeout=0.3)
     assert [f.id for f, _ in report.uncertain] == ids
@@ -265,8 +271,7 @@ GATEWAY_404 = b"<html><head><title>404 Not Found</title></head><body>nginx</body
 async def test_a_gateways_404_is_no_proof_that_a_file_is_gone(
     emulator: RunningEmulator, deleter: Deleter
 ) -> None:
-    ids = add(emulator, 2)
-    files = await deleter.files(ids)
+    ids, files = await added(emulator, deleter, 2)
     # The first file: the delete itself meets a proxy's 404 page (the API never saw it).
     emulator.faults.fail_next(
         404, method="DELETE", path_contains=ids[0], body=GATEWAY_404, content_type="text/html"
@@ -301,8 +306,7 @@ async def test_a_retried_delete_meeting_a_gateways_404_is_not_confirmed(
 async def test_a_delete_held_by_the_rate_limit_past_request_timeout_was_not_sent(
     emulator: RunningEmulator, deleter: Deleter
 ) -> None:
-    ids = add(emulator, 2)
-    files = await deleter.files(ids)
+    ids, files = await added(emulator, deleter, 2)
     reset_ms = int((time.time() + 30) * 1000)  # the limit refills long after request_timeout
     emulator.faults.fail_next(
         429,
@@ -329,8 +333,7 @@ async def test_a_delete_held_by_the_rate_limit_past_request_timeout_was_not_sent
 async def test_a_debug_log_that_cannot_be_written_does_not_change_a_deletes_outcome(
     emulator: RunningEmulator, deleter: Deleter
 ) -> None:
-    ids = add(emulator, 2)
-    files = await deleter.files(ids)
+    ids, files = await added(emulator, deleter, 2)
     told: list[str] = []
     with DebugLog(Path("/dev/full")) as debug:  # every write fails: no space left
         debug.on_stop = told.append
