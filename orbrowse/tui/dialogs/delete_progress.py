@@ -175,11 +175,11 @@ class DeleteProgressDialog(Dialog[BulkReport | None]):
 
     # -- the work ---------------------------------------------------------------------------
 
-    async def _countdown(self, count: int) -> None:
+    async def _countdown(self) -> None:
         deadline = time.monotonic() + self.undo_seconds
         label = self.query_one("#countdown", Static)
         while (remaining := deadline - time.monotonic()) > 0:
-            label.update(Text(f"Deleting {count_files(count)} in {math.ceil(remaining)}…"))
+            label.update(Text(f"Starts in {math.ceil(remaining)} s…"))
             # Wake on each whole second left, so the number ticks 5…4…3.
             await asyncio.sleep(min(remaining, remaining % 1 or 1.0))
 
@@ -235,7 +235,7 @@ class DeleteProgressDialog(Dialog[BulkReport | None]):
     @work(exclusive=True, group="delete")
     async def _run(self, files: Sequence[FileObject], *, undo: bool) -> None:
         if undo:
-            await self._countdown(len(files))
+            await self._countdown()
         checked: Checked | None = None
         if self.plan is None and (self.deletion_log is not None or self.resumed is not None):
             self._enter("running")
