@@ -28,6 +28,7 @@ from tests.tui.app_driver import (
     browser,
     browser_ready,
     browsing,
+    notifications,
     preview_settled,
     screen_shown,
     wait_until,
@@ -397,10 +398,10 @@ async def test_full_view_of_an_image_over_ssh_keeps_it_remote(
         await pilot.press("e")
         await wait_until(
             pilot,
-            lambda: any("stays on the remote machine" in n.message for n in app._notifications),
+            lambda: any("stays on the remote machine" in n for n in notifications(app)),
             "the SSH note",
         )
-        (note,) = [n.message for n in app._notifications if "remote machine" in n.message]
+        (note,) = [n for n in notifications(app) if "remote machine" in n]
         saved = Path(note.rsplit(" at ", 1)[1])
         assert saved.name == "chart.png" and saved.read_bytes() == png  # the whole file
         shutil.rmtree(saved.parent)
@@ -446,7 +447,7 @@ async def test_the_full_view_of_an_uploaded_file_offers_no_search_or_open(
         assert not any(b.startswith("find") for b in offered)
         await pilot.press("e", "slash")
         await pilot.pause()
-        assert not app._notifications
+        assert notifications(app) == []
         assert not screen.query_one("#preview-search").display
         await pilot.press("q")
         await browser_ready(pilot)
