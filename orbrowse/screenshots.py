@@ -90,18 +90,19 @@ def screenshot_environ(home: Path) -> Iterator[None]:
     changes: dict[str, str | None] = {"HOME": str(home), "NO_COLOR": None}
     previous = {name: os.environ.get(name) for name in changes}
     try:
-        for name, value in changes.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+        _set_environ(changes)
         yield
     finally:
-        for name, value in previous.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+        _set_environ(previous)
+
+
+def _set_environ(values: dict[str, str | None]) -> None:
+    """Set each variable to its value; ``None`` unsets it."""
+    for name, value in values.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 def make_app(emulator: RunningEmulator, config_path: Path, work: Path) -> OrbrowseApp:
