@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
@@ -74,14 +74,7 @@ class DeletionEntry:
     result: str
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "time": self.time,
-            "workspace": self.workspace,
-            "id": self.id,
-            "filename": self.filename,
-            "size": self.size,
-            "result": self.result,
-        }
+        return asdict(self)
 
     @classmethod
     def from_json(cls, data: object) -> DeletionEntry | None:
