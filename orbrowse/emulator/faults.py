@@ -20,7 +20,7 @@ import random
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field, fields
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,37 +73,34 @@ class _Bucket:
     updated: float
 
 
+@dataclass(kw_only=True, eq=False)
 class Faults:
-    """Mutable, thread-safe fault settings plus a log of the requests received."""
+    """Mutable, thread-safe fault settings plus a log of the requests received.
 
-    def __init__(
-        self,
-        *,
-        latency_ms: float = 0.0,
-        fail_rate: float = 0.0,
-        rate_limit_rps: float | None = None,
-        drop_rate: float = 0.0,
-        failure_retry_after: float = 1.0,
-        rate_limited_rate: float = 0.0,
-        rate_limited_retry_after: float = 1.0,
-        seed: int | None = None,
-        max_requests: int = 100_000,
-    ) -> None:
+    The settings are the fields: each may be changed while the server runs, and
+    :meth:`clear` puts every one back to its default.
+    """
+
+    latency_ms: float = 0.0
+    fail_rate: float = 0.0
+    rate_limit_rps: float | None = None
+    drop_rate: float = 0.0
+    failure_retry_after: float = 1.0
+    """``Retry-After`` seconds sent with a random 503."""
+    rate_limited_rate: float = 0.0
+    """Share of requests answered 429 at random (apart from the token bucket)."""
+    rate_limited_retry_after: float = 1.0
+    """``Retry-After`` seconds sent with a random 429."""
+    seed: InitVar[int | None] = None
+    max_requests: InitVar[int] = 100_000
+    """How many of the newest requests the log keeps (0: none), so a long load test stays
+    bounded."""
+
+    def __post_init__(self, seed: int | None, max_requests: int) -> None:
         self._lock = threading.Lock()
-        self.latency_ms = latency_ms
-        self.fail_rate = fail_rate
-        self.rate_limit_rps = rate_limit_rps
-        self.drop_rate = drop_rate
-        self.failure_retry_after = failure_retry_after
-        """``Retry-After`` seconds sent with a random 503."""
-        self.rate_limited_rate = rate_limited_rate
-        """Share of requests answered 429 at random (apart from the token bucket)."""
-        self.rate_limited_retry_after = rate_limited_retry_after
-        """``Retry-After`` seconds sent with a random 429."""
         self.random = random.Random(seed)
         self._scripted: list[ScriptedFault] = []
         self._requests: deque[RecordedRequest] = deque(maxlen=max_requests)
-        """The newest ``max_requests`` requests (0: none), so a long load test stays bounded."""
         self._buckets: dict[str, _Bucket] = {}
         self._holding = False
         self._held = 0
@@ -288,13 +285,8 @@ class Faults:
     def clear(self) -> None:
         """Reset to no faults, forget pending scripted faults, buckets and the request log."""
         with self._lock:
-            self.latency_ms = 0.0
-            self.fail_rate = 0.0
-            self.rate_limit_rps = None
-            self.drop_rate = 0.0
-            self.rate_limited_rate = 0.0
-            self.failure_retry_after = 1.0
-            self.rate_limited_retry_after = 1.0
+            for setting in fields(self):
+                setattr(self, setting.name, setting.default)
             self._holding = False
             self._scripted.clear()
             self._requests.clear()
