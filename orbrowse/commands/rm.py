@@ -12,6 +12,7 @@ import argparse
 import asyncio
 import os
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from orbrowse.api.errors import ResponseFormatError, describe
@@ -192,25 +193,18 @@ def open_plan(
         raise CommandError(f"cannot write the deletion plan: {why}; nothing was deleted") from exc
 
 
+@dataclass(eq=False)
 class Deletion:
     """One bulk delete (or the rest of ``resumed``); ``job`` stays readable after an
     interruption."""
 
-    def __init__(
-        self,
-        session: Session,
-        files: list[FileObject],
-        log: DeletionLog,
-        plan: PlanRecorder,
-        resumed: Plan | None = None,
-    ) -> None:
-        self.session = session
-        self.files = files
-        self.log = log
-        self.plan = plan
-        self.resumed = resumed
-        self.checked: Checked | None = None
-        self.job: BulkDelete | None = None
+    session: Session
+    files: list[FileObject]
+    log: DeletionLog
+    plan: PlanRecorder
+    resumed: Plan | None = None
+    checked: Checked | None = field(default=None, init=False)
+    job: BulkDelete | None = field(default=None, init=False)
 
     async def run(self, concurrency: int) -> None:
         output = self.session.output

@@ -8,6 +8,7 @@ import socket
 import sys
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 from typing import Literal
@@ -28,26 +29,17 @@ HttpStack = Literal["auto", "h11", "httptools"]
 LoopKind = Literal["auto", "asyncio", "uvloop"]
 
 
+@dataclass(eq=False)
 class RunningEmulator(ClosedOnExit):
     """An emulator serving on a loopback socket from a daemon thread with its own loop."""
 
-    def __init__(
-        self,
-        server: uvicorn.Server,
-        thread: threading.Thread,
-        host: str,
-        port: int,
-        store: Store,
-        faults: Faults,
-        keys: Keys,
-    ) -> None:
-        self._server = server
-        self._thread = thread
-        self.host = host
-        self.port = port
-        self.store = store
-        self.faults = faults
-        self.keys = keys
+    _server: uvicorn.Server
+    _thread: threading.Thread
+    host: str
+    port: int
+    store: Store
+    faults: Faults
+    keys: Keys
 
     @property
     def url(self) -> str:
