@@ -1067,40 +1067,41 @@ class BrowserScreen(Screen[None]):
         folder = self.table.cursor_folder
         return [folder.path] if folder is not None else []
 
-    async def _listed_for(self, what: str) -> bool:
-        """With folders in the selection, wait until every file is listed (a folder's files
-        are known only then); ``False`` when the user cancels the wait."""
+    async def _listed_selection(self, what: str) -> list[FileObject] | None:
+        """The selection for ``what``; with folders in it, once every file is listed (a
+        folder's files are known only then). ``None`` when the user cancels the wait."""
         from orbrowse.tui.dialogs.wait_listing import ListingState, WaitForListingDialog
 
         if not self._selected_folders() or not self.has_more:
-            return True
+            return self._selection()
 
         def go_on() -> None:
             self.load_pages(everything=True)
 
         if not self.fetching and self.load_error is None:
             go_on()
-        return await self.app.push_screen_wait(
+        listed = await self.app.push_screen_wait(
             WaitForListingDialog(
                 what,
                 lambda: ListingState(self.files.loaded_count, not self.has_more, self.load_error),
                 go_on,
             )
         )
+        return self._selection() if listed else None
 
     def action_copy_ids(self) -> None:
         if self._selected_folders() and self.has_more:
             self._copy_ids_when_listed()
             return
-        self._copy_ids()
+        self._copy_ids(self._selection())
 
     @work(exclusive=True, group="dialog", exit_on_error=False)
     async def _copy_ids_when_listed(self) -> None:
-        if await self._listed_for("Copy ids"):
-            self._copy_ids()
+        files = await self._listed_selection("Copy ids")
+        if files is not None:
+            self._copy_ids(files)
 
-    def _copy_ids(self) -> None:
-        files = self._selection()
+    def _copy_ids(self, files: list[FileObject]) -> None:
         if not files:
             self.notify("Nothing to copy", severity="warning")
             return
@@ -1111,9 +1112,9 @@ class BrowserScreen(Screen[None]):
     async def action_copy_menu(self) -> None:
         from orbrowse.tui.dialogs.copy_menu import CopyMenu
 
-        if not await self._listed_for("Copy"):
+        files = await self._listed_selection("Copy")
+        if files is None:
             return
-        files = self._selection()
         if not files:
             self.notify("Nothing to copy", severity="warning")
             return
@@ -1171,9 +1172,7 @@ class BrowserScreen(Screen[None]):
     async def action_download(self) -> None:
         from orbrowse.tui.dialogs.download import DownloadDialog
 
-        if not await self._listed_for("Download"):
-            return
-        files = self._selection()
+        files = await self._listed_selection("Download")
         if not files:
             return
         folders = self._selected_folders()
@@ -1191,10 +1190,10 @@ class BrowserScreen(Screen[None]):
     async def action_delete(self) -> None:
         from orbrowse.tui.dialogs.confirm_delete import ConfirmDeleteDialog
 
-        if not await self._listed_for("Delete"):
+        files = await self._listed_selection("Delete")
+        if files is None:
             self.notify("Nothing was deleted", timeout=2)
             return
-        files = self._selection()
         if not files:
             return
         folders = self._selected_folders()
