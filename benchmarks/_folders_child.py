@@ -35,7 +35,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from benchmarks._files import make_files  # noqa: E402
-from benchmarks._table_child import TableHost, _rss_kib  # noqa: E402
+from benchmarks._table_child import TableHost, _rss_kib, focused_table  # noqa: E402
 from orbrowse.api.models import FileObject  # noqa: E402
 from orbrowse.listing.file_list import FileList  # noqa: E402
 from orbrowse.listing.folder_rows import FolderRows  # noqa: E402
@@ -84,13 +84,9 @@ async def open_folder(rows: int, repeats: int) -> dict[str, float]:
     files = FileList(everything)
     tree = FolderTree(everything)
     folder_view = FolderRows(tree, files)
-    app = TableHost(files)
     flat: list[float] = []
     folders: list[float] = []
-    async with app.run_test(size=(120, 40)) as pilot:
-        table = app.query_one(FileTable)
-        table.focus()
-        await pilot.pause()
+    async with focused_table(files) as (pilot, table):
         for _ in range(repeats):
             folder_view.open("")
             table.show_folders(folder_view)

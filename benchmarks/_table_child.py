@@ -22,6 +22,8 @@ import json
 import statistics
 import sys
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,6 +31,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from textual.app import App, ComposeResult  # noqa: E402
+from textual.pilot import Pilot  # noqa: E402
 
 from benchmarks._files import list_pages, make_files, parse_pages  # noqa: E402
 from orbrowse.listing.file_list import FileList  # noqa: E402
@@ -53,19 +56,26 @@ class TableHost(App[None]):
         yield FileTable(self.files, id="files")
 
 
+@asynccontextmanager
+async def focused_table(files: FileList) -> AsyncIterator[tuple[Pilot[None], FileTable]]:
+    """``FileTable(files)`` running headless at 120×40, focused and drawn."""
+    app = TableHost(files)
+    async with app.run_test(size=(120, 40)) as pilot:
+        table = app.query_one(FileTable)
+        table.focus()
+        await pilot.pause()
+        yield pilot, table
+
+
 async def measure(rows: int, repeats: int) -> dict[str, float]:
     extra = [make_files(PAGE, seed=1000 + n) for n in range(repeats)]
     bodies = list_pages(rows, seed=0)
     gc.collect()
     before = _rss_kib()
     files = FileList(parse_pages(bodies))
-    app = TableHost(files)
     appends: list[float] = []
     moves: list[float] = []
-    async with app.run_test(size=(120, 40)) as pilot:
-        table = app.query_one(FileTable)
-        table.focus()
-        await pilot.pause()
+    async with focused_table(files) as (pilot, table):
         gc.collect()
         loaded = _rss_kib()
         table.cursor_row = rows // 2
