@@ -155,16 +155,25 @@ async def test_upload_into_a_full_workspace_is_permission_denied(
     assert caught.value.status == 403
 
 
+@pytest.mark.parametrize(
+    ("status", "message", "error"),
+    [
+        (413, "File too large", PayloadTooLargeError),
+        (400, "Unsupported file type", BadRequestError),
+    ],
+)
 async def test_server_refusals_of_an_upload_map_to_their_errors(
-    emulator: RunningEmulator, client: FilesClient, tmp_path: Path
+    emulator: RunningEmulator,
+    client: FilesClient,
+    tmp_path: Path,
+    status: int,
+    message: str,
+    error: type[Exception],
 ) -> None:
     path = tmp_path / "ok.txt"
     path.write_text("fine")
-    emulator.faults.fail_next(413, method="POST")
-    with pytest.raises(PayloadTooLargeError):
-        await client.upload_file(path)
-    emulator.faults.fail_next(400, method="POST", message="Unsupported file type")
-    with pytest.raises(BadRequestError, match="Unsupported file type"):
+    emulator.faults.fail_next(status, method="POST", message=message)
+    with pytest.raises(error, match=message):
         await client.upload_file(path)
 
 
