@@ -172,18 +172,8 @@ class StatusLine(Widget):
 
     info: reactive[StatusInfo] = reactive(StatusInfo, layout=False)
 
-    def __init__(
-        self,
-        info: StatusInfo | None = None,
-        *,
-        name: str | None = None,
-        id: str | None = None,
-        classes: str | None = None,
-    ) -> None:
-        super().__init__(name=name, id=id, classes=classes)
+    def on_mount(self) -> None:
         self.tooltip = QUOTA_HELP
-        if info is not None:
-            self.set_reactive(StatusLine.info, info)
 
     def render(self) -> Text:
         text = Text(no_wrap=True, end="")
