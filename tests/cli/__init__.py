@@ -16,6 +16,36 @@ from pathlib import Path
 _CLEARED_ENV = ("OPENROUTER_API_KEY", "ORBROWSE_BASE_URL", "ORBROWSE_WORKSPACE")
 
 
+def child_env() -> dict[str, str]:
+    """This process's environment without the variables that would give orbrowse a key, a
+    server or a workspace the test did not choose."""
+    return {k: v for k, v in os.environ.items() if k not in _CLEARED_ENV}
+
+
+def run_child(
+    command: list[str],
+    *,
+    env: dict[str, str],
+    timeout: float,
+    input: str | None = None,
+    cwd: Path | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """Run ``command`` to its end in a new session (no controlling terminal, no ``/dev/tty``),
+    its output captured as text; ``subprocess.TimeoutExpired`` past ``timeout`` seconds.
+    Without ``input`` the child reads this process's stdin."""
+    return subprocess.run(
+        command,
+        input=input,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        timeout=timeout,
+        start_new_session=True,
+        check=False,
+    )
+
+
 @contextlib.contextmanager
 def sigint_as_in_a_terminal() -> Iterator[None]:
     """A child started inside gets SIGINT as a terminal's foreground job does: not ignored.
@@ -54,7 +84,7 @@ class Cli:
         self.api_key = api_key
         self.folder = folder
         self.deletion_log = folder / "deletions.jsonl"
-        self.env = {k: v for k, v in os.environ.items() if k not in _CLEARED_ENV}
+        self.env = child_env()
         self.env["ORBROWSE_CONFIG"] = str(folder / "config.toml")
         self.env["ORBROWSE_DELETION_LOG"] = str(self.deletion_log)
 
@@ -70,17 +100,7 @@ class Cli:
         command = [sys.executable, "-m", "orbrowse", *args, "--base-url", self.base_url]
         if used_key is not None:
             command += ["--api-key", used_key]
-        done = subprocess.run(
-            command,
-            input=input,
-            capture_output=True,
-            text=True,
-            env=self.env,
-            cwd=cwd or self.folder,
-            timeout=60,
-            start_new_session=True,
-            check=False,
-        )
+        done = run_child(command, env=self.env, timeout=60, input=input, cwd=cwd or self.folder)
         result = Result(done.returncode, done.stdout, done.stderr)
         if used_key is not None:
             assert used_key not in result.stdout

@@ -7,7 +7,6 @@ well under a second and a few MiB), so a loaded machine does not make them flaky
 from __future__ import annotations
 
 import asyncio
-import os
 import subprocess
 import sys
 import time
@@ -15,6 +14,8 @@ import tracemalloc
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
+
+from tests.cli import child_env, run_child
 
 MiB = 1024 * 1024
 
@@ -88,23 +89,10 @@ def run_orbrowse(
     *args: str, seconds: float, rss_bytes: int, env: dict[str, str] | None = None
 ) -> Run:
     """``orbrowse ARGS`` in a subprocess; fails past ``seconds`` or a peak RSS of ``rss_bytes``."""
-    environ = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("OPENROUTER_API_KEY", "ORBROWSE_BASE_URL", "ORBROWSE_WORKSPACE")
-    }
-    environ.update(env or {})
+    environ = child_env() | (env or {})
     started = time.monotonic()
     try:
-        done = subprocess.run(
-            [sys.executable, "-c", _MEASURED, *args],
-            capture_output=True,
-            text=True,
-            env=environ,
-            timeout=seconds,
-            start_new_session=True,
-            check=False,
-        )
+        done = run_child([sys.executable, "-c", _MEASURED, *args], env=environ, timeout=seconds)
     except subprocess.TimeoutExpired:
         raise AssertionError(f"orbrowse {args[0]} ran past its budget of {seconds:g} s") from None
     elapsed = time.monotonic() - started
