@@ -7,6 +7,7 @@ from textual.widgets import Input, OptionList
 
 from orbrowse.emulator.server import RunningEmulator
 from orbrowse.tui.app import OrbrowseApp
+from orbrowse.tui.base import WorkspaceChoice
 from orbrowse.tui.screens.workspace_picker import WorkspacePicker
 from tests.conftest import DEFAULT_WORKSPACE_ID, OTHER_WORKSPACE_ID
 from tests.tui.app_driver import browser_ready, browsing, screen_shown, screen_text, wait_until
@@ -19,6 +20,21 @@ def labels(picker: WorkspacePicker) -> list[str]:
 
 def highlighted(picker: WorkspacePicker) -> str | None:
     return picker.shown[picker.query_one(OptionList).highlighted or 0].id
+
+
+def add_workspaces(emulator: RunningEmulator, prefix: str, name: str, count: int) -> list[str]:
+    """``count`` workspaces ``{name}0``… (slug ``{name.lower()}-0``…), ids ``{prefix}0``…"""
+    ids = [f"{prefix}{n}" for n in range(count)]
+    for n, workspace in enumerate(ids):
+        emulator.store.add_workspace(workspace, f"{name}{n}", f"{name.lower()}-{n}")
+    return ids
+
+
+def row_of(app: OrbrowseApp, choice: WorkspaceChoice) -> str:
+    """The screen line that shows ``choice`` in the picker (exactly one)."""
+    lines = screen_text(app).splitlines()
+    [row] = [line for line in lines if f"{choice.name}{choice.slug}" in line.replace(" ", "")]
+    return row
 
 
 async def test_j_k_move_and_the_current_workspace_is_marked(
@@ -100,21 +116,14 @@ async def test_at_60x15_the_highlighted_workspace_and_the_hint_stay_in_view(
 ) -> None:
     # The list kept its full height and the frame clipped it: j moved the highlight out of
     # sight (Enter opened a workspace never shown) and the hint was cut off.
-    for n in range(5):
-        emulator.store.add_workspace(
-            f"00000000-0000-4000-8000-00000000000{n}", f"Team{n}", f"team-{n}"
-        )
+    add_workspaces(emulator, "00000000-0000-4000-8000-00000000000", "Team", 5)
     async with browsing(app, size=(60, 15)) as (pilot, _):
         await pilot.press("w")
         picker = await screen_shown(pilot, WorkspacePicker)
         # One row per workspace, its id on it (cut with "…"), and the rows go to the list:
         # each label used to wrap onto three rows, one of them in view.
-        lines = screen_text(app).splitlines()
         for choice in picker.shown[:4]:
-            [row] = [
-                line for line in lines if f"{choice.name}{choice.slug}" in line.replace(" ", "")
-            ]
-            assert (choice.id or "")[:8] in row
+            assert (choice.id or "")[:8] in row_of(app, choice)
         await pilot.press(*"j" * 10)
         await pilot.pause()
         last = picker.shown[-1]
@@ -122,3 +131,27 @@ async def test_at_60x15_the_highlighted_workspace_and_the_hint_stay_in_view(
         text = screen_text(app)
         assert last.name in text
         assert "Enter opens" in text
+
+
+async def test_at_80_columns_each_count_is_shown_whole(
+    emulator: RunningEmulator, app: OrbrowseApp
+) -> None:
+    # Name, slug, the full 36-character id, then the count: at 80 columns the count was cut
+    # ("3,000…", "12 …"). The id now shortens to its first 8 characters when the row is too
+    # wide; the full id is the list's tooltip for the highlighted row.
+    for workspace in add_workspaces(emulator, "a4e1c9b2-6d3f-4e8a-b7c5-1f2d3e4a5b6", "Lab", 3):
+        for f in range(12):
+            emulator.store.add_file(workspace, f"r{f}.csv", content=b"x" * 1500)
+    async with browsing(app, size=(80, 24)) as (pilot, _):
+        await pilot.press("w")
+        picker = await screen_shown(pilot, WorkspacePicker)
+        await wait_until(pilot, lambda: len(picker.counts) == len(picker.shown), "the counts")
+        await pilot.pause()
+        for choice in picker.shown:
+            row = row_of(app, choice)
+            assert picker.counts[choice.id].label() in row, row
+            assert (choice.id or "")[:8] in row, row
+        await pilot.press("j")
+        await pilot.pause()
+        tooltip = picker.query_one(OptionList).tooltip
+        assert tooltip is not None and picker.shown[1].id in str(tooltip)

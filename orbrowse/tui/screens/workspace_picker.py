@@ -60,11 +60,32 @@ class WorkspaceCount:
         return f"{bound}{self.files:,} {noun}, {bound}{human_size(self.bytes)}"
 
 
+ID_PREFIX = 8
+"""Characters of the id a row keeps when the whole id would push the count out of view."""
+
+
 def _label(
     choice: WorkspaceChoice,
     current: bool,
     count: WorkspaceCount | None,
     badge: tuple[str, Color | None] = ("", None),
+    width: int = 0,
+) -> Text:
+    """One row: mark, badge, name, slug, id, count, note. A row wider than ``width`` (0: not
+    known yet) shows the id's first :data:`ID_PREFIX` characters and "…" (the list's tooltip
+    has the whole id), so the count stays in view; what is still too wide ends in "…"."""
+    whole = _row(choice, current, count, badge, choice.id or "the key default")
+    if width and whole.cell_len > width and choice.id and len(choice.id) > ID_PREFIX:
+        return _row(choice, current, count, badge, choice.id[:ID_PREFIX] + "…")
+    return whole
+
+
+def _row(
+    choice: WorkspaceChoice,
+    current: bool,
+    count: WorkspaceCount | None,
+    badge: tuple[str, Color | None],
+    shown_id: str,
 ) -> Text:
     text = Text(no_wrap=True, overflow="ellipsis")
     text.append(CURRENT_MARK if current else OTHER_MARK, style="bold")
@@ -74,11 +95,10 @@ def _label(
         fore = color.get_contrast_text(1.0).rich_color if color is not None else None
         text.append(f" {tag or ' '} ", style=Style(bgcolor=back, color=fore, bold=True))
         text.append(" ")
-    fallback = "This key's workspace" if choice.source == "key" else "(unnamed)"
-    text.append(visible_text(choice.name or fallback), style="bold")
+    text.append(visible_text(_name(choice)), style="bold")
     if choice.slug:
         text.append(f"  {visible_text(choice.slug)}", style="dim")
-    text.append(f"  {choice.id or 'the key default'}", style="dim")
+    text.append(f"  {shown_id}", style="dim")
     if count is not None:
         text.append(f"  {count.label()}")
     notes = [SOURCE_LABELS.get(choice.source, "")] + (["open now"] if current else [])
@@ -86,6 +106,17 @@ def _label(
     if note:
         text.append(f"  · {note}", style="italic dim")
     return text
+
+
+def _name(choice: WorkspaceChoice) -> str:
+    return choice.name or ("This key's workspace" if choice.source == "key" else "(unnamed)")
+
+
+def _tooltip(choice: WorkspaceChoice) -> Text:
+    """The highlighted row in full: the name and the whole id (a row may show its prefix)."""
+    return Text(
+        f"{visible_text(_name(choice))}\n{choice.id or 'the key default workspace'}", end=""
+    )
 
 
 class WorkspacePicker(ModalScreen[WorkspaceChoice | None]):
@@ -142,6 +173,8 @@ class WorkspacePicker(ModalScreen[WorkspaceChoice | None]):
         self.client = client
         self.shown: list[WorkspaceChoice] = []
         self.counts: dict[str | None, WorkspaceCount] = {}
+        self._label_width = 0
+        """The cells a row has (0 until the list is laid out): rows are built for it."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="workspace-picker"):
@@ -187,7 +220,11 @@ class WorkspacePicker(ModalScreen[WorkspaceChoice | None]):
         if choice.source == "typed":
             return Text(f"{OTHER_MARK}Open workspace {choice.id}", style="bold")
         return _label(
-            choice, self._is_current(choice), self.counts.get(choice.id), self._badge(choice)
+            choice,
+            self._is_current(choice),
+            self.counts.get(choice.id),
+            self._badge(choice),
+            self._label_width,
         )
 
     def _badge(self, choice: WorkspaceChoice) -> tuple[str, Color | None]:
@@ -245,6 +282,10 @@ class WorkspacePicker(ModalScreen[WorkspaceChoice | None]):
         others = sum(w.outer_size.height for w in frame.children if w is not self.options)
         rows = max(3, min(LIST_MAX_ROWS, room - frame.styles.gutter.height - others))
         self.options.styles.max_height = rows
+        width = self.options.scrollable_content_region.width
+        if width and width != self._label_width:
+            self._label_width = width
+            self._relabel()
         self.options.scroll_to_highlight()
 
     # -- counts -----------------------------------------------------------------------------
@@ -306,6 +347,12 @@ class WorkspacePicker(ModalScreen[WorkspaceChoice | None]):
     @on(Input.Submitted, "#workspace-filter")
     def submitted(self) -> None:
         self.action_open()
+
+    @on(OptionList.OptionHighlighted)
+    def highlight_changed(self, event: OptionList.OptionHighlighted) -> None:
+        index = event.option_index
+        if 0 <= index < len(self.shown):
+            self.options.tooltip = _tooltip(self.shown[index])
 
     @on(OptionList.OptionSelected)
     def selected(self, event: OptionList.OptionSelected) -> None:
