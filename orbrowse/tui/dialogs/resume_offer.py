@@ -41,7 +41,7 @@ class ResumeOfferDialog(Dialog[OfferChoice | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "r",
-            "choose('resume')",
+            "resume",
             "Resume the deletion",
             id="offer.resume",
             tooltip="Delete the files the plan has left, after the usual confirmation",
@@ -55,18 +55,14 @@ class ResumeOfferDialog(Dialog[OfferChoice | None]):
         ),
         Binding(
             "f",
-            "choose('forget')",
+            "forget",
             "Forget it",
             id="offer.forget",
             tooltip="Forget the unfinished deletion: it is never offered again",
         ),
     ]
 
-    BUTTON_ACTIONS: ClassVar[dict[str, str]] = {
-        "show": "show",
-        "resume": "choose('resume')",
-        "forget": "choose('forget')",
-    }
+    BUTTON_ACTIONS: ClassVar[dict[str, str]] = {name: name for name in ("show", "resume", "forget")}
 
     def __init__(self, plan: Plan, workspace: WorkspaceLabel | None = None) -> None:
         super().__init__(cancel_result=None)
@@ -110,8 +106,8 @@ class ResumeOfferDialog(Dialog[OfferChoice | None]):
         self.query_one("#show", Button).disabled = True
         self.query_one("#forget", Button).focus()
 
-    def action_choose(self, choice: str) -> None:
-        if choice == "resume":
-            self.dismiss("resume")
-        elif choice == "forget":
-            self.dismiss("forget")
+    def action_resume(self) -> None:
+        self.dismiss("resume")
+
+    def action_forget(self) -> None:
+        self.dismiss("forget")
