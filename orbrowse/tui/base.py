@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -85,6 +86,7 @@ class OrbrowseBase(App[int]):
             settings.clipboard, write_osc=self._write_osc, env=self.env
         )
         self._copy_lock = asyncio.Lock()
+        self._remove_at_exit: list[Path] = []
         self.workspace: WorkspaceChoice | None = None
         self.key_refused = False
         """The server refused the key before anything was listed (the exit code says so)."""
@@ -197,6 +199,12 @@ class OrbrowseBase(App[int]):
         )
         return result
 
+    def remove_at_exit(self, folder: Path) -> None:
+        """Remove ``folder`` when the app ends (a temporary copy another program may read)."""
+        self._remove_at_exit.append(folder)
+
     async def on_unmount(self) -> None:
+        for folder in self._remove_at_exit:
+            shutil.rmtree(folder, ignore_errors=True)
         if self.client is not None:
             await self.client.aclose()

@@ -321,6 +321,38 @@ def test_the_full_view_hands_text_to_the_pager_and_an_image_to_the_editor(
     assert (bin_dir / "editor.args").read_text().endswith("dot.png")
     tmux.send_keys("Enter")
     tmux.wait_for("b/dot.png · PNG image")
+    # The editor has exited: its copy is removed too (it stayed behind).
+    eventually(lambda: not list(tmp_path.glob("orbrowse-open-*")), "the editor's copy removed")
+
+
+def test_an_openers_copy_stays_while_orbrowse_runs_and_goes_when_it_exits(
+    start_app: StartApp, emulator: RunningEmulator, tmp_path: Path
+) -> None:
+    # xdg-open returns at once and the viewer it starts reads the file later: the copy must
+    # outlive xdg-open, but not orbrowse.
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    opener = bin_dir / "xdg-open"
+    opener.write_text(
+        f"#!{sys.executable}\nimport shutil, sys\n"
+        f"shutil.copyfile(sys.argv[-1], {str(bin_dir / 'opened')!r})\n"
+    )
+    opener.chmod(0o755)
+    emulator.store.add_file(
+        DEFAULT_WORKSPACE_ID, "b/dot.bin", content=b"\x00\x01" * 64, downloadable=True
+    )
+    tmux = start_app(env={"PATH": str(bin_dir), "TMPDIR": str(tmp_path)})
+    tmux.wait_for("1 file")
+    tmux.send_text("o")
+    tmux.wait_for("b/dot.bin · no preview")
+    tmux.send_text("e")
+    eventually(lambda: (bin_dir / "opened").exists(), "the opener to run")
+    assert (bin_dir / "opened").read_bytes() == b"\x00\x01" * 64
+    [copy] = tmp_path.glob("orbrowse-open-*/dot.bin")
+    assert copy.read_bytes() == b"\x00\x01" * 64
+    tmux.send_text("qq")
+    tmux.wait_for("[exited with 0 ]")
+    assert not list(tmp_path.glob("orbrowse-open-*"))
 
 
 def test_image_detection_inside_tmux_is_answered_and_chooses_half_blocks() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import shutil
+import tempfile
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -383,6 +384,18 @@ async def test_the_full_view_has_its_styles_when_the_picker_never_opened(
         assert title.styles.background == Color.parse(app.get_css_variables()["panel"])
 
 
+async def open_outside(pilot: Pilot[int], said: str) -> PreviewScreen:
+    """Open the full view, wait for the preview, press ``e`` and wait for a notification
+    containing ``said``."""
+    await pilot.press("o")
+    screen = await screen_shown(pilot, PreviewScreen)
+    await wait_until(pilot, lambda: screen.preview is not None, "the preview")
+    await pilot.press("e")
+    app = pilot.app
+    await wait_until(pilot, lambda: any(said in n for n in notifications(app)), repr(said))
+    return screen
+
+
 async def test_full_view_of_an_image_over_ssh_keeps_it_remote(
     make_app: AppFactory, emulator: RunningEmulator
 ) -> None:
@@ -392,19 +405,38 @@ async def test_full_view_of_an_image_over_ssh_keeps_it_remote(
         workspace=DEFAULT_WORKSPACE_ID, env={"SSH_CONNECTION": "10.0.0.1 5000 10.0.0.2 22"}
     )
     async with browsing(app, size=SIZE) as (pilot, _):
-        await pilot.press("o")
-        screen = await screen_shown(pilot, PreviewScreen)
-        await wait_until(pilot, lambda: screen.preview is not None, "the preview")
-        await pilot.press("e")
-        await wait_until(
-            pilot,
-            lambda: any("stays on the remote machine" in n for n in notifications(app)),
-            "the SSH note",
-        )
+        await open_outside(pilot, "stays on the remote machine")
         (note,) = [n for n in notifications(app) if "remote machine" in n]
         saved = Path(note.rsplit(" at ", 1)[1])
         assert saved.name == "chart.png" and saved.read_bytes() == png  # the whole file
         shutil.rmtree(saved.parent)
+
+
+@pytest.mark.parametrize(("name", "program"), [("notes.txt", "PAGER"), ("chart.png", "EDITOR")])
+async def test_a_program_that_cannot_run_leaves_no_copy_behind(
+    make_app: AppFactory,
+    emulator: RunningEmulator,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    name: str,
+    program: str,
+) -> None:
+    # Textual's headless driver cannot suspend: running the program raises, as a program
+    # missing from PATH does. The editor's downloaded copy stayed in the temporary folder.
+    monkeypatch.setattr("orbrowse.tui.external.system_opener", lambda: None)
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    add(emulator, f"out/{name}", image_bytes("PNG") if name.endswith(".png") else b"words\n")
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID, env={program: "true"})
+    async with browsing(app, size=SIZE) as (pilot, _):
+        screen = await open_outside(pilot, "Could not run")
+        await wait_until(
+            pilot,
+            lambda: all(w.is_finished for w in screen.workers if w.group == "preview-open"),
+            "the hand-over to end",
+        )
+        assert not list(temp.iterdir())
 
 
 async def test_moving_cancels_the_read_in_flight(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import ClassVar
 
@@ -21,7 +22,7 @@ from orbrowse.listing.formatting import visible_text
 from orbrowse.names import safe_filename
 from orbrowse.preview.model import UPLOADED_REASON, Preview
 from orbrowse.tui.base import OrbrowseBase
-from orbrowse.tui.external import NO_PROGRAM_NOTE, REMOTE_NOTE, over_ssh, plan_for
+from orbrowse.tui.external import NO_PROGRAM_NOTE, REMOTE_NOTE, Plan, over_ssh, plan_for
 from orbrowse.tui.preview_loader import PreviewLoader
 from orbrowse.tui.widgets.footer import Footer
 from orbrowse.tui.widgets.preview import LOADING, PreviewPane
@@ -171,37 +172,57 @@ class PreviewScreen(Screen[None]):
         env = getattr(self.app, "env", {})
         plan = plan_for(preview.is_text, env)
         folder = Path(tempfile.mkdtemp(prefix="orbrowse-open-"))
+        kept = False
+        try:
+            kept = await self._hand_over(plan, preview, folder, env)
+        finally:
+            # However it ended (the program exited, failed to start, the download failed or
+            # was cancelled by a second `e`), the copy goes unless someone still needs it.
+            if not kept:
+                shutil.rmtree(folder, ignore_errors=True)
+
+    async def _hand_over(
+        self, plan: Plan, preview: Preview, folder: Path, env: Mapping[str, str]
+    ) -> bool:
+        """Save the file in ``folder`` and run the plan's program on it; ``True`` when the
+        copy must stay: the user was told where it is, or an opener's program reads it."""
         path = folder / safe_filename(self.file.filename)
         if plan.handler == "pager":
             # The pager gets the visible-safe text: no escape sequence reaches the terminal.
             path = path.with_name(path.name + ".txt")
             path.write_text("\n".join(preview.plain_lines()) + "\n", encoding="utf-8")
             self._run(plan.command, path)
-            shutil.rmtree(folder, ignore_errors=True)  # the pager has exited: nothing reads it
-            return
+            return False
         try:
             self.notify("Downloading the whole file…", timeout=2)
             await self.loader.client.download_file(
                 self.file.id, path, size_bytes=self.file.size_bytes
             )
         except OpenRouterError as error:
-            shutil.rmtree(folder, ignore_errors=True)
             self.notify(describe(error), title="Open", severity="error", markup=False)
-            return
+            return False
         if plan.handler == "remote":
             note = REMOTE_NOTE if over_ssh(env) else NO_PROGRAM_NOTE
             self.notify(note.format(path=path), title="Saved", markup=False, timeout=8)
-            return
-        self._run(plan.command, path)
+            return True
+        if self._run(plan.command, path) and plan.handler == "opener":
+            # xdg-open / open return at once and the program they start reads the file
+            # later: it goes when orbrowse exits.
+            self.orbrowse.remove_at_exit(folder)
+            return True
+        return False
 
-    def _run(self, command: tuple[str, ...], path: Path) -> None:
+    def _run(self, command: tuple[str, ...], path: Path) -> bool:
+        """Run ``command path`` in the terminal; ``False`` when it could not be started."""
         try:
             with self.app.suspend():
                 subprocess.run([*command, str(path)], check=False)
         except Exception as error:  # SuspendNotSupported, a missing program (OSError)
             self.notify(
-                f"Could not run {command[0]}: {error}. The file is at {path}",
+                f"Could not run {command[0]}: {error}",
                 title="Open",
                 severity="warning",
                 markup=False,
             )
+            return False
+        return True
