@@ -1,7 +1,7 @@
 """Profiles behind the causes named in benchmarks/README.md (issue 13).
 
     .venv/bin/python benchmarks/profile_speed.py listing [--page 100]  # a listing's client side
-    .venv/bin/python benchmarks/profile_speed.py delete     # 1,000 deletes, 8 in flight
+    .venv/bin/python benchmarks/profile_speed.py delete     # CPU per delete; 1,000 under cProfile
     .venv/bin/python benchmarks/profile_speed.py startup    # imports before the first paint
     .venv/bin/python benchmarks/profile_speed.py memory     # bytes per loaded row, by owner
     .venv/bin/python benchmarks/profile_speed.py folders-memory  # bytes per file of the folder tree
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import cProfile
 import io
 import os
@@ -24,6 +25,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from unittest import mock
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -100,31 +102,45 @@ def listing(page: int) -> None:
         _profiled(f"listing 20,000 files, page {page}", emulator, _list(emulator.url, page))
 
 
+def _on_anyio() -> contextlib.AbstractContextManager[object]:
+    """orbrowse's client on httpx's default network layer (anyio's) instead of its own."""
+    import httpx
+
+    def default(*, verify: bool, limits: httpx.Limits) -> httpx.AsyncHTTPTransport:
+        return httpx.AsyncHTTPTransport(verify=verify, limits=limits)
+
+    return mock.patch("orbrowse.api.client.AsyncioTransport", default)
+
+
 def delete() -> None:
-    """Client CPU per delete, orbrowse's engine against the raw httpx anchor (unprofiled,
-    interleaved, 4 rounds of 500), then 1,000 deletes under cProfile."""
+    """Client CPU per delete, orbrowse's engine (on its asyncio network layer, and on httpx's
+    default anyio layer) against the raw httpx anchor (unprofiled, interleaved, 6 rounds of
+    300), then 1,000 deletes under cProfile."""
     import statistics
 
     from benchmarks.bench_delete import _first_files, delete_orbrowse, delete_raw
 
-    count = 500
-    cpu: dict[str, list[float]] = {"orbrowse": [], "raw httpx": []}
+    count, rounds = 300, 6
+    cpu: dict[str, list[float]] = {"orbrowse": [], "orbrowse on anyio": [], "raw httpx": []}
     with (
-        Emulator(files=count * 8 + 1000, latency_ms=LATENCY_MS) as emulator,
+        Emulator(files=count * rounds * 3 + 1000, latency_ms=LATENCY_MS) as emulator,
         tempfile.TemporaryDirectory() as folder,
     ):
-        for number in range(4):
-            names = ["orbrowse", "raw httpx"][:: 1 if number % 2 == 0 else -1]
-            for name in names:
+        for number in range(rounds):
+            for name in list(cpu)[:: 1 if number % 2 == 0 else -1]:
                 files = asyncio.run(_first_files(emulator.url, count))
                 started = time.process_time()
-                if name == "orbrowse":
-                    delete_orbrowse(emulator.url, files, Path(folder))
-                else:
+                if name == "raw httpx":
                     delete_raw(emulator.url, files)
+                else:
+                    with _on_anyio() if name == "orbrowse on anyio" else contextlib.nullcontext():
+                        delete_orbrowse(emulator.url, files, Path(folder))
                 cpu[name].append((time.process_time() - started) / count)
         for name, samples in cpu.items():
-            print(f"{name}: {statistics.median(samples) * 1000:.2f} ms client CPU per delete")
+            print(
+                f"{name}: {statistics.median(samples) * 1000:.2f} ms client CPU per delete"
+                f" ({min(samples) * 1000:.2f}-{max(samples) * 1000:.2f})"
+            )
         print(f"floor {1000 / 8 * LATENCY_MS / 1000:.2f} s (1,000 / 8 in flight × 20 ms)")
         _profiled("1,000 deletes, 8 in flight", emulator, _delete(emulator.url, 1000, Path(folder)))
 

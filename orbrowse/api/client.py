@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Self, TypeVar
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
+from urllib.request import getproxies
 
 import httpx
 
@@ -52,6 +53,7 @@ from orbrowse.api.models import (
     WorkspacePage,
     parse_deleted_id,
 )
+from orbrowse.api.network import AsyncioTransport
 from orbrowse.api.pacing import RateLimiter
 from orbrowse.api.pager import Pager, parse_page, report_sent
 from orbrowse.api.partfile import PartFile, target_problem
@@ -154,6 +156,12 @@ _NAME_NOT_FOUND = re.compile(
     r"Temporary failure in name resolution|getaddrinfo failed|Errno -[235]\b",
     re.IGNORECASE,
 )
+
+
+def _proxy_in_environment() -> bool:
+    """Whether the environment names a proxy for HTTPS (as httpx reads it)."""
+    proxies = getproxies()
+    return bool(proxies.get("https") or proxies.get("all"))
 
 
 def _translate_transport_error(exc: httpx.TransportError) -> APIConnectionError:
@@ -293,10 +301,12 @@ class FilesClient:
         limits = httpx.Limits(
             max_connections=max_connections, max_keepalive_connections=max_connections
         )
-        if transport is None and url.scheme == "http":
+        if transport is None and (url.scheme == "http" or not _proxy_in_environment()):
             # Plain HTTP (the emulator, a local proxy) never uses TLS, and redirects are not
             # followed, so skip loading the CA bundle: it is a tenth of a second of start-up.
-            transport = httpx.AsyncHTTPTransport(verify=False, limits=limits)
+            # A transport of our own turns off httpx's proxies from the environment, so with
+            # HTTPS_PROXY or ALL_PROXY set, HTTPS keeps httpx's default transport.
+            transport = AsyncioTransport(verify=url.scheme == "https", limits=limits)
         self._http = _http or httpx.AsyncClient(
             base_url=self.base_url + "/",
             headers={
@@ -358,6 +368,12 @@ class FilesClient:
             if value is not None:
                 params[key] = str(value)
         return params
+
+    def _url(self, path: str, params: Mapping[str, str] | None) -> str:
+        """The request's whole URL: httpx parses a URL once per copy, and a relative path with
+        params would be copied twice more (joined to the base URL, then given the query)."""
+        url = f"{self.base_url}/{path}"
+        return f"{url}?{urlencode(params)}" if params else url
 
     def _observe(
         self,
@@ -470,7 +486,7 @@ class FilesClient:
             nonlocal sending
             if on_attempt is not None:
                 on_attempt()
-            request = self._http.build_request(method, path, params=params)
+            request = self._http.build_request(method, self._url(path, params))
             sending = True
             try:
                 response = await self._attempt(request, attempt, stream=True)
@@ -648,8 +664,7 @@ class FilesClient:
             bodies.append(body())
             return self._http.build_request(
                 "POST",
-                "files",
-                params=self._params(),
+                self._url("files", self._params()),
                 content=bodies[-1],
                 headers={
                     "Content-Type": f"multipart/form-data; boundary={boundary}",
@@ -755,8 +770,7 @@ class FilesClient:
         def build() -> httpx.Request:
             return self._http.build_request(
                 "GET",
-                f"files/{_path_id(file_id)}/content",
-                params=self._params(),
+                self._url(f"files/{_path_id(file_id)}/content", self._params()),
                 headers=headers,
                 timeout=self._transfer_timeout(),
             )
@@ -822,8 +836,7 @@ class FilesClient:
         def build() -> httpx.Request:
             return self._http.build_request(
                 "GET",
-                f"files/{_path_id(file_id)}/content",
-                params=self._params(),
+                self._url(f"files/{_path_id(file_id)}/content", self._params()),
                 headers={"Accept": "application/octet-stream"},
                 timeout=TRANSFER_TIMEOUT,
             )

@@ -1,0 +1,171 @@
+"""The asyncio network layer under the client (orbrowse.api.network): TLS, read-ahead, wiring.
+
+The client, retry and reliability tests run over this layer too (it is the client's default);
+these cover what they do not: HTTPS (through a TLS relay in front of the emulator) and the
+bound on what a connection reads ahead of its reader.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import ssl
+import subprocess
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpcore
+import httpx
+import pytest
+
+from orbrowse.api.client import FilesClient
+from orbrowse.api.errors import APIConnectionError
+from orbrowse.api.network import READ_AHEAD, AsyncioBackend, AsyncioStream, AsyncioTransport
+from orbrowse.api.retry import NO_RETRY
+from orbrowse.emulator.server import RunningEmulator
+
+MiB = 1024 * 1024
+LIMITS = httpx.Limits(max_connections=4, max_keepalive_connections=4)
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A self-signed certificate for 127.0.0.1 and its key, made by the openssl command."""
+    if shutil.which("openssl") is None:
+        pytest.skip("the openssl command is not installed (it makes the test certificate)")
+    folder = tmp_path_factory.mktemp("tls")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        [
+            *("openssl", "req", "-x509", "-newkey", "ec"),
+            *("-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2"),
+            *("-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"),
+            *("-keyout", str(key), "-out", str(cert)),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return cert, key
+
+
+@pytest.fixture
+async def tls_url(emulator: RunningEmulator, certificate: tuple[Path, Path]) -> AsyncIterator[str]:
+    """An HTTPS base URL: a TLS relay on loopback in front of the (plain HTTP) emulator."""
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(*certificate)
+
+    async def pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while data := await reader.read(65536):
+                writer.write(data)
+                await writer.drain()
+        except OSError:
+            pass
+        finally:
+            writer.close()
+
+    async def relay(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        upstream_reader, upstream_writer = await asyncio.open_connection(
+            emulator.host, emulator.port
+        )
+        await asyncio.gather(pipe(reader, upstream_writer), pipe(upstream_reader, writer))
+
+    server = await asyncio.start_server(relay, "127.0.0.1", 0, ssl=context)
+    port = server.sockets[0].getsockname()[1]
+    yield emulator.url.replace(
+        f"http://{emulator.host}:{emulator.port}", f"https://127.0.0.1:{port}"
+    )
+    server.close()
+
+
+def trusting(certificate: tuple[Path, Path]) -> AsyncioTransport:
+    context = ssl.create_default_context(cafile=str(certificate[0]))
+    return AsyncioTransport(verify=context, limits=LIMITS)
+
+
+async def test_https_lists_downloads_and_uploads_through_tls(
+    emulator: RunningEmulator,
+    api_key: str,
+    tls_url: str,
+    certificate: tuple[Path, Path],
+    tmp_path: Path,
+) -> None:
+    workspace = emulator.store.default_workspace_id
+    stored = emulator.store.add_file(
+        workspace, "big.pdf", size_bytes=3 * MiB, mime_type="application/pdf", downloadable=True
+    )
+    source = tmp_path / "up.txt"
+    source.write_bytes(b"sent over TLS\n" * 100_000)
+    async with FilesClient(
+        api_key, base_url=tls_url, workspace_id=workspace, transport=trusting(certificate)
+    ) as client:
+        page = await client.list_files()
+        target = await client.download_file(stored.id, tmp_path / "big.pdf")
+        uploaded = await client.upload_file(source)
+    assert [f.id for f in page.files] == [stored.id]
+    assert target.read_bytes() == emulator.store.content_of(stored)
+    kept = emulator.store.get(workspace, uploaded.id)
+    assert kept is not None
+    assert emulator.store.content_of(kept) == source.read_bytes()
+
+
+async def test_https_to_an_untrusted_certificate_fails_to_connect(
+    api_key: str, tls_url: str
+) -> None:
+    async with FilesClient(api_key, base_url=tls_url, retry=NO_RETRY) as client:
+        with pytest.raises(
+            APIConnectionError, match=r"Could not connect to the server 127\.0\.0\.1"
+        ):
+            await client.list_files()
+
+
+async def test_a_connection_reads_ahead_no_more_than_its_bound(emulator: RunningEmulator) -> None:
+    stored = emulator.store.add_file(
+        emulator.store.default_workspace_id,
+        "big.pdf",
+        size_bytes=8 * MiB,
+        mime_type="application/pdf",
+        downloadable=True,
+    )
+    received = bytearray()
+    headers = {"Authorization": f"Bearer {emulator.keys.management_key}"}
+    transport = AsyncioTransport(verify=False, limits=LIMITS)
+    async with (
+        httpx.AsyncClient(transport=transport, headers=headers) as http,
+        http.stream("GET", f"{emulator.url}/files/{stored.id}/content") as response,
+    ):
+        stream = response.extensions["network_stream"]
+        assert isinstance(stream, AsyncioStream)
+        chunks = response.aiter_raw()
+        received += await anext(chunks)
+        # The reader stops here; the connection reads on past its bound, then pauses.
+        async with asyncio.timeout(30):
+            while stream.unread <= READ_AHEAD:  # noqa: ASYNC110 (a state, not an event)
+                await asyncio.sleep(0.01)
+        # asyncio's selector loop reads at most 256 KiB at a time: one read past the bound.
+        await asyncio.sleep(0.2)  # time for more, were reading not paused
+        assert READ_AHEAD < stream.unread <= READ_AHEAD + 256 * 1024
+        async for chunk in chunks:
+            received += chunk
+    assert bytes(received) == emulator.store.content_of(stored)
+
+
+async def test_the_client_runs_on_the_asyncio_layer_without_a_proxy(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name in ("https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    key = "sk-or-v1-" + "0" * 64
+    async with FilesClient(key, base_url="https://openrouter.example/api/v1") as client:
+        pool = client._http._transport._pool  # type: ignore[attr-defined]
+    assert isinstance(pool._network_backend, AsyncioBackend)
+
+
+async def test_https_proxy_in_the_environment_keeps_httpx_transport(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
+    key = "sk-or-v1-" + "0" * 64
+    async with FilesClient(key, base_url="https://openrouter.example/api/v1") as client:
+        proxies = [t for t in client._http._mounts.values() if t is not None]
+    assert proxies and isinstance(proxies[0]._pool, httpcore.AsyncHTTPProxy)  # type: ignore[attr-defined]
