@@ -32,6 +32,7 @@ from tests.tui.app_driver import (
     notifications,
     preview_settled,
     screen_shown,
+    screen_text,
     wait_until,
 )
 from tests.tui.conftest import AppFactory
@@ -347,16 +348,22 @@ async def test_80x24_shows_the_preview_beside_the_fields(
         assert any("words at 80 columns" in line for line in pane_lines(app))
 
 
+async def full_view(pilot: Pilot[int], *, lines: int) -> tuple[PreviewScreen, RenderedView]:
+    """Press ``o`` and wait until the full view has drawn more than ``lines`` lines."""
+    await pilot.press("o")
+    screen = await screen_shown(pilot, PreviewScreen)
+    view = screen.query_one(RenderedView)
+    await wait_until(pilot, lambda: len(view.texts) > lines, "the text drawn")
+    return screen, view
+
+
 async def test_full_view_scrolls_searches_and_closes(
     app: OrbrowseApp, emulator: RunningEmulator
 ) -> None:
     body = "".join(f"line {n}\n" for n in range(300)) + "the needle is here\n"
     add(emulator, "out/long.txt", body.encode())
     async with browsing(app, size=(80, 24)) as (pilot, _):
-        await pilot.press("o")
-        screen = await screen_shown(pilot, PreviewScreen)
-        view = screen.query_one(RenderedView)
-        await wait_until(pilot, lambda: len(view.texts) > 300, "the text drawn")
+        _, view = await full_view(pilot, lines=300)
         await pilot.press("slash", *"needle", "enter")
         await pilot.pause()
         assert view.match_line == 300
@@ -367,6 +374,27 @@ async def test_full_view_scrolls_searches_and_closes(
         await screen_shown(pilot, PreviewScreen)
         await pilot.press("escape")
         await browser_ready(pilot)
+
+
+MARKDOWN = "# Analysis summary\n\n" + "".join(f"- point {n}\n" for n in range(40))
+
+
+async def test_a_full_view_at_60x15_has_no_sideways_scroll_and_its_title_ends_in_an_ellipsis(
+    app: OrbrowseApp, emulator: RunningEmulator
+) -> None:
+    # The text was drawn as wide as the view before the vertical scrollbar took 2 columns:
+    # the centred heading was 2 columns too wide, so a horizontal scrollbar took a row. And
+    # the title was cut mid-word ("whole file of 300") with no "…".
+    add(emulator, "outputs/summary-report-of-the-quarter.md", MARKDOWN.encode())
+    async with browsing(app, size=(60, 15)) as (pilot, _):
+        _, view = await full_view(pilot, lines=40)
+        await pilot.pause()
+        assert view.show_vertical_scrollbar
+        assert not view.show_horizontal_scrollbar
+        assert view.virtual_size.width <= view.scrollable_content_region.width
+        title = screen_text(app).splitlines()[0].rstrip()
+        assert title.startswith(" outputs/summary-report-of-the-quarter.md · Markdown")
+        assert title.endswith("…"), title
 
 
 async def test_the_full_view_has_its_styles_when_the_picker_never_opened(

@@ -43,6 +43,12 @@ class RenderedView(ScrollView, can_focus=True):
     def on_resize(self) -> None:
         self._layout_lines()
 
+    def watch_show_vertical_scrollbar(self) -> None:
+        # The scrollbar came (or went) after the lines were drawn for the width without it:
+        # drawn again for the width left, or the lines stick out by its 2 columns and a
+        # horizontal scrollbar takes a row.
+        self.call_after_refresh(self._layout_lines)
+
     def _layout_lines(self) -> None:
         width = max(1, self.scrollable_content_region.width)
         if width == self._width and self.lines:
