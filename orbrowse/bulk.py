@@ -381,6 +381,35 @@ class BulkDelete:
         self.stop(message)
 
 
+@dataclass(frozen=True, slots=True)
+class DeletionSetup:
+    """What every run of one deletion shares (the first run, each retry, a resumed plan's
+    lookups): the client, the workspace, the log and how many requests go at once."""
+
+    client: FileDeleter
+    workspace_id: str | None
+    log: DeletionLog | None = None
+    concurrency: int = 8
+
+    def job(
+        self,
+        files: Sequence[FileObject],
+        *,
+        on_progress: Callable[[BulkProgress], None] | None = None,
+        plan: PlanRecorder | None = None,
+    ) -> BulkDelete:
+        """One run over ``files``."""
+        return BulkDelete(
+            self.client,
+            files,
+            concurrency=self.concurrency,
+            log=self.log,
+            workspace_id=self.workspace_id,
+            on_progress=on_progress,
+            plan=plan,
+        )
+
+
 class BulkOptions(TypedDict, total=False):
     """:class:`BulkDelete`'s optional keywords (its defaults apply to those left out)."""
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from orbrowse.api.errors import AuthenticationError, NotFoundError, PermissionDeniedError
 from orbrowse.api.models import FileObject
-from orbrowse.bulk import BulkReport, FileDeleter
-from orbrowse.deletion_log import RESULT_DELETED_CONFIRMED, DeletionLog
+from orbrowse.bulk import BulkReport, DeletionSetup
+from orbrowse.deletion_log import RESULT_DELETED_CONFIRMED
 from orbrowse.deletion_plan import Plan, PlanRecorder
 
 
@@ -29,19 +29,14 @@ class Checked:
 
 
 async def check_ambiguous(
-    client: FileDeleter,
-    files: Sequence[FileObject],
-    recorder: PlanRecorder,
-    log: DeletionLog | None,
-    *,
-    workspace_id: str | None,
-    concurrency: int = 8,
+    setup: DeletionSetup, files: Sequence[FileObject], recorder: PlanRecorder
 ) -> Checked:
     """Look up ``files``; each one found gone is recorded in the plan and the log.
 
     A refused key (401/403) is raised: nothing more can be done with it.
     """
-    gate = asyncio.Semaphore(max(1, concurrency))
+    client, log = setup.client, setup.log
+    gate = asyncio.Semaphore(max(1, setup.concurrency))
 
     async def gone(file: FileObject) -> bool:
         async with gate:
@@ -65,7 +60,7 @@ async def check_ambiguous(
         checked.gone.append(file)
         recorder.outcome(file.id, RESULT_DELETED_CONFIRMED)
         if log is not None:
-            log.record(file, RESULT_DELETED_CONFIRMED, workspace=workspace_id)
+            log.record(file, RESULT_DELETED_CONFIRMED, workspace=setup.workspace_id)
     return checked
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from orbrowse.api.errors import ResponseFormatError, describe
 from orbrowse.api.models import FileObject
-from orbrowse.bulk import BulkDelete, BulkProgress
+from orbrowse.bulk import BulkDelete, BulkProgress, DeletionSetup
 from orbrowse.commands.confirm import open_prompt
 from orbrowse.commands.exit_codes import ExitCode, Tally, code_for
 from orbrowse.commands.lookup import Lookup, lookup_files
@@ -216,27 +216,13 @@ class Deletion:
 
         workspace = self.session.settings.workspace
         async with self.session.client() as client:
+            setup = DeletionSetup(client, workspace, self.log, concurrency)
             files = self.files
             if self.resumed is not None:
                 output.progress(f"looking up {len(self.resumed.ambiguous):,} files sent before")
-                self.checked = await check_ambiguous(
-                    client,
-                    self.resumed.ambiguous,
-                    self.plan,
-                    self.log,
-                    workspace_id=workspace,
-                    concurrency=concurrency,
-                )
+                self.checked = await check_ambiguous(setup, self.resumed.ambiguous, self.plan)
                 files = to_send(self.resumed, self.checked)
-            self.job = BulkDelete(
-                client,
-                files,
-                concurrency=concurrency,
-                log=self.log,
-                workspace_id=workspace,
-                on_progress=on_progress,
-                plan=self.plan,
-            )
+            self.job = setup.job(files, on_progress=on_progress, plan=self.plan)
             await self.job.run()
             close_if_done(self.plan, self.job.report)
 

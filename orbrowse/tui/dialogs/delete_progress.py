@@ -23,7 +23,7 @@ from textual.widgets import Button, ProgressBar, Static
 
 from orbrowse.api.errors import OpenRouterError, describe
 from orbrowse.api.models import FileObject
-from orbrowse.bulk import BulkDelete, BulkProgress, BulkReport, FileDeleter
+from orbrowse.bulk import BulkDelete, BulkProgress, BulkReport, DeletionSetup, FileDeleter
 from orbrowse.deletion_log import DeletionLog
 from orbrowse.deletion_plan import Plan, PlanRecorder, plans_folder
 from orbrowse.listing.workspace_label import WorkspaceLabel
@@ -91,12 +91,9 @@ class DeleteProgressDialog(Dialog[BulkReport | None]):
         if not files:
             raise ValueError("DeleteProgressDialog needs at least one file")
         super().__init__(cancel_result=None)
-        self.client = client
+        self.setup = DeletionSetup(client, workspace_id, log, concurrency)
         self.files = tuple(files)
-        self.concurrency = concurrency
         self.undo_seconds = undo_seconds
-        self.deletion_log = log
-        self.workspace_id = workspace_id
         self.resumed = resumed
         self.workspace = workspace
         self.report: BulkReport | None = None
@@ -201,10 +198,11 @@ class DeleteProgressDialog(Dialog[BulkReport | None]):
         log. Raises ``OSError`` (or ``ValueError``) when it cannot be written."""
         if self.resumed is not None:
             return PlanRecorder.open(self.resumed.path)
-        if self.deletion_log is None:
+        log, workspace_id = self.setup.log, self.setup.workspace_id
+        if log is None:
             return None
-        folder = plans_folder(self.deletion_log.path, self.workspace_id)
-        return PlanRecorder.create(folder, files, workspace=self.workspace_id)
+        folder = plans_folder(log.path, workspace_id)
+        return PlanRecorder.create(folder, files, workspace=workspace_id)
 
     async def _first_steps(self, files: Sequence[FileObject]) -> Sequence[FileObject] | str:
         """Before the first run: write the plan, and look up a resumed plan's ambiguous files.
@@ -218,14 +216,7 @@ class DeleteProgressDialog(Dialog[BulkReport | None]):
             return files
         self._show_title(f"Looking up {count_files(len(self.resumed.ambiguous))} sent before")
         try:
-            self._checked = await check_ambiguous(
-                self.client,
-                self.resumed.ambiguous,
-                self.plan,
-                self.deletion_log,
-                workspace_id=self.workspace_id,
-                concurrency=self.concurrency,
-            )
+            self._checked = await check_ambiguous(self.setup, self.resumed.ambiguous, self.plan)
         except OpenRouterError as exc:
             return f"the lookups failed: {describe(exc)}"
         except OSError as exc:
@@ -237,7 +228,7 @@ class DeleteProgressDialog(Dialog[BulkReport | None]):
         if undo:
             await self._countdown()
         checked: Checked | None = None
-        if self.plan is None and (self.deletion_log is not None or self.resumed is not None):
+        if self.plan is None and (self.setup.log is not None or self.resumed is not None):
             self._enter("running")
             steps = await self._first_steps(files)
             if isinstance(steps, str):  # nothing was sent: Retry starts over
@@ -247,15 +238,7 @@ class DeleteProgressDialog(Dialog[BulkReport | None]):
                 self._enter("report")
                 return
             files, checked = steps, self._checked
-        self._job = BulkDelete(
-            self.client,
-            files,
-            concurrency=self.concurrency,
-            log=self.deletion_log,
-            workspace_id=self.workspace_id,
-            on_progress=self._show_progress,
-            plan=self.plan,
-        )
+        self._job = self.setup.job(files, on_progress=self._show_progress, plan=self.plan)
         self._enter("running")
         self._show_title(f"Deleting {count_files(len(files))}")
         self._show_progress(BulkProgress(total=len(files), deleted=0, failed=0, in_flight=0))
