@@ -34,8 +34,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from benchmarks._child import status_kib  # noqa: E402
 from benchmarks._files import make_files  # noqa: E402
-from benchmarks._table_child import TableHost, _rss_kib, focused_table  # noqa: E402
+from benchmarks._table_child import TableHost, focused_table  # noqa: E402
 from orbrowse.api.models import FileObject  # noqa: E402
 from orbrowse.listing.file_list import FileList  # noqa: E402
 from orbrowse.listing.folder_rows import FolderRows  # noqa: E402
@@ -111,7 +112,7 @@ async def open_folder(rows: int, repeats: int) -> dict[str, float]:
 
 async def memory(mode: str, rows: int) -> dict[str, float]:
     gc.collect()
-    before = _rss_kib()
+    before = status_kib("VmRSS")
     loaded = make_files(rows, seed=0)
     files = FileList(loaded)
     app = TableHost(files)
@@ -126,7 +127,7 @@ async def memory(mode: str, rows: int) -> dict[str, float]:
         del loaded
         await pilot.pause()
         gc.collect()
-        after = _rss_kib()
+        after = status_kib("VmRSS")
     return {"rows": rows, "rss_before_kib": before, "rss_loaded_kib": after}
 
 

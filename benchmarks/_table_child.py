@@ -33,18 +33,12 @@ if str(ROOT) not in sys.path:
 from textual.app import App, ComposeResult  # noqa: E402
 from textual.pilot import Pilot  # noqa: E402
 
+from benchmarks._child import status_kib  # noqa: E402
 from benchmarks._files import list_pages, make_files, parse_pages  # noqa: E402
 from orbrowse.listing.file_list import FileList  # noqa: E402
 from orbrowse.tui.widgets.file_table import FileTable  # noqa: E402
 
 PAGE = 100
-
-
-def _rss_kib() -> int:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    raise RuntimeError("no VmRSS")
 
 
 class TableHost(App[None]):
@@ -71,13 +65,13 @@ async def measure(rows: int, repeats: int) -> dict[str, float]:
     extra = [make_files(PAGE, seed=1000 + n) for n in range(repeats)]
     bodies = list_pages(rows, seed=0)
     gc.collect()
-    before = _rss_kib()
+    before = status_kib("VmRSS")
     files = FileList(parse_pages(bodies))
     appends: list[float] = []
     moves: list[float] = []
     async with focused_table(files) as (pilot, table):
         gc.collect()
-        loaded = _rss_kib()
+        loaded = status_kib("VmRSS")
         table.cursor_row = rows // 2
         await pilot.pause()
         for page in extra:

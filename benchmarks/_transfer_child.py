@@ -21,16 +21,10 @@ if str(ROOT) not in sys.path:
 
 from openrouter import OpenRouter  # noqa: E402
 
+from benchmarks._child import status_kib  # noqa: E402
 from orbrowse.api.client import FilesClient  # noqa: E402
 
 _TIMEOUT_MS = 600_000  # the SDK's default is httpx's 5 s; a user moving 100 MiB raises it
-
-
-def _status_kib(field: str) -> int:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1])
-    raise RuntimeError(f"no {field} in /proc/self/status")
 
 
 def _reset_peak() -> None:
@@ -66,7 +60,7 @@ def _sdk(op: str, url: str, key: str, arg: str, out: Path) -> str:
 def main(argv: list[str]) -> int:
     impl, op, url, key, arg, out_dir = argv
     out = Path(out_dir)
-    base = _status_kib("VmRSS")
+    base = status_kib("VmRSS")
     _reset_peak()
     started = time.perf_counter()
     if impl == "orbrowse":
@@ -74,7 +68,7 @@ def main(argv: list[str]) -> int:
     else:
         result = _sdk(op, url, key, arg, out)
     seconds = time.perf_counter() - started
-    peak = _status_kib("VmHWM")
+    peak = status_kib("VmHWM")
     print(
         json.dumps(
             {
