@@ -7,8 +7,10 @@ from textual.widgets._footer import FooterKey
 
 from orbrowse.emulator.server import RunningEmulator
 from orbrowse.tui.app import OrbrowseApp
-from orbrowse.tui.widgets.footer import FittingFooter
-from tests.tui.app_driver import browsing, screen_text, status_of, wait_until
+from orbrowse.tui.screens.preview import PreviewScreen
+from orbrowse.tui.widgets.footer import FittingFooter, Footer
+from tests.conftest import DEFAULT_WORKSPACE_ID
+from tests.tui.app_driver import browsing, screen_shown, screen_text, status_of, wait_until
 
 
 async def test_at_80_columns_the_footer_shows_whole_keys_delete_among_them(
@@ -31,6 +33,29 @@ async def test_at_80_columns_the_footer_shows_whole_keys_delete_among_them(
             "Quit",
             "Help",
         ]
+
+
+async def test_the_full_view_footer_shows_whole_keys_at_80_columns(
+    app: OrbrowseApp, emulator: RunningEmulator
+) -> None:
+    # It had Textual's footer, which cut the row at the palette key: "? Hel".
+    emulator.store.add_file(
+        DEFAULT_WORKSPACE_ID, "notes.txt", content=b"words\n", downloadable=True
+    )
+    async with browsing(app, size=(80, 24)) as (pilot, _):
+        await pilot.press("o")
+        screen = await screen_shown(pilot, PreviewScreen)
+        await wait_until(pilot, lambda: screen.preview is not None, "the preview")
+        await pilot.pause()
+        footer = screen.query_one(Footer)
+        keys = list(footer.query(FooterKey))
+        [palette] = [k for k in keys if k.has_class("-command-palette")]
+        shown = [k for k in keys if k is not palette]
+        assert all(k.region.right <= palette.region.x for k in shown), screen_text(app)[-80:]
+        last_line = screen_text(app).splitlines()[-1]
+        for key in shown:
+            assert f"{key.key_display} {key.description}" in last_line
+        assert {"Back", "Open outside", "Help"} <= {k.description for k in shown}
 
 
 async def test_the_footer_shows_every_key_when_there_is_room(

@@ -24,7 +24,7 @@ from orbrowse.preview.model import UPLOADED_REASON, Preview
 from orbrowse.tui.base import OrbrowseBase
 from orbrowse.tui.external import NO_PROGRAM_NOTE, REMOTE_NOTE, Plan, over_ssh, plan_for
 from orbrowse.tui.preview_loader import PreviewLoader
-from orbrowse.tui.widgets.footer import Footer
+from orbrowse.tui.widgets.footer import FittingFooter
 from orbrowse.tui.widgets.preview import LOADING, PreviewPane
 from orbrowse.tui.widgets.rendered_view import RenderedView
 from orbrowse.tui.widgets.workspace_banner import WorkspaceBanner
@@ -82,7 +82,7 @@ class PreviewScreen(Screen[None]):
         yield Static(Text(visible_text(self.file.filename), end=""), id="preview-title")
         yield RenderedView(Text(LOADING, style="italic"), id="preview-view")
         yield Input(placeholder="search the text (Enter: find, n: next)", id="preview-search")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.query_one(WorkspaceBanner).show_open_workspace()

@@ -64,6 +64,9 @@ class FittingFooter(Footer):
     KEEP_ORDER: ClassVar[tuple[str, ...]] = (
         "help",
         "quit",
+        "close",  # the full view's keys: back, open outside, search
+        "open_outside",
+        "search",
         "toggle_mark",
         "delete",
         "download",
