@@ -361,17 +361,19 @@ class BulkDelete:
         return True
 
     def _write_log(self, file: FileObject, result: str) -> None:
+        # The log first: a process killed between the two writes then leaves the plan
+        # without this outcome, so a resume looks the file up (and logs it again) rather
+        # than skipping a deletion the log never recorded.
+        if self.log is not None:
+            try:
+                self.log.record(file, result, workspace=self.workspace_id)
+            except OSError as exc:
+                self._record_failed(self.log.path, "deletion log", exc)
         if self.plan is not None:
             try:
                 self.plan.outcome(file.id, result)
             except OSError as exc:
                 self._record_failed(self.plan.path, "deletion plan", exc)
-        if self.log is None:
-            return
-        try:
-            self.log.record(file, result, workspace=self.workspace_id)
-        except OSError as exc:
-            self._record_failed(self.log.path, "deletion log", exc)
 
     def _record_failed(self, path: Path, what: str, exc: OSError) -> None:
         message = f"the {what} {path} could not be written: {exc.strerror or exc}"

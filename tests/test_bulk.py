@@ -27,6 +27,7 @@ from orbrowse.bulk import (
     delete_files,
 )
 from orbrowse.deletion_log import GONE_RESULTS, DeletionLog
+from orbrowse.deletion_plan import PlanRecorder, plans_folder
 from orbrowse.emulator.server import RunningEmulator
 from tests.conftest import DEFAULT_WORKSPACE_ID
 from tests.factories import file_object
@@ -99,6 +100,23 @@ async def test_deletes_everything_and_logs_each(tmp_path: Path) -> None:
     assert {e.workspace for e in entries} == {WS}
     assert [p.done for p in progress] == list(range(1, 51))
     assert progress[-1] == BulkProgress(50, 50, 0, 0, progress[-1].last, "deleted")
+
+
+async def test_each_deletion_is_logged_before_the_plan_calls_it_done(tmp_path: Path) -> None:
+    """A kill between the two writes must not leave the plan saying "done" and the log
+    silent: a resume skips what the plan calls done, so that deletion would never be logged."""
+    files = make_files(5)
+    log = DeletionLog(tmp_path / "deletions.jsonl")
+    logged_first: dict[str, bool] = {}
+
+    class WatchingPlan(PlanRecorder):
+        def outcome(self, file_id: str, result: str) -> None:
+            logged_first[file_id] = file_id in {entry.id for entry in log.read_entries()}
+            super().outcome(file_id, result)
+
+    with WatchingPlan.create(plans_folder(log.path, WS), files, workspace=WS) as plan:
+        await delete_files(FakeDeleter(files), files, workspace_id=WS, log=log, plan=plan)
+    assert logged_first == {file.id: True for file in files}
 
 
 @pytest.mark.parametrize("concurrency", [1, 3, 8, 32])
