@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -383,11 +384,13 @@ TestFileListMachine = FileListMachine.TestCase
 
 
 class CompactingFileListMachine(FileListMachine):
-    """The same rules with the removed files' slots reclaimed at every chance."""
+    """The same rules with every removal done in one pass over the rows and the store
+    rebuilt at every chance."""
 
     def __init__(self) -> None:
         super().__init__()
         self.model.compact_after = 0
+        self.model.few_removals = 0
 
 
 CompactingFileListMachine.TestCase.settings = FileListMachine.TestCase.settings
@@ -398,11 +401,13 @@ def test_removing_most_files_reclaims_their_slots_and_keeps_order() -> None:
     model = FileList(files(3000))
     model.set_sort("size", descending=True)
     model.mark_range(0, 9)  # files 2999 down to 2990
+    full = sys.getsizeof(model._files)
     gone = [make_file(n).id for n in range(0, 3000) if n % 3]
     model.remove(gone[:1000])
-    assert model._removed == 1000  # not yet half: kept as empty slots
+    assert model._removed == 1000  # not yet more than the files left: the dict is kept
+    assert sys.getsizeof(model._files) == full
     model.remove(gone[1000:])
-    assert model._removed == 0 and len(model._loaded) == 1000
+    assert model._removed == 0 and sys.getsizeof(model._files) < full / 2
     kept = [make_file(n) for n in range(0, 3000, 3)]
     assert ids(model.view) == ids(reversed(kept))
     assert ids(model.marked_files) == ids([make_file(n) for n in (2991, 2994, 2997)])

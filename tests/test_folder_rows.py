@@ -3,6 +3,8 @@ sort and marks, kept up to date page by page."""
 
 from __future__ import annotations
 
+import pytest
+
 from orbrowse.api.models import FileObject
 from orbrowse.listing.file_list import FileList
 from orbrowse.listing.folder_rows import FolderRows
@@ -98,3 +100,27 @@ def test_a_marked_folder_covers_everything_below_it() -> None:
     assert folder is not None and other is not None
     assert rows.folder_marked(folder) and not rows.folder_marked(other)
     assert rows.file_in_marked_folder(inner)
+
+
+@pytest.mark.parametrize("descending", [False, True])
+@pytest.mark.parametrize("page", [1, 3, 9])
+def test_files_keep_the_flat_views_order_with_ties_as_pages_arrive(
+    descending: bool, page: int
+) -> None:
+    def batch(start: int) -> list[FileObject]:
+        # Sizes 0, 10 and 20 only: most rows tie, and ties keep load order both ways.
+        return [named(n, f"d/{n}.txt", size=n % 3 * 10) for n in range(start, start + page)]
+
+    first = batch(0) + batch(100)
+    tree, files = loaded(first)
+    files.set_sort("size", descending=descending)
+    rows = FolderRows(tree, files, "d/")
+    for start in (200, 300, 400):
+        more = batch(start)
+        files.append(more)
+        tree.append(more)
+        rows.sync()
+        assert list(rows) == list(files.view)
+    rows.open("")
+    rows.open("d/")  # rebuilt from the folder, not grown page by page
+    assert list(rows) == list(files.view)

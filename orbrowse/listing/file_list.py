@@ -10,13 +10,20 @@ The filter is the filter language of :mod:`orbrowse.listing.filter_language` (te
 ``type:``, sizes, ages, ``!``), shared with ``orbrowse ls --filter``.
 
 Sorting is stable on load order: rows with equal values keep load order in both directions.
+
+A workspace may load 100,000 files, so the store costs one dict entry per file (id to file,
+in load order) and one list slot per visible row; there is no sequence number per file. A
+file's row is found by bisecting on its sort value and, among equal values (or in load
+order, with no sort), by identity.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left, insort
-from collections.abc import Iterable, Iterator, Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
+from itertools import compress, count, islice, repeat
+from operator import is_
 from typing import Any, Literal, overload
 
 from orbrowse.api.models import FileObject
@@ -32,6 +39,74 @@ SORT_COLUMNS: tuple[SortColumn, ...] = (
     "downloadable",
     "id",
 )
+
+_SortValue = Callable[[FileObject], Any]
+
+
+def _by_filename(file: FileObject) -> tuple[str, str]:
+    return (file.filename.casefold(), file.filename)
+
+
+def _by_size(file: FileObject) -> int:
+    return file.size_bytes
+
+
+def _by_type(file: FileObject) -> tuple[str, str]:
+    return (file.mime_type.casefold(), file.mime_type)
+
+
+def _by_created(file: FileObject) -> float:
+    return file.created_ts
+
+
+def _by_downloadable(file: FileObject) -> bool:
+    return file.downloadable
+
+
+def _by_id(file: FileObject) -> str:
+    return file.id
+
+
+_SORT_VALUES: dict[SortColumn, _SortValue] = {
+    "filename": _by_filename,
+    "size": _by_size,
+    "type": _by_type,
+    "created": _by_created,
+    "downloadable": _by_downloadable,
+    "id": _by_id,
+}
+
+
+def _find(rows: list[FileObject], file: FileObject, low: int, high: int) -> int | None:
+    """The position of this very file among ``rows[low:high]`` (an identity scan in C: a
+    ``list.index`` would call ``FileObject.__eq__`` on every other row)."""
+    for position in compress(count(low), map(is_, islice(rows, low, high), repeat(file))):
+        return position
+    return None
+
+
+def _merge(rows: list[FileObject], new: list[FileObject], value: _SortValue, after: bool) -> None:
+    """Insert ``new`` (sorted by ``value``, stably) into ``rows`` (sorted by ``value``): each
+    after the rows of equal value when ``after``, else before them."""
+    place = bisect_right if after else bisect_left
+    if len(new) <= 4:
+        # Before equal rows, the last of equal new files goes in first.
+        for file in new if after else reversed(new):
+            rows.insert(place(rows, value(file), key=value), file)
+        return
+    # One pass of slice copies from the first insertion point on, instead of a
+    # list.insert (a memmove of the whole tail) per row. Rows that sort after everything
+    # loaded (e.g. by creation time, the API's order) cost O(page).
+    first = place(rows, value(new[0]), key=value)
+    merged: list[FileObject] = []
+    start = first
+    for file in new:
+        position = place(rows, value(file), lo=start, key=value)
+        merged.extend(rows[start:position])
+        merged.append(file)
+        start = position
+    merged.extend(rows[start:])
+    rows[first:] = merged
 
 
 class _View(Sequence[FileObject]):
@@ -76,20 +151,26 @@ class FileList:
     """Loaded files, the visible view over them, and the marks."""
 
     compact_after = 1024
-    """Removed files' slots are reclaimed once there are more than this and they are half."""
+    """The dict of loaded files is rebuilt smaller once more than this many were removed
+    since and they are more than the files left (a dict never shrinks by itself)."""
+
+    few_removals = 4
+    """Removing up to this many files finds each row; more rebuild the rows in one pass."""
 
     def __init__(self, files: Iterable[FileObject] = ()) -> None:
-        # Load order: the files by sequence number (``None`` once removed) and each id's
-        # number. One dict and one list slot per file: a workspace may load 100,000.
-        self._loaded: list[FileObject | None] = []
-        self._seq: dict[str, int] = {}
+        # Every loaded file by id, in load order (a dict keeps insertion order, and the
+        # order of the rest when one is deleted).
+        self._files: dict[str, FileObject] = {}
         self._removed = 0
         self._loaded_bytes = 0
         self._filter: Filter | None = None
         self._sort: SortColumn | None = None
+        self._value: _SortValue | None = None
         self._descending = False
         self._only_marked = False
-        # Visible rows in ascending key order; the view reverses it when descending.
+        # Visible rows, by sort value (load order with no sort), ties in load order, all
+        # reversed when descending: the view reads it backwards then, so ties still come
+        # out in load order.
         self._rows: list[FileObject] = []
         self._marks: set[str] = set()
         self._marked_bytes = 0
@@ -105,21 +186,21 @@ class FileList:
         """Add a page in load order; ids already loaded are skipped. Returns how many were added."""
         added = 0
         rows = self._rows
-        sorted_view = self._sort is not None
+        sorted_view = self._value is not None
         fresh: list[FileObject] = []
-        loaded, seq = self._loaded, self._seq
+        loaded = self._files
         for file in files:
-            if file.id in seq:
+            file_id = file.id
+            if file_id in loaded:
                 continue
-            seq[file.id] = len(loaded)
-            loaded.append(file)
+            loaded[file_id] = file
             self._loaded_bytes += file.size_bytes
             added += 1
             if self._is_visible(file):
                 if sorted_view:
                     fresh.append(file)
                 else:
-                    rows.append(file)  # the newest sequence number sorts last
+                    rows.append(file)  # the newest in load order comes last
         if fresh:
             self._insert_sorted(fresh)
         if added:
@@ -133,38 +214,34 @@ class FileList:
 
     def remove(self, ids: Iterable[str]) -> list[FileObject]:
         """Drop exactly the loaded files with these ids; returns the files dropped."""
-        removed: list[FileObject] = []
-        for file_id in ids:
-            file = self.get(file_id)
-            if file is None:
-                continue
-            position = self._row_position(file)
-            if position is not None:
-                del self._rows[position]
-            if file_id in self._marks:
+        loaded = self._files
+        removed = [
+            file for file_id in dict.fromkeys(ids) if (file := loaded.get(file_id)) is not None
+        ]
+        if not removed:
+            return removed
+        if len(removed) <= self.few_removals:
+            for file in removed:
+                position = self._row_position(file)  # visible as it is now, still marked
+                if position is not None:
+                    del self._rows[position]
+        for file in removed:
+            if file.id in self._marks:
                 self._unmark_one(file)
-            self._loaded[self._seq.pop(file_id)] = None
-            self._removed += 1
+            del loaded[file.id]
             self._loaded_bytes -= file.size_bytes
-            removed.append(file)
-        if removed:
-            self.version += 1
-            if self._removed > self.compact_after and self._removed * 2 > len(self._loaded):
-                self._compact()
+        if len(removed) > self.few_removals:
+            self._rows = [file for file in self._rows if file.id in loaded]
+        self._removed += len(removed)
+        self.version += 1
+        if self._removed > self.compact_after and self._removed > len(loaded):
+            self._files = dict(loaded)
+            self._removed = 0
         return removed
-
-    def _compact(self) -> None:
-        """Drop the removed files' slots and number the rest again, in the same order (so
-        the sorted rows stay sorted)."""
-        alive = self.loaded_files()
-        self._loaded = list[FileObject | None](alive)
-        self._seq = {file.id: number for number, file in enumerate(alive)}
-        self._removed = 0
 
     def clear(self) -> None:
         """Forget every file and mark; the filter, sort and "only marked" settings stay."""
-        self._loaded = []
-        self._seq = {}
+        self._files = {}
         self._removed = 0
         self._loaded_bytes = 0
         self._rows = []
@@ -187,15 +264,14 @@ class FileList:
         return self._view[index]
 
     def get(self, file_id: str) -> FileObject | None:
-        number = self._seq.get(file_id)
-        return None if number is None else self._loaded[number]
+        return self._files.get(file_id)
 
     def __contains__(self, file_id: object) -> bool:
-        return file_id in self._seq
+        return file_id in self._files
 
     def loaded_files(self) -> list[FileObject]:
         """Every loaded file in load order (O(n): not for per-keystroke use)."""
-        return [file for file in self._loaded if file is not None]
+        return list(self._files.values())
 
     def index_of(self, file_id: str) -> int | None:
         """The view index of a file, or ``None`` when it is not loaded or not visible."""
@@ -209,7 +285,7 @@ class FileList:
 
     @property
     def loaded_count(self) -> int:
-        return len(self._seq)
+        return len(self._files)
 
     @property
     def loaded_bytes(self) -> int:
@@ -233,7 +309,7 @@ class FileList:
             return
         self._filter = parsed
         self._hidden_marked = sum(
-            1 for file_id in self._marks if not self._matches(self._loaded_file(file_id))
+            1 for file_id in self._marks if not self._matches(self._files[file_id])
         )
         self._rebuild()
 
@@ -245,10 +321,26 @@ class FileList:
         """Whether the view would show this file (the filter and "only marked")."""
         return self._is_visible(file)
 
-    def sort_key(self, file: FileObject) -> tuple[Any, ...]:
-        """The view's ascending sort key of a loaded file (the view reverses it when
-        descending); other views of the same files (the folder view) sort by it too."""
-        return self._key(file)
+    def sort_like_view(self, files: list[FileObject]) -> None:
+        """Sort loaded files, given in load order, as the view sorts its rows (by the sort
+        column, ties in load order; nothing happens with no sort column). Other views of
+        the same files (the folder view) sort by it."""
+        if self._value is not None:
+            files.sort(key=self._value, reverse=self._descending)
+
+    def add_like_view(self, files: list[FileObject], new: list[FileObject]) -> None:
+        """Insert ``new`` (loaded after all of ``files``, in load order) into ``files``,
+        sorted by :meth:`sort_like_view`: where the view would show them."""
+        value = self._value
+        if value is None:
+            files.extend(new)
+            return
+        if self._descending:
+            files.reverse()  # as the view's own rows are kept
+            self._insert(files, list(new), value)
+            files.reverse()
+        else:
+            self._insert(files, list(new), value)
 
     @property
     def sort_column(self) -> SortColumn | None:
@@ -265,6 +357,7 @@ class FileList:
         if (column, descending) == (self._sort, self._descending):
             return
         self._sort = column
+        self._value = None if column is None else _SORT_VALUES[column]
         self._descending = descending
         self._rebuild()
 
@@ -293,8 +386,10 @@ class FileList:
     @property
     def marked_files(self) -> list[FileObject]:
         """The marked files in load order."""
-        numbers = sorted(self._seq[file_id] for file_id in self._marks)
-        return [self._loaded_file_at(number) for number in numbers]
+        marks = self._marks
+        if not marks:
+            return []
+        return [file for file_id, file in self._files.items() if file_id in marks]
 
     def toggle(self, file_id: str) -> bool:
         """Flip one file's mark; returns the new state (``False`` for an unknown id)."""
@@ -311,7 +406,7 @@ class FileList:
         else:
             self._mark_one(file)
             if self._only_marked and self._matches(file):
-                insort(self._rows, file, key=self._key)
+                self._rebuild()  # its place in load order is known only by a pass
             marked = True
         self.version += 1
         return marked
@@ -345,7 +440,7 @@ class FileList:
         self._mark_many(to_mark, on=True)
 
     def clear_marks(self) -> None:
-        self._mark_many([self._loaded_file(file_id) for file_id in self._marks], on=False)
+        self._mark_many([self._files[file_id] for file_id in self._marks], on=False)
 
     @property
     def show_only_marked(self) -> bool:
@@ -362,14 +457,6 @@ class FileList:
 
     # --- internals -----------------------------------------------------------------------
 
-    def _loaded_file(self, file_id: str) -> FileObject:
-        return self._loaded_file_at(self._seq[file_id])
-
-    def _loaded_file_at(self, number: int) -> FileObject:
-        file = self._loaded[number]
-        assert file is not None, "a live id names a removed slot"
-        return file
-
     def _matches(self, file: FileObject) -> bool:
         return self._filter is None or self._filter.matches(file)
 
@@ -378,67 +465,46 @@ class FileList:
             return False
         return self._matches(file)
 
-    def _key(self, file: FileObject) -> tuple[Any, ...]:
-        seq = self._seq[file.id]
-        column = self._sort
-        if column is None:
-            return (seq,)
-        # Descending reverses the whole row list, so reverse the tie-break first: equal
-        # values then come out in load order in both directions.
-        tie = -seq if self._descending else seq
-        if column == "filename":
-            return (file.filename.casefold(), file.filename, tie)
-        if column == "size":
-            return (file.size_bytes, tie)
-        if column == "type":
-            return (file.mime_type.casefold(), file.mime_type, tie)
-        if column == "created":
-            return (file.created_ts, tie)
-        if column == "downloadable":
-            return (file.downloadable, tie)
-        return (file.id, tie)
-
     def _row_position(self, file: FileObject, *, check_visible: bool = True) -> int | None:
         if check_visible and not self._is_visible(file):
             return None
         rows = self._rows
-        position = bisect_left(rows, self._key(file), key=self._key)
-        if position < len(rows) and rows[position] is file:
-            return position
-        return None
+        value = self._value
+        if value is None:
+            return _find(rows, file, 0, len(rows))
+        wanted = value(file)
+        low = bisect_left(rows, wanted, key=value)
+        return _find(rows, file, low, bisect_right(rows, wanted, lo=low, key=value))
 
     def _insert_sorted(self, new: list[FileObject]) -> None:
-        key = self._key
-        if len(new) <= 4:
-            for file in new:
-                insort(self._rows, file, key=key)
-            return
-        # One pass of slice copies from the first insertion point on, instead of a
-        # list.insert (a memmove of the whole tail) per row. Rows that sort after everything
-        # loaded (e.g. by creation time, the API's order) cost O(page).
-        new.sort(key=key)
-        rows = self._rows
-        first = bisect_left(rows, key(new[0]), key=key)
-        merged: list[FileObject] = []
-        start = first
-        for file in new:
-            position = bisect_left(rows, key(file), lo=start, key=key)
-            merged.extend(rows[start:position])
-            merged.append(file)
-            start = position
-        merged.extend(rows[start:])
-        rows[first:] = merged
+        assert self._value is not None
+        self._insert(self._rows, new, self._value)
+
+    def _insert(self, rows: list[FileObject], new: list[FileObject], value: _SortValue) -> None:
+        """Merge files loaded after all of ``rows`` (``new``, in load order) into ``rows``,
+        kept as :attr:`_rows` is."""
+        if self._descending:
+            # Newer files go before equal rows, the newest first.
+            new.reverse()
+            new.sort(key=value)
+            _merge(rows, new, value, after=False)
+        else:
+            new.sort(key=value)
+            _merge(rows, new, value, after=True)
 
     def _rebuild(self) -> None:
+        loaded = self._files.values()
         if self._only_marked:
-            rows = [file for file in self._loaded if file is not None and self._is_visible(file)]
+            rows = [file for file in loaded if self._is_visible(file)]
         elif self._filter is not None:
             matches = self._filter.matches  # one call per file, not three, over 100k rows
-            rows = [file for file in self._loaded if file is not None and matches(file)]
+            rows = [file for file in loaded if matches(file)]
         else:
-            rows = self.loaded_files()
-        if self._sort is not None:
-            rows.sort(key=self._key)
+            rows = list(loaded)
+        if self._value is not None:
+            if self._descending:
+                rows.reverse()  # ties in reverse load order: the view reads them backwards
+            rows.sort(key=self._value)
         self._rows = rows
         self.version += 1
 

@@ -15,7 +15,6 @@ or a removal rebuilds the folder's rows (O(folder)).
 
 from __future__ import annotations
 
-from bisect import insort
 from collections.abc import Iterator, Sequence
 from typing import overload
 
@@ -171,10 +170,7 @@ class FolderRows(Sequence[Row]):
         else:
             visible = files.is_visible
             rows = [f for f in folder.files if visible(f)]
-        if files.sort_column is not None:
-            rows.sort(key=files.sort_key)
-            if files.sort_descending:
-                rows.reverse()
+        files.sort_like_view(rows)
         self._files = rows
 
     def _add_files(self, new: Sequence[FileObject]) -> None:
@@ -184,14 +180,4 @@ class FolderRows(Sequence[Row]):
         fresh = [f for f in new if visible(f)]
         if not fresh:
             return
-        rows = self._files
-        if files.sort_column is None:
-            rows.extend(fresh)
-        else:
-            key = files.sort_key
-            if files.sort_descending:
-                rows.reverse()
-            for file in fresh:
-                insort(rows, file, key=key)
-            if files.sort_descending:
-                rows.reverse()
+        files.add_like_view(self._files, fresh)
