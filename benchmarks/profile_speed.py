@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/profile_speed.py listing [--page 100]  # a listing's client side
     .venv/bin/python benchmarks/profile_speed.py delete     # CPU per delete; 1,000 under cProfile
     .venv/bin/python benchmarks/profile_speed.py startup    # imports before the first paint
-    .venv/bin/python benchmarks/profile_speed.py memory     # bytes per loaded row, by owner
+    .venv/bin/python benchmarks/profile_speed.py memory     # bytes per loaded row: RSS, by owner
     .venv/bin/python benchmarks/profile_speed.py folders-memory  # bytes per file of the folder tree
 
 Each starts its own emulator (a child process, 20 ms latency, as the benchmarks do), runs the
@@ -242,9 +242,29 @@ def startup(runs: int) -> None:
         print(f"== import {what}: " + ", ".join(f"{n} {us / 1e6:.3f} s" for n, us in top))
 
 
+def _rss_kib() -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise RuntimeError("no VmRSS")
+
+
+def _malloc_trim() -> bool:
+    """Ask glibc to give back the free pages inside its heap; whether it could be asked."""
+    import ctypes
+
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        return False
+    return True
+
+
 def memory() -> None:
-    """tracemalloc's bytes per row for 100,000 files parsed page by page and loaded into a
-    FileList, by the line that allocated them (what stays after the JSON is dropped)."""
+    """Bytes per row for 100,000 files parsed page by page and loaded into a FileList: first
+    the RSS growth (and what is left of it once glibc returns its heap's free pages), then,
+    in a second pass, tracemalloc's live objects by the line that allocated them, and the
+    same blocks as pymalloc holds them (in 16-byte size classes)."""
     import gc
     import json
     import tracemalloc
@@ -263,17 +283,60 @@ def memory() -> None:
         for n in range(0, count, 1000)
     ]
     del store, stored
+
+    def load() -> FileList:
+        files = FileList()
+        for body in bodies:
+            files.append(parse_page(json.loads(body), 1000).files)
+        gc.collect()
+        return files
+
     gc.collect()
+    trims = _malloc_trim()  # free pages left from making the bodies do not count
+    before = _rss_kib()
+    files = load()
+    loaded = _rss_kib()
+    print(f"== {count:,} rows: {(loaded - before) * 1024 / count:.0f} bytes per row of RSS", end="")
+    if trims and _malloc_trim():
+        kept = (loaded - _rss_kib()) * 1024 / count
+        print(f", {kept:.0f} of them free pages glibc's heap keeps (malloc_trim gives them back)")
+    else:
+        print()
+    del files
+    gc.collect()
+    if trims:
+        # What the FileList's one dict costs in RSS when it grows a file at a time.
+        kept = load().loaded_files()
+        gc.collect()
+        _malloc_trim()
+        before = _rss_kib()
+        by_id: dict[str, object] = {}
+        for file in kept:
+            by_id[file.id] = file
+        grown = _rss_kib()
+        _malloc_trim()
+        held = (grown - _rss_kib()) * 1024 / count
+        print(
+            f"== a dict of {count:,} ids grown one by one: {sys.getsizeof(by_id) / count:.0f} B "
+            f"a row, RSS {(grown - before) * 1024 / count:.0f} B a row, {held:.0f} B of them "
+            "free pages glibc's heap keeps (its earlier, smaller tables)"
+        )
+        del kept, by_id
+        gc.collect()
     tracemalloc.start()
-    before = tracemalloc.take_snapshot()
-    files = FileList()
-    for body in bodies:
-        files.append(parse_page(json.loads(body), 1000).files)
-    gc.collect()
+    start = tracemalloc.take_snapshot()
+    files = load()
     after = tracemalloc.take_snapshot()
-    total = sum(stat.size_diff for stat in after.compare_to(before, "filename"))
+    assert files.loaded_count == count
+    total = sum(stat.size_diff for stat in after.compare_to(start, "filename"))
     print(f"== {count:,} rows: {total / count:.0f} bytes per row (tracemalloc, live objects)")
-    for stat in after.compare_to(before, "lineno")[:8]:
+    # pymalloc serves blocks up to 512 bytes from 16-byte size classes (an 81-byte id
+    # string takes 96); larger blocks come from malloc as asked.
+    blocks = sum(
+        (trace.size + 15) // 16 * 16 if trace.size <= 512 else trace.size for trace in after.traces
+    )
+    print(f"   {blocks / count:.0f} bytes per row as pymalloc's blocks (16-byte size classes)")
+    for stat in after.compare_to(start, "lineno")[:8]:
         frame = stat.traceback[0]
         where = f"{Path(frame.filename).name}:{frame.lineno}"
         print(f"{stat.size_diff / count:7.1f} B/row  {stat.count_diff:>8,} objects  {where}")
