@@ -218,6 +218,24 @@ async def test_osc52_over_the_size_cap_is_refused_and_said(
         assert app.clipboard == ""
 
 
+@pytest.mark.parametrize(
+    ("key", "said"),
+    [("i", "Copied 2 ids"), ("f", "Copied 2 filenames"), ("b", "Copied 2 ids and filenames")],
+)
+async def test_the_copy_menu_says_what_it_copied(
+    app: OrbrowseApp, files: list[StoredFile], system_clipboard: list[str], key: str, said: str
+) -> None:
+    # Whatever was chosen, it said "Copied metadata of 2 files".
+    async with browsing(app) as (pilot, _):
+        await pilot.press("space", "space", "Y")
+        await screen_shown(pilot, CopyMenu)
+        await pilot.press(key)
+        await settle(pilot)
+        assert len(system_clipboard) == 1
+        assert any(m.startswith(said) for m in notifications(app)), notifications(app)
+        assert not any("metadata" in m for m in notifications(app))
+
+
 async def test_copy_menu_offers_json_metadata(
     app: OrbrowseApp, files: list[StoredFile], system_clipboard: list[str]
 ) -> None:

@@ -49,6 +49,14 @@ CHOICES: tuple[tuple[str, str, str, Callable[[Sequence[FileObject]], str]], ...]
     ("json", "j", "JSON metadata", copy_json),
 )
 
+WHAT = {
+    "id": "{n} id{s}",
+    "filename": "{n} filename{s}",
+    "both": "{n} id{s} and filename{s}",
+    "json": "metadata of {n} file{s}",
+}
+"""What a choice copies, for the "Copied …" message."""
+
 
 class CopyMenu(Dialog[str | None]):
     """Dismisses with the text to copy, or ``None``; the opener does the copying."""
@@ -85,6 +93,8 @@ class CopyMenu(Dialog[str | None]):
             raise ValueError("CopyMenu needs at least one file")
         super().__init__(cancel_result=None)
         self.files = tuple(files)
+        self.chosen: str | None = None
+        """The option copied (its id in :data:`CHOICES`); ``None`` until one is."""
 
     def _preview(self, build: Callable[[Sequence[FileObject]], str]) -> Text:
         if len(self.files) > 1:
@@ -121,8 +131,16 @@ class CopyMenu(Dialog[str | None]):
     def text_for(self, choice: str) -> str:
         for option_id, _key, _label, build in CHOICES:
             if option_id == choice:
+                self.chosen = choice
                 return build(self.files)
         raise ValueError(f"unknown copy choice {choice!r}")
+
+    def copied(self) -> str:
+        """What the last choice copied, as "Copied …" says it: "2 filenames"."""
+        if self.chosen is None:
+            raise RuntimeError("nothing was copied")
+        count = len(self.files)
+        return WHAT[self.chosen].format(n=f"{count:,}", s="" if count == 1 else "s")
 
     def action_choose(self, choice: str) -> None:
         self.dismiss(self.text_for(choice))

@@ -1118,10 +1118,10 @@ class BrowserScreen(Screen[None]):
         if not files:
             self.notify("Nothing to copy", severity="warning")
             return
-        text = await self.app.push_screen_wait(CopyMenu(files))
+        menu = CopyMenu(files)
+        text = await self.app.push_screen_wait(menu)
         if text:
-            count = len(files)
-            self.orbrowse.copy_text(text, f"metadata of {count:,} file{'s' if count > 1 else ''}")
+            self.orbrowse.copy_text(text, menu.copied())
 
     # -- write actions ---------------------------------------------------------------------
 
