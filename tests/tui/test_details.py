@@ -7,7 +7,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from textual.app import App, ComposeResult
-from textual.color import Color
 
 from orbrowse.api.models import FileObject
 from orbrowse.tui.widgets.details import NOT_DOWNLOADABLE_REASON, DetailsPane
@@ -19,6 +18,7 @@ from orbrowse.tui.widgets.status_line import (
     status_text,
 )
 from tests.factories import file_object
+from tests.tui.colors import AA_TEXT, component_contrast
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -159,18 +159,6 @@ def test_whole_pieces_are_kept_and_a_piece_too_short_to_cut_is_left_out() -> Non
     assert "".join(p for p, _ in fit_parts(parts, 10)) == "12,345…"
 
 
-def contrast(a: Color, b: Color) -> float:
-    """WCAG contrast ratio of two colours (1 to 21)."""
-
-    def luminance(color: Color) -> float:
-        channels = [v / 255 for v in color.rgb]
-        r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
-        return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-    high, low = sorted((luminance(a), luminance(b)), reverse=True)
-    return (high + 0.05) / (low + 0.05)
-
-
 STATUS_KINDS = ["count", "marked", "error", "filter", "job", "quota", "separator"]
 
 
@@ -184,13 +172,6 @@ async def test_every_status_line_piece_is_readable(theme: str) -> None:
         app.theme = theme
         await pilot.pause()
         line = app.query_one(StatusLine)
-        ratios: dict[str, float] = {}
-        for kind in STATUS_KINDS:
-            style = line.get_component_rich_style(f"status-line--{kind}")
-            assert style.color is not None, kind
-            back = line.background_colors[1]
-            if style.bgcolor is not None:
-                back = Color.from_rich_color(style.bgcolor)
-            ratios[kind] = contrast(Color.from_rich_color(style.color), back)
-        low = {kind: round(ratio, 2) for kind, ratio in ratios.items() if ratio < 4.5}
+        ratios = {kind: component_contrast(line, f"status-line--{kind}") for kind in STATUS_KINDS}
+        low = {kind: round(ratio, 2) for kind, ratio in ratios.items() if ratio < AA_TEXT}
         assert not low, f"{theme}: {low}"

@@ -158,6 +158,11 @@ class FileTable(ScrollView, can_focus=True):
             color: $accent;
             text-style: bold;
         }
+        /* The light themes' amber is 1.4:1 on their surface: the status line's dark amber
+           (5.1:1 on textual-light's surface). */
+        &:light > .file-table--marked {
+            color: #7A4A00;
+        }
         & > .file-table--loading {
             color: $text-muted;
             text-style: italic;
