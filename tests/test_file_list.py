@@ -415,3 +415,22 @@ def test_removing_most_files_reclaims_their_slots_and_keeps_order() -> None:
     model.set_sort(None)
     assert ids(model.view) == ids([*kept, make_file(5000)])
     assert model.index_of(make_file(5000).id) == 1000
+
+
+@pytest.mark.parametrize("newest_first", [False, True])
+def test_every_row_is_found_whether_or_not_load_order_is_creation_order(
+    newest_first: bool,
+) -> None:
+    # Loaded oldest first (as the API lists), a row is found by bisecting on the creation
+    # time; loaded otherwise, by a scan. Either way under every sort, ties included.
+    loaded = [make_file(n, created_at=BASE + timedelta(minutes=n // 3)) for n in range(60)]
+    if newest_first:
+        loaded.reverse()
+    model = FileList(loaded)
+    for column in (None, *SORT_COLUMNS):
+        for descending in (False, True):
+            model.set_sort(column, descending)
+            assert [model.index_of(f.id) for f in model.view] == list(range(60))
+    model.remove([loaded[5].id, loaded[40].id])
+    assert [model.index_of(f.id) for f in model.view] == list(range(58))
+    assert loaded[5].id not in ids(model.view) and model.index_of(loaded[5].id) is None

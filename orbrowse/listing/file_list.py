@@ -13,16 +13,18 @@ Sorting is stable on load order: rows with equal values keep load order in both 
 
 A workspace may load 100,000 files, so the store costs one dict entry per file (id to file,
 in load order) and one list slot per visible row; there is no sequence number per file. A
-file's row is found by bisecting on its sort value and, among equal values (or in load
-order, with no sort), by identity.
+file's row is found by bisecting on its sort value, then by identity among equal values;
+while the files were loaded oldest first (as the API lists them) the creation time orders
+equal values, and the rows with no sort, too. Otherwise, with no sort, the rows are scanned.
 """
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
-from itertools import compress, count, islice, repeat
+from itertools import compress, count, repeat
 from operator import is_
 from typing import Any, Literal, overload
 
@@ -80,7 +82,7 @@ _SORT_VALUES: dict[SortColumn, _SortValue] = {
 def _find(rows: list[FileObject], file: FileObject, low: int, high: int) -> int | None:
     """The position of this very file among ``rows[low:high]`` (an identity scan in C: a
     ``list.index`` would call ``FileObject.__eq__`` on every other row)."""
-    for position in compress(count(low), map(is_, islice(rows, low, high), repeat(file))):
+    for position in compress(count(low), map(is_, rows[low:high], repeat(file))):
         return position
     return None
 
@@ -163,6 +165,9 @@ class FileList:
         self._files: dict[str, FileObject] = {}
         self._removed = 0
         self._loaded_bytes = 0
+        # Whether load order is also creation order (ties allowed), and the last time.
+        self._time_ordered = True
+        self._newest = -math.inf
         self._filter: Filter | None = None
         self._sort: SortColumn | None = None
         self._value: _SortValue | None = None
@@ -196,6 +201,10 @@ class FileList:
             loaded[file_id] = file
             self._loaded_bytes += file.size_bytes
             added += 1
+            if file.created_ts >= self._newest:
+                self._newest = file.created_ts
+            else:
+                self._time_ordered = False
             if self._is_visible(file):
                 if sorted_view:
                     fresh.append(file)
@@ -244,6 +253,8 @@ class FileList:
         self._files = {}
         self._removed = 0
         self._loaded_bytes = 0
+        self._time_ordered = True
+        self._newest = -math.inf
         self._rows = []
         self._marks.clear()
         self._marked_bytes = 0
@@ -469,12 +480,25 @@ class FileList:
         if check_visible and not self._is_visible(file):
             return None
         rows = self._rows
-        value = self._value
-        if value is None:
+        key = self._lookup_key()
+        if key is None:
             return _find(rows, file, 0, len(rows))
-        wanted = value(file)
-        low = bisect_left(rows, wanted, key=value)
-        return _find(rows, file, low, bisect_right(rows, wanted, lo=low, key=value))
+        wanted = key(file)
+        low = bisect_left(rows, wanted, key=key)
+        return _find(rows, file, low, bisect_right(rows, wanted, lo=low, key=key))
+
+    def _lookup_key(self) -> _SortValue | None:
+        """A key the rows are sorted by, as fine as known: the sort value, and while load
+        order is creation order, the creation time among equal values (rows of equal value
+        are in load order, reversed when descending); ``None`` when there is none."""
+        value = self._value
+        if not self._time_ordered:
+            return value
+        if value is None:
+            return _by_created
+        if self._descending:
+            return lambda file: (value(file), -file.created_ts)
+        return lambda file: (value(file), file.created_ts)
 
     def _insert_sorted(self, new: list[FileObject]) -> None:
         assert self._value is not None
