@@ -9,6 +9,7 @@ from rich.text import Text
 
 from orbrowse.api.models import FileObject
 from orbrowse.listing.formatting import human_size, visible_text
+from orbrowse.preview.contrast import Rgb
 from orbrowse.preview.hexdump import hex_lines
 from orbrowse.preview.image import DecodedImage, HalfBlockImage, ImageError, decode_image
 from orbrowse.preview.sniff import PreviewKind, sniff
@@ -70,8 +71,11 @@ class Preview:
         shown = "whole file" if self.complete else f"first {human_size(len(self.data))}"
         return f"{what} · {shown} of {human_size(self.size_bytes)}"
 
-    def body(self, *, max_lines: int, max_rows: int | None = None) -> RenderableType:
-        """The content drawn for a pane of ``max_lines`` lines (``max_rows`` for images)."""
+    def body(
+        self, *, max_lines: int, max_rows: int | None = None, background: Rgb | None = None
+    ) -> RenderableType:
+        """The content drawn for a pane of ``max_lines`` lines (``max_rows`` for images) and
+        the pane's ``background`` (the syntax colours suit it)."""
         parts: list[RenderableType] = []
         if self.problem:
             parts.append(Text(self.problem, style="italic"))
@@ -79,7 +83,12 @@ class Preview:
             parts.append(HalfBlockImage(self.image.thumbnail, max_rows or max_lines))
         elif self.text is not None:
             renderable, _label = text_body(
-                self.kind, self.filename, self.text, complete=self.complete, max_lines=max_lines
+                self.kind,
+                self.filename,
+                self.text,
+                complete=self.complete,
+                max_lines=max_lines,
+                background=background,
             )
             parts.append(renderable)
         elif self.kind == "empty":

@@ -13,12 +13,15 @@ import json
 from typing import TYPE_CHECKING
 
 from rich.box import SIMPLE_HEAD
+from rich.color import Color
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.style import Style
 from rich.syntax import Syntax
 from rich.table import Table
-from rich.text import Text
+from rich.text import Span, Text
 
 from orbrowse.listing.formatting import visible_text
+from orbrowse.preview.contrast import Rgb, is_dark, readable
 from orbrowse.preview.sniff import PreviewKind, extension_of
 
 if TYPE_CHECKING:
@@ -33,6 +36,8 @@ CSV_MIN_WIDTH = 7
 CSV_COLUMN_GAP = 3
 """Cells between two columns: the padding either side and the (blank) rule."""
 SYNTAX_THEME = "monokai"
+SYNTAX_THEME_LIGHT = "xcode"
+"""On a light background: monokai's near-white text is 1.3:1 on textual-light's surface."""
 
 
 def decode(data: bytes, *, complete: bool) -> str:
@@ -56,16 +61,34 @@ def plain(lines: list[str]) -> Text:
     return Text("\n".join(lines), no_wrap=True, overflow="ellipsis", end="")
 
 
-def highlighted(lines: list[str], lexer: str) -> Text:
-    """Syntax colours only: the theme's background is dropped so the pane's shows through."""
-    syntax = Syntax("\n".join(lines), lexer, theme=SYNTAX_THEME, tab_size=TAB_SIZE)
+def syntax_theme(background: Rgb | None) -> str:
+    return SYNTAX_THEME if background is None or is_dark(background) else SYNTAX_THEME_LIGHT
+
+
+def highlighted(lines: list[str], lexer: str, *, background: Rgb | None = None) -> Text:
+    """Syntax colours only: the theme's background is dropped so the pane's shows through.
+    Given the pane's ``background``, the colours suit it (a light theme for a light one) and
+    each is made readable on it (WCAG AA)."""
+    syntax = Syntax("\n".join(lines), lexer, theme=syntax_theme(background), tab_size=TAB_SIZE)
     text = syntax.highlight(syntax.code)
     text.style = ""
+    # Each token's style carries the theme's background too (monokai's #272822): left in,
+    # every line was a dark strip as long as its text, glaring on a light pane.
+    text.spans = [Span(s.start, s.end, _colours_only(s.style, background)) for s in text.spans]
     text.no_wrap = True
     text.overflow = "ellipsis"
     text.end = ""
     text.rstrip()
     return text
+
+
+def _colours_only(style: str | Style, background: Rgb | None) -> Style:
+    style = Style.parse(style) if isinstance(style, str) else style
+    color = style.color
+    if color is not None and background is not None:
+        rgb = color.get_truecolor()
+        color = Color.from_rgb(*readable((rgb.red, rgb.green, rgb.blue), background))
+    return Style(color=color, bold=style.bold, italic=style.italic, underline=style.underline)
 
 
 def lexer_for(filename: str) -> str:
@@ -172,37 +195,48 @@ def _cell(value: str) -> Text:
     return Text(visible_text(value.replace("\r\n", " ").replace("\n", " ")), no_wrap=True)
 
 
-def markdown(lines: list[str]) -> Markdown:
+def markdown(lines: list[str], *, background: Rgb | None = None) -> Markdown:
     from rich.markdown import Markdown
 
     # No hyperlinks: a link target from the file never becomes a terminal escape.
-    return Markdown("\n".join(lines), hyperlinks=False, code_theme=SYNTAX_THEME)
+    return Markdown("\n".join(lines), hyperlinks=False, code_theme=syntax_theme(background))
 
 
 def text_body(
-    kind: PreviewKind, filename: str, text: str, *, complete: bool, max_lines: int
+    kind: PreviewKind,
+    filename: str,
+    text: str,
+    *,
+    complete: bool,
+    max_lines: int,
+    background: Rgb | None = None,
 ) -> tuple[RenderableType, str]:
-    """The renderable for a text kind, and a short label of what it shows."""
+    """The renderable for a text kind, and a short label of what it shows (syntax colours
+    for and readable on ``background``, the pane's, when given)."""
+
+    def code(lines: list[str], lexer: str) -> Text:
+        return highlighted(lines, lexer, background=background)
+
     if kind == "json" and complete:
         pretty = pretty_json(text)
         if pretty is not None:
-            return highlighted(safe_lines(pretty, max_lines), "json"), "JSON"
-        return highlighted(safe_lines(text, max_lines), "json"), "JSON (does not parse)"
+            return code(safe_lines(pretty, max_lines), "json"), "JSON"
+        return code(safe_lines(text, max_lines), "json"), "JSON (does not parse)"
     if kind == "json":
-        return highlighted(safe_lines(text, max_lines), "json"), "JSON (first bytes)"
+        return code(safe_lines(text, max_lines), "json"), "JSON (first bytes)"
     if kind == "jsonl":
         records = [_jsonl_line(line) for line in text.split("\n")[:max_lines] if line.strip()]
-        return highlighted(safe_lines("\n".join(records), max_lines), "json"), "JSON Lines"
+        return code(safe_lines("\n".join(records), max_lines), "json"), "JSON Lines"
     if kind == "csv":
         table = csv_table(text, extension_of(filename), max_rows=min(max_lines, 200))
         if table is not None:
             return table, "CSV"
         return plain(safe_lines(text, max_lines)), "CSV (does not parse)"
     if kind == "markdown":
-        return markdown(safe_lines(text, max_lines)), "Markdown"
+        return markdown(safe_lines(text, max_lines), background=background), "Markdown"
     if kind == "code":
         lexer = lexer_for(filename)
-        return highlighted(safe_lines(text, max_lines), lexer), f"source ({lexer})"
+        return code(safe_lines(text, max_lines), lexer), f"source ({lexer})"
     return plain(safe_lines(text, max_lines)), "text"
 
 

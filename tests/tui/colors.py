@@ -5,20 +5,15 @@ from __future__ import annotations
 from textual.color import Color
 from textual.widget import Widget
 
-AA_TEXT = 4.5
-"""WCAG AA's least contrast ratio for text."""
+from orbrowse.preview import contrast as wcag
+from orbrowse.preview.contrast import AA_TEXT
+
+__all__ = ["AA_TEXT", "component_contrast", "contrast"]
 
 
 def contrast(a: Color, b: Color) -> float:
     """WCAG contrast ratio of two colours (1 to 21)."""
-
-    def luminance(color: Color) -> float:
-        channels = [v / 255 for v in color.rgb]
-        r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
-        return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-    high, low = sorted((luminance(a), luminance(b)), reverse=True)
-    return (high + 0.05) / (low + 0.05)
+    return wcag.contrast(a.rgb, b.rgb)
 
 
 def component_contrast(widget: Widget, component: str) -> float:

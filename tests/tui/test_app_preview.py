@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 import shutil
 import tempfile
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from pathlib import Path
 
 import httpcore
@@ -14,6 +14,8 @@ import httpx
 import pytest
 from PIL import Image
 from rich.console import Console
+from rich.segment import Segment
+from rich.style import Style
 from textual import events
 from textual.color import Color
 from textual.pilot import Pilot
@@ -35,6 +37,7 @@ from tests.tui.app_driver import (
     screen_text,
     wait_until,
 )
+from tests.tui.colors import AA_TEXT, contrast
 from tests.tui.conftest import AppFactory
 
 SIZE = (140, 40)
@@ -127,6 +130,49 @@ async def test_images_are_drawn_as_half_blocks(
         assert top.color.triplet.red > 150  # red upper half
         assert bottom.bgcolor is not None and bottom.bgcolor.triplet is not None
         assert bottom.bgcolor.triplet.blue > 150  # blue lower half
+
+
+JSON_DOC = b'{"run": "r1", "score": 0.93, "ok": true, "tags": ["a", null]}'
+
+
+def colours_of(segments: Iterable[Segment]) -> list[Style]:
+    """The styles of the segments that draw visible text."""
+    return [s.style for s in segments if s.text.strip() and s.style is not None]
+
+
+def assert_readable_on(styles: list[Style], background: Color) -> None:
+    assert styles
+    for style in styles:
+        assert style.bgcolor is None, style  # the pane's background shows through
+        assert style.color is not None and style.color.triplet is not None
+        ratio = contrast(Color(*style.color.triplet), background)
+        assert ratio >= AA_TEXT, f"{style.color.name}: {ratio:.2f}"
+
+
+async def test_json_on_the_light_theme_is_readable_with_no_dark_strips(
+    app: OrbrowseApp, emulator: RunningEmulator
+) -> None:
+    # Each token kept monokai's background (#272822): on the light theme every line was a
+    # dark strip as long as its text, and monokai's near-white text 1.3:1 on the pane.
+    add(emulator, "out/r.json", JSON_DOC)
+    async with browsing(app, size=SIZE) as (pilot, _):
+        app.theme = "textual-light"
+        pane = await shown(pilot)
+        console = Console(width=pane.content_size.width, color_system="truecolor")
+        lines = console.render_lines(pane.render(), console.options, pad=False)
+        assert_readable_on(
+            colours_of(segment for line in lines[1:] for segment in line),  # after the title
+            pane.background_colors[1],
+        )
+        # The full view follows a change of theme.
+        app.theme = "textual-dark"
+        _, view = await full_view(pilot, lines=3)
+        app.theme = "textual-light"
+        await pilot.pause()
+        assert_readable_on(
+            colours_of(segment for strip in view.lines for segment in strip),
+            view.background_colors[1],
+        )
 
 
 async def test_uploaded_files_say_they_cannot_be_read(

@@ -88,6 +88,8 @@ class PreviewScreen(Screen[None]):
         self.query_one(WorkspaceBanner).show_open_workspace()
         self.query_one("#preview-search", Input).display = False
         self.view.focus()
+        # The signal comes after the new theme's CSS is applied: the view's background is new.
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self._draw_text())
         if not self.file.downloadable:
             self._unreadable(UPLOADED_REASON)
         elif self.loader.max_bytes <= 0:
@@ -135,7 +137,14 @@ class PreviewScreen(Screen[None]):
             self.view.display = False
             pane.show(preview)
             return
-        self.view.set_renderable(preview.body(max_lines=FULL_MAX_LINES, max_rows=None))
+        self._draw_text()
+
+    def _draw_text(self) -> None:
+        """The preview's text in the view, in the syntax colours of the app's theme."""
+        if self.preview is not None and self.view.display:  # hidden: a Kitty/Sixel image
+            back = self.view.background_colors[1].rgb
+            body = self.preview.body(max_lines=FULL_MAX_LINES, max_rows=None, background=back)
+            self.view.set_renderable(body)
 
     def action_close(self) -> None:
         box = self.query_one("#preview-search", Input)

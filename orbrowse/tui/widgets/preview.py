@@ -130,7 +130,8 @@ class PreviewPane(Widget):
         if preview.image is not None and self.graphics.protocol != "halfblock":
             body = self._graphic(preview, self.content_size.width, rows)
         else:
-            body = preview.body(max_lines=rows, max_rows=rows)
+            back = self.background_colors[1].rgb
+            body = preview.body(max_lines=rows, max_rows=rows, background=back)
         return Group(title, body)
 
     def _graphic(self, preview: Preview, columns: int, rows: int) -> RenderableType:
