@@ -4,6 +4,7 @@
     .venv/bin/python benchmarks/profile_speed.py delete     # CPU per delete; 1,000 under cProfile
     .venv/bin/python benchmarks/profile_speed.py startup    # imports before the first paint
     .venv/bin/python benchmarks/profile_speed.py memory     # bytes per loaded row: RSS, by owner
+    .venv/bin/python benchmarks/profile_speed.py memory-client  # RSS per row listed via the client
     .venv/bin/python benchmarks/profile_speed.py folders-memory  # bytes per file of the folder tree
 
 Each starts its own emulator (a child process, 20 ms latency, as the benchmarks do), runs the
@@ -342,6 +343,51 @@ def memory() -> None:
         print(f"{stat.size_diff / count:7.1f} B/row  {stat.count_diff:>8,} objects  {where}")
 
 
+def memory_client(rows: int | None) -> None:
+    """RSS per row for files listed through the client from an emulator (pages of 1,000,
+    ``FilesClient.iter_pages``) into a FileList, as the browser loads them: each size in a
+    process of its own, (growth at 100,000 - at 1,000) / 99,000, and the free pages glibc's
+    heap keeps at 100,000 (what ``malloc_trim`` gives back)."""
+    import gc
+    import json
+
+    if rows is None:
+        results = {}
+        for count in (1_000, 100_000):
+            out = subprocess.run(
+                [sys.executable, __file__, "memory-client", "--rows", str(count)],
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
+            results[count] = json.loads(out)
+        small, large = results[1_000], results[100_000]
+        per_row = (large["growth_kib"] - small["growth_kib"]) * 1024 / 99_000
+        kept = large["kept_kib"] * 1024 / 100_000
+        print(f"== through the client: {per_row:.0f} bytes per row of RSS (1,000 to 100,000)")
+        print(f"   {kept:.0f} bytes per row of it free pages glibc's heap keeps at 100,000")
+        return
+
+    from orbrowse.listing.file_list import FileList
+
+    async def load(url: str) -> dict[str, int]:
+        async with FilesClient(KEY, base_url=url) as client:
+            files = FileList()
+            gc.collect()
+            _malloc_trim()
+            before = _rss_kib()
+            async for page in client.iter_pages(limit=1000):
+                files.append(page.files)
+            gc.collect()
+            loaded = _rss_kib()
+            _malloc_trim()
+            assert files.loaded_count == rows
+            return {"growth_kib": loaded - before, "kept_kib": loaded - _rss_kib()}
+
+    with Emulator(files=rows) as emulator:
+        print(json.dumps(asyncio.run(load(emulator.url))))
+
+
 def folders_memory() -> None:
     """tracemalloc's bytes per file of a FolderTree over 100,000 demo files given page by
     page (the files themselves are held before the snapshot: only the tree is counted)."""
@@ -369,10 +415,12 @@ def folders_memory() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "what", choices=("listing", "delete", "startup", "memory", "folders-memory")
+        "what",
+        choices=("listing", "delete", "startup", "memory", "memory-client", "folders-memory"),
     )
     parser.add_argument("--page", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=5, help="start-up: runs of each case")
+    parser.add_argument("--rows", type=int, help="memory-client: one size, in this process")
     args = parser.parse_args()
     if args.what == "listing":
         listing(args.page)
@@ -380,6 +428,8 @@ def main() -> None:
         delete()
     elif args.what == "memory":
         memory()
+    elif args.what == "memory-client":
+        memory_client(args.rows)
     elif args.what == "folders-memory":
         folders_memory()
     else:
