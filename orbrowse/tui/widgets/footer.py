@@ -28,6 +28,13 @@ Shown = tuple[tuple[str, object, bool, str], ...]
 class Footer(TextualFooter):
     """The key bar, made again only when the keys it offers change."""
 
+    # The light themes' key colour ($primary, #0178D4) is 2.9:1 on the footer: $text-primary.
+    DEFAULT_CSS = """
+    Footer:light FooterKey .footer-key--key {
+        color: $text-primary;
+    }
+    """
+
     _shown: Shown | None = None
 
     def bindings_changed(self, screen: Screen[object]) -> None:
