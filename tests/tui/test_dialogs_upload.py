@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import pytest
 from textual.widgets import Button, DirectoryTree, Input
 
 from orbrowse.api.client import FilesClient
@@ -99,8 +100,13 @@ async def test_server_error_is_shown_verbatim_and_retry_works(
     assert emulator.store.file_ids(DEFAULT_WORKSPACE_ID) == {uploaded.id}
 
 
-async def test_picker_fills_the_path(tmp_path: Path, client: FilesClient) -> None:
+@pytest.mark.parametrize("keys", [("down", "down", "up"), ("j", "j", "k")])
+async def test_picker_fills_the_path(
+    tmp_path: Path, client: FilesClient, keys: tuple[str, ...]
+) -> None:
+    # j and k move in the picker as everywhere else (they did nothing: arrows only).
     (tmp_path / "picked.txt").write_bytes(b"picked\n")
+    (tmp_path / "second.txt").write_bytes(b"second\n")
     dialog = UploadDialog(client, tmp_path)
     async with hosting(dialog, size=(100, 40)) as (pilot, app):
         await pilot.press("ctrl+o")
@@ -109,7 +115,7 @@ async def test_picker_fills_the_path(tmp_path: Path, client: FilesClient) -> Non
         assert tree.has_focus
         # The tree reads folders in a long-lived worker of its own: wait for its rows.
         await wait_until(pilot, lambda: bool(tree.root.children))
-        await pilot.press("down", "enter")  # the root's first child is picked.txt
+        await pilot.press(*keys, "enter")  # two down, one up: the first child, picked.txt
         await pilot.pause()
         assert dialog.query_one("#path", Input).value == str(tmp_path / "picked.txt")
         assert dialog.query_one("#upload", Button).has_focus, app.focused

@@ -30,6 +30,19 @@ from orbrowse.tui.dialogs._common import (
 from orbrowse.tui.dialogs.base import Dialog, DialogFrame
 
 
+class FilePicker(DirectoryTree):
+    """Textual's folder tree, with j and k moving as they do everywhere in orbrowse."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "j", "cursor_down", "Down", show=False, id="upload.picker.down", tooltip="Next entry"
+        ),
+        Binding(
+            "k", "cursor_up", "Up", show=False, id="upload.picker.up", tooltip="Previous entry"
+        ),
+    ]
+
+
 class UploadDialog(Dialog[FileObject | None]):
     """Dismisses with the uploaded file, or ``None`` when cancelled.
 
@@ -138,7 +151,7 @@ class UploadDialog(Dialog[FileObject | None]):
         pickers = self.query("#picker")
         if not pickers:
             # Mounted on first use: it reads folders in the background as it opens.
-            tree = DirectoryTree(self.start_dir, id="picker", classes="-shown")
+            tree = FilePicker(self.start_dir, id="picker", classes="-shown")
             self.query_one("#form").mount(tree, after="#path")
             tree.focus()
             return
