@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import OptionList, Static
 
 from orbrowse.emulator.server import RunningEmulator
@@ -15,6 +16,7 @@ from tests.tui.app_driver import (
     browsing,
     notifications,
     screen_shown,
+    screen_text,
     status_of,
     visible_rows,
 )
@@ -112,6 +114,26 @@ async def test_without_a_key_the_screen_says_where_to_put_one(make_app: AppFacto
         await pilot.press("q")
         await pilot.pause()
     assert app.return_code == EXIT_NO_USABLE_KEY  # leaving after a fatal start-up error: non-zero
+
+
+@pytest.mark.parametrize("size", [(60, 15), (80, 24)])
+async def test_the_no_key_message_fits_a_small_terminal(
+    make_app: AppFactory, size: tuple[int, int]
+) -> None:
+    # The box was as wide as its longest line (90 columns): at 80 and 60 columns its right
+    # side and the ends of the lines were cut off, and at 60x15 its last lines too.
+    app = make_app(api_key=None, api_key_source=None)
+    async with app.run_test(size=size) as pilot:
+        screen = await screen_shown(pilot, NoKeyScreen)
+        await pilot.pause()
+        box = screen.query_one("#no-key-text", Static)
+        assert box.region.x >= 0 and box.region.right <= size[0], box.region
+        frame = screen.query_one("#no-key")
+        frame.scroll_end(animate=False)
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Press q to quit." in text
+        assert "filled with demo files." in " ".join(text.replace("│", " ").split())
 
 
 async def test_browser_header_shows_the_masked_key_only(

@@ -17,6 +17,7 @@ from orbrowse.tui.widgets.footer import Footer
 
 class NoKeyScreen(Screen[None]):
     CSS_PATH = "screens.tcss"
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (24, "-tall")]  # noqa: RUF012 (Textual's)
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "app.quit", "Quit", id="no_key.quit", tooltip="Quit orbrowse")
     ]
