@@ -14,12 +14,14 @@ from collections.abc import Sequence
 from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from orbrowse import __version__
 from orbrowse.commands import COMMAND_NAMES
 from orbrowse.commands.arguments import add_connection_arguments
-from orbrowse.config import Settings, load_settings
-from orbrowse.deletion_log import DeletionLog
+
+if TYPE_CHECKING:
+    from orbrowse.config import Settings
 
 DEMO_FILES = 3000
 
@@ -45,20 +47,33 @@ def browser_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    skip_httpx_command_line()
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] == "serve":
         from orbrowse.emulator.server import serve_main
 
         return serve_main(args[1:])
     if args and args[0] in COMMAND_NAMES:
-        from orbrowse.commands import run_command
+        from orbrowse.commands.runner import run_command
 
         return run_command(args[0], args[1:])
     return run_browser(browser_parser().parse_args(args))
 
 
+def skip_httpx_command_line() -> None:
+    """Keep httpx from importing its own command line (``httpx.main``: click, rich.progress,
+    pygments) with itself: orbrowse never calls it, and it is a tenth of the imports before the
+    first row (``benchmarks/profile_speed.py startup``). Only before httpx is first imported,
+    so a process that already has httpx (the tests) keeps it whole."""
+    if "httpx" not in sys.modules:
+        sys.modules["httpx._main"] = None  # type: ignore[assignment]  # import fails: a stub
+
+
 def run_browser(options: argparse.Namespace) -> int:
     """Run the browser for parsed options; the app's exit code (non-zero after a fatal error)."""
+    from orbrowse.config import load_settings
+    from orbrowse.deletion_log import DeletionLog
+
     settings = load_settings(
         api_key=options.api_key,
         base_url=options.base_url,

@@ -29,8 +29,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-import pyperclip
-
 from orbrowse.config import ClipboardMode
 from orbrowse.osc52 import (
     DEFAULT_OSC52_MAX_BYTES,
@@ -88,6 +86,8 @@ class CopyResult:
 
 
 def _pyperclip_copy(text: str) -> None:
+    import pyperclip  # with the first copy: its platform probing (ctypes) is not start-up's
+
     pyperclip.copy(text)
 
 
@@ -126,6 +126,8 @@ class Clipboard:
     # -- routes ---------------------------------------------------------------------------------
 
     def _copy_system(self, text: str, label: str) -> CopyResult:
+        import pyperclip
+
         try:
             self._system_copy(text)
         except (pyperclip.PyperclipException, OSError) as exc:

@@ -48,18 +48,19 @@ import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Final, Literal, Protocol, cast
+from typing import TYPE_CHECKING, Any, Final, Literal, Protocol, cast
 from urllib.parse import urlsplit
 
 import platformdirs
-import tomlkit
-from tomlkit.exceptions import TOMLKitError
-from tomlkit.items import AoT, InlineTable, KeyType, SingleKey, Table
 
 from orbrowse.api.client import DEFAULT_BASE_URL
 from orbrowse.names import strip_invisible
 from orbrowse.preview.detect import ENV_IMAGES, IMAGES_MODES, ImagesMode
 from orbrowse.private_file import replace_atomically
+
+if TYPE_CHECKING:  # tomlkit is imported by the writers, with the first change saved
+    import tomlkit
+    from tomlkit.items import AoT
 
 ClipboardMode = Literal["auto", "osc52", "system"]
 ViewMode = Literal["auto", "folders", "flat"]
@@ -644,6 +645,9 @@ def load_settings(
 
 def _read_for_update(path: Path) -> tuple[dict[str, Any], tomlkit.TOMLDocument]:
     """The file's data, and the document itself (comments, order and layout kept) to edit."""
+    import tomlkit
+    from tomlkit.exceptions import TOMLKitError
+
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -666,6 +670,8 @@ def _write_atomic(path: Path, document: tomlkit.TOMLDocument) -> None:
     A symlinked config is written through: the file the link points to is replaced, and the
     link stays a link.
     """
+    import tomlkit
+
     text = tomlkit.dumps(document)
     target = Path(os.path.realpath(path))
     try:
@@ -713,6 +719,8 @@ def save_settings(settings: Settings, path: Path | None = None) -> Path:
 
 
 def _recent_tables(recent: Sequence[RecentWorkspace]) -> AoT:
+    import tomlkit
+
     tables = tomlkit.aot()
     for item in recent:
         table = tomlkit.table()
@@ -767,6 +775,9 @@ def set_workspace_style(
     would stay read-only. Raises :class:`ConfigError` (unreadable file) or ``ValueError`` (not
     a workspace id, not a colour).
     """
+    import tomlkit
+    from tomlkit.items import InlineTable, KeyType, SingleKey, Table
+
     if not is_uuid(workspace_id):
         raise ValueError(f"{workspace_id!r} is not a workspace id")
     color = check_color(style.color) if style.color else ""

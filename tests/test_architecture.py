@@ -91,6 +91,33 @@ def test_start_up_leaves_the_preview_decoders_unloaded() -> None:
     assert imported_by(STARTUP, PREVIEW_ONLY) == {}
 
 
+STARTUP_NEVER_USES = (
+    "click",  # httpx's own command line (httpx.main), with rich.progress and pygments
+    "rich.progress",
+    "orbrowse.commands.runner",  # the subcommands' runner and output
+    "orbrowse.commands.output",
+    "tomlkit",  # writing the config: reading it is tomllib's
+    "pyperclip",  # the first copy
+    "orbrowse.bulk",  # the first deletion
+)
+
+
+def test_start_up_leaves_what_the_first_row_does_not_use_unloaded() -> None:
+    """As ``orbrowse`` starts (``cli.main`` first keeps httpx's command line out), up to the
+    browser screen; each was a part of the imports before the first row
+    (``profile_speed.py startup``)."""
+    probe = (
+        "import sys\n"
+        "from orbrowse.cli import skip_httpx_command_line\n"
+        "skip_httpx_command_line()\n"
+        f"sys.argv[1:] = {[','.join(STARTUP), *STARTUP_NEVER_USES]!r}\n" + PROBE
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert json.loads(completed.stdout) == {}
+
+
 def test_the_probe_sees_a_forbidden_import() -> None:
     # The check itself can fail: the TUI does load Textual.
     assert "textual" in imported_by(["orbrowse.tui.app"], ("textual",))

@@ -16,10 +16,11 @@ import os
 import signal
 from collections.abc import Iterator
 from types import FrameType
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
-from orbrowse.bulk import BulkDelete
-from orbrowse.closing import ClosedOnExit
+if TYPE_CHECKING:  # the engine is imported with the first deletion, not at start-up
+    from orbrowse.bulk import BulkDelete
+    from orbrowse.closing import ClosedOnExit
 
 REASON: Final = "the terminal closed (SIGHUP)"
 

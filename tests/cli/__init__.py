@@ -111,7 +111,7 @@ class Cli:
 
 def ls_all_ids(base_url: str, api_key: str, workspace: str, filter_text: str) -> set[str]:
     """The ids ``orbrowse ls --all --filter TEXT`` prints, run in process (no terminal)."""
-    from orbrowse.commands import run_command
+    from orbrowse.commands.runner import run_command
 
     out, err = io.StringIO(), io.StringIO()
     argv = ["--all", "--filter", filter_text, "--jsonl", "--page-size", "1000"]

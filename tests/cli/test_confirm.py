@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from orbrowse.commands import rm as rm_command
-from orbrowse.commands import run_command
 from orbrowse.commands.confirm import Prompt
 from orbrowse.commands.render import file_details, file_row
+from orbrowse.commands.runner import run_command
 from orbrowse.emulator.server import RunningEmulator
 from tests.conftest import DEFAULT_WORKSPACE_ID
 from tests.factories import file_object

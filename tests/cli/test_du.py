@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from orbrowse.commands import run_command
+from orbrowse.commands.runner import run_command
 from orbrowse.emulator.seed import generate_files
 from orbrowse.emulator.server import RunningEmulator
 from tests.cli import Cli, Result
