@@ -18,13 +18,11 @@ from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
 from textual.screen import Screen
 
-from orbrowse.api.client import FilesClient
 from orbrowse.api.errors import (
     OpenRouterError,
     PermissionDeniedError,
     describe,
 )
-from orbrowse.api.pager import Pager
 from orbrowse.tui.base import OrbrowseBase, WorkspaceChoice
 from orbrowse.tui.keymap import binding_ids, check_keymap
 from orbrowse.tui.type_ahead import InputEvent, TypeAhead
@@ -118,9 +116,6 @@ class OrbrowseApp(OrbrowseBase):
         Binding("f1", "help", "Help", show=False, id="help_f1", tooltip="Every key, grouped"),
     ]
 
-    _early_listing: tuple[str, FilesClient, Pager] | None = None
-    """The first page of ``settings.workspace``, asked for in on_load."""
-
     # -- keys ---------------------------------------------------------------------------------
 
     @cached_property
@@ -144,13 +139,14 @@ class OrbrowseApp(OrbrowseBase):
 
     async def on_load(self) -> None:
         """Before Textual starts the terminal and draws: put the first page's request on the
-        wire, so the round trip overlaps the first layout and paint."""
+        wire, so the round trip overlaps the first layout and paint (``orbrowse`` itself has
+        sent it before importing Textual: ``tui/launch.py``)."""
         workspace = self.settings.workspace
-        if self.client is None or not workspace:
+        if self.client is None or not workspace or self.early_listing is not None:
             return
         client = self.client.with_workspace(workspace)
         pager = client.pager(limit=self.settings.page_size)
-        self._early_listing = (workspace, client, pager)
+        self.early_listing = (workspace, client, pager)
         await pager.prefetch_sent()
 
     def on_mount(self) -> None:
@@ -230,9 +226,8 @@ class OrbrowseApp(OrbrowseBase):
         assert self.client is not None
         if choice.id and not choice.name:
             choice = replace(choice, name=self._recent_name(choice.id))
-        self.workspace = choice
-        self.remember_workspace(choice)
-        early, self._early_listing = self._early_listing, None
+        self.workspace = choice  # remembered by the browser once its first rows are drawn
+        early, self.early_listing = self.early_listing, None
         if early is not None and early[0] == choice.id:
             client, pager = early[1], early[2]
         else:

@@ -20,6 +20,7 @@ from textual.app import App, InvalidThemeError
 from orbrowse.api.client import FilesClient, RequestObserver
 from orbrowse.api.errors import OpenRouterError, describe
 from orbrowse.api.models import Workspace
+from orbrowse.api.pager import Pager
 from orbrowse.api.retry import RetryPolicy
 from orbrowse.clipboard import Clipboard, CopyResult
 from orbrowse.config import Settings, WorkspaceStyle, remember_workspace, set_workspace_style
@@ -44,6 +45,10 @@ class WorkspaceChoice:
         return cls(workspace.id, workspace.name, workspace.slug, source)
 
 
+EarlyListing = tuple[str, FilesClient, Pager]
+"""The first page's request: the workspace, its client and the pager that asked."""
+
+
 class OrbrowseBase(App[int]):
     """The app's state and services; :class:`orbrowse.tui.app.OrbrowseApp` adds the screens."""
 
@@ -59,6 +64,8 @@ class OrbrowseBase(App[int]):
         remember: bool = True,
         retry: RetryPolicy | None = None,
         graphics: Graphics = HALF_BLOCKS,
+        client: FilesClient | None = None,
+        early_listing: EarlyListing | None = None,
     ) -> None:
         super().__init__()
         self.settings = settings
@@ -75,9 +82,13 @@ class OrbrowseBase(App[int]):
         self.deletion_log = deletion_log or DeletionLog()
         self.download_dir = download_dir or Path.cwd()
         self.remember = remember
-        self.client: FilesClient | None = None
+        self.client: FilesClient | None = client
+        """Made from the settings, unless the launcher made it (with the first request)."""
+        self.early_listing = early_listing
+        """The first page of ``settings.workspace``, asked for before the app started (by
+        ``tui/launch.py``) or in ``on_load``."""
         self.startup_error: str | None = None
-        if settings.api_key:
+        if client is None and settings.api_key:
             try:
                 self.client = client_for(settings, observer=observer, retry=retry)
             except OpenRouterError as error:

@@ -1,18 +1,31 @@
-"""Run the browser app for settings the command line prepared (``orbrowse``, ``--demo``)."""
+"""Run the browser app for settings the command line prepared (``orbrowse``, ``--demo``).
+
+The first page's request goes out before Textual is imported, and the terminal is asked about
+images (a round trip to it, over SSH a round trip on the network) while the request travels:
+Textual's import, the app's mount and its first frames then overlap the server's answer. So
+this module imports Textual only in :func:`run_app`, after the request is on the wire.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import sys
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
+from orbrowse.api.errors import OpenRouterError
 from orbrowse.api.partfile import install_signal_cleanup
 from orbrowse.config import Settings
+from orbrowse.connect import client_for
 from orbrowse.debug_log import DebugLog
 from orbrowse.deletion_log import DeletionLog
 from orbrowse.preview.detect import Graphics, ImagesMode, choose, detect
-from orbrowse.tui.app import build_app
 from orbrowse.tui.hangup import HANGUP
+
+if TYPE_CHECKING:
+    from orbrowse.api.client import FilesClient, RequestObserver
+    from orbrowse.tui.base import EarlyListing
 
 
 def run_app(
@@ -23,23 +36,62 @@ def run_app(
 ) -> int:
     """Run the app in this terminal until it exits; its exit code."""
     observer = debug_log.record if debug_log is not None else None
-    graphics = terminal_graphics(settings.images, os.environ)
-    app = build_app(settings, observer=observer, deletion_log=deletion_log, graphics=graphics)
-    if debug_log is not None:
-        # Once, when it stops: the requests go on, unrecorded (a full disk, …).
-        debug_log.on_stop = lambda error: app.notify(
-            error[0].upper() + error[1:],
-            title="Debug log stopped",
-            severity="warning",
-            markup=False,
-            timeout=10,
+    with asyncio.Runner() as runner:
+        client, early, graphics = runner.run(before_textual(settings, observer, os.environ))
+        # Only now, with the first page's request on the wire: Textual's import is the
+        # largest part of the start-up (benchmarks/profile_speed.py startup).
+        from orbrowse.tui.app import build_app
+
+        if early is not None:  # its answer may have come during the import: read it now
+            runner.run(early[2].settle())
+        app = build_app(
+            settings,
+            observer=observer,
+            deletion_log=deletion_log,
+            graphics=graphics,
+            client=client,
+            early_listing=early,
         )
-    install_signal_cleanup()  # SIGTERM/SIGHUP: no download part file left behind
-    HANGUP.install()  # SIGHUP during a deletion: finish the requests in flight first
-    result = app.run()
+        if debug_log is not None:
+            # Once, when it stops: the requests go on, unrecorded (a full disk, …).
+            debug_log.on_stop = lambda error: app.notify(
+                error[0].upper() + error[1:],
+                title="Debug log stopped",
+                severity="warning",
+                markup=False,
+                timeout=10,
+            )
+        install_signal_cleanup()  # SIGTERM/SIGHUP: no download part file left behind
+        HANGUP.install()  # SIGHUP during a deletion: finish the requests in flight first
+        result = runner.run(app.run_async())
     if app.return_code:
         return app.return_code
     return result if isinstance(result, int) else 0
+
+
+async def before_textual(
+    settings: Settings, observer: RequestObserver | None, env: Mapping[str, str]
+) -> tuple[FilesClient | None, EarlyListing | None, Graphics]:
+    """The client, the first page's request (when the settings name a workspace) and the
+    image protocol: the terminal is asked in a thread while the loop sends the request, and
+    this returns once the request's bytes are written (at most ``WIRE_WAIT`` after the
+    terminal answered). Without a usable key, no client: the app says why."""
+    client: FilesClient | None = None
+    early: EarlyListing | None = None
+    if settings.api_key:
+        try:
+            client = client_for(settings, observer=observer)
+        except OpenRouterError:
+            client = None  # the app makes it again, and shows the error
+    if client is not None and settings.workspace:
+        workspace_client = client.with_workspace(settings.workspace)
+        pager = workspace_client.pager(limit=settings.page_size)
+        pager.prefetch()
+        early = (settings.workspace, workspace_client, pager)
+    graphics = await asyncio.to_thread(terminal_graphics, settings.images, env)
+    if early is not None:
+        await early[2].prefetch_sent(written=True)
+    return client, early, graphics
 
 
 def terminal_graphics(mode: ImagesMode, env: Mapping[str, str]) -> Graphics:

@@ -10,6 +10,7 @@ import pytest
 
 from orbrowse.api.client import FilesClient
 from orbrowse.api.errors import ServerError
+from orbrowse.api.pager import Pager
 from orbrowse.api.retry import NO_RETRY
 from orbrowse.emulator.seed import generate_files
 from orbrowse.emulator.server import RunningEmulator
@@ -97,3 +98,59 @@ async def test_a_list_without_a_cursor_pages_with_the_last_id(
     assert listed == [f.id for f in stored]
     second = parse_qs(emulator.faults.requests[1].query)
     assert second["after"] == [stored[9].id]
+
+
+async def answered(pager: Pager) -> None:
+    """Until the request in flight is done (its answer read), as the launcher's import of
+    Textual lets it come."""
+    while pager.in_flight:  # noqa: ASYNC110 - the pager's public state, polled
+        await asyncio.sleep(0.01)
+
+
+async def test_ready_page_is_there_without_waiting_once_answered(
+    emulator: RunningEmulator, client: FilesClient
+) -> None:
+    workspace = emulator.store.default_workspace_id
+    generate_files(emulator.store, workspace, 250)
+    expected = [f.id for f in emulator.store.files(workspace)]
+    pager = client.pager(limit=100)
+    assert pager.ready_page() is None  # nothing asked yet
+    emulator.faults.latency_ms = 200
+    await pager.prefetch_sent(written=True)
+    assert pager.ready_page() is None  # asked, not answered: next_page will wait for it
+    await answered(pager)
+    emulator.faults.latency_ms = 0
+    first = pager.ready_page()
+    assert first is not None and [f.id for f in first.files] == expected[:100]
+    assert pager.in_flight, "the next page's request went out before the page was parsed"
+    rest: list[str] = []
+    while pager.has_more:
+        rest.extend(f.id for f in (await pager.next_page()).files)
+    assert [f.id for f in first.files] + rest == expected
+
+
+async def test_ready_page_leaves_a_failed_request_to_next_page(
+    emulator: RunningEmulator, api_key: str
+) -> None:
+    generate_files(emulator.store, emulator.store.default_workspace_id, 50)
+    emulator.faults.fail_next(500, method="GET", path_contains="/files")
+    async with FilesClient(api_key, base_url=emulator.url, retry=NO_RETRY) as client:
+        pager = client.pager(limit=100)
+        pager.prefetch()
+        await answered(pager)
+        assert pager.ready_page() is None
+        with pytest.raises(ServerError):
+            await pager.next_page()
+        assert len((await pager.next_page()).files) == 50  # the same page, asked again
+
+
+async def test_settle_reads_an_answer_that_came_while_the_loop_was_held(
+    emulator: RunningEmulator, client: FilesClient
+) -> None:
+    generate_files(emulator.store, emulator.store.default_workspace_id, 100)
+    pager = client.pager(limit=100)
+    await pager.prefetch_sent(written=True)
+    time.sleep(0.3)  # noqa: ASYNC251 - holds the loop, as importing Textual does
+    await pager.settle()
+    page = pager.ready_page()
+    assert page is not None and len(page.files) == 100

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from textual.widgets import OptionList, Static
 
@@ -145,3 +147,40 @@ async def test_browser_header_shows_the_masked_key_only(
         assert "key sk-or-v1-…mgmt" in str(screen.sub_title)  # as the README shows it, not ••••
         assert api_key not in str(screen.sub_title)
         assert api_key not in str(screen.title)
+
+
+async def test_a_first_page_answered_before_the_app_starts_is_in_its_first_frame(
+    emulator: RunningEmulator, make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As ``orbrowse`` starts (``tui/launch.py``): the first page's request went out before
+    Textual was imported and its answer was read. The browser applies it as it mounts, before
+    its first frame (so the first frame shows rows, not a loading table), and does not ask
+    for it again."""
+    seed_default(emulator, ["alpha.txt", "beta.txt", "gamma.txt"])
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
+    assert app.client is not None
+    client = app.client.with_workspace(DEFAULT_WORKSPACE_ID)
+    pager = client.pager(limit=app.settings.page_size)
+    await pager.prefetch_sent(written=True)
+    while pager.in_flight:  # noqa: ASYNC110 - the pager's public state, polled
+        await asyncio.sleep(0.01)
+    app.early_listing = (DEFAULT_WORKSPACE_ID, client, pager)
+    emulator.faults.clear()
+    rows_when_mounted: list[int] = []
+    on_mount = BrowserScreen.on_mount
+
+    def watching(screen: BrowserScreen) -> None:
+        on_mount(screen)
+        rows_when_mounted.append(screen.table.row_count)
+
+    monkeypatch.setattr(BrowserScreen, "on_mount", watching)
+    async with browsing(app) as (_, screen):
+        assert rows_when_mounted == [3]
+        assert [row.split()[0] for row in visible_rows(app)] == [
+            "alpha.txt",
+            "beta.txt",
+            "gamma.txt",
+        ]
+        assert screen.pages_loaded == 1
+        listed = [r for r in emulator.faults.requests if r.path.endswith("/files")]
+        assert listed == [], "the page was not asked for again"

@@ -371,8 +371,6 @@ class BrowserScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._show_title()
-        if not self.workspace.name and self.workspace.id:
-            self.lookup_name()
         self.filter_box.display = False
         self.breadcrumb.display = False
         column = self.query_one("#details-column")
@@ -392,6 +390,7 @@ class BrowserScreen(Screen[None]):
                 self._show_folders("")
         self.update_status()
         self.set_interval(1.0, self._count_the_wait)
+        self._apply_ready_page()
         self.load_pages()
         if not self.read_only:
             self.offer_resume()
@@ -517,6 +516,7 @@ class BrowserScreen(Screen[None]):
                 if pager.round_trip is not None:
                     self.read_ahead.page_took(pager.round_trip)
                 self._apply_page(page)
+                self._after_first_rows()
             self.loading_everything = False
             if self.marking is not None and not pager.has_more:
                 self._finish_marking()
@@ -538,6 +538,37 @@ class BrowserScreen(Screen[None]):
             table.show_listing(rows_coming=False, more_rows=self._rows_may_come)
             self.waiting_since = None
             self.update_status()
+            self._after_first_rows()  # the listing stopped (or had nothing) before any row
+
+    _first_rows_seen = False
+
+    def _after_first_rows(self) -> None:
+        """Once, after the frame that draws the first page: the start-up work the first rows
+        need not wait for. Remembering the workspace (tomlkit, an fsync) and asking for its
+        name (a request and its reply) would otherwise be done before that frame
+        (``benchmarks/profile_speed.py startup``)."""
+        if self._first_rows_seen:
+            return
+        self._first_rows_seen = True
+        self.call_after_refresh(self._start_the_rest)
+
+    def _start_the_rest(self) -> None:
+        self.orbrowse.remember_workspace(self.workspace)
+        if not self.workspace.name and self.workspace.id:
+            self.lookup_name()
+
+    def _apply_ready_page(self) -> None:
+        """The first page, when its answer came while the app started (``orbrowse`` sends the
+        request before it imports Textual: ``tui/launch.py``): applied before the first
+        frame, which then shows rows instead of a loading table. The listing worker goes on
+        from there."""
+        page = self.pager.ready_page(ahead=self._wants_more(self.pager.limit))
+        if page is None:
+            return
+        if self.pager.round_trip is not None:
+            self.read_ahead.page_took(self.pager.round_trip)
+        self._apply_page(page)
+        self._after_first_rows()
 
     def _apply_page(self, page: FilePage) -> None:
         files = self.files
