@@ -26,12 +26,16 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.append(str(ROOT))
 
-from textual.strip import Strip  # noqa: E402
+from typing import TYPE_CHECKING, Any  # noqa: E402
 
-from orbrowse.cli import main  # noqa: E402
-from orbrowse.tui.widgets.file_table import FileTable  # noqa: E402
+from orbrowse import cli  # noqa: E402
+from orbrowse.tui import launch  # noqa: E402
 
-_render_line = FileTable.render_line
+if TYPE_CHECKING:
+    from textual.strip import Strip
+
+    from orbrowse.tui.widgets.file_table import FileTable
+
 _first_row: list[float] = []
 
 
@@ -42,18 +46,35 @@ def _stop(table: FileTable) -> None:
     table.app.exit()
 
 
-def _watching(table: FileTable, y: int) -> Strip:
-    """Line 0 is the header: a line below it while rows are loaded is a file row."""
-    strip: Strip = _render_line(table, y)
-    if not _first_row and table.row_count and y >= 1:
-        _first_row.append(0.0)
-        table.app.call_after_refresh(_stop, table)
-    return strip
+def _watch_the_table() -> None:
+    """Line 0 is the header: a line below it while rows are loaded is a file row. Hooked
+    once Textual is imported, where orbrowse imports it (after the first request)."""
+    from orbrowse.tui.widgets.file_table import FileTable
+
+    render_line = FileTable.render_line
+
+    def watching(table: FileTable, y: int) -> Strip:
+        strip: Strip = render_line(table, y)
+        if not _first_row and table.row_count and y >= 1:
+            _first_row.append(0.0)
+            table.app.call_after_refresh(_stop, table)
+        return strip
+
+    FileTable.render_line = watching  # type: ignore[method-assign,assignment]
 
 
-FileTable.render_line = _watching  # type: ignore[method-assign]
+_before_textual = launch.before_textual
+
+
+async def _then_watch(*args: Any) -> Any:
+    done = await _before_textual(*args)
+    _watch_the_table()
+    return done
+
+
+launch.before_textual = _then_watch  # type: ignore[assignment]
 
 if __name__ == "__main__":
-    code = main(sys.argv[2:])
+    code = cli.main(sys.argv[2:])
     print(f"\nfirst row {_first_row[-1]:.3f}")
     sys.exit(code)

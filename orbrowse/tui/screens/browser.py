@@ -565,6 +565,7 @@ class BrowserScreen(Screen[None]):
         page = self.pager.ready_page(ahead=self._wants_more(self.pager.limit))
         if page is None:
             return
+        self.fetching = True  # the worker started next goes on: nothing else starts one
         if self.pager.round_trip is not None:
             self.read_ahead.page_took(self.pager.round_trip)
         self._apply_page(page)
