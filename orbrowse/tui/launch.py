@@ -61,6 +61,8 @@ def run_app(
                 markup=False,
                 timeout=10,
             )
+            if debug_log.error is not None:  # it stopped on the first request, before the app
+                debug_log.on_stop(debug_log.error)
         install_signal_cleanup()  # SIGTERM/SIGHUP: no download part file left behind
         HANGUP.install()  # SIGHUP during a deletion: finish the requests in flight first
         result = runner.run(app.run_async())
