@@ -3,6 +3,7 @@ marked, and file counts fill in from the background without blocking."""
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import Input, OptionList
 
 from orbrowse.emulator.server import RunningEmulator
@@ -31,9 +32,11 @@ def add_workspaces(emulator: RunningEmulator, prefix: str, name: str, count: int
 
 
 def row_of(app: OrbrowseApp, choice: WorkspaceChoice) -> str:
-    """The screen line that shows ``choice`` in the picker (exactly one)."""
+    """The screen line that shows ``choice`` in the picker (exactly one): its name, two
+    blanks (the banner has one), and the start of its id."""
     lines = screen_text(app).splitlines()
-    [row] = [line for line in lines if f"{choice.name}{choice.slug}" in line.replace(" ", "")]
+    prefix = (choice.id or "")[:8]
+    [row] = [line for line in lines if f" {choice.name}  " in line and prefix in line]
     return row
 
 
@@ -133,16 +136,19 @@ async def test_at_60x15_the_highlighted_workspace_and_the_hint_stay_in_view(
         assert "Enter opens" in text
 
 
-async def test_at_80_columns_each_count_is_shown_whole(
-    emulator: RunningEmulator, app: OrbrowseApp
+@pytest.mark.parametrize("size", [(80, 24), (60, 15)])
+async def test_each_count_and_id_prefix_is_shown_whole(
+    emulator: RunningEmulator, app: OrbrowseApp, size: tuple[int, int]
 ) -> None:
     # Name, slug, the full 36-character id, then the count: at 80 columns the count was cut
     # ("3,000…", "12 …"). The id now shortens to its first 8 characters when the row is too
-    # wide; the full id is the list's tooltip for the highlighted row.
-    for workspace in add_workspaces(emulator, "a4e1c9b2-6d3f-4e8a-b7c5-1f2d3e4a5b6", "Lab", 3):
+    # wide, then the slug goes; the list's tooltip has them whole for the highlighted row.
+    for workspace in add_workspaces(
+        emulator, "a4e1c9b2-6d3f-4e8a-b7c5-1f2d3e4a5b6", "Laboratory", 1
+    ):
         for f in range(12):
             emulator.store.add_file(workspace, f"r{f}.csv", content=b"x" * 1500)
-    async with browsing(app, size=(80, 24)) as (pilot, _):
+    async with browsing(app, size=size) as (pilot, _):
         await pilot.press("w")
         picker = await screen_shown(pilot, WorkspacePicker)
         await wait_until(pilot, lambda: len(picker.counts) == len(picker.shown), "the counts")

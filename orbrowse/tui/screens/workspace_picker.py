@@ -72,12 +72,17 @@ def _label(
     width: int = 0,
 ) -> Text:
     """One row: mark, badge, name, slug, id, count, note. A row wider than ``width`` (0: not
-    known yet) shows the id's first :data:`ID_PREFIX` characters and "…" (the list's tooltip
-    has the whole id), so the count stays in view; what is still too wide ends in "…"."""
+    known yet) shows the id's first :data:`ID_PREFIX` characters and "…", then, if still too
+    wide, no slug (the list's tooltip has both whole), so the count stays in view; what is
+    still too wide ends in "…"."""
     whole = _row(choice, current, count, badge, choice.id or "the key default")
-    if width and whole.cell_len > width and choice.id and len(choice.id) > ID_PREFIX:
-        return _row(choice, current, count, badge, choice.id[:ID_PREFIX] + "…")
-    return whole
+    if not (width and whole.cell_len > width and choice.id and len(choice.id) > ID_PREFIX):
+        return whole
+    short_id = choice.id[:ID_PREFIX] + "…"
+    row = _row(choice, current, count, badge, short_id)
+    if row.cell_len > width and choice.slug:
+        row = _row(choice, current, count, badge, short_id, slug=False)
+    return row
 
 
 def _row(
@@ -86,6 +91,8 @@ def _row(
     count: WorkspaceCount | None,
     badge: tuple[str, Color | None],
     shown_id: str,
+    *,
+    slug: bool = True,
 ) -> Text:
     text = Text(no_wrap=True, overflow="ellipsis")
     text.append(CURRENT_MARK if current else OTHER_MARK, style="bold")
@@ -96,7 +103,7 @@ def _row(
         text.append(f" {tag or ' '} ", style=Style(bgcolor=back, color=fore, bold=True))
         text.append(" ")
     text.append(visible_text(_name(choice)), style="bold")
-    if choice.slug:
+    if choice.slug and slug:
         text.append(f"  {visible_text(choice.slug)}", style="dim")
     text.append(f"  {shown_id}", style="dim")
     if count is not None:
@@ -113,10 +120,12 @@ def _name(choice: WorkspaceChoice) -> str:
 
 
 def _tooltip(choice: WorkspaceChoice) -> Text:
-    """The highlighted row in full: the name and the whole id (a row may show its prefix)."""
-    return Text(
-        f"{visible_text(_name(choice))}\n{choice.id or 'the key default workspace'}", end=""
-    )
+    """The highlighted row in full: name, slug and whole id (a row may shorten them)."""
+    lines = [visible_text(_name(choice))]
+    if choice.slug:
+        lines.append(visible_text(choice.slug))
+    lines.append(choice.id or "the key default workspace")
+    return Text("\n".join(lines), end="")
 
 
 class WorkspacePicker(ModalScreen[WorkspaceChoice | None]):
