@@ -290,6 +290,25 @@ async def test_filter_text_regex_invert_age_size_and_type(
         assert box.display  # kept open while it filters
 
 
+async def test_a_filter_that_hides_the_cursors_file_puts_the_cursor_on_the_first_match(
+    app: OrbrowseApp, eight: list[StoredFile]
+) -> None:
+    # It kept the row number, clamped: on notes/ideas.md (row 6), "/csv" left the cursor on
+    # the last match, archive.csv, and V j j then marked one file instead of three.
+    async with browsing(app) as (pilot, _):
+        table = table_of(app)
+        await pilot.press(*"jjjjjj")
+        assert table.cursor_file is not None and table.cursor_file.filename == "notes/ideas.md"
+        await pilot.press("slash", *"csv", "enter")
+        await pilot.pause()
+        assert shown_names(app) == ["data/sales.csv", "data/users.csv", "archive.csv"]
+        assert table.cursor_row == 0
+        # A file the filter keeps keeps the cursor.
+        await pilot.press("j", "slash", "backspace", "enter")
+        await pilot.pause()
+        assert table.cursor_file is not None and table.cursor_file.filename == "data/users.csv"
+
+
 async def test_an_invalid_filter_shows_an_error_and_the_app_keeps_running(
     app: OrbrowseApp, eight: list[StoredFile]
 ) -> None:

@@ -725,15 +725,16 @@ class BrowserScreen(Screen[None]):
         )
         self.status_line.info = info
 
-    def _files_changed(self) -> None:
+    def _files_changed(self, *, first_if_gone: bool = False) -> None:
         """The one path after the files, their view, their marks or the listing changed:
-        rows, details and status are redrawn, and what the bindings offer follows."""
+        rows, details and status are redrawn, and what the bindings offer follows
+        (``first_if_gone``: see :meth:`FileTable.refresh_rows`)."""
         table = self.table
         table.totals_complete = not self.has_more
         if self.folder_rows is not None:
             self.folder_rows.sync()
             self._show_breadcrumb()
-        table.refresh_rows()
+        table.refresh_rows(first_if_gone=first_if_gone)
         self._show_current()
         self.update_status()
         self._top_up()
@@ -921,7 +922,7 @@ class BrowserScreen(Screen[None]):
             self.job = None
         if self.marking is not None and self.marking != self.files.filter_text:
             self.cancel_marking("cancelled (the filter changed)")
-        self._files_changed()
+        self._files_changed(first_if_gone=True)
         self._follow_the_rule()
 
     @on(Input.Submitted, "#filter")

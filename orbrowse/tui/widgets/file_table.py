@@ -479,9 +479,11 @@ class FileTable(ScrollView, can_focus=True):
         if target != self.cursor_row:
             self.cursor_row = target
 
-    def refresh_rows(self) -> None:
+    def refresh_rows(self, *, first_if_gone: bool = False) -> None:
         """Call after changing ``file_list`` (or the folder rows): O(1) besides locating the
-        cursor's row."""
+        cursor's row. When the cursor's row is gone, the cursor keeps its row number (a
+        deletion: the next file), or with ``first_if_gone`` goes to the first row (a filter
+        that hides it: the first match, not whichever match has that number)."""
         count = self.row_count
         self.virtual_size = Size(0, count + 1 + int(self.rows_coming))
         rows = self.rows
@@ -494,6 +496,8 @@ class FileTable(ScrollView, can_focus=True):
             found = self._index_of(key)
             if found is not None:
                 index = found
+            elif first_if_gone:
+                index = 0
         index = self.validate_cursor_row(index)
         if index != self.cursor_row:
             self.cursor_row = index  # the watcher scrolls and posts
