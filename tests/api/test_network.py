@@ -169,3 +169,30 @@ async def test_https_proxy_in_the_environment_keeps_httpx_transport(
     async with FilesClient(key, base_url="https://openrouter.example/api/v1") as client:
         proxies = [t for t in client._http._mounts.values() if t is not None]
     assert proxies and isinstance(proxies[0]._pool, httpcore.AsyncHTTPProxy)  # type: ignore[attr-defined]
+
+
+async def test_a_write_the_server_does_not_take_times_out_and_closing_ends_it_at_once() -> None:
+    taken, done = asyncio.Event(), asyncio.Event()
+
+    async def never_reads(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        taken.set()
+        await done.wait()
+        writer.close()
+
+    server = await asyncio.start_server(never_reads, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        stream = await AsyncioBackend().connect_tcp("127.0.0.1", port, timeout=5)
+        await taken.wait()
+        with pytest.raises(httpcore.WriteTimeout):
+            await stream.write(b"x" * 64 * MiB, timeout=0.3)  # far more than socket buffers
+        sock = stream.get_extra_info("socket")
+        await stream.aclose()
+        await asyncio.sleep(0)  # the loop closes the socket on its next turn
+        # Not left open until the unsent bytes are taken (close() would wait for that).
+        assert sock.fileno() == -1
+        with pytest.raises(httpcore.ReadError):
+            await stream.read(100)
+    finally:
+        done.set()
+        server.close()
