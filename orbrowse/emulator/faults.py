@@ -2,10 +2,15 @@
 
 A :class:`Faults` object is shared between the server thread and the test that owns it; every
 setting may be changed while the server runs. The app applies them in this order:
-latency, then a hold (:meth:`Faults.hold`: requests wait until :meth:`Faults.release`, so a
-test acts while a request is certainly in flight), then scripted one-off faults
+a hold (:meth:`Faults.hold`: requests wait until :meth:`Faults.release`, so a test acts
+while a request is certainly in flight), then scripted one-off faults
 (:meth:`Faults.fail_next`, :meth:`Faults.drop_next`), then the rate limit, then the random
 429s, failures and drops, then the real handler.
+
+Latency is a deadline on the answer: whatever answers a request (the handler, a fault, a
+429) sends nothing before the request's arrival plus ``latency_ms``, and works meanwhile. So
+a request acts on the store when it arrives (a DELETE deletes then) and its answer comes a
+latency later; a handler slower than the latency adds only what it takes beyond it.
 
 A *drop* lets the handler run (so a dropped DELETE still deletes, as on a real network), sends
 the response headers with their ``Content-Length`` and part of the body, then closes the
@@ -82,6 +87,7 @@ class Faults:
     """
 
     latency_ms: float = 0.0
+    """No answer leaves before the request's arrival plus this (the module docstring)."""
     fail_rate: float = 0.0
     rate_limit_rps: float | None = None
     drop_rate: float = 0.0
@@ -108,7 +114,7 @@ class Faults:
     # holding requests ------------------------------------------------------------------------
 
     def hold(self) -> None:
-        """Keep every request that arrives from now on waiting (after its latency) until
+        """Keep every request that arrives from now on waiting, its body unread, until
         :meth:`release`."""
         with self._lock:
             self._holding = True

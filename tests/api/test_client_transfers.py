@@ -102,10 +102,11 @@ async def test_a_cancelled_upload_closes_the_file_it_was_reading(
     def progress(sent: int, total: int) -> None:
         started.set()
 
-    emulator.faults.latency_ms = 2_000
+    emulator.faults.hold()  # the server reads none of the body: the upload is mid-body
     upload = asyncio.create_task(client.upload_file(path, progress=progress))
     await started.wait()
     upload.cancel()
     with pytest.raises(asyncio.CancelledError):
         await upload
     assert _open_handles_to(path) == 0
+    emulator.faults.release()

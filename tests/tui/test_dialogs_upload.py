@@ -125,9 +125,10 @@ async def test_cancel_during_upload_leaves_nothing_on_the_server(
     tmp_path: Path, client: FilesClient, emulator: RunningEmulator
 ) -> None:
     big = tmp_path / "big.txt"
-    # Larger than the socket buffers, so the upload is still sending when it is cancelled.
+    # Larger than the socket buffers, and held unread by the server, so the upload is still
+    # sending when it is cancelled.
     big.write_bytes(b"orbrowse upload cancel test line\n" * (1024 * 1024))
-    emulator.faults.latency_ms = 1000
+    emulator.faults.hold()
     dialog = UploadDialog(client, tmp_path)
     async with hosting(dialog) as (pilot, app):
         await pilot.press(*"big.txt", "enter")
@@ -136,7 +137,8 @@ async def test_cancel_during_upload_leaves_nothing_on_the_server(
         await pilot.press("escape")
         await settle(pilot)
     assert app.results == [None]
-    # Let the server finish with the request (its latency, then the broken body).
+    # Let the server finish with the request (the broken body).
+    emulator.faults.release()
     await asyncio.sleep(1.5)
     assert emulator.store.count(DEFAULT_WORKSPACE_ID) == 0
 
