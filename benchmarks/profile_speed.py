@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/profile_speed.py listing [--page 100]  # a listing's client side
     .venv/bin/python benchmarks/profile_speed.py delete     # CPU per delete; 1,000 under cProfile
+    .venv/bin/python benchmarks/profile_speed.py roundtrip  # what the emulator adds to a round trip
     .venv/bin/python benchmarks/profile_speed.py startup    # imports before the first paint
     .venv/bin/python benchmarks/profile_speed.py memory     # bytes per loaded row: RSS, by owner
     .venv/bin/python benchmarks/profile_speed.py memory-client  # RSS per row listed via the client
@@ -144,6 +145,75 @@ def delete() -> None:
             )
         print(f"floor {1000 / 8 * LATENCY_MS / 1000:.2f} s (1,000 / 8 in flight × 20 ms)")
         _profiled("1,000 deletes, 8 in flight", emulator, _delete(emulator.url, 1000, Path(folder)))
+
+
+def roundtrip(count: int = 200) -> None:
+    """What a round trip costs over the 20 ms latency: ``count`` requests of each kind (a page
+    of 100, a page of 1,000, a delete) one at a time, kinds interleaved, from a bare httpx
+    client and from a bare socket (HTTP/1.1 written by hand, read to its Content-Length: the
+    emulator's own share, the kernel's and a minimal asyncio client's); medians of
+    (round trip - latency), and the emulator's CPU per request (from clock ticks: coarse)."""
+    import statistics
+
+    import httpx
+
+    kinds = {
+        "list, page 100": ("GET", "files?limit=100"),
+        "list, page 1,000": ("GET", "files?limit=1000"),
+        "delete": ("DELETE", "files/"),
+    }
+    over: dict[str, list[float]] = {f"{c} {k}": [] for k in kinds for c in ("httpx", "socket")}
+    server = dict.fromkeys(over, 0.0)
+
+    async def run(url: str) -> None:
+        headers = {"Authorization": f"Bearer {KEY}"}
+        host, port = url.split("//")[1].split("/")[0].rsplit(":", 1)
+        prefix = "/" + url.split("//")[1].split("/", 1)[1] + "/"
+        reader, writer = await asyncio.open_connection(host, int(port))
+
+        async def by_socket(method: str, path: str) -> None:
+            writer.write(
+                f"{method} {prefix}{path} HTTP/1.1\r\nHost: {host}\r\n"
+                f"Authorization: Bearer {KEY}\r\n\r\n".encode()
+            )
+            head = await reader.readuntil(b"\r\n\r\n")
+            length = next(
+                int(line.split(b":")[1])
+                for line in head.split(b"\r\n")
+                if line.lower().startswith(b"content-length:")
+            )
+            await reader.readexactly(length)
+
+        async with httpx.AsyncClient(base_url=url + "/", headers=headers, verify=False) as http:
+            ids = [f["id"] for f in (await http.get("files?limit=1000")).json()["data"]]
+            for _ in range(count):
+                for kind, (method, path) in kinds.items():
+                    for client in ("httpx", "socket"):
+                        if method == "DELETE":
+                            path = f"files/{ids.pop()}"
+                        before = _child_cpu(emulator)
+                        started = time.perf_counter()
+                        if client == "httpx":
+                            (await http.request(method, path)).raise_for_status()
+                        else:
+                            await by_socket(method, path)
+                        over[f"{client} {kind}"].append(
+                            time.perf_counter() - started - LATENCY_MS / 1000
+                        )
+                        server[f"{client} {kind}"] += _child_cpu(emulator) - before
+        writer.close()
+
+    with Emulator(files=2 * count + 1000, latency_ms=LATENCY_MS) as emulator:
+        asyncio.run(run(emulator.url))
+    print(f"== round trip over the {LATENCY_MS:.0f} ms latency, {count} requests of each kind")
+    for name, samples in over.items():
+        samples.sort()
+        print(
+            f"{name:24} median +{statistics.median(samples) * 1000:.2f} ms"
+            f" (p10 +{samples[len(samples) // 10] * 1000:.2f}, p90"
+            f" +{samples[len(samples) * 9 // 10] * 1000:.2f}) · emulator CPU"
+            f" {server[name] / count * 1000:.2f} ms a request"
+        )
 
 
 STARTUP_FLOOR_APP = """\
@@ -416,7 +486,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "what",
-        choices=("listing", "delete", "startup", "memory", "memory-client", "folders-memory"),
+        choices=(
+            *("listing", "delete", "roundtrip", "startup"),
+            *("memory", "memory-client", "folders-memory"),
+        ),
     )
     parser.add_argument("--page", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=5, help="start-up: runs of each case")
@@ -426,6 +499,8 @@ def main() -> None:
         listing(args.page)
     elif args.what == "delete":
         delete()
+    elif args.what == "roundtrip":
+        roundtrip()
     elif args.what == "memory":
         memory()
     elif args.what == "memory-client":
