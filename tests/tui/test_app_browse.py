@@ -309,6 +309,18 @@ async def test_a_filter_that_hides_the_cursors_file_puts_the_cursor_on_the_first
         assert table.cursor_file is not None and table.cursor_file.filename == "data/users.csv"
 
 
+async def test_only_marked_puts_a_cursor_on_an_unmarked_file_on_the_first_marked(
+    app: OrbrowseApp, eight: list[StoredFile]
+) -> None:
+    async with browsing(app) as (pilot, _):
+        table = table_of(app)
+        await pilot.press("space", "space", *"jjjj")  # rows 0 and 1 marked, cursor on row 6
+        await pilot.press("m")
+        await pilot.pause()
+        assert shown_names(app) == ["data/sales.csv", "data/users.csv"]
+        assert table.cursor_row == 0  # it was the last marked row, the row number clamped
+
+
 async def test_an_invalid_filter_shows_an_error_and_the_app_keeps_running(
     app: OrbrowseApp, eight: list[StoredFile]
 ) -> None:

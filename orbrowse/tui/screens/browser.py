@@ -895,7 +895,7 @@ class BrowserScreen(Screen[None]):
 
     def action_only_marked(self) -> None:
         self.files.toggle_show_only_marked()
-        self._files_changed()
+        self._files_changed(first_if_gone=True)
         self._follow_the_rule()
 
     def _follow_the_rule(self) -> None:
