@@ -20,6 +20,7 @@ import asyncio
 import contextlib
 import cProfile
 import io
+import itertools
 import os
 import pstats
 import subprocess
@@ -95,12 +96,63 @@ async def _delete(url: str, count: int, folder: Path) -> None:
         )
 
 
+def _phases(url: str, page: int) -> None:
+    """One listing unprofiled, each page's request timed in phases (medians): sent to
+    answer's head, head to whole body, JSON decoding, then from the decoded body to the next
+    page's request starting (the pipelining's own delay)."""
+    import statistics
+
+    from orbrowse.api import client as client_module
+
+    marks: list[dict[str, float]] = []
+    attempt, read_body, decode = (
+        FilesClient._attempt,
+        client_module._read_body,
+        client_module._decode_json,
+    )
+
+    async def timed_attempt(self: FilesClient, request: object, n: int, *, stream: bool) -> object:
+        started = time.perf_counter()
+        response = await attempt(self, request, n, stream=stream)  # type: ignore[arg-type]
+        marks.append({"sent": started, "head": time.perf_counter()})
+        return response
+
+    async def timed_read(response: object, limit: int) -> bytes:
+        body = await read_body(response, limit)  # type: ignore[arg-type]
+        marks[-1]["body"] = time.perf_counter()
+        return body
+
+    def timed_decode(response: object, body: bytes | None = None) -> object:
+        decoded = decode(response, body)  # type: ignore[arg-type]
+        marks[-1]["decoded"] = time.perf_counter()
+        return decoded
+
+    with (
+        mock.patch.object(FilesClient, "_attempt", timed_attempt),
+        mock.patch.object(client_module, "_read_body", timed_read),
+        mock.patch.object(client_module, "_decode_json", timed_decode),
+    ):
+        asyncio.run(_list(url, page))
+
+    def median_ms(values: list[float]) -> str:
+        return f"{statistics.median(values) * 1000:.2f} ms"
+
+    print(
+        f"per page (median of {len(marks)}): request to head"
+        f" {median_ms([m['head'] - m['sent'] for m in marks])}, head to body"
+        f" {median_ms([m['body'] - m['head'] for m in marks])}, JSON decoding"
+        f" {median_ms([m['decoded'] - m['body'] for m in marks])}, decoded body to the next"
+        f" request {median_ms([b['sent'] - a['decoded'] for a, b in itertools.pairwise(marks)])}"
+    )
+
+
 def listing(page: int) -> None:
     with Emulator(files=20_000, latency_ms=LATENCY_MS) as emulator:
         asyncio.run(_list(emulator.url, page))  # warm: every file encoded once
         pages = 20_000 // page
         floor = pages * LATENCY_MS / 1000
         print(f"floor {floor:.2f} s ({pages} pages × {LATENCY_MS:.0f} ms)")
+        _phases(emulator.url, page)
         _profiled(f"listing 20,000 files, page {page}", emulator, _list(emulator.url, page))
 
 
