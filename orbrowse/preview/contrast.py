@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 Rgb = tuple[int, int, int]
 
 AA_TEXT = 4.5
@@ -26,6 +28,7 @@ def is_dark(background: Rgb) -> bool:
     return contrast(background, (255, 255, 255)) > contrast(background, (0, 0, 0))
 
 
+@lru_cache(maxsize=256)  # a syntax theme has a few dozen colours, a preview thousands of tokens
 def readable(rgb: Rgb, background: Rgb, ratio: float = AA_TEXT) -> Rgb:
     """``rgb``, or the least mix of it toward white (on a dark background) or black that
     reaches ``ratio`` against ``background``: the hue stays as far as it can."""

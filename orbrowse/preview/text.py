@@ -10,6 +10,7 @@ import codecs
 import csv
 import io
 import json
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from rich.box import SIMPLE_HEAD
@@ -82,6 +83,7 @@ def highlighted(lines: list[str], lexer: str, *, background: Rgb | None = None) 
     return text
 
 
+@lru_cache(maxsize=256)  # one per token style and background: thousands of tokens, few styles
 def _colours_only(style: str | Style, background: Rgb | None) -> Style:
     style = Style.parse(style) if isinstance(style, str) else style
     color = style.color
