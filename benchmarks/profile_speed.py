@@ -98,8 +98,8 @@ async def _delete(url: str, count: int, folder: Path) -> None:
 
 def _phases(url: str, page: int) -> None:
     """One listing unprofiled, each page's request timed in phases (medians): sent to
-    answer's head, head to whole body, JSON decoding, then from the decoded body to the next
-    page's request starting (the pipelining's own delay)."""
+    answer's head, head to whole body, whole body to the next page's request starting (the
+    pipelining's own delay), and body to decoded JSON."""
     import statistics
 
     from orbrowse.api import client as client_module
@@ -137,12 +137,14 @@ def _phases(url: str, page: int) -> None:
     def median_ms(values: list[float]) -> str:
         return f"{statistics.median(values) * 1000:.2f} ms"
 
+    pairs = list(itertools.pairwise(marks))
     print(
         f"per page (median of {len(marks)}): request to head"
         f" {median_ms([m['head'] - m['sent'] for m in marks])}, head to body"
-        f" {median_ms([m['body'] - m['head'] for m in marks])}, JSON decoding"
-        f" {median_ms([m['decoded'] - m['body'] for m in marks])}, decoded body to the next"
-        f" request {median_ms([b['sent'] - a['decoded'] for a, b in itertools.pairwise(marks)])}"
+        f" {median_ms([m['body'] - m['head'] for m in marks])}, body to the next request"
+        f" {median_ms([b['sent'] - a['body'] for a, b in pairs])}, body to decoded"
+        f" {median_ms([m['decoded'] - m['body'] for m in marks])} (the next request's"
+        " sending included when it starts from the body's tail)"
     )
 
 

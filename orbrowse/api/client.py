@@ -55,7 +55,7 @@ from orbrowse.api.models import (
 )
 from orbrowse.api.network import AsyncioTransport
 from orbrowse.api.pacing import RateLimiter
-from orbrowse.api.pager import Pager, parse_page, report_sent
+from orbrowse.api.pager import Pager, parse_page, report_body, report_sent
 from orbrowse.api.partfile import PartFile, target_problem
 from orbrowse.api.retry import RetryPolicy
 from orbrowse.api.rules import upload_problem
@@ -491,9 +491,11 @@ class FilesClient:
             try:
                 response = await self._attempt(request, attempt, stream=True)
                 try:
-                    decoded = _decode_json(response, await _read_body(response, MAX_JSON_BYTES))
+                    raw = await _read_body(response, MAX_JSON_BYTES)
                 finally:
                     await response.aclose()
+                await report_body(raw)  # a page: the next one's request may go out first
+                decoded = _decode_json(response, raw)
             except asyncio.CancelledError:
                 raise  # cut on the wire by the timeout: ``sending`` stays set
             except BaseException:
@@ -563,6 +565,7 @@ class FilesClient:
         this one is parsed and used.
         """
         pager = self.pager(limit=limit, cursor=cursor)
+        pager.always_ahead = True
         try:
             while pager.has_more:
                 yield await pager.next_page()

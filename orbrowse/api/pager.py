@@ -10,7 +10,9 @@
   showed the problem is still handed out first,
 - and keeps the next request on the wire while the current page is parsed and used: as soon
   as a body arrives its cursor is read, the next request is started and given the loop to go
-  out, and only then is the body turned into :class:`FileObject` s.
+  out, and only then is the body turned into :class:`FileObject` s. A body that ends in its
+  cursor (the API's key order) starts the next request before it is even decoded as JSON
+  (:func:`report_body`); the decoded page must agree, or that request is cancelled.
 
 A failed request leaves the position where it was, so the next call asks again from the
 last good page.
@@ -20,6 +22,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
+import re
 import time
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
@@ -55,6 +59,27 @@ _SENT_EVENTS = _WRITTEN_EVENTS | {
     "connection.connect_tcp.started",  # a new connection: on its way without us
 }
 _on_sent: ContextVar[Callable[[str], None] | None] = ContextVar("orbrowse_on_sent", default=None)
+_on_body: ContextVar[Callable[[bytes], Awaitable[None]] | None] = ContextVar(
+    "orbrowse_on_body", default=None
+)
+
+_TAIL_CURSOR = re.compile(rb'"cursor"\s*:\s*"([A-Za-z0-9+/=_.:-]{1,2048})"\s*}\s*\Z')
+"""A body ending in its envelope's ``cursor`` (the API's key order: ``data`` first, the
+cursor last): base64-like text only, anything else waits for the decoded body."""
+
+
+async def report_body(raw: bytes) -> None:
+    """Tells a pager waiting for this page the raw body, before it is decoded (the client
+    calls this for every JSON answer; only a page request has a pager to tell)."""
+    on_body = _on_body.get()
+    if on_body is not None:
+        await on_body(raw)
+
+
+def _tail_position(raw: bytes) -> Position | None:
+    """The next page's position as the body's tail gives it, if it ends in a cursor."""
+    match = _TAIL_CURSOR.search(raw, max(0, len(raw) - 2100))
+    return None if match is None else (match[1].decode("ascii"), None)
 
 
 async def report_sent(request: httpx.Request) -> None:
@@ -90,6 +115,14 @@ class Pager:
         self._empty_pages = 0
         self._problem: ResponseFormatError | None = None
         self._pending: _Request | None = None
+        self._early: _Request | None = None
+        """The next page's request, started from the raw body's tail while a caller waited
+        for this page with ``ahead`` (:meth:`_from_tail`); taken once the body is decoded
+        and agrees, else cancelled."""
+        self._waiting_ahead: _Request | None = None
+        self.always_ahead = False
+        """Whether every page is taken with ``ahead`` (:meth:`FilesClient.iter_pages`): then
+        the next request goes out from the raw tail even when no caller is waiting yet."""
 
     @property
     def next_cursor(self) -> str | None:
@@ -130,12 +163,16 @@ class Pager:
             self._start(self._position)
         assert self._pending is not None
         limit = self._pending.limit
+        self._waiting_ahead = self._pending if ahead else None
         try:
             # Shielded: a caller cancelled while waiting leaves the request for the next call.
             body = await asyncio.shield(self._pending.task)
         except OpenRouterError:
             self._pending = None
+            self._cancel_early()
             raise
+        finally:
+            self._waiting_ahead = None
         following = self._take(body, ahead=ahead)
         if following is not None:
             await following.until_sent()
@@ -192,9 +229,15 @@ class Pager:
         assert self._pending is not None
         self.round_trip = self._pending.round_trip
         self._pending = None
+        early, self._early = self._early, None
         peeked = _next_position(*_peek_page(body))
         if ahead and peeked is not None and peeked[0] not in self._seen_cursors:
+            if early is not None and early.position == peeked:
+                self._pending = early
+                return early
+            _discard(early)
             return self._start(peeked)
+        _discard(early)
         return None
 
     def _use(self, body: object, limit: int | None) -> FilePage:
@@ -216,13 +259,32 @@ class Pager:
         pending, self._pending = self._pending, None
         if pending is not None:
             pending.task.cancel()
+        self._cancel_early()
+
+    def _cancel_early(self) -> None:
+        early, self._early = self._early, None
+        _discard(early)
+
+    async def _from_tail(self, request: _Request, raw: bytes) -> None:
+        """``request``'s raw body is here: when a caller waits for it with ``ahead`` and the
+        body ends in a cursor, the next page's request goes out now, before the decoding
+        (a page of 1,000 files decodes in 1.5-2 ms; the next request waits for nothing)."""
+        if self._early is not None or self._pending is not request:
+            return
+        if not (self.always_ahead or self._waiting_ahead is request):
+            return
+        position = _tail_position(raw)
+        if position is None or position[0] in self._seen_cursors:
+            return
+        self._early = _Request(position, self.limit, self._fetch, self._from_tail)
+        await self._early.until_sent()
 
     async def aclose(self) -> None:
         """Cancel a request still in flight."""
         await self._drop_pending()
 
     def _start(self, position: Position) -> _Request:
-        self._pending = _Request(position, self.limit, self._fetch)
+        self._pending = _Request(position, self.limit, self._fetch, self._from_tail)
         return self._pending
 
     def _fresh(self, page: FilePage) -> FilePage:
@@ -259,6 +321,7 @@ class Pager:
         self._position = position
 
     async def _drop_pending(self) -> None:
+        self._cancel_early()
         pending, self._pending = self._pending, None
         if pending is None:
             return
@@ -272,10 +335,28 @@ class Pager:
             await request
 
 
+def _discard(request: _Request | None) -> None:
+    """Cancel a request no longer wanted; one already failed has its error retrieved, so
+    asyncio does not warn about it."""
+    if request is None:
+        return
+    if request.task.done():
+        if not request.task.cancelled():
+            request.task.exception()
+        return
+    request.task.cancel()
+
+
 class _Request:
     """One page request in flight, and whether its bytes have gone out yet."""
 
-    def __init__(self, position: Position, limit: int | None, fetch: PageFetch) -> None:
+    def __init__(
+        self,
+        position: Position,
+        limit: int | None,
+        fetch: PageFetch,
+        on_body: Callable[[_Request, bytes], Awaitable[None]],
+    ) -> None:
         self.position = position
         self.limit = limit
         self.sent = asyncio.Event()
@@ -283,9 +364,11 @@ class _Request:
         self.started = time.monotonic()
         self.finished: float | None = None
         token = _on_sent.set(self._reported)
-        try:  # the task copies this context, so report_sent finds this request's event
+        body_token = _on_body.set(functools.partial(on_body, self))
+        try:  # the task copies this context: report_sent and report_body find this request
             self.task: asyncio.Future[object] = asyncio.ensure_future(fetch(limit, *position))
         finally:
+            _on_body.reset(body_token)
             _on_sent.reset(token)
         self.task.add_done_callback(self._finish)
 

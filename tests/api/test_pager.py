@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from urllib.parse import parse_qs
 
+import httpx
 import pytest
 
+from orbrowse.api import client as client_module
 from orbrowse.api.client import FilesClient
 from orbrowse.api.errors import ServerError
 from orbrowse.api.pager import Pager
@@ -44,6 +47,67 @@ async def test_next_request_arrives_before_the_page_is_used(
     # Request n+1 reached the server before the client was done with page n.
     early = [arrived[n + 1] < used[n] for n in range(len(used) - 1)]
     assert early == [True] * 9
+
+
+async def test_next_request_arrives_before_the_page_is_decoded(
+    emulator: RunningEmulator, client: FilesClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The cursor ends the body: the next request goes out from the raw tail, and the
+    # decoding (1.5-2 ms for 1,000 files) is no longer on the way between two requests.
+    workspace = emulator.store.default_workspace_id
+    generate_files(emulator.store, workspace, 500)
+    emulator.faults.clear()
+    decoded: list[float] = []
+    decode = client_module._decode_json
+
+    def slow(response: httpx.Response, body: bytes | None = None) -> object:
+        # Holds the loop, as decoding a large page does: a request not written before the
+        # decoding began cannot reach the server until it ends.
+        time.sleep(USING_A_PAGE)
+        decoded.append(time.monotonic())
+        return decode(response, body)
+
+    monkeypatch.setattr(client_module, "_decode_json", slow)
+    # Longer than the decoding: each answer comes after the page before it was taken (one
+    # request ahead of the pages taken, as without the tail).
+    emulator.faults.latency_ms = 150
+    pages = [page async for page in client.iter_pages(limit=100)]
+    arrived = file_requests(emulator)
+    assert sum(len(p.files) for p in pages) == 500
+    assert len(arrived) == len(decoded) == 5
+    # Request n+1 reached the server before the client was done decoding page n.
+    assert [arrived[n + 1] < decoded[n] for n in range(4)] == [True] * 4
+
+
+async def test_a_tail_cursor_the_decoded_page_denies_is_not_followed(
+    emulator: RunningEmulator, client: FilesClient
+) -> None:
+    # The tail says "more, at cursor X" but the page says it is the last: the request
+    # started from the tail is dropped and the listing ends with that page.
+    workspace = emulator.store.default_workspace_id
+    stored = generate_files(emulator.store, workspace, 3)
+    body = (
+        b'{"_shape":"openrouter","data":['
+        + b",".join(
+            json.dumps(
+                {
+                    "_shape": "openrouter",
+                    "id": f.id,
+                    "filename": f.filename,
+                    "mime_type": "text/plain",
+                    "size_bytes": 1,
+                    "created_at": "2026-09-01T12:00:00Z",
+                    "downloadable": False,
+                }
+            ).encode()
+            for f in stored
+        )
+        + b'],"has_more":false,"cursor":"eyJjdXJzb3IiOiJ4In0="}'
+    )
+    emulator.faults.clear()
+    emulator.faults.fail_next(200, path_contains="/files", body=body)
+    listed = [f.id async for page in client.iter_pages(limit=100) for f in page.files]
+    assert listed == [f.id for f in stored]
 
 
 async def test_pager_resumes_from_the_failed_page(emulator: RunningEmulator, api_key: str) -> None:
