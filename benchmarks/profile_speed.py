@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/profile_speed.py listing [--page 100]  # a listing's client side
     .venv/bin/python benchmarks/profile_speed.py delete     # CPU per delete; 1,000 under cProfile
     .venv/bin/python benchmarks/profile_speed.py roundtrip  # what the emulator adds to a round trip
-    .venv/bin/python benchmarks/profile_speed.py startup    # imports before the first paint
+    .venv/bin/python benchmarks/profile_speed.py startup [--before DIR]  # floors, orbrowse, imports
     .venv/bin/python benchmarks/profile_speed.py memory     # bytes per loaded row: RSS, by owner
     .venv/bin/python benchmarks/profile_speed.py memory-client  # RSS per row listed via the client
     .venv/bin/python benchmarks/profile_speed.py folders-memory  # bytes per file of the folder tree
@@ -282,12 +282,13 @@ Floor().run()
 """
 
 
-def startup(runs: int) -> None:
+def startup(runs: int, before: str | None = None) -> None:
     """Where orbrowse's start-up goes: floors side by side, imports, and a profile.
 
     On a pty, interleaved, ``runs`` times each: the interpreter printing a line, an empty
     Textual app drawing one line (Textual's own import and first paint), the SDK script and
-    orbrowse (both to the first file row, as ``bench_startup`` measures). Then
+    orbrowse (both to the first file row, as ``bench_startup`` measures), and with ``before``
+    the orbrowse package in that folder (``python -P``, ``PYTHONPATH``). Then
     ``-X importtime`` of orbrowse's modules, and orbrowse once under cProfile until its first
     row is drawn (``_startup_profiled.py``)."""
     import statistics
@@ -325,12 +326,19 @@ def startup(runs: int) -> None:
                 needle,
             ),
         }
+        envs = {name: env for name in cases}
+        if before:
+            name = "orbrowse before: first file row"
+            run = "import sys; from orbrowse.cli import main; sys.exit(main())"
+            cases[name] = ([python, "-P", "-c", run, *orbrowse_args], needle)
+            envs[name] = {**env, "PYTHONPATH": str(Path(before).resolve())}
         times: dict[str, list[tuple[float, float]]] = {name: [] for name in cases}
         for number in range(runs):
             names = list(cases) if number % 2 == 0 else list(reversed(cases))
             for name in names:
                 argv, text = cases[name]
-                times[name].append(times_until_text(argv, text or "first-paint-floor", env=env))
+                found = times_until_text(argv, text or "first-paint-floor", env=envs[name])
+                times[name].append(found)
         print(f"== start-up on a pty, {runs} runs each, interleaved (median, min-max)")
         for index, what in ((0, "wall"), (1, "CPU")):
             sdk = statistics.median(t[index] for t in times["sdk script: first page printed"])
@@ -547,6 +555,12 @@ def main() -> None:
     )
     parser.add_argument("--page", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=5, help="start-up: runs of each case")
+    parser.add_argument(
+        "--before",
+        metavar="DIR",
+        help="start-up: also time the orbrowse package in DIR (a checkout of another commit), "
+        "interleaved with the others",
+    )
     parser.add_argument("--rows", type=int, help="memory-client: one size, in this process")
     args = parser.parse_args()
     if args.what == "listing":
@@ -562,7 +576,7 @@ def main() -> None:
     elif args.what == "folders-memory":
         folders_memory()
     else:
-        startup(args.runs)
+        startup(args.runs, args.before)
 
 
 if __name__ == "__main__":

@@ -159,9 +159,11 @@ class OrbrowseApp(OrbrowseBase):
 
             self.push_screen(NoKeyScreen(self.settings, self.startup_error))
             return
-        if self.settings.workspace:
-            self.open_workspace(
-                WorkspaceChoice(self.settings.workspace, self._recent_name(self.settings.workspace))
+        if workspace := self.settings.workspace:
+            # After Textual's start-up batch (Compose to Mount, with its own awaits): a screen
+            # pushed inside it lays out and draws a first frame that the batch throws away.
+            self.call_later(
+                self.open_workspace, WorkspaceChoice(workspace, self._recent_name(workspace))
             )
         else:
             self.discover_workspaces(initial=True)

@@ -36,9 +36,11 @@ def test_the_confirmation_names_the_workspace_and_its_label(
     ]
     with tmux_server("orbrowse-where") as tmux:
         start(tmux, emulator, tmp_path, 'label = "PROD"\ncolor = "red"')
-        screen = tmux.wait_for("all 3 files")
-        assert "PROD · Default (default, 11111111)" in screen  # the banner
-        assert "PROD · Default" in screen.splitlines()[0]  # the header
+        tmux.wait_for("all 3 files")
+        # The name is looked up as the browser opens: it comes a round trip after the rows,
+        # which are drawn as soon as they are here (the first page is asked for at launch).
+        banner, header = "PROD · Default (default, 11111111)", "PROD · Default"
+        tmux.wait_for(lambda s: banner in s and header in s.splitlines()[0])
 
         tmux.send_text("jx")
         screen = tmux.wait_for("Delete 1 file?")

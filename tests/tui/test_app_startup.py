@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from textual.app import App
+from textual.screen import Screen
 from textual.widgets import OptionList, Static
 
 from orbrowse.emulator.server import RunningEmulator
@@ -184,3 +186,25 @@ async def test_a_first_page_answered_before_the_app_starts_is_in_its_first_frame
         assert screen.pages_loaded == 1
         listed = [r for r in emulator.faults.requests if r.path.endswith("/files")]
         assert listed == [], "the page was not asked for again"
+
+
+async def test_the_browser_first_draws_after_textual_starts_up(
+    emulator: RunningEmulator, app: OrbrowseApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Textual throws away a frame drawn inside its start-up batch (Compose to Mount): the
+    browser is opened after it, so its first frame, laid out and drawn, is the one shown."""
+    seed_default(emulator, ["alpha.txt"])
+    frames: list[tuple[str, int]] = []
+    display = App._display
+
+    def watching(app: App[object], screen: Screen[object], renderable: object) -> None:
+        if renderable is not None:
+            frames.append((type(screen).__name__, app._batch_count))
+        display(app, screen, renderable)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(App, "_display", watching)
+    async with browsing(app):
+        pass
+    thrown_away = [name for name, batch in frames if batch]
+    assert thrown_away == []
+    assert frames[0][0] == "BrowserScreen"

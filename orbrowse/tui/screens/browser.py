@@ -371,6 +371,8 @@ class BrowserScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._show_title()
+        if not self.workspace.name and self.workspace.id:
+            self.lookup_name()
         self.filter_box.display = False
         self.breadcrumb.display = False
         column = self.query_one("#details-column")
@@ -543,19 +545,16 @@ class BrowserScreen(Screen[None]):
     _first_rows_seen = False
 
     def _after_first_rows(self) -> None:
-        """Once, after the frame that draws the first page: the start-up work the first rows
-        need not wait for. Remembering the workspace (tomlkit, an fsync) and asking for its
-        name (a request and its reply) would otherwise be done before that frame
-        (``benchmarks/profile_speed.py startup``)."""
+        """Once, after the frame that draws the first page: remember the workspace. Its
+        writing (tomlkit's import and parsing, an fsync) would otherwise be done before that
+        frame (``benchmarks/profile_speed.py startup``)."""
         if self._first_rows_seen:
             return
         self._first_rows_seen = True
-        self.call_after_refresh(self._start_the_rest)
+        self.call_after_refresh(self._remember_workspace)
 
-    def _start_the_rest(self) -> None:
-        self.orbrowse.remember_workspace(self.workspace)
-        if not self.workspace.name and self.workspace.id:
-            self.lookup_name()
+    def _remember_workspace(self) -> None:
+        self.orbrowse.remember_workspace(self.workspace)  # with its name, if found meanwhile
 
     def _apply_ready_page(self) -> None:
         """The first page, when its answer came while the app started (``orbrowse`` sends the
