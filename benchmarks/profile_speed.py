@@ -356,7 +356,9 @@ def startup(runs: int, before: str | None = None) -> None:
         print(f"== orbrowse under cProfile: first row after {first_row} s (profiled)")
         report = io.StringIO()
         stats = pstats.Stats(str(out), stream=report)
-        stats.sort_stats("cumulative").print_stats(r"orbrowse|textual/app\.py|asyncio", 30)
+        stats.sort_stats("cumulative").print_stats(
+            r"orbrowse|textual/(app|css/stylesheet|_compositor)\.py|asyncio", 40
+        )
         print("\n".join(line for line in report.getvalue().splitlines() if line.strip())[-6000:])
     for what in ("orbrowse.cli", "orbrowse.tui.launch", "orbrowse.tui.screens.browser"):
         done = subprocess.run(
