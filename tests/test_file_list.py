@@ -434,3 +434,40 @@ def test_every_row_is_found_whether_or_not_load_order_is_creation_order(
     model.remove([loaded[5].id, loaded[40].id])
     assert [model.index_of(f.id) for f in model.view] == list(range(58))
     assert loaded[5].id not in ids(model.view) and model.index_of(loaded[5].id) is None
+
+
+class TimeOrderedFileListMachine(FileListMachine):
+    """The same rules with files loaded oldest first, as the API lists them (many with the
+    same creation time), so rows are found by bisecting on the creation time too; removed
+    files come back newer, as a re-listing brings them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.clock = 0
+
+    def _restamp(self, page: list[FileObject], steps: list[int]) -> list[FileObject]:
+        stamped = []
+        for f, step in zip(page, steps, strict=True):
+            self.clock += step
+            created = BASE + timedelta(minutes=self.clock)
+            stamped.append(
+                FileObject(f.id, f.filename, f.mime_type, f.size_bytes, created, f.downloadable)
+            )
+        return stamped
+
+    @rule(page=st.lists(file_objects, max_size=8), data=st.data())
+    def append(self, page: list[FileObject], data: st.DataObject) -> None:
+        steps = data.draw(st.lists(st.integers(0, 1), min_size=len(page), max_size=len(page)))
+        super().append(self._restamp(page, steps))
+
+    @rule(f=file_objects, step=st.integers(0, 1))
+    def insert_new(self, f: FileObject, step: int) -> None:
+        super().insert_new(self._restamp([f], [step])[0])
+
+    @invariant()
+    def loaded_oldest_first(self) -> None:
+        assert self.model._time_ordered
+
+
+TimeOrderedFileListMachine.TestCase.settings = FileListMachine.TestCase.settings
+TestTimeOrderedFileListMachine = TimeOrderedFileListMachine.TestCase

@@ -4,9 +4,11 @@ sort and marks, kept up to date page by page."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from orbrowse.api.models import FileObject
-from orbrowse.listing.file_list import FileList
+from orbrowse.listing.file_list import SORT_COLUMNS, FileList, SortColumn
 from orbrowse.listing.folder_rows import FolderRows
 from orbrowse.listing.folders import Folder, FolderTree
 from tests.test_folders import named
@@ -123,4 +125,50 @@ def test_files_keep_the_flat_views_order_with_ties_as_pages_arrive(
         assert list(rows) == list(files.view)
     rows.open("")
     rows.open("d/")  # rebuilt from the folder, not grown page by page
+    assert list(rows) == list(files.view)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    pages=st.lists(
+        st.lists(
+            st.tuples(
+                st.integers(0, 30),
+                st.sampled_from(["d/a", "d/B", "d/b", "d/a.png"]),
+                st.integers(0, 2),
+                st.integers(0, 3),
+            ),
+            max_size=7,
+        ),
+        min_size=1,
+        max_size=5,
+    ),
+    column=st.none() | st.sampled_from(SORT_COLUMNS),
+    descending=st.booleans(),
+    text=st.sampled_from(["", "a", "!png", "b"]),
+    gone=st.sets(st.integers(0, 30), max_size=6),
+)
+def test_the_open_folders_files_are_in_the_flat_views_order_under_every_sort(
+    pages: list[list[tuple[int, str, int, int]]],
+    column: SortColumn | None,
+    descending: bool,
+    text: str,
+    gone: set[int],
+) -> None:
+    # Every sort column both ways, ties in size, name, type and creation time, a filter,
+    # pages arriving one by one, then removals: the folder shows the flat view's rows.
+    tree, files = loaded([])
+    files.set_sort(column, descending and column is not None)  # the keys reverse a column
+    files.set_filter(text)
+    rows = FolderRows(tree, files, "d/")
+    for page in pages:
+        new = [named(n, name, size, minutes) for n, name, size, minutes in page]
+        new = [f for f in {f.id: f for f in reversed(new)}.values() if f.id not in files]
+        new.reverse()  # each id once
+        files.append(new)
+        tree.append(new)
+        rows.sync()
+        assert list(rows) == list(files.view)
+    tree.remove(files.remove(named(n, "d/a").id for n in gone))
+    rows.sync()
     assert list(rows) == list(files.view)
