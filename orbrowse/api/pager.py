@@ -31,7 +31,7 @@ from contextvars import ContextVar
 import httpx
 
 from orbrowse.api.errors import OpenRouterError, ResponseFormatError
-from orbrowse.api.models import FilePage
+from orbrowse.api.models import FileObject, FilePage
 
 MAX_EMPTY_PAGES = 3
 MAX_PAGE_SIZE = 1000
@@ -289,8 +289,12 @@ class Pager:
 
     def _fresh(self, page: FilePage) -> FilePage:
         seen = self._seen_ids
-        fresh = tuple(f for f in page.files if f.id not in seen)
-        seen.update(f.id for f in fresh)
+        kept: list[FileObject] = []
+        for file in page.files:  # each id once, also within the page
+            if file.id not in seen:
+                seen.add(file.id)
+                kept.append(file)
+        fresh = tuple(kept)
         if len(fresh) == len(page.files):
             return page
         return FilePage(fresh, page.has_more, page.cursor, page.first_id, page.last_id)

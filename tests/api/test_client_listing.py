@@ -95,20 +95,23 @@ async def test_a_page_larger_than_asked_is_an_error(
         await client.list_files(limit=2)
 
 
+LISTED = {
+    "_shape": "openrouter",
+    "id": "or_file_aaaaaaaaaaaaaaaaaaaaaaaa",
+    "type": "file",
+    "filename": "a.txt",
+    "mime_type": "text/plain",
+    "size_bytes": 1,
+    "created_at": "2026-09-01T12:00:00Z",
+    "downloadable": False,
+}
+"""One file as the API lists it."""
+
+
 async def test_a_repeating_cursor_stops_instead_of_looping(
     emulator: RunningEmulator, client: FilesClient
 ) -> None:
-    item = {
-        "_shape": "openrouter",
-        "id": "or_file_aaaaaaaaaaaaaaaaaaaaaaaa",
-        "type": "file",
-        "filename": "a.txt",
-        "mime_type": "text/plain",
-        "size_bytes": 1,
-        "created_at": "2026-09-01T12:00:00Z",
-        "downloadable": False,
-    }
-    looping = {"_shape": "openrouter", "data": [item], "has_more": True, "cursor": "c2FtZQ=="}
+    looping = {"_shape": "openrouter", "data": [LISTED], "has_more": True, "cursor": "c2FtZQ=="}
     emulator.faults.fail_next(
         200, path_contains="/files", body=json.dumps(looping).encode(), count=5
     )
@@ -117,6 +120,19 @@ async def test_a_repeating_cursor_stops_instead_of_looping(
         async for _page in client.iter_pages():
             pages += 1
     assert pages == 2
+
+
+async def test_a_file_listed_twice_in_one_page_is_given_once(
+    emulator: RunningEmulator, client: FilesClient
+) -> None:
+    # The browser adds each page to its folder tree, which does not check ids: a repeated
+    # file showed twice in its folder.
+    item = LISTED | {"filename": "d/a.txt"}
+    other = item | {"id": "or_file_bbbbbbbbbbbbbbbbbbbbbbbb", "filename": "d/b.txt"}
+    body = {"_shape": "openrouter", "data": [item, other, item], "has_more": False}
+    emulator.faults.fail_next(200, path_contains="/files", body=json.dumps(body).encode())
+    pages = [page async for page in client.iter_pages()]
+    assert [f.filename for page in pages for f in page.files] == ["d/a.txt", "d/b.txt"]
 
 
 @pytest.mark.parametrize(
