@@ -29,6 +29,10 @@ READ_AHEAD = 256 * 1024
 """Unread bytes a connection holds before it stops reading from its socket (a download
 written to disk slower than it arrives keeps no more than this in memory)."""
 
+HAPPY_EYEBALLS = 0.25
+"""Seconds before the next of a name's addresses is tried while one has not connected
+(anyio's delay, RFC 8305's recommended value)."""
+
 SocketOption = (
     tuple[int, int, int] | tuple[int, int, bytes | bytearray] | tuple[int, int, None, int]
 )
@@ -235,10 +239,12 @@ class AsyncioBackend(httpcore.AsyncNetworkBackend):
         local_address: str | None = None,
         socket_options: Iterable[SocketOption] | None = None,
     ) -> httpcore.AsyncNetworkStream:
-        # create_connection sets TCP_NODELAY, as anyio does.
+        # create_connection sets TCP_NODELAY, as anyio does. Happy Eyeballs as anyio's: with
+        # several addresses (IPv6 and IPv4), the next is tried after HAPPY_EYEBALLS seconds, so
+        # one that drops packets does not use up the connect timeout.
         local = None if local_address is None else (local_address, 0)
         opening = asyncio.get_running_loop().create_connection(
-            AsyncioStream, host, port, local_addr=local
+            AsyncioStream, host, port, local_addr=local, happy_eyeballs_delay=HAPPY_EYEBALLS
         )
         return await _connect(opening, timeout, socket_options)
 

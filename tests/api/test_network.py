@@ -8,11 +8,14 @@ bound on what a connection reads ahead of its reader.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import shutil
+import socket
 import ssl
 import subprocess
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import httpcore
 import httpx
@@ -196,3 +199,39 @@ async def test_a_write_the_server_does_not_take_times_out_and_closing_ends_it_at
     finally:
         done.set()
         server.close()
+
+
+async def test_an_address_that_does_not_answer_gives_way_to_the_next(
+    emulator: RunningEmulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A name with two addresses, the first black-holed (an IPv6 route that drops packets is
+    # the usual case): the second is tried a quarter second later (Happy Eyeballs, as anyio
+    # does), not after the connect timeout has gone by on the first.
+    hole = socket.socket()
+    hole.bind(("127.0.0.1", 0))
+    hole.listen(0)
+    fillers = [socket.socket() for _ in range(4)]  # a full accept queue drops new SYNs
+    for filler in fillers:
+        filler.setblocking(False)
+        with contextlib.suppress(BlockingIOError):
+            filler.connect(hole.getsockname())
+    loop = asyncio.get_running_loop()
+
+    async def two_addresses(host: object, port: object, **_: object) -> list[Any]:
+        stream = (socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "")
+        return [(*stream, hole.getsockname()), (*stream, (emulator.host, emulator.port))]
+
+    monkeypatch.setattr(loop, "getaddrinfo", two_addresses)
+    headers = {"Authorization": f"Bearer {emulator.keys.management_key}"}
+    try:
+        async with httpx.AsyncClient(
+            transport=AsyncioTransport(verify=False, limits=LIMITS),
+            headers=headers,
+            timeout=httpx.Timeout(30, connect=5),
+        ) as http:
+            url = emulator.url.replace(emulator.host, "two-addresses.example")
+            response = await http.get(f"{url}/files")
+        assert response.status_code == 200
+    finally:
+        for sock in (hole, *fillers):
+            sock.close()
