@@ -428,3 +428,26 @@ async def test_an_untouched_cursor_stays_on_the_first_row_as_folders_arrive(
         assert cursor_name(app) == "a/"
         await pilot.press("j")
         assert cursor_name(app) == "m/"
+
+
+async def test_moves_typed_before_the_first_rows_keep_the_flat_view_and_are_carried_out(
+    emulator: RunningEmulator, make_app: AppFactory, tree: list[StoredFile]
+) -> None:
+    # Over a slow link the user types j j j before any row is shown. The cursor is no longer
+    # untouched, so "auto" stays flat (the folder view would drop the moves: the cursor was
+    # found on the folder view's first row), and the three moves are made when rows come.
+    emulator.faults.hold()
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID, view="auto")
+    async with app.run_test(size=(140, 30)) as pilot:
+        await wait_until(
+            pilot,
+            lambda: isinstance(app.screen, BrowserScreen) and emulator.faults.held > 0,
+            "the browser waiting for its first page",
+        )
+        await pilot.press("j", "j", "j")
+        emulator.faults.release()
+        await wait_until(pilot, lambda: not browser(app).has_more, "the whole listing")
+        await settle(pilot)
+        table = table_of(app)
+        assert table.folder_rows is None, "the flat view"
+        assert table.cursor_row == 3, "no press lost"

@@ -578,7 +578,7 @@ class BrowserScreen(Screen[None]):
         self._restore_marks(page.files)
         self._mark_in_marked_folders(new)
         if not self.view_chosen and new:
-            if self.folders.has_folders and self.table.cursor_row == 0:
+            if self.folders.has_folders and self.table.cursor_untouched:
                 self.view_chosen = True
                 self._show_folders("")
             elif not self.folders.has_folders:

@@ -418,6 +418,12 @@ class FileTable(ScrollView, can_focus=True):
         return self._wanted is not None and self._wanted >= _END - _END_SLACK
 
     @property
+    def cursor_untouched(self) -> bool:
+        """Whether the cursor is where the rows were first shown with it on the first row:
+        not moved, and no move waiting for rows to arrive."""
+        return self._keeps_top
+
+    @property
     def wanted_row(self) -> int | None:
         """The row past the loaded end a move waits for (``None``: none, or see wants_end)."""
         return None if self._wanted is None or self.wants_end else self._wanted
