@@ -47,6 +47,8 @@ def _readable(sock: Any) -> bool:
         return True
     if fd < 0:
         return True
+    if not hasattr(select, "poll"):  # Windows (and eventlet): httpcore's anyio layer does this
+        return bool(select.select([fd], [], [], 0)[0])
     poller = select.poll()
     poller.register(fd, select.POLLIN)
     return bool(poller.poll(0))

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import select
 import shutil
 import socket
 import ssl
 import subprocess
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -174,6 +175,22 @@ async def test_https_proxy_in_the_environment_keeps_httpx_transport(
     assert proxies and isinstance(proxies[0]._pool, httpcore.AsyncHTTPProxy)  # type: ignore[attr-defined]
 
 
+Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
+
+
+@contextlib.asynccontextmanager
+async def connected(handler: Handler) -> AsyncIterator[AsyncioStream]:
+    """A connection of the asyncio layer to a loopback server that runs ``handler``."""
+    server = await asyncio.start_server(handler, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        stream = await AsyncioBackend().connect_tcp("127.0.0.1", port, timeout=5)
+        assert isinstance(stream, AsyncioStream)
+        yield stream
+    finally:
+        server.close()
+
+
 async def test_a_write_the_server_does_not_take_times_out_and_closing_ends_it_at_once() -> None:
     taken, done = asyncio.Event(), asyncio.Event()
 
@@ -182,23 +199,20 @@ async def test_a_write_the_server_does_not_take_times_out_and_closing_ends_it_at
         await done.wait()
         writer.close()
 
-    server = await asyncio.start_server(never_reads, "127.0.0.1", 0)
-    port = server.sockets[0].getsockname()[1]
     try:
-        stream = await AsyncioBackend().connect_tcp("127.0.0.1", port, timeout=5)
-        await taken.wait()
-        with pytest.raises(httpcore.WriteTimeout):
-            await stream.write(b"x" * 64 * MiB, timeout=0.3)  # far more than socket buffers
-        sock = stream.get_extra_info("socket")
-        await stream.aclose()
-        await asyncio.sleep(0)  # the loop closes the socket on its next turn
-        # Not left open until the unsent bytes are taken (close() would wait for that).
-        assert sock.fileno() == -1
-        with pytest.raises(httpcore.ReadError):
-            await stream.read(100)
+        async with connected(never_reads) as stream:
+            await taken.wait()
+            with pytest.raises(httpcore.WriteTimeout):
+                await stream.write(b"x" * 64 * MiB, timeout=0.3)  # far more than socket buffers
+            sock = stream.get_extra_info("socket")
+            await stream.aclose()
+            await asyncio.sleep(0)  # the loop closes the socket on its next turn
+            # Not left open until the unsent bytes are taken (close() would wait for that).
+            assert sock.fileno() == -1
+            with pytest.raises(httpcore.ReadError):
+                await stream.read(100)
     finally:
         done.set()
-        server.close()
 
 
 async def test_an_address_that_does_not_answer_gives_way_to_the_next(
@@ -235,3 +249,31 @@ async def test_an_address_that_does_not_answer_gives_way_to_the_next(
     finally:
         for sock in (hole, *fillers):
             sock.close()
+
+
+@pytest.mark.parametrize("poll", [True, False], ids=["poll", "no-poll"])
+async def test_an_idle_connection_is_readable_once_the_server_closes_it(
+    poll: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The pool asks an idle connection whether it is readable (the server closed it) before
+    # giving it a request. Without select.poll (Windows, eventlet), select.select answers.
+    if not poll:
+        monkeypatch.delattr(select, "poll")
+    closing, closed = asyncio.Event(), asyncio.Event()
+
+    async def closes_when_told(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await closing.wait()
+        writer.close()
+        await writer.wait_closed()
+        closed.set()
+
+    async with connected(closes_when_told) as stream:
+        assert stream.get_extra_info("is_readable") is False
+        closing.set()
+        await closed.wait()
+        # Asked of the kernel: true even before the loop has read the close.
+        async with asyncio.timeout(5):
+            while not stream.get_extra_info("is_readable"):  # noqa: ASYNC110 (a state)
+                await asyncio.sleep(0.01)
+        assert await stream.read(100) == b""
+        await stream.aclose()
