@@ -17,11 +17,13 @@ from orbrowse.config import load_settings
 from orbrowse.preview.detect import (
     CELL_SIZE_QUERY,
     DA1_QUERY,
+    FIRST_QUERY,
     KITTY_QUERY,
     ask_terminal,
     choose,
     detect,
     parse_reply,
+    typed_ahead,
 )
 
 KITTY_OK = b"\x1b_Gi=4242;OK\x1b\\"
@@ -138,6 +140,32 @@ def test_the_terminal_mode_is_restored_and_stray_keys_do_not_break_it() -> None:
         before = termios.tcgetattr(tty)
         assert detect("auto", TERMINAL, tty).protocol == "halfblock"
         assert termios.tcgetattr(tty) == before
+
+
+def test_keys_typed_while_the_terminal_is_asked_are_kept_for_the_app() -> None:
+    # Over SSH the user types ahead while orbrowse starts: those keys reach the query's read
+    # with the replies, and were lost with them.
+    def typing(received: bytes) -> bytes:
+        return b"jj" + CELL + "é".encode() + DA1_PLAIN if received == FIRST_QUERY else b""
+
+    typed: list[str] = []
+    with terminal(typing) as (tty, _fake):
+        assert detect("auto", TERMINAL, tty, typed).protocol == "halfblock"
+    assert typed == ["jjé"]
+
+
+@pytest.mark.parametrize(
+    ("reply", "keys"),
+    [
+        (CELL + DA1_PLAIN, ""),
+        (b"q" + KITTY_OK + DA1_SIXEL + b"\r", "q\r"),
+        (b"\xc3j\xff" + DA1_PLAIN, "j"),  # a cut UTF-8 character and an invalid byte
+        (b"j\x1b[B" + DA1_PLAIN + b"k", "j"),  # an arrow key: what follows is not guessed
+        (b"/x\x1b[6;20", "/x"),  # a reply cut by the wait's end is never typed
+    ],
+)
+def test_typed_ahead_is_what_is_not_a_reply(reply: bytes, keys: str) -> None:
+    assert typed_ahead(reply) == keys
 
 
 def test_not_a_terminal_is_not_asked(tmp_path: Path) -> None:

@@ -8,7 +8,8 @@ that answered, and reported no Sixel, gets the second round: the Kitty graphics 
 DA1 again. The order matters: a reply that comes after we stop listening is read by Textual as
 input, and Textual swallows a late DA1 or cell size but would type a late Kitty reply
 (``_Gi=…;OK``) as keys. The replies are read as bytes (a keystroke typed meanwhile cannot
-break decoding; it is lost), at most ``MAX_REPLY`` of them.
+break decoding), at most ``MAX_REPLY`` of them; the keys typed meanwhile are handed to the app
+(:func:`typed_ahead`).
 
 - Sixel: DA1 lists attribute 4. Inside tmux it is tmux that answers, and it lists 4 only when
   it was built with Sixel and draws Sixel itself: that is the one case where tmux gets more
@@ -188,6 +189,24 @@ def _exchange(fd: int, query: bytes, timeout: float) -> bytes:
     return bytes(reply)
 
 
-def detect(mode: ImagesMode, env: Mapping[str, str], fd: int) -> Graphics:
-    """:func:`choose` against the real terminal on ``fd`` (open for reading and writing)."""
-    return choose(mode, env, lambda: ask_terminal(fd), window_cell_size(fd))
+def typed_ahead(reply: bytes) -> str:
+    """What the user typed while (or before) the terminal was asked, read with its replies:
+    the bytes that are none of the replies, up to the first other escape (an arrow key, or a
+    reply cut by the wait's end: dropped, never typed as keys); bad UTF-8 is dropped."""
+    keys = _CELL.sub(b"", _KITTY.sub(b"", _DA1.sub(b"", reply)))
+    return keys.split(b"\x1b", 1)[0].decode("utf-8", "ignore")
+
+
+def detect(
+    mode: ImagesMode, env: Mapping[str, str], fd: int, typed: list[str] | None = None
+) -> Graphics:
+    """:func:`choose` against the real terminal on ``fd`` (open for reading and writing); the
+    keys typed while it was asked go to ``typed`` (:func:`typed_ahead`), for the app."""
+
+    def ask() -> bytes | None:
+        reply = ask_terminal(fd)
+        if reply and typed is not None:
+            typed.append(typed_ahead(reply))
+        return reply
+
+    return choose(mode, env, ask, window_cell_size(fd))

@@ -66,6 +66,7 @@ class OrbrowseBase(App[int]):
         graphics: Graphics = HALF_BLOCKS,
         client: FilesClient | None = None,
         early_listing: EarlyListing | None = None,
+        typed_ahead: str = "",
     ) -> None:
         super().__init__()
         self.settings = settings
@@ -85,6 +86,9 @@ class OrbrowseBase(App[int]):
         self.client: FilesClient | None = client
         """Made from the settings, unless the launcher made it (with the first request)."""
         self.early_listing = early_listing
+        self.typed_ahead = typed_ahead
+        """Keys typed before Textual read the terminal (read with its replies to the image
+        query, ``tui/launch.py``): handled once the app has mounted, as if typed then."""
         """The first page of ``settings.workspace``, asked for before the app started (by
         ``tui/launch.py``) or in ``on_load``."""
         self.startup_error: str | None = None

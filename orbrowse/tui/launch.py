@@ -37,7 +37,7 @@ def run_app(
     """Run the app in this terminal until it exits; its exit code."""
     observer = debug_log.record if debug_log is not None else None
     with asyncio.Runner() as runner:
-        client, early, graphics = runner.run(before_textual(settings, observer, os.environ))
+        client, early, graphics, typed = runner.run(before_textual(settings, observer, os.environ))
         # Only now, with the first page's request on the wire: Textual's import is the
         # largest part of the start-up (benchmarks/profile_speed.py startup).
         from orbrowse.tui.app import build_app
@@ -51,6 +51,7 @@ def run_app(
             graphics=graphics,
             client=client,
             early_listing=early,
+            typed_ahead=typed,
         )
         if debug_log is not None:
             # Once, when it stops: the requests go on, unrecorded (a full disk, …).
@@ -73,9 +74,10 @@ def run_app(
 
 async def before_textual(
     settings: Settings, observer: RequestObserver | None, env: Mapping[str, str]
-) -> tuple[FilesClient | None, EarlyListing | None, Graphics]:
-    """The client, the first page's request (when the settings name a workspace) and the
-    image protocol: the terminal is asked in a thread while the loop sends the request, and
+) -> tuple[FilesClient | None, EarlyListing | None, Graphics, str]:
+    """The client, the first page's request (when the settings name a workspace), the
+    image protocol and the keys typed while the terminal was asked (the app handles them):
+    the terminal is asked in a thread while the loop sends the request, and
     this returns once the request's bytes are written (at most ``WIRE_WAIT`` after the
     terminal answered). Without a usable key, no client: the app says why."""
     client: FilesClient | None = None
@@ -90,22 +92,25 @@ async def before_textual(
         pager = workspace_client.pager(limit=settings.page_size)
         pager.prefetch()
         early = (settings.workspace, workspace_client, pager)
-    graphics = await asyncio.to_thread(terminal_graphics, settings.images, env)
+    typed: list[str] = []
+    graphics = await asyncio.to_thread(terminal_graphics, settings.images, env, typed)
     if early is not None:
         await early[2].prefetch_sent(written=True)
-    return client, early, graphics
+    return client, early, graphics, "".join(typed)
 
 
-def terminal_graphics(mode: ImagesMode, env: Mapping[str, str]) -> Graphics:
+def terminal_graphics(
+    mode: ImagesMode, env: Mapping[str, str], typed: list[str] | None = None
+) -> Graphics:
     """The image protocol: the controlling terminal is asked (in ``auto``) and its cell size
-    read before Textual starts reading from it."""
+    read before Textual starts reading from it; keys typed meanwhile go to ``typed``."""
     if sys.platform != "win32" and sys.stdin.isatty() and sys.stdout.isatty():
         try:
             fd = os.open("/dev/tty", os.O_RDWR | os.O_NOCTTY)
         except OSError:
             return choose(mode, env, lambda: None)
         try:
-            return detect(mode, env, fd)
+            return detect(mode, env, fd, typed)
         finally:
             os.close(fd)
     return choose(mode, env, lambda: None)

@@ -267,3 +267,16 @@ async def test_g_then_j_j_j_during_a_slow_page_keeps_the_moves(
         await wait_until(pilot, lambda: not screen.has_more and not screen.fetching, "the end")
         await pilot.pause()
         assert table.cursor_file is not None and table.cursor_file.id == thousand[-3]
+
+
+async def test_keys_typed_before_textual_reads_the_terminal_are_handled(
+    app: OrbrowseApp, thousand: list[str]
+) -> None:
+    # Typed over SSH while orbrowse started: read with the terminal's replies to the image
+    # query (tui/launch.py), they were lost with them.
+    app.typed_ahead = "jjj"
+    async with browsing(app) as (pilot, _):
+        await settle(pilot)
+        table = table_of(app)
+        assert table.cursor_row == 3
+        assert table.cursor_file is not None and table.cursor_file.id == thousand[3]

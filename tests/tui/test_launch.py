@@ -22,7 +22,7 @@ settings = load_settings(
     config_path=Path(folder) / "config.toml", env={},
 )
 loop = asyncio.new_event_loop()
-client, early, graphics = loop.run_until_complete(before_textual(settings, None, {}))
+client, early, graphics, typed = loop.run_until_complete(before_textual(settings, None, {}))
 print("early", early is not None and early[0] == workspace)
 print("graphics", graphics.protocol)
 print("textual", "textual" in sys.modules, flush=True)
