@@ -250,3 +250,26 @@ async def test_confirmation_says_how_many_marks_the_filter_hides(
         await pilot.press("escape")
         await pilot.pause()
         assert browser(app).files.marked_count == marked
+
+
+async def test_deleting_rows_up_to_the_cursor_puts_it_on_the_next_file(
+    emulator: RunningEmulator, make_app: AppFactory
+) -> None:
+    # It kept its row number: after 'j V j j j x' it sat on f8, three files past f5.
+    for n in range(10):
+        emulator.store.add_file(DEFAULT_WORKSPACE_ID, f"f{n}.txt", content=b"x")
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID, undo_seconds=0)
+    async with browsing(app, size=(140, 40)) as (pilot, screen):
+        await pilot.press("j", "V", "j", "j", "j", "x")
+        confirm = await screen_shown(pilot, ConfirmDeleteDialog)
+        assert [f.filename for f in confirm.files] == ["f1.txt", "f2.txt", "f3.txt", "f4.txt"]
+        await pilot.click("#delete")
+        progress = await screen_shown(pilot, DeleteProgressDialog)
+        await wait_until(pilot, lambda: progress.phase == "report", "the report")
+        await pilot.press("c")
+        await settle(pilot)
+        names = [f.filename for f in screen.files.view]
+        assert names == ["f0.txt", "f5.txt", "f6.txt", "f7.txt", "f8.txt", "f9.txt"]
+        assert sorted(f.filename for f in emulator.store.files(DEFAULT_WORKSPACE_ID)) == names
+        cursor = screen.table.cursor_file
+        assert cursor is not None and cursor.filename == "f5.txt"

@@ -1320,7 +1320,9 @@ class BrowserScreen(Screen[None]):
             self.notify("Forgotten: it will not be offered again", title="Deletion", timeout=3)
 
     def drop_deleted(self, ids: Iterable[str]) -> None:
-        self.folders.remove(self.files.remove(ids))
+        gone = set(ids)
+        self.table.leave_files(gone)
+        self.folders.remove(self.files.remove(gone))
         # A marked folder that is gone (every file deleted) is no longer marked.
         self.folder_marks -= {p for p in self.folder_marks if self.folders.folder(p) is None}
         self._files_changed()

@@ -19,7 +19,7 @@ it). Until the listing is complete, folder totals read "≥". ``l``/``→`` on a
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar, Literal
@@ -511,6 +511,20 @@ class FileTable(ScrollView, can_focus=True):
             self._cursor_changed()
         self._settle_wanted()
         self.refresh()
+
+    def leave_files(self, gone: Collection[str]) -> None:
+        """Before the files with these ids are dropped: a cursor on one of them goes to the
+        next row that stays at the next :meth:`refresh_rows` (with its row number kept, a
+        deleted block above it took the cursor that many files further)."""
+        current = self.cursor_file
+        if current is None or current.id not in gone:
+            return
+        rows = self.rows
+        for index in range(self.cursor_row + 1, len(rows)):
+            row = rows[index]
+            if not isinstance(row, FileObject) or row.id not in gone:
+                self._cursor_key = _row_key(row)
+                return
 
     def set_sort(self, column: SortColumn | None, descending: bool = False) -> None:
         """Sort the model and keep the cursor on its file."""
