@@ -57,7 +57,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         from orbrowse.commands.runner import run_command
 
         return run_command(args[0], args[1:])
-    return run_browser(browser_parser().parse_args(args))
+    try:
+        return run_browser(browser_parser().parse_args(args))
+    except KeyboardInterrupt:  # Ctrl+C while starting, before Textual reads the keys
+        from orbrowse.commands.exit_codes import ExitCode
+
+        print("orbrowse: interrupted", file=sys.stderr)
+        return ExitCode.INTERRUPTED
 
 
 def skip_httpx_command_line() -> None:
