@@ -201,7 +201,7 @@ async def test_the_report_says_which_files_may_have_been_deleted(
         assert not dialog.query_one("#retry").has_class("hidden")
         await pilot.press("r")  # the retry's delete answers 404: gone after all
         await settle(pilot)
-        assert "Deleted 3 files (1 were already gone)." in text_of(dialog, "#summary")
+        assert "Deleted 3 files (1 was already gone)." in text_of(dialog, "#summary")
         await pilot.press("escape")
         await pilot.pause()
     [report] = app.results

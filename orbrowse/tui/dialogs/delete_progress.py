@@ -275,7 +275,8 @@ class DeleteProgressDialog(Dialog[BulkReport | None]):
         lines.append(f"Deleted {count_files(len(report.deleted))}")
         notes = []
         if report.already_gone:
-            notes.append(f"{len(report.already_gone):,} were already gone")
+            gone = len(report.already_gone)
+            notes.append(f"{gone:,} {'was' if gone == 1 else 'were'} already gone")
         if report.confirmed_by_lookup:
             notes.append(
                 f"{len(report.confirmed_by_lookup):,} after a lost answer, confirmed by lookup"
