@@ -41,13 +41,16 @@ NAMES = [
 
 @pytest.fixture
 def eight(emulator: RunningEmulator) -> list[StoredFile]:
-    """Eight files with known names, sizes 100, 200, ... and increasing creation times."""
+    """Eight files with known names, sizes 100, 200, ... and increasing creation times. Their
+    ids are digits: a text filter also searches ids, and a random id that held "csv" made
+    data/events.jsonl match the invalid-filter test's "csv" (CI, once)."""
     return [
         emulator.store.add_file(
             DEFAULT_WORKSPACE_ID,
             name,
             size_bytes=100 * (index + 1) if index != 3 else 5000,
             created_at=FIXED_NOW - timedelta(days=30 - index),
+            file_id=f"or_file_{index:024d}",
         )
         for index, name in enumerate(NAMES)
     ]
