@@ -208,3 +208,20 @@ async def test_the_browser_first_draws_after_textual_starts_up(
     thrown_away = [name for name, batch in frames if batch]
     assert thrown_away == []
     assert frames[0][0] == "BrowserScreen"
+
+
+async def test_quitting_before_the_first_page_still_remembers_the_workspace(
+    emulator: RunningEmulator, make_app: AppFactory
+) -> None:
+    # The workspace is remembered after the frame with the first rows (to keep the config
+    # write out of the start-up); a user who quits before they come opened it all the same.
+    emulator.faults.hold()  # the first page does not come
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
+    try:
+        async with app.run_test() as pilot:
+            await screen_shown(pilot, BrowserScreen)
+            assert app.settings.recent_workspaces == ()
+            await pilot.press("q")
+    finally:
+        emulator.faults.release()
+    assert [r.id for r in app.settings.recent_workspaces] == [DEFAULT_WORKSPACE_ID]

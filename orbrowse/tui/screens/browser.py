@@ -553,7 +553,12 @@ class BrowserScreen(Screen[None]):
         self._first_rows_seen = True
         self.call_after_refresh(self._remember_workspace)
 
+    _remembered = False
+
     def _remember_workspace(self) -> None:
+        if self._remembered:
+            return
+        self._remembered = True
         self.orbrowse.remember_workspace(self.workspace)  # with its name, if found meanwhile
 
     def _apply_ready_page(self) -> None:
@@ -987,6 +992,8 @@ class BrowserScreen(Screen[None]):
 
     def on_unmount(self) -> None:
         self.pager.cancel()
+        # Left (quit, another workspace) before the frame with the first rows was drawn.
+        self._remember_workspace()
 
     def action_toggle_details(self) -> None:
         column = self.query_one("#details-column")
