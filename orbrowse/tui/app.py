@@ -167,19 +167,6 @@ class OrbrowseApp(OrbrowseBase):
             )
         else:
             self.discover_workspaces(initial=True)
-        self._replay_typed_ahead()
-
-    def _replay_typed_ahead(self) -> None:
-        """The keys typed while the terminal was asked about images, fed to the app as its
-        input thread feeds keys (after the workspace opens: as if typed just now)."""
-        typed, self.typed_ahead = self.typed_ahead, ""
-        driver = self._driver
-        if not typed or driver is None:
-            return
-        from textual._xterm_parser import XTermParser  # Textual's own key decoding
-
-        for event in XTermParser().feed(typed):
-            driver.process_message(event)
 
     def apply_config_keys(self) -> None:
         """Remap keys from the config's ``[keys]``; each entry that cannot apply is reported."""

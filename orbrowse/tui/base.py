@@ -166,6 +166,19 @@ class OrbrowseBase(App[int]):
                 f"Could not remember the workspace: {error}", severity="warning", markup=False
             )
 
+    def replay_typed_ahead(self) -> None:
+        """The keys typed while the terminal was asked about images, fed to the app as its
+        input thread feeds keys. Called once the first screen that takes keys (the browser,
+        the picker) is mounted and drawn: a key before that reaches no widget."""
+        typed, self.typed_ahead = self.typed_ahead, ""
+        driver = self._driver
+        if not typed or driver is None:
+            return
+        from textual._xterm_parser import XTermParser  # Textual's own key decoding
+
+        for event in XTermParser().feed(typed):
+            driver.process_message(event)
+
     # -- clipboard ------------------------------------------------------------------------------
 
     def _write_osc(self, data: bytes) -> None:

@@ -396,6 +396,7 @@ class BrowserScreen(Screen[None]):
         self.load_pages()
         if not self.read_only:
             self.offer_resume()
+        self.call_after_refresh(self.orbrowse.replay_typed_ahead)
 
     def _show_title(self) -> None:
         """The header names the workspace (name; slug and the id's first 8 characters below),

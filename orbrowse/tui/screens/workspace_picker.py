@@ -213,6 +213,8 @@ class WorkspacePicker(ModalScreen[WorkspaceChoice | None]):
         self.call_after_refresh(self._fit_list)
         if self.client is not None:
             self.count_files(self.client)
+        if isinstance(self.app, OrbrowseBase):  # the picker also runs in test hosts
+            self.call_after_refresh(self.app.replay_typed_ahead)
 
     # -- the list ---------------------------------------------------------------------------
 
