@@ -273,3 +273,21 @@ async def test_deleting_rows_up_to_the_cursor_puts_it_on_the_next_file(
         assert sorted(f.filename for f in emulator.store.files(DEFAULT_WORKSPACE_ID)) == names
         cursor = screen.table.cursor_file
         assert cursor is not None and cursor.filename == "f5.txt"
+
+
+async def test_a_burst_that_ends_a_range_with_x_deletes_the_whole_range(
+    emulator: RunningEmulator, make_app: AppFactory
+) -> None:
+    # Over SSH 'V j j j x' arrives at once: the j's move the cursor, and x ran before the
+    # screen had handled their CursorMoved, so the range held only its first row (tmux at
+    # 100 ms: "Delete 1 file?" with 4 rows marked). The same order, made sure here.
+    for n in range(10):
+        emulator.store.add_file(DEFAULT_WORKSPACE_ID, f"f{n}.txt", content=b"x")
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
+    async with browsing(app, size=(140, 40)) as (pilot, screen):
+        await pilot.press("V")
+        screen.table.move_cursor(3)  # the j's: their CursorMoved not handled yet
+        await screen.run_action("delete")
+        confirm = await screen_shown(pilot, ConfirmDeleteDialog)
+        assert [f.filename for f in confirm.files] == ["f0.txt", "f1.txt", "f2.txt", "f3.txt"]
+        await pilot.click("#cancel")

@@ -795,11 +795,15 @@ class BrowserScreen(Screen[None]):
             self._mark_range(self.visual_anchor, self.visual_anchor)
             self.notify("Visual range: move to extend, V again to stop", timeout=2)
         else:
-            # The cursor may have moved since the last CursorMoved was handled (V G V in
-            # quick succession): close the range on where the cursor is now.
-            self._mark_range(self.visual_anchor, self.table.cursor_row)
+            self._range_to_cursor()
             self.visual_anchor = None
         self._files_changed()
+
+    def _range_to_cursor(self) -> None:
+        """Extend an open range to where the cursor is now: keys in a burst (V G V, V j j j x)
+        move the cursor before the screen handles their CursorMoved."""
+        if self.visual_anchor is not None:
+            self._mark_range(self.visual_anchor, self.table.cursor_row)
 
     def action_extend(self, delta: int) -> None:
         table = self.table
@@ -1090,6 +1094,7 @@ class BrowserScreen(Screen[None]):
     def _selection(self) -> list[FileObject]:
         """The marked files, or else every loaded file in the folder under the cursor, or
         else the file under the cursor."""
+        self._range_to_cursor()
         if self.files.marked_count:
             return self.files.marked_files
         folder = self.table.cursor_folder
@@ -1101,6 +1106,7 @@ class BrowserScreen(Screen[None]):
     def _selected_folders(self) -> list[str]:
         """The folder paths the selection takes whole: those marked (the outermost), or with
         nothing marked the folder under the cursor."""
+        self._range_to_cursor()
         if self.files.marked_count or self.folder_marks:
             marks = sorted(self.folder_marks)
             return [p for p in marks if not any(p != q and p.startswith(q) for q in marks)]
