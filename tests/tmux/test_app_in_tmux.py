@@ -202,7 +202,9 @@ def test_a_deletion_cut_by_sighup_is_finished_by_resume(
     eventually(lambda: not running(pid), "the app exits after SIGHUP")
 
     left = planned & held_ids(emulator)
-    assert 0 < len(left) < 900, "cut in the middle"
+    # At least the 100 waited for are gone (the emulator deletes as a request arrives, so the
+    # ones in flight at the cut may already count among them: exactly 900 can be left).
+    assert 0 < len(left) <= 900, "cut in the middle"
     (plan_path,) = (tmp_path / "state" / "orbrowse" / PLANS_FOLDER / DEFAULT_WORKSPACE_ID).glob(
         "*.jsonl"
     )
