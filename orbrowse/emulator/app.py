@@ -28,6 +28,7 @@ from starlette.routing import Mount, Route
 
 from orbrowse.api.filetypes import filename_problem, sniff
 from orbrowse.api.models import MAX_UPLOAD_BYTES, WORKSPACE_QUOTA_BYTES, format_timestamp
+from orbrowse.emulator.arrival import arrived_at
 from orbrowse.emulator.faults import Faults, RecordedRequest, ScriptedFault
 from orbrowse.emulator.keys import DEMO_MANAGEMENT_KEY, DEMO_WORKSPACE_KEY, Grant, Keys
 from orbrowse.emulator.render import dumps, file_bytes, file_json, list_body
@@ -590,6 +591,7 @@ class FaultMiddleware:
             path=path,
             query=scope.get("query_string", b"").decode("latin-1"),
             headers=headers,
+            received_at=arrived_at(scope),
         )
         faults.record(request)
         if faults.latency_ms > 0:

@@ -37,7 +37,8 @@ class RecordedRequest:
     query: str
     headers: dict[str, str]
     received_at: float = field(default_factory=time.monotonic)
-    """``time.monotonic()`` when the request reached the fault layer (before any latency)."""
+    """``time.monotonic()`` when the request's bytes were read from the socket (before any
+    latency; :mod:`orbrowse.emulator.arrival`)."""
 
 
 @dataclass(slots=True)

@@ -17,6 +17,7 @@ import uvicorn
 
 from orbrowse.closing import ClosedOnExit
 from orbrowse.emulator.app import API_PREFIX, CHOICES, create_app
+from orbrowse.emulator.arrival import StampedH11, StampedHttpTools
 from orbrowse.emulator.faults import Faults
 from orbrowse.emulator.keys import Keys, mask
 from orbrowse.emulator.seed import SeedError, demo_store, load_seed
@@ -68,8 +69,9 @@ def start_emulator(
     """Start serving; returns once the socket accepts connections (port 0: a free one).
 
     ``http`` and ``loop`` pick uvicorn's HTTP parser and event loop; ``auto`` takes
-    ``httptools`` and ``uvloop`` when installed (about 3× the requests per second of
-    ``h11`` on ``asyncio``: benchmarks/EMULATOR.md), else those two.
+    ``httptools`` (a dependency) and ``uvloop`` when installed (about 3× the requests per
+    second of ``h11`` on ``asyncio``: benchmarks/EMULATOR.md). Either parser stamps each
+    request's arrival for the latency (:mod:`orbrowse.emulator.arrival`).
     """
     store = store if store is not None else demo_store()
     faults = faults if faults is not None else Faults()
@@ -94,7 +96,7 @@ def start_emulator(
         access_log=False,
         lifespan="off",
         ws="none",
-        http=http,
+        http=StampedH11 if http == "h11" else StampedHttpTools,
         loop=loop,
         timeout_graceful_shutdown=2,
     )
