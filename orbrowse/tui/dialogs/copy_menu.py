@@ -98,7 +98,7 @@ class CopyMenu(Dialog[str | None]):
 
     def _preview(self, build: Callable[[Sequence[FileObject]], str]) -> Text:
         if len(self.files) > 1:
-            return Text(f"{count_files(len(self.files))}, one per line", style="dim")
+            return Text(f"{count_files(len(self.files))}, one per line", style="italic")
         file = self.files[0]
         if build is copy_ids_and_filenames:
             shown = plain(file.id).append(TAB_SHOWN, style="bold").append_text(plain(file.filename))
@@ -108,7 +108,7 @@ class CopyMenu(Dialog[str | None]):
         else:
             shown = plain(build(self.files).split("\n", 1)[0])
         shown.truncate(PREVIEW_CHARS, overflow="ellipsis")
-        shown.stylize("dim")
+        shown.stylize("italic")
         return shown
 
     def compose(self) -> ComposeResult:
@@ -117,7 +117,7 @@ class CopyMenu(Dialog[str | None]):
         for option_id, key, label, build in CHOICES:
             prompt = Text.assemble((f"{key}  ", "bold"), label)
             preview = (
-                Text("a JSON array", style="dim")
+                Text("a JSON array", style="italic")
                 if option_id == "json" and len(self.files) > 1
                 else self._preview(build)
             )
