@@ -3,10 +3,11 @@
     python benchmarks/_startup_profiled.py OUT.prof ORBROWSE-ARGS...
 
 Run on a pseudo-terminal (``profile_speed.py startup`` does). The profile starts before
-orbrowse is imported, so it holds the imports, Textual's start and the first request; once
-the file table has drawn a row and that frame is written, the profile goes to OUT.prof, the
-seconds since start to stdout's last line ``first row S`` (wall clock; the profile counts
-this process's CPU time), and the app exits.
+orbrowse is imported, so it holds the imports, Textual's start and the first request; as
+soon as the frame in which the file table drew a row is written, the profile goes to
+OUT.prof, the seconds since start to stdout's last line ``first row S`` (wall clock; the
+profile counts this process's CPU time), and the app exits. Imported as ``orbrowse`` imports
+(``cli.main`` keeps httpx's command line out first).
 """
 
 from __future__ import annotations
@@ -29,9 +30,13 @@ if str(ROOT) not in sys.path:
 from typing import TYPE_CHECKING, Any  # noqa: E402
 
 from orbrowse import cli  # noqa: E402
+
+cli.skip_httpx_command_line()  # as cli.main does before it imports the launcher
+
 from orbrowse.tui import launch  # noqa: E402
 
 if TYPE_CHECKING:
+    from textual.screen import Screen
     from textual.strip import Strip
 
     from orbrowse.tui.widgets.file_table import FileTable
@@ -39,28 +44,34 @@ if TYPE_CHECKING:
 _first_row: list[float] = []
 
 
-def _stop(table: FileTable) -> None:
-    _profile.disable()
-    _first_row.append(time.perf_counter() - STARTED)
-    _profile.dump_stats(sys.argv[1])
-    table.app.exit()
-
-
 def _watch_the_table() -> None:
-    """Line 0 is the header: a line below it while rows are loaded is a file row. Hooked
-    once Textual is imported, where orbrowse imports it (after the first request)."""
+    """Line 0 is the header: a line below it while rows are loaded is a file row; the frame
+    being drawn then is the first with a row. Hooked once Textual is imported, where orbrowse
+    imports it (after the first request)."""
+    from textual.app import App
+
     from orbrowse.tui.widgets.file_table import FileTable
 
     render_line = FileTable.render_line
+    display = App._display
+    drawing_a_row: list[bool] = []
 
     def watching(table: FileTable, y: int) -> Strip:
         strip: Strip = render_line(table, y)
-        if not _first_row and table.row_count and y >= 1:
-            _first_row.append(0.0)
-            table.app.call_after_refresh(_stop, table)
+        if table.row_count and y >= 1:
+            drawing_a_row.append(True)
         return strip
 
+    def displaying(app: App[object], screen: Screen[object], renderable: Any) -> None:
+        display(app, screen, renderable)  # written to the terminal (the driver's thread)
+        if drawing_a_row and not _first_row:
+            _profile.disable()
+            _first_row.append(time.perf_counter() - STARTED)
+            _profile.dump_stats(sys.argv[1])
+            app.exit()
+
     FileTable.render_line = watching  # type: ignore[method-assign,assignment]
+    App._display = displaying  # type: ignore[method-assign,assignment]
 
 
 _before_textual = launch.before_textual
