@@ -99,6 +99,8 @@ STARTUP_NEVER_USES = (
     "tomlkit",  # writing the config: reading it is tomllib's
     "pyperclip",  # the first copy
     "orbrowse.bulk",  # the first deletion
+    "rich.syntax",  # the first highlighted preview, with Pygments
+    "pygments",
 )
 
 

@@ -17,7 +17,6 @@ from rich.box import SIMPLE_HEAD
 from rich.color import Color
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.style import Style
-from rich.syntax import Syntax
 from rich.table import Table
 from rich.text import Span, Text
 
@@ -70,6 +69,8 @@ def highlighted(lines: list[str], lexer: str, *, background: Rgb | None = None) 
     """Syntax colours only: the theme's background is dropped so the pane's shows through.
     Given the pane's ``background``, the colours suit it (a light theme for a light one) and
     each is made readable on it (WCAG AA)."""
+    from rich.syntax import Syntax  # with Pygments: imported at the first preview, not start-up
+
     syntax = Syntax("\n".join(lines), lexer, theme=syntax_theme(background), tab_size=TAB_SIZE)
     text = syntax.highlight(syntax.code)
     text.style = ""
@@ -95,6 +96,8 @@ def _colours_only(style: str | Style, background: Rgb | None) -> Style:
 
 def lexer_for(filename: str) -> str:
     """A Pygments lexer name for the file's extension (``text`` when none fits)."""
+    from rich.syntax import Syntax
+
     lexer = Syntax.guess_lexer(filename.rsplit("/", 1)[-1] or "x.txt")
     return lexer if lexer != "default" else "text"
 
