@@ -29,6 +29,7 @@ from orbrowse.deletion_log import DeletionLog
 from orbrowse.listing.formatting import Clock, utc_now
 from orbrowse.listing.workspace_label import WorkspaceLabel
 from orbrowse.preview.detect import HALF_BLOCKS, Graphics
+from orbrowse.tui import escape_keys
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +70,7 @@ class OrbrowseBase(App[int]):
         typed_ahead: str = "",
     ) -> None:
         super().__init__()
+        escape_keys.install()
         self.settings = settings
         self.graphics = graphics
         """How images are drawn: chosen before the app starts (``tui/launch.py``)."""
@@ -86,11 +88,11 @@ class OrbrowseBase(App[int]):
         self.client: FilesClient | None = client
         """Made from the settings, unless the launcher made it (with the first request)."""
         self.early_listing = early_listing
+        """The first page of ``settings.workspace``, asked for before the app started (by
+        ``tui/launch.py``) or in ``on_load``."""
         self.typed_ahead = typed_ahead
         """Keys typed before Textual read the terminal (read with its replies to the image
         query, ``tui/launch.py``): handled once the app has mounted, as if typed then."""
-        """The first page of ``settings.workspace``, asked for before the app started (by
-        ``tui/launch.py``) or in ``on_load``."""
         self.startup_error: str | None = None
         if client is None and settings.api_key:
             try:
