@@ -78,3 +78,14 @@ async def test_while_g_loads_to_the_end_the_count_is_said_once(
         status, loaded = status_of(app), screen.files.loaded_count
         assert status.startswith(f"{loaded:,} loaded · more available · loading to the end…")
         assert status.count(f"{loaded:,}") == 1
+
+
+async def test_at_60_columns_the_filters_placeholder_ends_in_an_ellipsis(app: OrbrowseApp) -> None:
+    # It was cut at a word ("…older:30d, !"), with no sign that "inverts" followed.
+    async with browsing(app, size=(60, 15)) as (pilot, _):
+        await pilot.press("slash")
+        await pilot.pause()
+        [line] = [line for line in screen_text(app).splitlines() if "filter: text" in line]
+        shown = line[line.index("filter: text") :].rstrip(" █▌▐▎▊")
+        assert shown.endswith("…"), shown
+        assert "filter: text re:regex type:image/ >10MB older:30d, ! inverts".startswith(shown[:-1])

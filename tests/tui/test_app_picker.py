@@ -161,3 +161,24 @@ async def test_each_count_and_id_prefix_is_shown_whole(
         await pilot.pause()
         tooltip = picker.query_one(OptionList).tooltip
         assert tooltip is not None and picker.shown[1].id in str(tooltip)
+
+
+@pytest.mark.parametrize("size", [(120, 30), (60, 15)])
+async def test_the_filters_placeholder_cut_for_width_ends_in_an_ellipsis(
+    app: OrbrowseApp, size: tuple[int, int]
+) -> None:
+    # At 60 columns the placeholder was cut at a word, "…paste a workspace ID", with no sign
+    # that "(UUID)" followed (Textual wraps it and shows its first line).
+    async with browsing(app, size=size) as (pilot, _):
+        await pilot.press("w")
+        picker = await screen_shown(pilot, WorkspacePicker)
+        await pilot.pause()
+        box = picker.query_one(Input)
+        whole = "/ to filter by name, or paste a workspace ID (UUID)"
+        [line] = [line for line in screen_text(app).splitlines() if "/ to filter" in line]
+        shown = line[line.index("/ to filter") :].split("  ")[0].rstrip(" █▌▐▎▊")
+        if size[0] >= 80:
+            assert shown == whole
+        else:
+            assert shown.endswith("…") and whole.startswith(shown[:-1]), shown
+            assert len(shown) <= box.scrollable_content_region.width

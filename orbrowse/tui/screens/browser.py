@@ -39,6 +39,7 @@ from orbrowse.tui.preview_loader import PreviewLoader
 from orbrowse.tui.read_ahead import MAX_PAGE, ReadAhead
 from orbrowse.tui.widgets.details import DetailsPane
 from orbrowse.tui.widgets.file_table import DEFAULT_FETCH_AHEAD_ROWS, FileTable
+from orbrowse.tui.widgets.fitting_input import FittingInput
 from orbrowse.tui.widgets.footer import FittingFooter
 from orbrowse.tui.widgets.preview import PreviewPane
 from orbrowse.tui.widgets.status_line import StatusInfo, StatusLine
@@ -352,7 +353,7 @@ class BrowserScreen(Screen[None]):
             with Vertical(id="table-column"):
                 yield Static(id="breadcrumb", markup=False)
                 yield FileTable(self.files, clock=self.orbrowse.clock, id="files")
-                yield Input(
+                yield FittingInput(
                     placeholder="filter: text re:regex type:image/ >10MB older:30d, ! inverts",
                     id="filter",
                 )

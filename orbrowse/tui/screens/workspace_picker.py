@@ -28,6 +28,7 @@ from orbrowse.api.errors import OpenRouterError
 from orbrowse.config import is_uuid
 from orbrowse.listing.formatting import human_size, visible_text
 from orbrowse.tui.base import OrbrowseBase, WorkspaceChoice
+from orbrowse.tui.widgets.fitting_input import FittingInput
 from orbrowse.tui.widgets.workspace_banner import parse_color
 
 SOURCE_LABELS = {"account": "", "key": "this key's workspace", "recent": "used before"}
@@ -188,7 +189,7 @@ class WorkspacePicker(ModalScreen[WorkspaceChoice | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="workspace-picker"):
             yield Static("Open a workspace", id="workspace-title")
-            yield Input(
+            yield FittingInput(
                 placeholder="/ to filter by name, or paste a workspace ID (UUID)",
                 id="workspace-filter",
                 select_on_focus=False,  # the key that started the filter is already in it
