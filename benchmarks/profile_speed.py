@@ -203,20 +203,26 @@ def delete() -> None:
 
 def roundtrip(count: int = 200) -> None:
     """What a round trip costs over the 20 ms latency: ``count`` requests of each kind (a page
-    of 100, a page of 1,000, a delete) one at a time, kinds interleaved, from a bare httpx
-    client and from a bare socket (HTTP/1.1 written by hand, read to its Content-Length: the
-    emulator's own share, the kernel's and a minimal asyncio client's); medians of
-    (round trip - latency), and the emulator's CPU per request (from clock ticks: coarse)."""
+    of 100, a page of 1,000, a delete) one at a time, kinds and clients interleaved, from a
+    bare httpx client (httpx's own transport: httpcore, h11, anyio), from httpx over
+    orbrowse's transport (``orbrowse.api.network``), and from a bare socket (HTTP/1.1 written
+    by hand, read to its Content-Length: the emulator's own share, the kernel's and a minimal
+    asyncio client's); medians of (round trip - latency), this process's CPU per request, and
+    the emulator's CPU per request (from clock ticks: coarse)."""
     import statistics
 
     import httpx
+
+    from orbrowse.api.network import AsyncioTransport
 
     kinds = {
         "list, page 100": ("GET", "files?limit=100"),
         "list, page 1,000": ("GET", "files?limit=1000"),
         "delete": ("DELETE", "files/"),
     }
-    over: dict[str, list[float]] = {f"{c} {k}": [] for k in kinds for c in ("httpx", "socket")}
+    clients = ("httpx", "orbrowse", "socket")
+    over: dict[str, list[float]] = {f"{c} {k}": [] for k in kinds for c in clients}
+    cpu = dict.fromkeys(over, 0.0)
     server = dict.fromkeys(over, 0.0)
 
     async def run(url: str) -> None:
@@ -238,34 +244,41 @@ def roundtrip(count: int = 200) -> None:
             )
             await reader.readexactly(length)
 
-        async with httpx.AsyncClient(base_url=url + "/", headers=headers, verify=False) as http:
-            ids = [f["id"] for f in (await http.get("files?limit=1000")).json()["data"]]
-            for _ in range(count):
+        ours = AsyncioTransport(verify=False, limits=httpx.Limits())
+        async with (
+            httpx.AsyncClient(base_url=url + "/", headers=headers, verify=False) as bare,
+            httpx.AsyncClient(base_url=url + "/", headers=headers, transport=ours) as lean,
+        ):
+            ids = [f["id"] for f in (await bare.get("files?limit=1000")).json()["data"]]
+            for number in range(count):
                 for kind, (method, path) in kinds.items():
-                    for client in ("httpx", "socket"):
+                    for client in clients[:: 1 if number % 2 == 0 else -1]:
                         if method == "DELETE":
                             path = f"files/{ids.pop()}"
                         before = _child_cpu(emulator)
+                        cpu_before = time.process_time()
                         started = time.perf_counter()
-                        if client == "httpx":
-                            (await http.request(method, path)).raise_for_status()
-                        else:
+                        if client == "socket":
                             await by_socket(method, path)
-                        over[f"{client} {kind}"].append(
-                            time.perf_counter() - started - LATENCY_MS / 1000
-                        )
-                        server[f"{client} {kind}"] += _child_cpu(emulator) - before
+                        else:
+                            http = bare if client == "httpx" else lean
+                            (await http.request(method, path)).raise_for_status()
+                        name = f"{client} {kind}"
+                        over[name].append(time.perf_counter() - started - LATENCY_MS / 1000)
+                        cpu[name] += time.process_time() - cpu_before
+                        server[name] += _child_cpu(emulator) - before
         writer.close()
 
-    with Emulator(files=2 * count + 1000, latency_ms=LATENCY_MS) as emulator:
+    with Emulator(files=3 * count + 1000, latency_ms=LATENCY_MS) as emulator:
         asyncio.run(run(emulator.url))
     print(f"== round trip over the {LATENCY_MS:.0f} ms latency, {count} requests of each kind")
     for name, samples in over.items():
         samples.sort()
         print(
-            f"{name:24} median +{statistics.median(samples) * 1000:.2f} ms"
+            f"{name:27} median +{statistics.median(samples) * 1000:.2f} ms"
             f" (p10 +{samples[len(samples) // 10] * 1000:.2f}, p90"
-            f" +{samples[len(samples) * 9 // 10] * 1000:.2f}) · emulator CPU"
+            f" +{samples[len(samples) * 9 // 10] * 1000:.2f}) · client CPU"
+            f" {cpu[name] / count * 1000:.2f} ms · emulator CPU"
             f" {server[name] / count * 1000:.2f} ms a request"
         )
 

@@ -1,296 +1,326 @@
-"""httpcore's network layer on plain asyncio: the sockets under the client's connection pool.
+"""The client's HTTP/1.1 transport: a keep-alive pool of :mod:`orbrowse.api.http11`
+connections on plain asyncio, under ``httpx.AsyncClient``.
 
-httpx's default layer is anyio's, which for every read opens a cancel scope, turns the
-socket's reading on and off again (two ``epoll_ctl`` calls), and, whenever the pool looks for
-a free connection, rebuilds a table of socket attributes for each idle connection to ask
-whether it is readable. Here a connection is one :class:`asyncio.Protocol` that reads as data
-comes (pausing past :data:`READ_AHEAD` unread bytes), with a timer per wait for the read,
-write and connect timeouts. ``benchmarks/profile_speed.py delete`` measures the difference.
+httpx's own transport is httpcore's pool speaking through h11 (a pure-Python parser) over a
+network layer; here a connection is one :class:`asyncio.Protocol` whose answers ``httptools``
+parses in C as the bytes arrive, and a request is its head written in one go. That is about
+0.7 ms less client CPU a request (``benchmarks/profile_speed.py roundtrip`` and ``delete``).
 
-The mapping of failures is anyio's: a timeout is httpcore's ``ConnectTimeout``,
-``ReadTimeout`` or ``WriteTimeout``; a reset or closed socket is ``ReadError`` or
-``WriteError``; the peer's clean close reads as ``b""``.
+What httpx's transport gives, kept: the pool honours ``httpx.Limits`` (connections, idle
+connections kept, their expiry); a connection carries another request only once its answer
+was read whole, and an idle one its server closed (or spoke on) is dropped, asked of the
+kernel (:func:`~orbrowse.api.http11.readable`); the ``timeout`` extension's connect, read,
+write and pool timeouts; TLS with Happy Eyeballs; httpcore's ``trace`` events that the pager
+waits for (:data:`CONNECT_STARTED`, :data:`HEAD_WRITTEN`); a request cancelled or an answer
+closed before its end closes its connection. Proxies are httpx's: the client keeps httpx's
+transport when the environment names one (a transport given to httpx turns them off).
 """
 
-# ruff: noqa: ASYNC109  (httpcore's interface passes each operation its timeout)
+# ruff: noqa: ASYNC109  (each wait is given its httpx timeout, as httpcore's layers are)
 from __future__ import annotations
 
 import asyncio
-import select
 import ssl
-from collections import deque
-from collections.abc import Coroutine, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
-import httpcore
 import httpx
 
-READ_AHEAD = 256 * 1024
-"""Unread bytes a connection holds before it stops reading from its socket (a download
-written to disk slower than it arrives keeps no more than this in memory)."""
+from orbrowse.api.http11 import READ_AHEAD, Connection, Origin, until
+
+__all__ = ["CONNECT_STARTED", "HAPPY_EYEBALLS", "HEAD_WRITTEN", "READ_AHEAD", "AsyncioTransport"]
 
 HAPPY_EYEBALLS = 0.25
 """Seconds before the next of a name's addresses is tried while one has not connected
 (anyio's delay, RFC 8305's recommended value)."""
 
-SocketOption = (
-    tuple[int, int, int] | tuple[int, int, bytes | bytearray] | tuple[int, int, None, int]
-)
+CONNECT_STARTED = "connection.connect_tcp.started"
+HEAD_WRITTEN = "http11.send_request_headers.complete"
+"""The ``trace`` events this transport reports, named as httpcore names them."""
+
+Trace = Callable[[str, dict[str, Any]], Awaitable[None]]
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
-def _readable(sock: Any) -> bool:
-    """Whether the socket has something to read now (data or the peer's close), asked of the
-    kernel: what arrived since the event loop last looked is not in the protocol yet."""
-    try:
-        fd = sock.fileno()
-    except (AttributeError, OSError):
-        return True
-    if fd < 0:
-        return True
-    if not hasattr(select, "poll"):  # Windows (and eventlet): httpcore's anyio layer does this
-        return bool(select.select([fd], [], [], 0)[0])
-    poller = select.poll()
-    poller.register(fd, select.POLLIN)
-    return bool(poller.poll(0))
+class AsyncioTransport(httpx.AsyncBaseTransport):
+    """HTTP/1.1 over a pool of asyncio connections (see the module's docstring)."""
 
-
-async def _until(
-    future: asyncio.Future[None], seconds: float | None, error: type[Exception]
-) -> None:
-    """Waits for a protocol event, raising ``error`` when ``seconds`` pass first (one timer,
-    where ``asyncio.timeout`` would also reschedule and uncancel the task)."""
-    if seconds is None:
-        await future
-        return
-    handle = future.get_loop().call_later(seconds, _expire, future, error)
-    try:
-        await future
-    finally:
-        handle.cancel()
-
-
-def _expire(future: asyncio.Future[None], error: type[Exception]) -> None:
-    if not future.done():
-        future.set_exception(error(f"timed out ({type(error).__name__})"))
-
-
-class AsyncioStream(httpcore.AsyncNetworkStream, asyncio.Protocol):
-    """One connection: the protocol the event loop feeds, and the stream httpcore reads."""
-
-    def __init__(self) -> None:
-        self._loop = asyncio.get_running_loop()
-        self._transport: asyncio.Transport | None = None
-        self._chunks: deque[bytes] = deque()
-        self._unread = 0
-        self._eof = False
-        self._gone = False
-        self._error: Exception | None = None
+    def __init__(self, *, verify: ssl.SSLContext | bool, limits: httpx.Limits) -> None:
+        self._ssl = httpx.create_ssl_context(verify=verify)
+        self._ssl.set_alpn_protocols(["http/1.1"])
+        self._max_connections = limits.max_connections
+        self._max_idle = limits.max_keepalive_connections
+        self._expiry = limits.keepalive_expiry
+        self._connections: set[Connection] = set()
+        self._idle: list[Connection] = []
+        """Connections free for a request, the most recently used last."""
+        self._opening = 0
+        self._waiters: list[asyncio.Future[None]] = []
         self._closed = False
-        self._reading_paused = False
-        self._writing_paused = False
-        self._reader: asyncio.Future[None] | None = None
-        self._drainer: asyncio.Future[None] | None = None
 
-    @property
-    def unread(self) -> int:
-        """Bytes received and not read yet (past :data:`READ_AHEAD`, reading is paused)."""
-        return self._unread
-
-    # -- the event loop's side (asyncio.Protocol) ------------------------------------------
-
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        self._transport = transport
-
-    def data_received(self, data: bytes) -> None:
-        self._chunks.append(data)
-        self._unread += len(data)
-        if self._unread > READ_AHEAD and not self._reading_paused and self._transport:
-            self._reading_paused = True
-            self._transport.pause_reading()
-        self._wake_reader()
-
-    def eof_received(self) -> None:
-        self._eof = True
-        self._wake_reader()
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        self._eof = self._gone = True
-        self._error = exc
-        self._wake_reader()
-        drainer = self._drainer
-        if drainer is not None and not drainer.done():
-            drainer.set_result(None)
-
-    def pause_writing(self) -> None:
-        self._writing_paused = True
-
-    def resume_writing(self) -> None:
-        self._writing_paused = False
-        drainer = self._drainer
-        if drainer is not None and not drainer.done():
-            drainer.set_result(None)
-
-    def _wake_reader(self) -> None:
-        reader = self._reader
-        if reader is not None and not reader.done():
-            reader.set_result(None)
-
-    # -- httpcore's side (AsyncNetworkStream) -----------------------------------------------
-
-    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        if self._closed:
-            raise httpcore.ReadError("the connection is closed")
-        if not self._chunks and not self._eof:
-            self._reader = self._loop.create_future()
-            try:
-                await _until(self._reader, timeout, httpcore.ReadTimeout)
-            finally:
-                self._reader = None
-        if not self._chunks:
-            if self._error is not None:  # reset, not closed: anyio's BrokenResourceError
-                raise httpcore.ReadError(str(self._error)) from self._error
-            return b""
-        chunk = self._chunks.popleft()
-        if len(chunk) > max_bytes:
-            self._chunks.appendleft(chunk[max_bytes:])
-            chunk = chunk[:max_bytes]
-        self._unread -= len(chunk)
-        if self._reading_paused and self._unread <= READ_AHEAD // 2 and self._transport:
-            self._reading_paused = False
-            self._transport.resume_reading()
-        return chunk
-
-    async def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        if not buffer:
-            return
-        transport = self._transport
-        if self._closed or self._gone or transport is None or transport.is_closing():
-            raise httpcore.WriteError("the connection is closed")
-        transport.write(buffer)
-        if self._writing_paused:
-            self._drainer = self._loop.create_future()
-            try:
-                await _until(self._drainer, timeout, httpcore.WriteTimeout)
-            finally:
-                self._drainer = None
-            if self._gone:
-                raise httpcore.WriteError(str(self._error or "the connection was closed"))
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        url = request.url
+        scheme = url.scheme
+        if scheme not in _DEFAULT_PORTS:
+            raise httpx.UnsupportedProtocol(f"the URL scheme {scheme!r} is not http or https")
+        timeouts: dict[str, float | None] = request.extensions.get("timeout", {})
+        trace: Trace | None = request.extensions.get("trace")
+        origin = (scheme, url.raw_host.decode("ascii"), url.port or _DEFAULT_PORTS[scheme])
+        head = _head(request)
+        connection = await self._acquire(origin, request, timeouts, trace)
+        try:
+            await _exchange(connection, request, head, timeouts, trace)
+        except BaseException:
+            self._drop(connection)
+            raise
+        return httpx.Response(
+            connection.status,
+            headers=connection.headers,
+            stream=_Body(self, connection, timeouts.get("read")),
+            extensions={
+                "http_version": connection.http_version,
+                "reason_phrase": connection.reason,
+                "network_stream": connection,
+            },
+        )
 
     async def aclose(self) -> None:
         self._closed = True
-        transport = self._transport
-        if transport is None:
-            return
-        if transport.get_write_buffer_size():
-            # A request cut mid-body (a cancelled upload): close() would wait for the server
-            # to take the rest, which it may never do. anyio aborts such a connection too.
-            transport.abort()
-        else:
-            transport.close()
+        for connection in list(self._connections):
+            self._drop(connection)
+        self._wake_waiters()
 
-    async def start_tls(
+    # -- the pool -------------------------------------------------------------------------
+
+    async def _acquire(
         self,
-        ssl_context: ssl.SSLContext,
-        server_hostname: str | None = None,
-        timeout: float | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        assert self._transport is not None
+        origin: Origin,
+        request: httpx.Request,
+        timeouts: dict[str, float | None],
+        trace: Trace | None,
+    ) -> Connection:
+        loop = asyncio.get_running_loop()
+        pool_timeout = timeouts.get("pool")
+        deadline = None if pool_timeout is None else loop.time() + pool_timeout
+        while True:
+            if self._closed:
+                raise httpx.ConnectError("the connection pool is closed", request=request)
+            connection = self._idle_connection(origin, loop.time())
+            if connection is not None:
+                return connection
+            limit = self._max_connections
+            if limit is None or len(self._connections) + self._opening < limit:
+                return await self._open(origin, timeouts.get("connect"), trace, request)
+            if self._idle:  # room is taken by an idle connection to another origin
+                self._drop(self._idle[0])
+                continue
+            waiter = loop.create_future()
+            self._waiters.append(waiter)
+            try:
+                left = None if deadline is None else max(0.0, deadline - loop.time())
+                await until(waiter, left, httpx.PoolTimeout)
+            finally:
+                if waiter in self._waiters:
+                    self._waiters.remove(waiter)
+
+    def _idle_connection(self, origin: Origin, now: float) -> Connection | None:
+        """The most recently used idle connection to ``origin`` still fit for a request;
+        expired ones (and ones their server closed) met on the way are closed."""
+        idle = self._idle
+        for index in range(len(idle) - 1, -1, -1):
+            connection = idle[index]
+            expired = self._expiry is not None and now - connection.idle_since > self._expiry
+            if expired or not connection.reusable:
+                self._drop(connection)
+            elif connection.origin == origin:
+                del idle[index]
+                if connection.is_readable():  # the server closed it, or spoke out of turn
+                    self._drop(connection)
+                    continue
+                return connection
+        return None
+
+    async def _open(
+        self,
+        origin: Origin,
+        timeout: float | None,
+        trace: Trace | None,
+        request: httpx.Request,
+    ) -> Connection:
+        _, host, port = origin
+        self._opening += 1
         try:
-            async with asyncio.timeout(timeout):
-                transport = await self._loop.start_tls(
-                    self._transport, self, ssl_context, server_hostname=server_hostname
-                )
-        except TimeoutError as exc:
-            await self.aclose()
-            raise httpcore.ConnectTimeout(str(exc)) from exc
-        except (OSError, ssl.SSLError) as exc:
-            await self.aclose()
-            raise httpcore.ConnectError(str(exc)) from exc
-        if transport is None:  # the loop closed it
-            raise httpcore.ConnectError("the connection closed during the TLS handshake")
-        assert isinstance(transport, asyncio.Transport)
-        self._transport = transport
-        return self
+            if trace is not None:
+                await trace(CONNECT_STARTED, {"host": host, "port": port, "timeout": timeout})
+            connection = await _connect(origin, self._ssl, timeout, self._lost)
+        finally:
+            self._opening -= 1
+            self._wake_waiters()
+        if self._closed:
+            connection.close()
+            raise httpx.ConnectError("the connection pool is closed", request=request)
+        self._connections.add(connection)
+        return connection
 
-    def get_extra_info(self, info: str) -> Any:
-        transport = self._transport
-        if info == "is_readable":
-            if self._chunks or self._eof or transport is None:
-                return True
-            return _readable(transport.get_extra_info("socket"))
-        if transport is None:
-            return None
-        name = {
-            "ssl_object": "ssl_object",
-            "client_addr": "sockname",
-            "server_addr": "peername",
-            "socket": "socket",
-        }.get(info)
-        return None if name is None else transport.get_extra_info(name)
+    def release(self, connection: Connection) -> None:
+        """An answer was read whole: its connection waits for the next request, or closes."""
+        if connection not in self._connections:
+            return
+        if not (connection.reusable and connection.request_sent) or self._closed:
+            self._drop(connection)
+            return
+        connection.idle_since = asyncio.get_running_loop().time()
+        self._idle.append(connection)
+        if self._max_idle is not None and len(self._idle) > self._max_idle:
+            self._drop(self._idle[0])
+        self._wake_waiters()
 
+    def _drop(self, connection: Connection) -> None:
+        connection.close()
+        self._forget(connection)
 
-class AsyncioBackend(httpcore.AsyncNetworkBackend):
-    """Opens :class:`AsyncioStream` connections on the running asyncio loop."""
+    def _lost(self, connection: Connection) -> None:
+        self._forget(connection)
 
-    async def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Iterable[SocketOption] | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        # create_connection sets TCP_NODELAY, as anyio does. Happy Eyeballs as anyio's: with
-        # several addresses (IPv6 and IPv4), the next is tried after HAPPY_EYEBALLS seconds, so
-        # one that drops packets does not use up the connect timeout.
-        local = None if local_address is None else (local_address, 0)
-        opening = asyncio.get_running_loop().create_connection(
-            AsyncioStream, host, port, local_addr=local, happy_eyeballs_delay=HAPPY_EYEBALLS
-        )
-        return await _connect(opening, timeout, socket_options)
+    def _forget(self, connection: Connection) -> None:
+        if connection in self._connections:
+            self._connections.discard(connection)
+            if connection in self._idle:
+                self._idle.remove(connection)
+            self._wake_waiters()
 
-    async def connect_unix_socket(
-        self,
-        path: str,
-        timeout: float | None = None,
-        socket_options: Iterable[SocketOption] | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        opening = asyncio.get_running_loop().create_unix_connection(AsyncioStream, path)
-        return await _connect(opening, timeout, socket_options)
-
-    async def sleep(self, seconds: float) -> None:
-        await asyncio.sleep(seconds)
+    def _wake_waiters(self) -> None:
+        for waiter in self._waiters:
+            if not waiter.done():
+                waiter.set_result(None)
 
 
 async def _connect(
-    opening: Coroutine[Any, Any, tuple[asyncio.Transport, AsyncioStream]],
-    seconds: float | None,
-    options: Iterable[SocketOption] | None,
-) -> AsyncioStream:
+    origin: Origin,
+    context: ssl.SSLContext,
+    timeout: float | None,
+    on_lost: Callable[[Connection], None],
+) -> Connection:
+    # create_connection sets TCP_NODELAY. Happy Eyeballs as anyio's: with several addresses
+    # (IPv6 and IPv4), the next is tried after HAPPY_EYEBALLS seconds, so one that drops
+    # packets does not use up the connect timeout.
+    scheme, host, port = origin
+    tls = scheme == "https"
     try:
-        async with asyncio.timeout(seconds):
-            _, stream = await opening
+        async with asyncio.timeout(timeout):
+            _, connection = await asyncio.get_running_loop().create_connection(
+                lambda: Connection(origin, on_lost),
+                host,
+                port,
+                ssl=context if tls else None,
+                server_hostname=host if tls else None,
+                happy_eyeballs_delay=HAPPY_EYEBALLS,
+            )
     except TimeoutError as exc:
-        raise httpcore.ConnectTimeout(str(exc)) from exc
-    except OSError as exc:
-        raise httpcore.ConnectError(str(exc)) from exc
-    sock = stream.get_extra_info("socket")
-    for option in options or ():
-        sock.setsockopt(*option)
-    return stream
+        raise httpx.ConnectTimeout(str(exc) or "timed out (ConnectTimeout)") from exc
+    except OSError as exc:  # ssl.SSLError is one too
+        raise httpx.ConnectError(str(exc)) from exc
+    return connection
 
 
-class AsyncioTransport(httpx.AsyncHTTPTransport):
-    """httpx's HTTP transport with the connection pool on :class:`AsyncioBackend`."""
+async def _exchange(
+    connection: Connection,
+    request: httpx.Request,
+    head: bytes,
+    timeouts: dict[str, float | None],
+    trace: Trace | None,
+) -> None:
+    """Write ``request`` (its ``head`` made) and wait for its answer's head."""
+    write_timeout = timeouts.get("write")
+    connection.begin(request.method)
+    try:
+        body: bytes | None = request.content
+    except httpx.RequestNotRead:  # a stream: an upload
+        body = None
+    try:
+        # A bytes body goes out with its head in one write (one segment for a delete).
+        await connection.send(head + body if body else head, write_timeout)
+        if trace is not None:
+            await trace(HEAD_WRITTEN, {"request": request})
+        if body is None:
+            await _send_stream(connection, request, write_timeout)
+        connection.request_sent = True
+    except httpx.WriteError:
+        # The server may have answered and closed (a refusal before the whole upload): its
+        # answer is read as usual; with none, that raises (as httpcore does).
+        pass
+    await connection.receive_head(timeouts.get("read"))
 
-    def __init__(self, *, verify: ssl.SSLContext | bool, limits: httpx.Limits) -> None:
-        # Not super().__init__: that builds a pool (and with verify, loads the CA bundle)
-        # only to be replaced. The pool is all AsyncHTTPTransport keeps.
-        self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=httpx.create_ssl_context(verify=verify),
-            max_connections=limits.max_connections,
-            max_keepalive_connections=limits.max_keepalive_connections,
-            keepalive_expiry=limits.keepalive_expiry,
-            network_backend=AsyncioBackend(),
-        )
+
+def _head(request: httpx.Request) -> bytes:
+    """The request line and headers, refused if a header would break the framing."""
+    lines = [f"{request.method} ".encode("ascii"), request.url.raw_path, b" HTTP/1.1\r\n"]
+    raw = request.headers.raw
+    for name, value in raw:
+        lines += (name, b": ", value, b"\r\n")
+    lines.append(b"\r\n")
+    head = b"".join(lines)
+    breaks = len(raw) + 2
+    if head.count(b"\n") != breaks or head.count(b"\r") != breaks or b"\0" in head:
+        raise httpx.LocalProtocolError("a request header holds a line break or a NUL")
+    return head
+
+
+async def _send_stream(
+    connection: Connection, request: httpx.Request, timeout: float | None
+) -> None:
+    """A streamed body, framed as its headers say: chunked, or exactly its Content-Length."""
+    headers = request.headers
+    chunked = "chunked" in headers.get("transfer-encoding", "").lower()
+    declared = None if chunked else int(headers.get("content-length", "0"))
+    sent = 0
+    stream = request.stream
+    assert isinstance(stream, httpx.AsyncByteStream)
+    async for chunk in stream:
+        if not chunk:
+            continue
+        sent += len(chunk)
+        if chunked:
+            await connection.send(b"%x\r\n%b\r\n" % (len(chunk), chunk), timeout)
+            continue
+        if declared is not None and sent > declared:
+            raise httpx.LocalProtocolError("Too much data for declared Content-Length")
+        await connection.send(chunk, timeout)
+    if chunked:
+        await connection.send(b"0\r\n\r\n", timeout)
+    elif declared is not None and sent < declared:
+        raise httpx.LocalProtocolError("Too little data for declared Content-Length")
+
+
+class _Body(httpx.AsyncByteStream):
+    """An answer's body as it arrives; read whole, its connection goes back to the pool,
+    closed before its end, the connection is closed."""
+
+    def __init__(self, pool: AsyncioTransport, connection: Connection, timeout: float | None):
+        self._pool = pool
+        self._connection = connection
+        self._timeout = timeout
+        self._done = False
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        connection = self._connection
+        try:
+            while (chunk := await connection.next_chunk(self._timeout)) is not None:
+                yield chunk
+        except BaseException:
+            self._end(whole=False)
+            raise
+        self._end(whole=True)
+
+    async def aclose(self) -> None:
+        self._end(whole=self._connection.complete and not self._connection.unread)
+
+    def _end(self, *, whole: bool) -> None:
+        if self._done:
+            return
+        self._done = True
+        if whole:
+            self._pool.release(self._connection)
+        else:
+            self._pool._drop(self._connection)

@@ -1,8 +1,10 @@
-"""The asyncio network layer under the client (orbrowse.api.network): TLS, read-ahead, wiring.
+"""The client's HTTP transport (orbrowse.api.network, orbrowse.api.http11): TLS, read-ahead,
+wiring, the connection's own waits.
 
-The client, retry and reliability tests run over this layer too (it is the client's default);
-these cover what they do not: HTTPS (through a TLS relay in front of the emulator) and the
-bound on what a connection reads ahead of its reader.
+The client, retry and reliability tests run over this transport too (it is the client's
+default); these cover what they do not: HTTPS (through a TLS relay in front of the emulator)
+and the bound on what a connection reads ahead of its reader. The framing and the pool are
+tested in ``test_http11.py``.
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ import pytest
 
 from orbrowse.api.client import FilesClient
 from orbrowse.api.errors import APIConnectionError
-from orbrowse.api.network import READ_AHEAD, AsyncioBackend, AsyncioStream, AsyncioTransport
+from orbrowse.api.http11 import READ_AHEAD, Connection
+from orbrowse.api.network import AsyncioTransport, _connect
 from orbrowse.api.retry import NO_RETRY
 from orbrowse.emulator.server import RunningEmulator
 
@@ -139,7 +142,7 @@ async def test_a_connection_reads_ahead_no_more_than_its_bound(emulator: Running
         http.stream("GET", f"{emulator.url}/files/{stored.id}/content") as response,
     ):
         stream = response.extensions["network_stream"]
-        assert isinstance(stream, AsyncioStream)
+        assert isinstance(stream, Connection)
         chunks = response.aiter_raw()
         received += await anext(chunks)
         # The reader stops here; the connection reads on past its bound, then pauses.
@@ -161,8 +164,8 @@ async def test_the_client_runs_on_the_asyncio_layer_without_a_proxy(
         monkeypatch.delenv(name, raising=False)
     key = "sk-or-v1-" + "0" * 64
     async with FilesClient(key, base_url="https://openrouter.example/api/v1") as client:
-        pool = client._http._transport._pool  # type: ignore[attr-defined]
-    assert isinstance(pool._network_backend, AsyncioBackend)
+        transport = client._http._transport
+    assert isinstance(transport, AsyncioTransport)
 
 
 async def test_https_proxy_in_the_environment_keeps_httpx_transport(
@@ -179,14 +182,13 @@ Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]
 
 
 @contextlib.asynccontextmanager
-async def connected(handler: Handler) -> AsyncIterator[AsyncioStream]:
-    """A connection of the asyncio layer to a loopback server that runs ``handler``."""
+async def connected(handler: Handler) -> AsyncIterator[Connection]:
+    """A connection of the transport to a loopback server that runs ``handler``."""
     server = await asyncio.start_server(handler, "127.0.0.1", 0)
     port = server.sockets[0].getsockname()[1]
     try:
-        stream = await AsyncioBackend().connect_tcp("127.0.0.1", port, timeout=5)
-        assert isinstance(stream, AsyncioStream)
-        yield stream
+        context = ssl.create_default_context()
+        yield await _connect(("http", "127.0.0.1", port), context, 5, lambda _: None)
     finally:
         server.close()
 
@@ -202,15 +204,16 @@ async def test_a_write_the_server_does_not_take_times_out_and_closing_ends_it_at
     try:
         async with connected(never_reads) as stream:
             await taken.wait()
-            with pytest.raises(httpcore.WriteTimeout):
-                await stream.write(b"x" * 64 * MiB, timeout=0.3)  # far more than socket buffers
-            sock = stream.get_extra_info("socket")
-            await stream.aclose()
+            stream.begin("POST")
+            with pytest.raises(httpx.WriteTimeout):
+                await stream.send(b"x" * 64 * MiB, timeout=0.3)  # far more than socket buffers
+            sock = stream.socket
+            stream.close()
             await asyncio.sleep(0)  # the loop closes the socket on its next turn
             # Not left open until the unsent bytes are taken (close() would wait for that).
             assert sock.fileno() == -1
-            with pytest.raises(httpcore.ReadError):
-                await stream.read(100)
+            with pytest.raises(httpx.ReadError):
+                await stream.receive_head(timeout=5)
     finally:
         done.set()
 
@@ -259,21 +262,14 @@ async def test_an_idle_connection_is_readable_once_the_server_closes_it(
     # giving it a request. Without select.poll (Windows, eventlet), select.select answers.
     if not poll:
         monkeypatch.delattr(select, "poll")
-    closing, closed = asyncio.Event(), asyncio.Event()
-
-    async def closes_when_told(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        await closing.wait()
-        writer.close()
-        await writer.wait_closed()
-        closed.set()
-
-    async with connected(closes_when_told) as stream:
-        assert stream.get_extra_info("is_readable") is False
-        closing.set()
-        await closed.wait()
-        # Asked of the kernel: true even before the loop has read the close.
-        async with asyncio.timeout(5):
-            while not stream.get_extra_info("is_readable"):  # noqa: ASYNC110 (a state)
-                await asyncio.sleep(0.01)
-        assert await stream.read(100) == b""
-        await stream.aclose()
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        port = listener.getsockname()[1]
+        context = ssl.create_default_context()
+        stream = await _connect(("http", "127.0.0.1", port), context, 5, lambda _: None)
+        accepted, _ = listener.accept()
+        assert stream.is_readable() is False
+        accepted.close()
+        # The loop gets no turn from here on: what answers is the kernel, not the protocol.
+        select.select([stream.socket.fileno()], [], [], 5)
+        assert stream.is_readable() is True
+        stream.close()

@@ -9,7 +9,6 @@ import tempfile
 from collections.abc import AsyncIterator, Iterable
 from pathlib import Path
 
-import httpcore
 import httpx
 import pytest
 from PIL import Image
@@ -20,6 +19,7 @@ from textual import events
 from textual.color import Color
 from textual.pilot import Pilot
 
+from orbrowse.api.http11 import READ_SIZE
 from orbrowse.emulator.server import RunningEmulator
 from orbrowse.preview.model import UPLOADED_REASON
 from orbrowse.tui.app import OrbrowseApp
@@ -353,7 +353,7 @@ async def test_a_50_mib_file_reads_at_most_the_cap(
         assert "first 256 KiB of 50 MiB" in pane.text
     assert len(bodies) == 1
     # The body arrives in pieces of at most one read of the connection.
-    read_size = httpcore.AsyncHTTP11Connection.READ_NUM_BYTES
+    read_size = READ_SIZE
     assert cap <= bodies[0].read < cap + read_size, bodies[0].read
     print(f"body bytes read for a 50 MiB file: {bodies[0].read:,}")
 
