@@ -280,3 +280,27 @@ async def test_keys_typed_before_textual_reads_the_terminal_are_handled(
         table = table_of(app)
         assert table.cursor_row == 3
         assert table.cursor_file is not None and table.cursor_file.id == thousand[3]
+
+
+async def test_g_right_after_leaving_the_folder_view_goes_to_the_last_file(
+    emulator: RunningEmulator, make_app: AppFactory, thousand: list[str]
+) -> None:
+    # Found in tmux against a server failing 30 % of requests: `f` then `G` while the folder
+    # view's listing had a page on its way left the cursor on the last row loaded then (the
+    # flat table still held the folder view's "no more rows"), with every file listed later.
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID, view="folders", page_size=PAGE)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_until(pilot, lambda: browser(app).files.loaded_count > 0, "the first page")
+        emulator.faults.hold()  # the folder view's next page stays on its way
+        await wait_until(pilot, lambda: emulator.faults.held > 0, "a page on its way")
+        screen = browser(app)
+        assert screen.files.loaded_count < FILES
+        await pilot.press("f", "G")
+        await pilot.pause()
+        table = table_of(app)
+        assert table.folder_rows is None, "the flat view"
+        assert table.wants_end, "G waits for the last file"
+        emulator.faults.release()
+        await wait_until(pilot, lambda: not screen.has_more and not screen.fetching, "the end")
+        await pilot.pause()
+        assert table.cursor_file is not None and table.cursor_file.id == thousand[-1]

@@ -1026,6 +1026,12 @@ class BrowserScreen(Screen[None]):
             table.show_folders(None)
             found = self.files.index_of(current.id) if current is not None else None
             table.go_to(found or 0)
+            # The folder view told the table no rows would come (it lists by itself); a page
+            # on its way now brings flat rows, and a move past the end (G) must wait for it.
+            if self.fetching:
+                table.show_listing(rows_coming=True, more_rows=True)
+            else:
+                table.show_listing(rows_coming=False, more_rows=self._rows_may_come)
             self.breadcrumb.display = False
             self.notify("Flat list", timeout=2)
         self._files_changed()
