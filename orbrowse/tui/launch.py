@@ -22,6 +22,7 @@ from orbrowse.debug_log import DebugLog
 from orbrowse.deletion_log import DeletionLog
 from orbrowse.preview.detect import Graphics, ImagesMode, choose, detect
 from orbrowse.tui.hangup import HANGUP
+from orbrowse.tui.interrupt import sigint_exits
 
 if TYPE_CHECKING:
     from orbrowse.api.client import FilesClient, RequestObserver
@@ -66,7 +67,10 @@ def run_app(
                 debug_log.on_stop(debug_log.error)
         install_signal_cleanup()  # SIGTERM/SIGHUP: no download part file left behind
         HANGUP.install()  # SIGHUP during a deletion: finish the requests in flight first
-        result = runner.run(app.run_async())
+        with sigint_exits(runner.get_loop(), app) as interrupted:
+            result = runner.run(app.run_async())
+    if interrupted.seen:  # the terminal is restored: cli.main says so, exit code 130
+        raise KeyboardInterrupt
     if app.return_code:
         return app.return_code
     return result if isinstance(result, int) else 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import re
 import select
 import signal
 import subprocess
@@ -12,6 +13,8 @@ import sys
 import termios
 import time
 from pathlib import Path
+
+import pytest
 
 from orbrowse.emulator.server import RunningEmulator
 from orbrowse.preview.detect import DA1_QUERY
@@ -21,6 +24,8 @@ from tests.conftest import DEFAULT_WORKSPACE_ID
 CHILD = """
 import asyncio, sys, time
 from pathlib import Path
+
+import pytest
 from orbrowse.config import load_settings
 from orbrowse.tui.launch import before_textual
 
@@ -74,15 +79,15 @@ def read_until_exit(master: int, process: subprocess.Popen[bytes], seconds: floa
     return out
 
 
-def test_ctrl_c_while_starting_says_interrupted_without_a_traceback(
-    emulator: RunningEmulator, api_key: str, tmp_path: Path
-) -> None:
-    # Ctrl+C before Textual reads the keys is SIGINT. The moment is made sure: the terminal
-    # here never answers the image query, so the launcher waits on it (before_textual).
+def start_on_pty(
+    emulator: RunningEmulator, api_key: str, folder: Path
+) -> tuple[subprocess.Popen[bytes], int]:
+    """``orbrowse`` on the default workspace, its terminal a new pty (its ``/dev/tty``) that
+    never answers the image query; the child and the pty's master end."""
     master, tty = os.openpty()
     command = [sys.executable, "-m", "orbrowse", "--base-url", emulator.url, "--api-key", api_key]
-    command += ["--workspace", DEFAULT_WORKSPACE_ID, "--config", str(tmp_path / "config.toml")]
-    env = {"PATH": os.environ.get("PATH", ""), "TERM": "xterm-256color", "HOME": str(tmp_path)}
+    command += ["--workspace", DEFAULT_WORKSPACE_ID, "--config", str(folder / "config.toml")]
+    env = {"PATH": os.environ.get("PATH", ""), "TERM": "xterm-256color", "HOME": str(folder)}
     with sigint_as_in_a_terminal():
         process = subprocess.Popen(
             command,
@@ -94,13 +99,25 @@ def test_ctrl_c_while_starting_says_interrupted_without_a_traceback(
             preexec_fn=lambda: fcntl.ioctl(0, termios.TIOCSCTTY, 0),  # the pty is /dev/tty
         )
     os.close(tty)
+    return process, master
+
+
+def read_until_written(master: int, marker: bytes, seconds: float) -> bytes:
+    """What the child writes to its terminal up to and including ``marker``."""
+    written = b""
+    deadline = time.monotonic() + seconds
+    while marker not in written and time.monotonic() < deadline:
+        if select.select([master], [], [], 0.05)[0]:
+            written += os.read(master, 65536)
+    assert marker in written, f"never written: {marker!r}"
+    return written
+
+
+def interrupt_and_wait(
+    process: subprocess.Popen[bytes], master: int, written: bytes
+) -> tuple[int, bytes]:
+    """Send SIGINT, then the exit code and all the child wrote to its terminal."""
     try:
-        written = b""
-        deadline = time.monotonic() + 30
-        while DA1_QUERY not in written and time.monotonic() < deadline:
-            if select.select([master], [], [], 0.1)[0]:
-                written += os.read(master, 4096)
-        assert DA1_QUERY in written, "the launcher asked the terminal"
         process.send_signal(signal.SIGINT)
         out = written + read_until_exit(master, process, 30)
         code = process.wait(timeout=10)
@@ -108,7 +125,66 @@ def test_ctrl_c_while_starting_says_interrupted_without_a_traceback(
         if process.poll() is None:
             process.kill()
             process.wait()
+    return code, out
+
+
+def test_ctrl_c_while_starting_says_interrupted_without_a_traceback(
+    emulator: RunningEmulator, api_key: str, tmp_path: Path
+) -> None:
+    # Ctrl+C before Textual reads the keys is SIGINT. The moment is made sure: the terminal
+    # here never answers the image query, so the launcher waits on it (before_textual).
+    process, master = start_on_pty(emulator, api_key, tmp_path)
+    try:
+        written = read_until_written(master, DA1_QUERY, 30)  # the launcher asked the terminal
+        code, out = interrupt_and_wait(process, master, written)
+    finally:
         os.close(master)
     assert code == 130, out
     assert b"orbrowse: interrupted" in out
     assert b"Traceback" not in out
+
+
+ALT_SCREEN = b"\x1b[?1049h"
+"""Textual takes the terminal: the first thing it writes as it starts mounting the app."""
+
+PRIVATE_MODE = re.compile(rb"\x1b\[\?([0-9;]+)([hl])")
+
+
+ON_BY_DEFAULT = {"7", "25"}
+"""Modes a terminal starts with set: autowrap, the cursor shown (Textual turns both off)."""
+
+
+def modes_left_changed(out: bytes) -> set[str]:
+    """The terminal modes (``ESC [ ? n h``/``l``) that ``out`` leaves otherwise than a
+    terminal starts with them."""
+    last: dict[str, bool] = {}
+    for numbers, switch in PRIVATE_MODE.findall(out):
+        for number in numbers.decode().split(";"):
+            last[number] = switch == b"h"
+    return {number for number, on in last.items() if on != (number in ON_BY_DEFAULT)}
+
+
+@pytest.mark.parametrize("after", [0.0, 0.05, 0.5])
+def test_sigint_from_outside_while_textual_mounts_ends_as_ctrl_c_does(
+    emulator: RunningEmulator, api_key: str, tmp_path: Path, after: float
+) -> None:
+    # kill -INT once Textual has the terminal (a typed Ctrl+C is a key by then): asyncio
+    # cancelled the app's task wherever it was, so 0.05 s in it ended in Textual's error
+    # screen (NoMatches on the header's title, "1 of 4 errors shown") with exit code 1, and
+    # at 0 or 0.5 s silently with exit code 0.
+    process, master = start_on_pty(emulator, api_key, tmp_path)
+    try:
+        written = read_until_written(master, ALT_SCREEN, 30)
+        time.sleep(after)
+        code, out = interrupt_and_wait(process, master, written)
+        restored = termios.tcgetattr(master)
+    finally:
+        os.close(master)
+    assert code == 130, out[-3000:]
+    left = out[out.rindex(b"\x1b[?1049l") :]  # after Textual gave the terminal back
+    assert left.rstrip().endswith(b"orbrowse: interrupted"), left
+    assert b"Traceback" not in out and b"Error" not in out
+    assert modes_left_changed(out) == set(), "modes Textual set were left so"
+    assert out.count(b"\x1b[>") == out.count(b"\x1b[<u")  # the kitty key modes popped
+    lflag = restored[3]
+    assert lflag & termios.ICANON and lflag & termios.ECHO, "the terminal is left raw"
