@@ -160,8 +160,14 @@ def test_keys_typed_while_the_terminal_is_asked_are_kept_for_the_app() -> None:
         (CELL + DA1_PLAIN, ""),
         (b"q" + KITTY_OK + DA1_SIXEL + b"\r", "q\r"),
         (b"\xc3j\xff" + DA1_PLAIN, "j"),  # a cut UTF-8 character and an invalid byte
-        (b"j\x1b[B" + DA1_PLAIN + b"k", "j"),  # an arrow key: what follows is not guessed
+        (b"j\x1b[B" + DA1_PLAIN + b"k", "j\x1b[Bk"),  # an arrow key (was dropped, and the k)
+        (b"\x1bOB\x1b[6~\x1b[H\x1b[F\x1b[1;5A\x1b[Z", "\x1bOB\x1b[6~\x1b[H\x1b[F\x1b[1;5A\x1b[Z"),
         (b"/x\x1b[6;20", "/x"),  # a reply cut by the wait's end is never typed
+        (b"j\x1b[B\x1b[", "j\x1b[B"),  # nor a key cut short
+        (b"j\x1bO", "j"),
+        (b"a\x1b[?2026;2$yb\x1b_Gi=7;OK\x1b\\c", "abc"),  # replies not asked for: dropped
+        (b"q\x1b_Gi=4242;O", "q"),  # a Kitty reply cut short
+        (b"\x1bjk\x1b", "\x1bjk"),  # Escape then j (escape_keys); an Escape last is not known
     ],
 )
 def test_typed_ahead_is_what_is_not_a_reply(reply: bytes, keys: str) -> None:

@@ -8,8 +8,8 @@ that answered, and reported no Sixel, gets the second round: the Kitty graphics 
 DA1 again. The order matters: a reply that comes after we stop listening is read by Textual as
 input, and Textual swallows a late DA1 or cell size but would type a late Kitty reply
 (``_Gi=…;OK``) as keys. The replies are read as bytes (a keystroke typed meanwhile cannot
-break decoding), at most ``MAX_REPLY`` of them; the keys typed meanwhile are handed to the app
-(:func:`typed_ahead`).
+break decoding), at most ``MAX_REPLY`` of them; the keys typed meanwhile, escape sequences
+(arrows) included, are handed to the app (:func:`typed_ahead`).
 
 - Sixel: DA1 lists attribute 4. Inside tmux it is tmux that answers, and it lists 4 only when
   it was built with Sixel and draws Sixel itself: that is the one case where tmux gets more
@@ -189,12 +189,45 @@ def _exchange(fd: int, query: bytes, timeout: float) -> bytes:
     return bytes(reply)
 
 
+_KEY_CSI = re.compile(rb"\x1b\[[0-9;]*[ABCDFHPQRSZ~]")
+"""A key as a terminal sends it: arrows, Home/End, F1-F4, Shift+Tab, PageUp/PageDown and the
+other ``~`` keys, a modifier or two in the parameters (``ESC [ 1 ; 5 A`` is Ctrl+Up)."""
+_KEY_SS3 = re.compile(rb"\x1bO[ABCDFHPQRS]")
+"""The same keys in the terminal's application mode (``ESC O B`` is Down)."""
+_CSI = re.compile(rb"\x1b\[[0-?]*[ -/]*[@-~]")
+_STRING = re.compile(rb"\x1b[P\]_^X].*?(?:\x1b\\|\x07)", re.DOTALL)
+"""A string sequence (DCS, OSC, APC, PM, SOS): a reply, ended by ST or BEL."""
+
+
 def typed_ahead(reply: bytes) -> str:
     """What the user typed while (or before) the terminal was asked, read with its replies:
-    the bytes that are none of the replies, up to the first other escape (an arrow key, or a
-    reply cut by the wait's end: dropped, never typed as keys); bad UTF-8 is dropped."""
+    the bytes that are none of the replies. A key sent as an escape sequence (an arrow,
+    PageDown, Home…) is kept whole, and Escape then a key is kept as those two keys; any
+    other escape sequence (a reply we did not ask for) is dropped, and so is a sequence cut
+    by the wait's end (the rest of the read: never typed as keys). Bad UTF-8 is dropped."""
     keys = _CELL.sub(b"", _KITTY.sub(b"", _DA1.sub(b"", reply)))
-    return keys.split(b"\x1b", 1)[0].decode("utf-8", "ignore")
+    kept = bytearray()
+    at = 0
+    while at < len(keys):
+        escape = keys.find(b"\x1b", at)
+        if escape < 0:
+            kept += keys[at:]
+            break
+        kept += keys[at:escape]
+        at = escape
+        key = _KEY_CSI.match(keys, at) or _KEY_SS3.match(keys, at)
+        other = _CSI.match(keys, at) or _STRING.match(keys, at)
+        if key is not None:
+            kept += key.group()
+            at = key.end()
+        elif other is not None:
+            at = other.end()
+        elif at + 1 < len(keys) and 0x20 <= keys[at + 1] < 0x7F and keys[at + 1] not in b"[OP]_^X":
+            kept += keys[at : at + 2]  # Escape, then a key: the app reads it so (escape_keys)
+            at += 2
+        else:
+            break  # a sequence cut short, or Escape last: what it was is not known
+    return kept.decode("utf-8", "ignore")
 
 
 def detect(

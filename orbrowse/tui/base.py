@@ -169,16 +169,18 @@ class OrbrowseBase(App[int]):
             )
 
     def replay_typed_ahead(self) -> None:
-        """The keys typed while the terminal was asked about images, fed to the app as its
-        input thread feeds keys. Called once the first screen that takes keys (the browser,
-        the picker) is mounted and drawn: a key before that reaches no widget."""
+        """The keys typed while the terminal was asked about images (arrows and the like
+        included), fed to the app as its input thread feeds keys. Called once the first
+        screen that takes keys (the browser, the picker) is mounted and drawn: a key before
+        that reaches no widget."""
         typed, self.typed_ahead = self.typed_ahead, ""
         driver = self._driver
         if not typed or driver is None:
             return
-        from textual._xterm_parser import XTermParser  # Textual's own key decoding
-
-        for event in XTermParser().feed(typed):
+        # Decoded as the driver decodes keys; the end of the input then ends what it holds
+        # (Escape then a key): detect.typed_ahead kept no sequence cut short.
+        parser = escape_keys.EscapeThenKeyParser()
+        for event in [*parser.feed(typed), *parser.feed("")]:
             driver.process_message(event)
 
     # -- clipboard ------------------------------------------------------------------------------

@@ -125,6 +125,34 @@ def test_escape_then_a_key_in_one_burst_is_both_keys(
     )
 
 
+@pytest.mark.parametrize(
+    "keys",
+    [
+        ("Down", "Down", "Down"),  # as tmux encodes them: ESC [ B before the app asks otherwise
+        ("\x1bOB\x1b[B", "\x1b[B"),  # the application-mode form too, and one read holding two
+    ],
+    ids=["down-keys", "literal-sequences"],
+)
+def test_arrow_keys_typed_while_orbrowse_starts_are_handled(
+    start_app: StartApp, emulator: RunningEmulator, keys: tuple[str, ...]
+) -> None:
+    # Typed in the first 0.2 s over SSH, the keys are read with the terminal's replies to the
+    # image query: j j j were kept for the app, arrows (escape sequences) were dropped.
+    add_files(emulator, "file", 8)
+    emulator.faults.latency_ms = 100
+    tmux = start_app(env=SSH)
+    if keys[0] == "Down":
+        tmux.send_keys(*keys)
+    else:
+        for text in keys:
+            tmux.send_text(text)
+    rows = re.compile(r"^\s*(file-\d{4}\.txt) ", re.MULTILINE)
+    shown = re.compile(r"Name +(file-\d{4}\.txt)")
+    screen = tmux.wait_for(lambda s: len(rows.findall(s)) == 8 and bool(shown.search(s)))
+    fourth = rows.findall(screen)[3]
+    tmux.wait_for(lambda s: (now := shown.search(s)) is not None and now[1] == fourth)
+
+
 def test_a_debug_log_that_cannot_be_written_is_said_once_and_browsing_goes_on(
     start_app: StartApp, emulator: RunningEmulator
 ) -> None:

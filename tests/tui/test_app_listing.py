@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from urllib.parse import parse_qs
 
+import pytest
 from textual import events
 from textual.pilot import Pilot
 
@@ -269,12 +270,13 @@ async def test_g_then_j_j_j_during_a_slow_page_keeps_the_moves(
         assert table.cursor_file is not None and table.cursor_file.id == thousand[-3]
 
 
+@pytest.mark.parametrize("typed", ["jjj", "\x1b[B\x1bOBj", "\x1b[6~\x1b[H\x1b[Bjj"])
 async def test_keys_typed_before_textual_reads_the_terminal_are_handled(
-    app: OrbrowseApp, thousand: list[str]
+    app: OrbrowseApp, thousand: list[str], typed: str
 ) -> None:
     # Typed over SSH while orbrowse started: read with the terminal's replies to the image
-    # query (tui/launch.py), they were lost with them.
-    app.typed_ahead = "jjj"
+    # query (tui/launch.py), they were lost with them; arrows and PageDown were dropped.
+    app.typed_ahead = typed
     async with browsing(app) as (pilot, _):
         await settle(pilot)
         table = table_of(app)
