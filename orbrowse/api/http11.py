@@ -33,7 +33,9 @@ READ_SIZE = 64 * 1024
 
 MAX_HEAD = 64 * 1024
 """The most bytes an answer's status line and headers may take (h11, httpx's parser, allows
-16 KiB; llhttp sets no bound of its own): a server sending endless headers is cut off."""
+16 KiB; llhttp sets no bound of its own): a server sending endless headers is cut off. So are
+as many bytes in a row with no body in them (chunk extensions, trailers): llhttp takes any
+length of them, and each restarts the read timeout."""
 
 Origin = tuple[str, str, int]
 """``(scheme, host, port)``: connections are reused only for the origin they were opened to."""
@@ -109,7 +111,8 @@ class Connection(asyncio.Protocol):
         self._interim = False
         self._until_close = False
         self._received = 0
-        self._head_bytes = 0
+        self._barren = 0
+        """Bytes received in a row with nothing for the reader (head, chunk framing)."""
         self._chunks: deque[bytes] = deque()
         self._unread = 0
         self._failure: httpx.TransportError | None = None
@@ -247,20 +250,25 @@ class Connection(asyncio.Protocol):
                 self._transport.close()
             return
         self._received += len(data)
+        unread = self._unread
         try:
             self._parser.feed_data(data)
         except httptools.HttpParserUpgrade:
             self._fail(httpx.RemoteProtocolError("the server switched protocols"))
         except httptools.HttpParserError as exc:
-            self._fail(httpx.RemoteProtocolError(f"a malformed answer: {exc}"))
+            cause = exc.__context__  # what a callback of ours refused
+            if not isinstance(cause, httpx.RemoteProtocolError):
+                cause = httpx.RemoteProtocolError(f"a malformed answer: {exc}")
+            self._fail(cause)
         else:
-            if not self.head_done:
-                self._head_bytes += len(data)
-                if self._head_bytes > MAX_HEAD:
+            if self._unread != unread or self.complete:
+                self._barren = 0
+            else:
+                self._barren += len(data)
+                if self._barren > MAX_HEAD:
+                    what = "chunk framing with no body" if self.head_done else "an answer's head"
                     self._fail(
-                        httpx.RemoteProtocolError(
-                            f"an answer's head of more than {MAX_HEAD // 1024} KiB"
-                        )
+                        httpx.RemoteProtocolError(f"{what} of more than {MAX_HEAD // 1024} KiB")
                     )
         self._wake()
 
@@ -327,6 +335,8 @@ class Connection(asyncio.Protocol):
         self.http_version = b"HTTP/" + self._parser.get_http_version().encode("ascii")
         length = encoding = None
         for name, value in self.headers:
+            if name.endswith(b" "):  # lenient llhttp frames the body by it; h11 refuses it
+                raise httpx.RemoteProtocolError(f"a space before the colon after {name!r}")
             lowered = name.lower()
             if lowered == b"content-length":
                 length = value
