@@ -144,13 +144,18 @@ class Connection(asyncio.Protocol):
             raise httpx.WriteError("the connection is closed")
         transport.write(data)
         if self._writing_paused:
-            self._drainer = self._loop.create_future()
-            try:
-                await until(self._drainer, timeout, httpx.WriteTimeout)
-            finally:
-                self._drainer = None
+            # An answer that came while the server does not take the rest ends the writing
+            # (an upload refused with a 413 or a 401): it is read instead of a WriteTimeout.
+            if not self.head_done:
+                self._drainer = self._loop.create_future()
+                try:
+                    await until(self._drainer, timeout, httpx.WriteTimeout)
+                finally:
+                    self._drainer = None
             if transport.is_closing():
                 raise httpx.WriteError(str(self._error or "the connection was closed"))
+            if self._writing_paused:
+                raise httpx.WriteError("the server answered before taking the whole request")
 
     async def receive_head(self, timeout: float | None) -> None:
         """Wait until the answer's status line and headers are in."""
@@ -270,6 +275,8 @@ class Connection(asyncio.Protocol):
                     self._fail(
                         httpx.RemoteProtocolError(f"{what} of more than {MAX_HEAD // 1024} KiB")
                     )
+        if self.head_done and self._drainer is not None and not self._drainer.done():
+            self._drainer.set_result(None)  # an answer while the request waits to be written
         self._wake()
 
     def eof_received(self) -> bool | None:

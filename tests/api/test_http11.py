@@ -479,6 +479,27 @@ async def test_an_early_answer_to_an_upload_is_read() -> None:
     assert (response.status_code, response.content) == (413, b"too large")
 
 
+async def test_an_early_answer_to_an_upload_the_server_stops_reading_is_read() -> None:
+    # The server answers before the body and keeps the connection without reading on: the
+    # upload would wait for room to write until its write timeout, the answer unread.
+    async def refuses(exchange: Exchange) -> None:
+        await exchange.reader.readuntil(b"\r\n\r\n")
+        await exchange.answer(ok(b"too large").replace(b"200 OK", b"413 No"))
+        await asyncio.sleep(30)
+
+    async def big() -> AsyncIterator[bytes]:
+        for _ in range(2000):
+            yield b"u" * 65536
+
+    pool = transport()
+    async with raw_server(refuses) as server, httpx.AsyncClient(transport=pool) as http:
+        response = await http.post(
+            server.url, content=big(), headers={"Content-Length": str(2000 * 65536)}, timeout=5
+        )
+        assert (response.status_code, response.content) == (413, b"too large")
+        assert not pool._connections  # closed: the body was cut short
+
+
 # -- the pool, timeouts, cancellation ---------------------------------------------------------
 
 
