@@ -126,6 +126,19 @@ async def test_https_to_an_untrusted_certificate_fails_to_connect(
             await client.list_files()
 
 
+async def test_https_to_a_trusted_certificate_for_another_name_fails_to_connect(
+    api_key: str, tls_url: str, certificate: tuple[Path, Path]
+) -> None:
+    # The certificate is trusted and names 127.0.0.1: asked for as localhost, it must not do.
+    elsewhere = tls_url.replace("https://127.0.0.1:", "https://localhost:")
+    async with FilesClient(
+        api_key, base_url=elsewhere, retry=NO_RETRY, transport=trusting(certificate)
+    ) as client:
+        with pytest.raises(APIConnectionError, match="the server localhost") as caught:
+            await client.list_files()
+    assert "Hostname mismatch" in str(caught.value.__cause__)
+
+
 async def test_a_connection_reads_ahead_no_more_than_its_bound(emulator: RunningEmulator) -> None:
     stored = emulator.store.add_file(
         emulator.store.default_workspace_id,
