@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/profile_speed.py listing [--page 100]  # a listing's client side
     .venv/bin/python benchmarks/profile_speed.py delete     # CPU per delete; 1,000 under cProfile
+    .venv/bin/python benchmarks/profile_speed.py delete-engine [--before DIR]  # engine + log alone
     .venv/bin/python benchmarks/profile_speed.py roundtrip  # what the emulator adds to a round trip
     .venv/bin/python benchmarks/profile_speed.py startup [--before DIR]  # floors, orbrowse, imports
     .venv/bin/python benchmarks/profile_speed.py memory     # bytes per loaded row: RSS, by owner
@@ -199,6 +200,58 @@ def delete() -> None:
             )
         print(f"floor {1000 / 8 * LATENCY_MS / 1000:.2f} s (1,000 / 8 in flight × 20 ms)")
         _profiled("1,000 deletes, 8 in flight", emulator, _delete(emulator.url, 1000, Path(folder)))
+
+
+ENGINE_CHILD = """
+import asyncio, sys, tempfile, time
+from pathlib import Path
+from orbrowse.bulk import delete_files
+from orbrowse.deletion_log import DeletionLog
+from tests.factories import file_object
+
+class Deleter:  # answers at once: only the engine, the log and the callback cost CPU
+    async def delete_file(self, file_id):
+        await asyncio.sleep(0)
+        return file_id
+
+files = [file_object(f"or_file_{n:024d}", f"reports/name-{n}.txt", size_bytes=n)
+         for n in range(int(sys.argv[1]))]
+with tempfile.TemporaryDirectory() as folder:
+    log = DeletionLog(Path(folder) / "deletions.jsonl")
+    started = time.process_time()
+    asyncio.run(delete_files(Deleter(), files, concurrency=8, log=log, workspace_id=None,
+                             on_progress=lambda _progress: None))
+    print((time.process_time() - started) / len(files))
+"""
+
+
+def delete_engine(runs: int, before: str | None, count: int = 3000) -> None:
+    """CPU per delete of the engine, its deletion log and a progress callback alone (a
+    deleter that answers at once), each run a fresh process; with ``before`` the orbrowse
+    package in DIR too, interleaved."""
+    import statistics
+
+    trees = {"orbrowse": ROOT}
+    if before:
+        trees["orbrowse before"] = Path(before).resolve()
+    cpu: dict[str, list[float]] = {name: [] for name in trees}
+    for number in range(runs):
+        for name in list(trees)[:: 1 if number % 2 == 0 else -1]:
+            env = {**os.environ, "PYTHONPATH": f"{trees[name]}{os.pathsep}{ROOT}"}
+            done = subprocess.run(
+                [sys.executable, "-c", ENGINE_CHILD, str(count)],
+                capture_output=True,
+                text=True,
+                check=True,
+                env=env,
+                cwd=trees[name],
+            )
+            cpu[name].append(float(done.stdout))
+    for name, samples in cpu.items():
+        print(
+            f"{name}: {statistics.median(samples) * 1e6:.1f} µs CPU per delete, engine and log"
+            f" alone ({min(samples) * 1e6:.1f}-{max(samples) * 1e6:.1f}, {runs} runs of {count:,})"
+        )
 
 
 def roundtrip(count: int = 200) -> None:
@@ -564,7 +617,7 @@ def main() -> None:
     parser.add_argument(
         "what",
         choices=(
-            *("listing", "delete", "roundtrip", "startup"),
+            *("listing", "delete", "delete-engine", "roundtrip", "startup"),
             *("memory", "memory-client", "folders-memory"),
         ),
     )
@@ -573,8 +626,8 @@ def main() -> None:
     parser.add_argument(
         "--before",
         metavar="DIR",
-        help="start-up: also time the orbrowse package in DIR (a checkout of another commit), "
-        "interleaved with the others",
+        help="start-up, delete-engine: also time the orbrowse package in DIR (a checkout of "
+        "another commit), interleaved with the others",
     )
     parser.add_argument("--rows", type=int, help="memory-client: one size, in this process")
     args = parser.parse_args()
@@ -582,6 +635,8 @@ def main() -> None:
         listing(args.page)
     elif args.what == "delete":
         delete()
+    elif args.what == "delete-engine":
+        delete_engine(args.runs, args.before)
     elif args.what == "roundtrip":
         roundtrip()
     elif args.what == "memory":

@@ -217,6 +217,12 @@ class BulkDelete:
         if self._started:
             raise RuntimeError("a BulkDelete runs once")
         self._started = True
+        # One open log file for the run (an open per line was ~5% of its CPU), closed as
+        # the run ends, cancelled or not.
+        with self.log.held_open() if self.log is not None else contextlib.nullcontext():
+            return await self._run()
+
+    async def _run(self) -> BulkReport:
         workers = [
             asyncio.create_task(self._worker(), name=f"bulk-delete-{n}")
             for n in range(min(self.concurrency, len(self.files)))

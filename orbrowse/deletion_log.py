@@ -18,13 +18,21 @@ The API has no trash, so this file is the user's only record of what went. Each 
 Older logs may also hold ``cancelled``. The file is created with mode 0600 and only ever
 appended to; an existing log readable by others is tightened to 0600 (or refused with an
 ``OSError`` saying so). Filenames are JSON string data, so no name can forge a line.
+
+Each line is one ``write`` to the file opened with ``O_APPEND``, unbuffered: once
+:meth:`DeletionLog.record` returns, the line is the kernel's (a crash or ``kill -9`` of
+orbrowse cannot lose it; a power loss can lose what was not synced yet). A deletion run holds
+the file open (:meth:`DeletionLog.held_open`) rather than opening it for each line, and syncs
+and closes it as the run ends, however it ends.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
-from dataclasses import asdict, dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
@@ -74,7 +82,15 @@ class DeletionEntry:
     result: str
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        # Not dataclasses.asdict, which deep-copies each field: this runs for every deletion.
+        return {
+            "time": self.time,
+            "workspace": self.workspace,
+            "id": self.id,
+            "filename": self.filename,
+            "size": self.size,
+            "result": self.result,
+        }
 
     @classmethod
     def from_json(cls, data: object) -> DeletionEntry | None:
@@ -101,6 +117,27 @@ class DeletionLog:
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = path if path is not None else default_log_path()
+        self._fd = -1
+        self._holders = 0
+
+    @contextlib.contextmanager
+    def held_open(self) -> Iterator[None]:
+        """While the block runs (a deletion run; runs may overlap), lines go to one open
+        file, opened with the first line; the last block to end syncs and closes it."""
+        self._holders += 1
+        try:
+            yield
+        finally:
+            self._holders -= 1
+            if not self._holders:
+                self._close()
+
+    def _close(self) -> None:
+        fd, self._fd = self._fd, -1
+        if fd >= 0:
+            with contextlib.suppress(OSError):  # /dev/null, a FIFO: nothing to sync
+                os.fsync(fd)
+            os.close(fd)
 
     def record(
         self,
@@ -128,11 +165,17 @@ class DeletionLog:
             data = (json.dumps(entry.to_json(), ensure_ascii=False) + "\n").encode("utf-8")
         except UnicodeEncodeError:  # a lone surrogate: let JSON escape it instead
             data = (json.dumps(entry.to_json()) + "\n").encode("ascii")
+        if self._holders and self._fd >= 0:
+            _write_all(self._fd, data)
+            return
         self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd = open_private_append(self.path)
+        if self._holders:
+            self._fd = fd
+            _write_all(fd, data)
+            return
         try:
-            while data:
-                data = data[os.write(fd, data) :]
+            _write_all(fd, data)
         finally:
             os.close(fd)
 
@@ -154,3 +197,8 @@ class DeletionLog:
             if entry is not None:
                 entries.append(entry)
         return entries
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    while data:
+        data = data[os.write(fd, data) :]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import stat
 from datetime import UTC, datetime
@@ -119,3 +120,9 @@ def test_an_existing_log_readable_by_others_is_made_private(tmp_path: Path) -> N
     log = DeletionLog(path)
     log.record(file_object("or_file_mode", "m.txt", size_bytes=1), "deleted", workspace=None)
     assert path.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_line_holds_every_field_of_the_entry() -> None:
+    # to_json is written out by hand (not dataclasses.asdict, which deep-copies).
+    entry = DeletionEntry("2026-09-01T12:00:00.123Z", None, "or_file_a", "a.txt", 3, "deleted")
+    assert entry.to_json() == dataclasses.asdict(entry)
