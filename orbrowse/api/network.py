@@ -26,13 +26,10 @@ from typing import Any
 
 import httpx
 
+from orbrowse.api.eyeballs import open_socket
 from orbrowse.api.http11 import READ_AHEAD, Connection, Origin, until
 
-__all__ = ["CONNECT_STARTED", "HAPPY_EYEBALLS", "HEAD_WRITTEN", "READ_AHEAD", "AsyncioTransport"]
-
-HAPPY_EYEBALLS = 0.25
-"""Seconds before the next of a name's addresses is tried while one has not connected
-(anyio's delay, RFC 8305's recommended value)."""
+__all__ = ["CONNECT_STARTED", "HEAD_WRITTEN", "READ_AHEAD", "AsyncioTransport"]
 
 CONNECT_STARTED = "connection.connect_tcp.started"
 HEAD_WRITTEN = "http11.send_request_headers.complete"
@@ -202,20 +199,16 @@ async def _connect(
     timeout: float | None,
     on_lost: Callable[[Connection], None],
 ) -> Connection:
-    # create_connection sets TCP_NODELAY. Happy Eyeballs as anyio's: with several addresses
-    # (IPv6 and IPv4), the next is tried after HAPPY_EYEBALLS seconds, so one that drops
-    # packets does not use up the connect timeout.
+    # The transport made of the socket sets TCP_NODELAY, and closes the socket on a failure.
     scheme, host, port = origin
     tls = scheme == "https"
     try:
         async with asyncio.timeout(timeout):
             _, connection = await asyncio.get_running_loop().create_connection(
                 lambda: Connection(origin, on_lost),
-                host,
-                port,
+                sock=await open_socket(host, port),
                 ssl=context if tls else None,
                 server_hostname=host if tls else None,
-                happy_eyeballs_delay=HAPPY_EYEBALLS,
             )
     except TimeoutError as exc:
         raise httpx.ConnectTimeout(str(exc) or "timed out (ConnectTimeout)") from exc

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
+import warnings
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import httpx
 import pytest
@@ -539,6 +542,35 @@ async def test_a_cancelled_request_closes_its_connection() -> None:
         assert (await http.get(server.url)).content == b"ok"
         await server.closed_by_client(0)
     assert server.connections == 2
+
+
+@pytest.mark.parametrize("addresses", [1, 2])
+async def test_a_request_cancelled_while_it_connects_leaves_no_socket_behind(
+    addresses: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The pager cancels speculative requests, some while they connect. asyncio's Happy
+    # Eyeballs (create_connection's staggered race) loses the socket that connected when it
+    # is cancelled in the loop's next steps: left to the garbage collector, a ResourceWarning.
+    loop = asyncio.get_running_loop()
+    resolve = loop.getaddrinfo
+
+    async def twice(*args: Any, **kwargs: Any) -> list[Any]:
+        return list(await resolve(*args, **kwargs)) * addresses
+
+    monkeypatch.setattr(loop, "getaddrinfo", twice)
+    async with raw_server(answers_ok) as server:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", ResourceWarning)
+            for steps in range(12):
+                async with httpx.AsyncClient(transport=transport()) as http:
+                    request = asyncio.ensure_future(http.get(server.url))
+                    for _ in range(steps):
+                        await asyncio.sleep(0)
+                    request.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await request
+            gc.collect()
+    assert [str(w.message) for w in caught if w.category is ResourceWarning] == []
 
 
 async def test_timeouts_are_httpx_timeouts() -> None:
