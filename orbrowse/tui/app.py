@@ -124,11 +124,46 @@ class OrbrowseApp(OrbrowseBase):
             self, self._forward_input, INPUT_OPENING_ACTIONS, maybe_opening=MAYBE_OPENING_ACTIONS
         )
 
+    _keys_ready = False
+    """Whether a screen that takes keys (the browser, the picker) is up: before, keys are
+    held (a slow link's wait for the workspaces shows no screen they could reach)."""
+
+    @cached_property
+    def _keys_before_a_screen(self) -> list[InputEvent]:
+        return []
+
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.Paste) and not event.is_forwarded:
+            if not self._keys_ready and not self._acts_at_once(event):
+                self._keys_before_a_screen.append(event)
+                return
             await self.type_ahead.dispatch(event)
         else:
             await super().on_event(event)
+
+    def _acts_at_once(self, event: InputEvent) -> bool:
+        """A priority binding (Ctrl+C quits) works before any screen is up."""
+        if not isinstance(event, events.Key):
+            return False
+        active = self.active_bindings.get(event.key)
+        return active is not None and active.binding.priority
+
+    def replay_typed_ahead(self) -> None:
+        super().replay_typed_ahead()
+        if self._keys_ready:
+            return
+        self._keys_ready = True
+        # After the keys typed before Textual read the terminal (queued just now), in order;
+        # sent by the app, as the driver sends keys (a key sent by the screen would stop
+        # bubbling there, short of the app's binding check).
+        for event in self._keys_before_a_screen:
+            copy = (
+                events.Key(event.key, event.character)
+                if isinstance(event, events.Key)
+                else events.Paste(event.text)
+            )
+            self.post_message(copy.set_sender(self))
+        self._keys_before_a_screen.clear()
 
     async def _forward_input(self, event: InputEvent) -> None:
         await super().on_event(event)
@@ -158,6 +193,7 @@ class OrbrowseApp(OrbrowseBase):
             from orbrowse.tui.screens.no_key import NoKeyScreen
 
             self.push_screen(NoKeyScreen(self.settings, self.startup_error))
+            self.call_after_refresh(self.replay_typed_ahead)
             return
         if workspace := self.settings.workspace:
             # After Textual's start-up batch (Compose to Mount, with its own awaits): a screen
@@ -203,6 +239,12 @@ class OrbrowseApp(OrbrowseBase):
     async def discover_workspaces(self, initial: bool = False) -> None:
         from orbrowse.tui.screens.workspace_picker import WorkspacePicker
 
+        notice = None
+        if initial:
+            from orbrowse.tui.widgets.waiting_notice import WaitingNotice
+
+            notice = WaitingNotice("Looking up the workspaces…", markup=False)
+            await self.screen.mount(notice)
         try:
             choices, can_list = await self.known_workspaces()
         except OpenRouterError as error:
@@ -210,6 +252,9 @@ class OrbrowseApp(OrbrowseBase):
                 self.open_workspace(WorkspaceChoice(None, "This key's workspace"))
             self.notify(describe(error), title="Workspaces", severity="error", markup=False)
             return
+        finally:
+            if notice is not None:
+                await notice.remove()
         if initial and len(choices) == 1:
             self.open_workspace(choices[0])
             return
