@@ -87,6 +87,10 @@ class OrbrowseApp(OrbrowseBase):
 
     TITLE = "orbrowse"
     ENABLE_COMMAND_PALETTE = True
+    # The browser's stylesheet (also its CSS_PATH) parsed with Textual's at the start: a screen
+    # that brings a new one makes Textual parse every stylesheet loaded so far again, as the
+    # browser opens (``benchmarks/profile_speed.py startup``).
+    CSS_PATH = "screens/browser.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="quit", tooltip="Quit orbrowse"),
         Binding(

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import pytest
 from textual.app import App
+from textual.css.stylesheet import Stylesheet
+from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widgets import OptionList, Static
+from textual.widgets._footer import FooterKey
 
 from orbrowse.emulator.server import RunningEmulator
 from orbrowse.tui.app import EXIT_NO_USABLE_KEY, OrbrowseApp
@@ -209,6 +213,69 @@ async def test_the_browser_first_draws_after_textual_starts_up(
     thrown_away = [name for name, batch in frames if batch]
     assert thrown_away == []
     assert frames[0][0] == "BrowserScreen"
+
+
+class StylingRecord:
+    """Every node Textual styles (``Stylesheet.apply``), and which were styled by the time the
+    browser's first frame was drawn."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.styled: list[DOMNode] = []
+        self.at_first_frame: list[DOMNode] | None = None
+        self.first_frame_columns: list[bool] = []
+        apply = Stylesheet.apply
+        display = App._display
+
+        def styling(sheet: Stylesheet, node: DOMNode, **options: Any) -> None:
+            self.styled.append(node)
+            apply(sheet, node, **options)
+
+        def drawing(app: App[object], screen: Screen[object], renderable: object) -> None:
+            if renderable is not None and isinstance(screen, BrowserScreen):
+                if self.at_first_frame is None:
+                    self.at_first_frame = list(self.styled)
+                self.first_frame_columns.append(screen.query_one("#details-column").display)
+            display(app, screen, renderable)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(Stylesheet, "apply", styling)
+        monkeypatch.setattr(App, "_display", drawing)
+
+    @staticmethod
+    def times(node: DOMNode, styled: list[DOMNode]) -> int:
+        return sum(1 for each in styled if each is node)
+
+
+async def test_the_browser_styles_each_widget_once_before_its_first_frame(
+    emulator: RunningEmulator, app: OrbrowseApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each widget is styled as it mounts. Textual styled every widget of the browser again
+    as the screen first resumed (before its first frame), and again after that frame when
+    the screen's first resize gave it its breakpoint class (``-tall``)."""
+    seed_default(emulator, ["alpha.txt"])
+    record = StylingRecord(monkeypatch)
+    async with browsing(app) as (_, screen):
+        assert record.at_first_frame is not None
+        widgets = [w for w in screen.walk_children(with_self=True) if not isinstance(w, FooterKey)]
+        table = screen.query_one("#files")
+        before = {w: record.times(w, record.at_first_frame) for w in widgets if w is not table}
+        assert set(before.values()) == {1}, before
+        assert record.times(table, record.at_first_frame) == 2  # as it mounts; its :focus
+        # Nothing about the status line's style changes: styled once, start-up included.
+        assert record.times(screen.query_one("#status"), record.styled) == 1
+
+
+async def test_a_short_narrow_browser_never_draws_the_detail_pane(
+    emulator: RunningEmulator, app: OrbrowseApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Short and narrow, the table keeps the rows (``-narrow.-short``). The screen had its
+    height's class from its first resize only, after its first frame: that frame drew the
+    detail pane, the next took it away (the table's rows moved)."""
+    seed_default(emulator, ["alpha.txt"])
+    record = StylingRecord(monkeypatch)
+    async with browsing(app, size=(60, 15)):
+        pass
+    assert record.first_frame_columns
+    assert not any(record.first_frame_columns)
 
 
 async def test_quitting_before_the_first_page_still_remembers_the_workspace(

@@ -16,6 +16,7 @@ from textual import events, getters, on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.geometry import Size
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Header, Input, Static
@@ -347,6 +348,7 @@ class BrowserScreen(Screen[None]):
     # -- layout ---------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        self._size_classes(self.app.size)
         yield Header()
         yield WorkspaceBanner(id="workspace-banner")
         with Horizontal(id="browser-body"):
@@ -443,11 +445,32 @@ class BrowserScreen(Screen[None]):
     def on_resize(self) -> None:
         self._apply_width(self.size.width)
 
-    def on_screen_resume(self) -> None:
+    _resumed = False
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        if not self._resumed:
+            # Opened just now: every widget was styled as it mounted, with every stylesheet
+            # loaded. Textual's own handler, next, would style them all again.
+            self._resumed = True
+            event.refresh_styles = False
         # Back from a dialog or the full view: reads were held while it was on top.
         previews: PreviewLoader | None = getattr(self, "previews", None)
         if previews is not None:
             previews.refresh()
+
+    def _size_classes(self, size: Size) -> None:
+        """The classes the size gives the screen, set before its widgets mount and are
+        styled. Textual gives its breakpoint class on the screen's first resize, after the
+        first frame: each widget was styled again (``profile_speed.py startup``), and a short
+        narrow terminal saw the detail pane drawn, then hidden."""
+        width, height = size
+        # As Textual's: the class of the highest breakpoint reached.
+        reached = max((p for p in self.VERTICAL_BREAKPOINTS if height >= p[0]), default=None)
+        for point in self.VERTICAL_BREAKPOINTS:
+            self.set_class(point == reached, point[1], update=False)
+        self.set_class(width < NARROW_WIDTH, "-narrow", update=False)
+        small = width < PREVIEW_MIN_SIZE[0] or height < PREVIEW_MIN_SIZE[1]
+        self.set_class(small, "-no-preview", update=False)
 
     def _apply_width(self, width: int) -> None:
         self.set_class(width < NARROW_WIDTH, "-narrow")
