@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from textual.css.stylesheet import Stylesheet
+from textual.dom import DOMNode
 from textual.widgets import Input
 from textual.widgets._footer import FooterKey
 
@@ -41,6 +45,31 @@ async def test_marks_keep_the_footer_and_a_change_of_offer_redraws_it(
         assert len(browser(app).files.view) == 0
         assert not browser(app).query_one("#filter", Input).has_focus
         assert footer_keys(footer)["download"].has_class("-disabled")
+
+
+async def test_each_key_is_styled_once_as_it_mounts(
+    emulator: RunningEmulator, app: OrbrowseApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A FooterKey starts compact and Textual binds it to the footer's compact (off): mounted
+    as made, each gained ``-compact`` and lost it, styled three times. The command palette's
+    key is not bound: it stays compact."""
+    generate_files(emulator.store, DEFAULT_WORKSPACE_ID, 8, now=FIXED_NOW)
+    styled: list[DOMNode] = []
+    apply = Stylesheet.apply
+
+    def styling(sheet: Stylesheet, node: DOMNode, **options: Any) -> None:
+        styled.append(node)
+        apply(sheet, node, **options)
+
+    monkeypatch.setattr(Stylesheet, "apply", styling)
+    async with browsing(app) as (pilot, screen):
+        await settle(pilot)
+        keys = list(screen.query_one(Footer).query(FooterKey))
+        assert len(keys) > 5
+        assert [sum(1 for node in styled if node is key) for key in keys] == [1] * len(keys)
+        palette = [key for key in keys if key.has_class("-command-palette")]
+        assert len(palette) == 1 and palette[0].has_class("-compact")
+        assert not any(key.has_class("-compact") for key in keys if key not in palette)
 
 
 @pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])

@@ -59,6 +59,15 @@ def _shown(screen: Screen[object]) -> Shown:
     )
 
 
+def _set_compact(key: FooterKey, compact: bool) -> None:
+    """Give ``key`` the ``compact`` it will have once mounted, before it mounts. A FooterKey
+    starts compact, and most are bound to the footer's (not compact): mounted as made, each
+    gained ``-compact`` and lost it again, each time styled anew with its two component
+    classes (``profile_speed.py startup``: three stylings of each key instead of one)."""
+    key.set_reactive(FooterKey.compact, compact)
+    key.set_class(compact, "-compact", update=False)
+
+
 def key_width(key: FooterKey) -> int:
     """The cells ``key`` takes in the row (Textual's FooterKey CSS: a blank each side of the
     key and one after the description)."""
@@ -111,6 +120,9 @@ class FittingFooter(Footer):
                 break  # a less important key must not take the place of a more important one
         for widget in composed:
             if not isinstance(widget, FooterKey) or widget in palette or id(widget) in shown:
+                if isinstance(widget, FooterKey):
+                    # Textual binds the keys to the footer's compact, not the palette's key.
+                    _set_compact(widget, True if widget in palette else self.compact)
                 yield widget
 
     def _rank(self, action: str) -> int:
