@@ -16,7 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from orbrowse import __version__
+from orbrowse import __version__, startup_gc
 from orbrowse.commands import COMMAND_NAMES
 from orbrowse.commands.arguments import add_connection_arguments
 
@@ -57,6 +57,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from orbrowse.commands.runner import run_command
 
         return run_command(args[0], args[1:])
+    startup_gc.pause()  # until the app's first screen is drawn
     try:
         return run_browser(browser_parser().parse_args(args))
     except KeyboardInterrupt:  # Ctrl+C while starting, before Textual reads the keys
@@ -64,6 +65,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         print("orbrowse: interrupted", file=sys.stderr)
         return ExitCode.INTERRUPTED
+    finally:
+        startup_gc.resume()  # the app never drew (a bad setting, Ctrl+C)
 
 
 def skip_httpx_command_line() -> None:

@@ -18,6 +18,7 @@ from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
 from textual.screen import Screen
 
+from orbrowse import startup_gc
 from orbrowse.api.errors import (
     OpenRouterError,
     PermissionDeniedError,
@@ -189,6 +190,8 @@ class OrbrowseApp(OrbrowseBase):
         await pager.prefetch_sent()
 
     def on_mount(self) -> None:
+        # The browser resumes it after its first rows; any other start, a second from now.
+        self.set_timer(1.0, startup_gc.resume)
         for problem in self.settings.problems:
             self.notify(str(problem), title="Config", severity="warning", markup=False)
         if self.settings.keys:

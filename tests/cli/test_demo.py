@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import gc
 from contextlib import ExitStack
 from pathlib import Path
 
 import httpx
 import pytest
 
+from orbrowse import cli
 from orbrowse.cli import browser_parser, start_demo
 from orbrowse.commands import COMMAND_NAMES
 from orbrowse.config import load_settings
@@ -41,3 +43,23 @@ def test_help_lists_every_subcommand_from_the_one_list(capsys: pytest.CaptureFix
     text = " ".join(capsys.readouterr().out.split())
     for name in COMMAND_NAMES:
         assert name in text
+
+
+def test_the_browser_starts_with_the_collector_paused_and_leaves_it_running(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # orbrowse.startup_gc: the app resumes it once drawn; main does if the app never ran.
+    seen: list[bool] = []
+
+    def browser(options: object) -> int:
+        seen.append(gc.isenabled())
+        return 0
+
+    monkeypatch.setattr(cli, "run_browser", browser)
+    try:
+        assert cli.main(["--api-key", "sk-or-v1-test"]) == 0
+        assert seen == [False]
+        assert gc.isenabled()
+    finally:
+        gc.enable()
+        gc.unfreeze()

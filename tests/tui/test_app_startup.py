@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import gc
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -13,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets._footer import FooterKey
 
+from orbrowse import startup_gc
 from orbrowse.emulator.server import RunningEmulator
 from orbrowse.tui.app import EXIT_NO_USABLE_KEY, OrbrowseApp
 from orbrowse.tui.screens.browser import BrowserScreen
@@ -276,6 +279,63 @@ async def test_a_short_narrow_browser_never_draws_the_detail_pane(
         pass
     assert record.first_frame_columns
     assert not any(record.first_frame_columns)
+
+
+@pytest.fixture
+def paused_gc() -> Iterator[None]:
+    """The collector paused as ``cli.main`` pauses it before the browser starts; afterwards
+    running again and nothing left frozen."""
+    startup_gc.pause()
+    try:
+        yield
+    finally:
+        startup_gc.resume()
+        gc.unfreeze()
+
+
+async def test_no_garbage_collection_until_the_first_rows_are_drawn(
+    emulator: RunningEmulator, app: OrbrowseApp, monkeypatch: pytest.MonkeyPatch, paused_gc: None
+) -> None:
+    """The collector went through the start-up's long-lived objects again and again, 40-60 ms
+    of CPU before the first row: it waits until the frame with the first rows is drawn."""
+    seed_default(emulator, ["alpha.txt"])
+    events: list[str] = []
+    display = App._display
+
+    def drawing(app: App[object], screen: Screen[object], renderable: object) -> None:
+        display(app, screen, renderable)  # type: ignore[arg-type]
+        if renderable is not None and isinstance(screen, BrowserScreen) and screen.has_rows:
+            events.append("rows drawn")
+
+    def collecting(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            events.append("collection")
+
+    monkeypatch.setattr(App, "_display", drawing)
+    gc.callbacks.append(collecting)  # the collector's own list: set in place
+    try:
+        async with browsing(app):
+            assert gc.isenabled()
+            assert gc.get_freeze_count() > 0  # the start-up's objects: collections skip them
+            gc.collect()
+    finally:
+        gc.callbacks.remove(collecting)
+    assert events.index("rows drawn") < events.index("collection")
+
+
+async def test_the_collector_runs_again_when_the_first_page_does_not_come(
+    emulator: RunningEmulator, make_app: AppFactory, paused_gc: None
+) -> None:
+    emulator.faults.hold()  # the first page does not come
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
+    try:
+        async with app.run_test() as pilot:
+            await screen_shown(pilot, BrowserScreen)
+            assert not gc.isenabled()
+            await wait_until(pilot, gc.isenabled, "the collector running again", limit=5)
+            await pilot.press("q")
+    finally:
+        emulator.faults.release()
 
 
 async def test_quitting_before_the_first_page_still_remembers_the_workspace(

@@ -21,6 +21,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Header, Input, Static
 
+from orbrowse import startup_gc
 from orbrowse.api.client import FilesClient
 from orbrowse.api.errors import OpenRouterError
 from orbrowse.api.models import FileObject, FilePage
@@ -577,6 +578,7 @@ class BrowserScreen(Screen[None]):
             return
         self._first_rows_seen = True
         self.call_after_refresh(self._remember_workspace)
+        self.call_after_refresh(startup_gc.resume)  # paused by cli.main for the start-up
 
     _remembered = False
 
