@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import gc
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
 from textual.app import App
 from textual.css.stylesheet import Stylesheet
 from textual.dom import DOMNode
+from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets._footer import FooterKey
@@ -323,19 +325,29 @@ async def test_no_garbage_collection_until_the_first_rows_are_drawn(
     assert events.index("rows drawn") < events.index("collection")
 
 
-async def test_the_collector_runs_again_when_the_first_page_does_not_come(
-    emulator: RunningEmulator, make_app: AppFactory, paused_gc: None
-) -> None:
-    emulator.faults.hold()  # the first page does not come
+@asynccontextmanager
+async def first_page_held(
+    emulator: RunningEmulator, make_app: AppFactory
+) -> AsyncIterator[tuple[Pilot[int], OrbrowseApp]]:
+    """The app opened on the default workspace, its browser shown; the first page does not
+    come until the block ends."""
+    emulator.faults.hold()
     app = make_app(workspace=DEFAULT_WORKSPACE_ID)
     try:
         async with app.run_test() as pilot:
             await screen_shown(pilot, BrowserScreen)
-            assert not gc.isenabled()
-            await wait_until(pilot, gc.isenabled, "the collector running again", limit=5)
-            await pilot.press("q")
+            yield pilot, app
     finally:
         emulator.faults.release()
+
+
+async def test_the_collector_runs_again_when_the_first_page_does_not_come(
+    emulator: RunningEmulator, make_app: AppFactory, paused_gc: None
+) -> None:
+    async with first_page_held(emulator, make_app) as (pilot, _):
+        assert not gc.isenabled()
+        await wait_until(pilot, gc.isenabled, "the collector running again", limit=5)
+        await pilot.press("q")
 
 
 async def test_quitting_before_the_first_page_still_remembers_the_workspace(
@@ -343,15 +355,9 @@ async def test_quitting_before_the_first_page_still_remembers_the_workspace(
 ) -> None:
     # The workspace is remembered after the frame with the first rows (to keep the config
     # write out of the start-up); a user who quits before they come opened it all the same.
-    emulator.faults.hold()  # the first page does not come
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
-    try:
-        async with app.run_test() as pilot:
-            await screen_shown(pilot, BrowserScreen)
-            assert app.settings.recent_workspaces == ()
-            await pilot.press("q")
-    finally:
-        emulator.faults.release()
+    async with first_page_held(emulator, make_app) as (pilot, app):
+        assert app.settings.recent_workspaces == ()
+        await pilot.press("q")
     assert [r.id for r in app.settings.recent_workspaces] == [DEFAULT_WORKSPACE_ID]
 
 
