@@ -1,9 +1,10 @@
 """Profiles behind the causes named in benchmarks/README.md (issue 13).
 
     .venv/bin/python benchmarks/profile_speed.py listing [--page 100]  # a listing's client side
-    .venv/bin/python benchmarks/profile_speed.py delete     # CPU per delete; 1,000 under cProfile
+    .venv/bin/python benchmarks/profile_speed.py delete [--before DIR]  # CPU per delete; cProfile
     .venv/bin/python benchmarks/profile_speed.py delete-engine [--before DIR]  # engine + log alone
-    .venv/bin/python benchmarks/profile_speed.py roundtrip  # what the emulator adds to a round trip
+    .venv/bin/python benchmarks/profile_speed.py roundtrip [--before DIR]  # httpx, ours, a socket
+    .venv/bin/python benchmarks/profile_speed.py transport --before DIR [--runs 4]  # wall, both
     .venv/bin/python benchmarks/profile_speed.py startup [--before DIR]  # floors, orbrowse, imports
     .venv/bin/python benchmarks/profile_speed.py memory     # bytes per loaded row: RSS, by owner
     .venv/bin/python benchmarks/profile_speed.py memory-client  # RSS per row listed via the client
@@ -20,6 +21,7 @@ import argparse
 import asyncio
 import contextlib
 import cProfile
+import importlib.util
 import io
 import itertools
 import os
@@ -29,6 +31,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 from unittest import mock
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -159,28 +162,50 @@ def listing(page: int) -> None:
         _profiled(f"listing 20,000 files, page {page}", emulator, _list(emulator.url, page))
 
 
-def _on_anyio() -> contextlib.AbstractContextManager[object]:
-    """orbrowse's client on httpx's default network layer (anyio's) instead of its own."""
+def _transport_from(before: str | None) -> type[Any] | None:
+    """``AsyncioTransport`` of ``DIR/orbrowse/api/network.py`` (another commit's transport, run
+    in this process with this commit's client), or ``None`` without ``before``."""
+    if before is None:
+        return None
+    path = Path(before) / "orbrowse" / "api" / "network.py"
+    spec = importlib.util.spec_from_file_location("before_network", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["before_network"] = module
+    spec.loader.exec_module(module)
+    transport: type[Any] = module.AsyncioTransport
+    return transport
+
+
+def _client_on(transport: object) -> contextlib.AbstractContextManager[object]:
+    """orbrowse's client on another transport (a factory taking ``verify`` and ``limits``)."""
+    return mock.patch("orbrowse.api.client.AsyncioTransport", transport)
+
+
+def _httpx_transport(*, verify: bool, limits: Any) -> object:
+    """httpx's own transport (httpcore's pool, h11, anyio): the client's before the third
+    session."""
     import httpx
 
-    def default(*, verify: bool, limits: httpx.Limits) -> httpx.AsyncHTTPTransport:
-        return httpx.AsyncHTTPTransport(verify=verify, limits=limits)
-
-    return mock.patch("orbrowse.api.client.AsyncioTransport", default)
+    return httpx.AsyncHTTPTransport(verify=verify, limits=limits)
 
 
-def delete() -> None:
-    """Client CPU per delete, orbrowse's engine (on its asyncio network layer, and on httpx's
-    default anyio layer) against the raw httpx anchor (unprofiled, interleaved, 6 rounds of
-    300), then 1,000 deletes under cProfile."""
+def delete(before: str | None = None) -> None:
+    """Client CPU per delete, orbrowse's engine (on its transport, on httpx's own transport,
+    and with ``before`` on that commit's transport) against the raw httpx anchor (unprofiled,
+    interleaved, 6 rounds of 300), then 1,000 deletes under cProfile."""
     import statistics
 
     from benchmarks.bench_delete import _first_files, delete_orbrowse, delete_raw
 
     count, rounds = 300, 6
-    cpu: dict[str, list[float]] = {"orbrowse": [], "orbrowse on anyio": [], "raw httpx": []}
+    transports: dict[str, object] = {"orbrowse on httpx's transport": _httpx_transport}
+    earlier = _transport_from(before)
+    if earlier is not None:
+        transports[f"orbrowse on {before}'s transport"] = earlier
+    cpu: dict[str, list[float]] = {"orbrowse": [], **{n: [] for n in transports}, "raw httpx": []}
     with (
-        Emulator(files=count * rounds * 3 + 1000, latency_ms=LATENCY_MS) as emulator,
+        Emulator(files=count * rounds * len(cpu) + 1000, latency_ms=LATENCY_MS) as emulator,
         tempfile.TemporaryDirectory() as folder,
     ):
         for number in range(rounds):
@@ -190,7 +215,8 @@ def delete() -> None:
                 if name == "raw httpx":
                     delete_raw(emulator.url, files)
                 else:
-                    with _on_anyio() if name == "orbrowse on anyio" else contextlib.nullcontext():
+                    other = transports.get(name)
+                    with _client_on(other) if other else contextlib.nullcontext():
                         delete_orbrowse(emulator.url, files, Path(folder))
                 cpu[name].append((time.process_time() - started) / count)
         for name, samples in cpu.items():
@@ -254,14 +280,115 @@ def delete_engine(runs: int, before: str | None, count: int = 3000) -> None:
         )
 
 
-def roundtrip(count: int = 200) -> None:
+class _BareSocket:
+    """The least HTTP client: one asyncio connection, a request written by hand, its answer
+    read to its Content-Length (what the emulator, the kernel and asyncio cost)."""
+
+    def __init__(self, url: str, reader: asyncio.StreamReader, writer: asyncio.StreamWriter):
+        self._host = url.split("//")[1].split("/")[0].rsplit(":", 1)[0]
+        self._prefix = "/" + url.split("//")[1].split("/", 1)[1] + "/"
+        self._reader, self._writer = reader, writer
+
+    @classmethod
+    async def open(cls, url: str) -> _BareSocket:
+        host, port = url.split("//")[1].split("/")[0].rsplit(":", 1)
+        return cls(url, *await asyncio.open_connection(host, int(port)))
+
+    async def request(self, method: str, path: str) -> bytes:
+        self._writer.write(
+            f"{method} {self._prefix}{path} HTTP/1.1\r\nHost: {self._host}\r\n"
+            f"Authorization: Bearer {KEY}\r\n\r\n".encode()
+        )
+        head = await self._reader.readuntil(b"\r\n\r\n")
+        length = next(
+            int(line.split(b":")[1])
+            for line in head.split(b"\r\n")
+            if line.lower().startswith(b"content-length:")
+        )
+        return await self._reader.readexactly(length)
+
+    def close(self) -> None:
+        self._writer.close()
+
+
+def transport(before: str, rounds: int = 4) -> None:
+    """Wall time of the benchmarks' listing (20,000 files, pages of 100 and 1,000) and of
+    1,000 deletes 8 in flight, orbrowse's client on this commit's transport against the same
+    client on ``before``'s (``DIR/orbrowse/api/network.py``), interleaved in ``rounds``
+    rounds on one emulator, with a bare-socket client's deletes (8 connections, HTTP/1.1
+    written by hand) as the floor a client can reach here; medians, and ratios to the floor
+    of pages (or deletes / 8) × latency."""
+    import json
+    import statistics
+
+    from benchmarks.bench_delete import _first_files, delete_orbrowse
+    from benchmarks.bench_listing import list_orbrowse
+
+    earlier = _transport_from(before)
+    assert earlier is not None
+    sides: dict[str, object | None] = {"now": None, "before": earlier}
+    wall: dict[str, list[float]] = {}
+
+    async def socket_deletes(url: str, ids: list[str]) -> float:
+        queue = list(ids)
+
+        async def lane() -> None:
+            socket = await _BareSocket.open(url)
+            while queue:
+                json.loads(await socket.request("DELETE", f"files/{queue.pop()}"))
+            socket.close()
+
+        started = time.perf_counter()
+        await asyncio.gather(*(lane() for _ in range(8)))
+        return time.perf_counter() - started
+
+    deletes = 1000
+    with (
+        Emulator(files=20_000, latency_ms=LATENCY_MS) as listing_emulator,
+        Emulator(files=deletes * rounds * 3, latency_ms=LATENCY_MS) as emulator,
+        tempfile.TemporaryDirectory() as folder,
+    ):
+        url = emulator.url
+        for number in range(rounds):
+            order = list(sides.items())[:: 1 if number % 2 == 0 else -1]
+            for page in (100, 1000):
+                for name, other in order:
+                    with _client_on(other) if other else contextlib.nullcontext():
+                        started = time.perf_counter()
+                        asyncio.run(list_orbrowse(listing_emulator.url, page))
+                        wall.setdefault(f"listing page {page}, {name}", []).append(
+                            time.perf_counter() - started
+                        )
+            for name, other in order:
+                files = asyncio.run(_first_files(url, deletes))
+                with _client_on(other) if other else contextlib.nullcontext():
+                    seconds, problem = delete_orbrowse(url, files, Path(folder))
+                assert problem is None, problem
+                wall.setdefault(f"1,000 deletes ×8, {name}", []).append(seconds)
+            files = asyncio.run(_first_files(url, deletes))
+            seconds = asyncio.run(socket_deletes(url, [f.id for f in files]))
+            wall.setdefault("1,000 deletes ×8, bare socket", []).append(seconds)
+    floors = {"listing page 100": 200.0, "listing page 1000": 20.0}  # pages of 20,000 files
+    print(f"== wall, {rounds} interleaved rounds")
+    for name, samples in wall.items():
+        pages = next((n for key, n in floors.items() if name.startswith(key + ",")), deletes / 8)
+        floor = pages * LATENCY_MS / 1000
+        median = statistics.median(samples)
+        print(
+            f"{name:34} {median:.3f} s ({min(samples):.3f}-{max(samples):.3f})"
+            f" · {median / floor:.2f}× the floor ({floor:.2f} s)"
+        )
+
+
+def roundtrip(count: int = 200, before: str | None = None) -> None:
     """What a round trip costs over the 20 ms latency: ``count`` requests of each kind (a page
     of 100, a page of 1,000, a delete) one at a time, kinds and clients interleaved, from a
     bare httpx client (httpx's own transport: httpcore, h11, anyio), from httpx over
     orbrowse's transport (``orbrowse.api.network``), and from a bare socket (HTTP/1.1 written
     by hand, read to its Content-Length: the emulator's own share, the kernel's and a minimal
-    asyncio client's); medians of (round trip - latency), this process's CPU per request, and
-    the emulator's CPU per request (from clock ticks: coarse)."""
+    asyncio client's), and with ``before`` from httpx over that commit's transport; medians
+    of (round trip - latency), this process's CPU per request, and the emulator's CPU per
+    request (from clock ticks: coarse)."""
     import statistics
 
     import httpx
@@ -273,34 +400,22 @@ def roundtrip(count: int = 200) -> None:
         "list, page 1,000": ("GET", "files?limit=1000"),
         "delete": ("DELETE", "files/"),
     }
-    clients = ("httpx", "orbrowse", "socket")
+    earlier = _transport_from(before)
+    clients = ("httpx", "orbrowse", *(("before",) if earlier else ()), "socket")
     over: dict[str, list[float]] = {f"{c} {k}": [] for k in kinds for c in clients}
     cpu = dict.fromkeys(over, 0.0)
     server = dict.fromkeys(over, 0.0)
 
     async def run(url: str) -> None:
         headers = {"Authorization": f"Bearer {KEY}"}
-        host, port = url.split("//")[1].split("/")[0].rsplit(":", 1)
-        prefix = "/" + url.split("//")[1].split("/", 1)[1] + "/"
-        reader, writer = await asyncio.open_connection(host, int(port))
-
-        async def by_socket(method: str, path: str) -> None:
-            writer.write(
-                f"{method} {prefix}{path} HTTP/1.1\r\nHost: {host}\r\n"
-                f"Authorization: Bearer {KEY}\r\n\r\n".encode()
-            )
-            head = await reader.readuntil(b"\r\n\r\n")
-            length = next(
-                int(line.split(b":")[1])
-                for line in head.split(b"\r\n")
-                if line.lower().startswith(b"content-length:")
-            )
-            await reader.readexactly(length)
+        socket = await _BareSocket.open(url)
 
         ours = AsyncioTransport(verify=False, limits=httpx.Limits())
+        theirs = (earlier or AsyncioTransport)(verify=False, limits=httpx.Limits())
         async with (
             httpx.AsyncClient(base_url=url + "/", headers=headers, verify=False) as bare,
             httpx.AsyncClient(base_url=url + "/", headers=headers, transport=ours) as lean,
+            httpx.AsyncClient(base_url=url + "/", headers=headers, transport=theirs) as old,
         ):
             ids = [f["id"] for f in (await bare.get("files?limit=1000")).json()["data"]]
             for number in range(count):
@@ -312,15 +427,15 @@ def roundtrip(count: int = 200) -> None:
                         cpu_before = time.process_time()
                         started = time.perf_counter()
                         if client == "socket":
-                            await by_socket(method, path)
+                            await socket.request(method, path)
                         else:
-                            http = bare if client == "httpx" else lean
+                            http = {"httpx": bare, "orbrowse": lean, "before": old}[client]
                             (await http.request(method, path)).raise_for_status()
                         name = f"{client} {kind}"
                         over[name].append(time.perf_counter() - started - LATENCY_MS / 1000)
                         cpu[name] += time.process_time() - cpu_before
                         server[name] += _child_cpu(emulator) - before
-        writer.close()
+        socket.close()
 
     with Emulator(files=3 * count + 1000, latency_ms=LATENCY_MS) as emulator:
         asyncio.run(run(emulator.url))
@@ -617,28 +732,35 @@ def main() -> None:
     parser.add_argument(
         "what",
         choices=(
-            *("listing", "delete", "delete-engine", "roundtrip", "startup"),
+            *("listing", "delete", "delete-engine", "roundtrip", "transport", "startup"),
             *("memory", "memory-client", "folders-memory"),
         ),
     )
     parser.add_argument("--page", type=int, default=1000)
-    parser.add_argument("--runs", type=int, default=5, help="start-up: runs of each case")
+    parser.add_argument(
+        "--runs", type=int, default=5, help="start-up: runs of each case; transport: rounds"
+    )
     parser.add_argument(
         "--before",
         metavar="DIR",
         help="start-up, delete-engine: also time the orbrowse package in DIR (a checkout of "
-        "another commit), interleaved with the others",
+        "another commit), interleaved with the others; roundtrip, delete, transport: also "
+        "DIR's transport (orbrowse/api/network.py) under this client",
     )
     parser.add_argument("--rows", type=int, help="memory-client: one size, in this process")
     args = parser.parse_args()
     if args.what == "listing":
         listing(args.page)
     elif args.what == "delete":
-        delete()
+        delete(args.before)
     elif args.what == "delete-engine":
         delete_engine(args.runs, args.before)
     elif args.what == "roundtrip":
-        roundtrip()
+        roundtrip(before=args.before)
+    elif args.what == "transport":
+        if args.before is None:
+            parser.error("transport needs --before DIR (the transport to compare with)")
+        transport(args.before, rounds=args.runs)
     elif args.what == "memory":
         memory()
     elif args.what == "memory-client":
