@@ -342,8 +342,6 @@ class Connection(asyncio.Protocol):
         self.http_version = b"HTTP/" + self._parser.get_http_version().encode("ascii")
         length = encoding = None
         for name, value in self.headers:
-            if name.endswith(b" "):  # lenient llhttp frames the body by it; h11 refuses it
-                raise httpx.RemoteProtocolError(f"a space before the colon after {name!r}")
             lowered = name.lower()
             if lowered == b"content-length":
                 length = value
@@ -354,6 +352,10 @@ class Connection(asyncio.Protocol):
             if encoding is None
             else not encoding.lower().rstrip().endswith(b"chunked")
         )
+        if self._until_close:  # unless llhttp framed the body by a name with a space in it
+            for name, _ in self.headers:
+                if name.endswith(b" "):  # h11 refuses it as well
+                    raise httpx.RemoteProtocolError(f"a space before the colon after {name!r}")
         if status == 101:
             return  # llhttp raises HttpParserUpgrade next: a protocol switch never asked for
         self.head_done = True
