@@ -5,6 +5,7 @@
     .venv/bin/python benchmarks/profile_speed.py delete-engine [--before DIR]  # engine + log alone
     .venv/bin/python benchmarks/profile_speed.py roundtrip [--before DIR]  # httpx, ours, a socket
     .venv/bin/python benchmarks/profile_speed.py transport --before DIR [--runs 4]  # wall, both
+    .venv/bin/python benchmarks/profile_speed.py layers     # client CPU a request, layer by layer
     .venv/bin/python benchmarks/profile_speed.py startup [--before DIR]  # floors, orbrowse, imports
     .venv/bin/python benchmarks/profile_speed.py memory     # bytes per loaded row: RSS, by owner
     .venv/bin/python benchmarks/profile_speed.py memory-client  # RSS per row listed via the client
@@ -309,6 +310,71 @@ class _BareSocket:
 
     def close(self) -> None:
         self._writer.close()
+
+
+def layers(count: int = 1000, rounds: int = 3) -> None:
+    """Client CPU per request, layer by layer, for one small answer (``GET /files/{id}``, no
+    added latency): a bare socket; orbrowse's transport alone (one ``httpx.Request`` sent
+    again and again); ``httpx.AsyncClient`` over it; httpx's own transport under the same
+    client; ``FilesClient.get_file`` (orbrowse's whole path: retries, timeouts, the rate
+    limiter, the body's bound, the model). ``count`` requests per layer and round, layers
+    interleaved; medians of the rounds."""
+    import statistics
+
+    import httpx
+
+    from orbrowse.api.network import AsyncioTransport
+
+    cpu: dict[str, list[float]] = {}
+
+    async def run(url: str, file_id: str) -> None:
+        headers = {"Authorization": f"Bearer {KEY}"}
+        target = f"{url}/files/{file_id}"
+        ours = AsyncioTransport(verify=False, limits=httpx.Limits())
+        sockets = [await _BareSocket.open(url)]  # anew each round: uvicorn closes idle ones
+        request = httpx.Request("GET", target, headers=headers)
+        async with (
+            httpx.AsyncClient(headers=headers, transport=ours) as lean,
+            httpx.AsyncClient(headers=headers) as bare,
+            FilesClient(KEY, base_url=url) as client,
+        ):
+
+            async def by_transport() -> None:
+                response = await ours.handle_async_request(request)
+                await response.aread()
+
+            async def by_client(http: httpx.AsyncClient) -> None:
+                (await http.get(target)).raise_for_status()
+
+            cases = {
+                "bare socket": lambda: sockets[-1].request("GET", f"files/{file_id}"),
+                "orbrowse's transport alone": by_transport,
+                "httpx over orbrowse's transport": lambda: by_client(lean),
+                "httpx over its own transport": lambda: by_client(bare),
+                "FilesClient.get_file": lambda: client.get_file(file_id),
+            }
+            for number in range(rounds):
+                for name, case in list(cases.items())[:: 1 if number % 2 == 0 else -1]:
+                    if name == "bare socket":
+                        sockets[-1].close()
+                        sockets.append(await _BareSocket.open(url))
+                    await case()  # a connection open and warm
+                    started = time.process_time()
+                    for _ in range(count):
+                        await case()
+                    cpu.setdefault(name, []).append((time.process_time() - started) / count)
+        sockets[-1].close()
+
+    with Emulator(files=1, latency_ms=0) as emulator:
+        import json
+
+        import httpx
+
+        answer = httpx.get(f"{emulator.url}/files", headers={"Authorization": f"Bearer {KEY}"})
+        asyncio.run(run(emulator.url, json.loads(answer.content)["data"][0]["id"]))
+    print(f"== client CPU per GET /files/{{id}}, {rounds} rounds of {count} (medians)")
+    for name, samples in cpu.items():
+        print(f"{name:32} {statistics.median(samples) * 1000:.3f} ms")
 
 
 def transport(before: str, rounds: int = 4) -> None:
@@ -732,7 +798,8 @@ def main() -> None:
     parser.add_argument(
         "what",
         choices=(
-            *("listing", "delete", "delete-engine", "roundtrip", "transport", "startup"),
+            *("listing", "delete", "delete-engine", "roundtrip", "transport", "layers"),
+            "startup",
             *("memory", "memory-client", "folders-memory"),
         ),
     )
@@ -757,6 +824,8 @@ def main() -> None:
         delete_engine(args.runs, args.before)
     elif args.what == "roundtrip":
         roundtrip(before=args.before)
+    elif args.what == "layers":
+        layers()
     elif args.what == "transport":
         if args.before is None:
             parser.error("transport needs --before DIR (the transport to compare with)")
