@@ -10,6 +10,7 @@ that won when it is cancelled in the loop's next steps, as a speculative request
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import itertools
 import socket
 from typing import Any
@@ -24,13 +25,27 @@ AddressInfo = tuple[Any, ...]
 
 async def open_socket(host: str, port: int) -> socket.socket:
     """A non-blocking socket connected to ``host`` (``OSError`` when no address answers)."""
-    loop = asyncio.get_running_loop()
-    infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    numeric = _numeric(host, port)
+    if numeric is not None:  # as asyncio does: no resolver thread for an address
+        return await _connected(numeric)
+    infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
     if not infos:
         raise OSError(f"getaddrinfo({host!r}) gave no address")
     if len(infos) == 1:
         return await _connected(infos[0])
     return await _race(_interleaved(infos))
+
+
+def _numeric(host: str, port: int) -> AddressInfo | None:
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return None
+    if address.version == 4:
+        return (socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", (host, port))
+    if "%" in host:  # a scope the resolver turns into its number
+        return None
+    return (socket.AF_INET6, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", (host, port, 0, 0))
 
 
 def _interleaved(infos: list[AddressInfo]) -> list[AddressInfo]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import socket
 import warnings
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
@@ -551,19 +552,18 @@ async def test_a_request_cancelled_while_it_connects_leaves_no_socket_behind(
     # The pager cancels speculative requests, some while they connect. asyncio's Happy
     # Eyeballs (create_connection's staggered race) loses the socket that connected when it
     # is cancelled in the loop's next steps: left to the garbage collector, a ResourceWarning.
-    loop = asyncio.get_running_loop()
-    resolve = loop.getaddrinfo
+    async def resolve(host: str, port: int, **_: object) -> list[Any]:
+        stream = (socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "")
+        return [(*stream, ("127.0.0.1", port))] * addresses
 
-    async def twice(*args: Any, **kwargs: Any) -> list[Any]:
-        return list(await resolve(*args, **kwargs)) * addresses
-
-    monkeypatch.setattr(loop, "getaddrinfo", twice)
+    monkeypatch.setattr(asyncio.get_running_loop(), "getaddrinfo", resolve)
     async with raw_server(answers_ok) as server:
+        url = server.url.replace("127.0.0.1", "addresses.example")
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", ResourceWarning)
             for steps in range(12):
                 async with httpx.AsyncClient(transport=transport()) as http:
-                    request = asyncio.ensure_future(http.get(server.url))
+                    request = asyncio.ensure_future(http.get(url))
                     for _ in range(steps):
                         await asyncio.sleep(0)
                     request.cancel()
@@ -571,6 +571,19 @@ async def test_a_request_cancelled_while_it_connects_leaves_no_socket_behind(
                         await request
             gc.collect()
     assert [str(w.message) for w in caught if w.category is ResourceWarning] == []
+
+
+async def test_an_address_is_connected_to_without_the_resolver(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # getaddrinfo runs in a thread of the loop's executor: a thread hop for each connection
+    # (and the executor started) that an address like the emulator's does not need.
+    async def no_resolver(*args: object, **kwargs: object) -> list[Any]:
+        raise AssertionError("the resolver was asked")
+
+    monkeypatch.setattr(asyncio.get_running_loop(), "getaddrinfo", no_resolver)
+    async with raw_server(answers_ok) as server, httpx.AsyncClient(transport=transport()) as http:
+        assert (await http.get(server.url)).content == b"ok"
 
 
 async def test_timeouts_are_httpx_timeouts() -> None:
