@@ -5,15 +5,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from textual.widgets import OptionList
+from textual.widgets import Input, OptionList
 
 from orbrowse.api.models import FileObject
 from orbrowse.emulator.seed import generate_files
 from orbrowse.emulator.server import RunningEmulator
 from orbrowse.tui.app import OrbrowseApp
 from orbrowse.tui.dialogs import CopyMenu
+from orbrowse.tui.screens.workspace_picker import WorkspacePicker
 from tests.conftest import DEFAULT_WORKSPACE_ID
-from tests.tui.app_driver import FIXED_NOW, browsing, settle, table_of
+from tests.tui.app_driver import FIXED_NOW, browsing, screen_shown, settle, table_of
 from tests.tui.colors import AA_TEXT, lowest_contrast, offered_themes
 from tests.tui.dialog_host import hosting
 
@@ -70,4 +71,30 @@ async def test_the_copy_menu_is_readable_on_every_theme() -> None:
                 if ratio < AA_TEXT:
                     low[f"{theme} line {y} {line.text.strip()[:20]!r}"] = round(ratio, 2)
         assert choices.highlighted == 0
+        assert not low, low
+
+
+async def test_the_workspace_picker_is_readable_on_every_theme(
+    emulator: RunningEmulator, app: OrbrowseApp
+) -> None:
+    # Its highlighted row was Textual's block cursor too: 3.78:1 on textual-dark.
+    emulator.store.add_workspace("a4e1c9b2-6d3f-4e8a-b7c5-1f2d3e4a5b60", "Lab", "lab")
+    async with browsing(app) as (pilot, _screen):
+        await pilot.press("w")
+        picker = await screen_shown(pilot, WorkspacePicker)
+        choices = picker.query_one(OptionList)
+        low: dict[str, float] = {}
+        for theme in offered_themes(app):
+            app.theme = theme
+            for focused in (choices, picker.query_one(Input)):  # the list's, the filter's
+                focused.focus()
+                await pilot.pause()
+                for y in range(choices.size.height):
+                    line = choices.render_line(y)
+                    if line.text.strip():
+                        ratio = lowest_contrast(choices, line)
+                        if ratio < AA_TEXT:
+                            where = f"{theme} {focused.id} line {y} {line.text.strip()[:20]!r}"
+                            low[where] = round(ratio, 2)
+        assert choices.highlighted is not None
         assert not low, low

@@ -103,16 +103,18 @@ def _row(
         fore = color.get_contrast_text(1.0).rich_color if color is not None else None
         text.append(f" {tag or ' '} ", style=Style(bgcolor=back, color=fore, bold=True))
         text.append(" ")
+    # The name bold, the rest plain, the note in italics: dimmed text is under 4.5:1 on
+    # most themes (tests/tui/test_theme_contrast.py).
     text.append(visible_text(_name(choice)), style="bold")
     if choice.slug and slug:
-        text.append(f"  {visible_text(choice.slug)}", style="dim")
-    text.append(f"  {shown_id}", style="dim")
+        text.append(f"  {visible_text(choice.slug)}")
+    text.append(f"  {shown_id}")
     if count is not None:
         text.append(f"  {count.label()}")
     notes = [SOURCE_LABELS.get(choice.source, "")] + (["open now"] if current else [])
     note = ", ".join(n for n in notes if n)
     if note:
-        text.append(f"  · {note}", style="italic dim")
+        text.append(f"  · {note}", style="italic")
     return text
 
 
