@@ -8,6 +8,11 @@ user who closes the help with Escape and moves on with j got neither: Textual ma
 ``alt+j`` that nothing binds (and for Escape then ``/`` dropped the Escape). orbrowse binds
 no Alt key; here every such pair is read as the two keys that were typed.
 
+Enter typed before orbrowse put the terminal in raw mode (while it starts, over a slow link)
+was turned into a line feed by the terminal's usual ``ICRNL`` as it arrived, and Textual reads
+a line feed as Ctrl+J. orbrowse binds no Ctrl+J; a line feed is read as Enter, as shells and
+most terminal programs take it.
+
 Textual's driver builds its :class:`~textual._xterm_parser.XTermParser` itself (Textual is
 pinned: this reaches into its private parser module), so :func:`install` swaps the class the
 driver module looks up for :class:`EscapeThenKeyParser`.
@@ -23,10 +28,17 @@ from textual._xterm_parser import XTermParser
 ESCAPE = "\x1b"
 
 
+LINE_FEED = "\n"
+
+
 class EscapeThenKeyParser(XTermParser):
-    """Textual's parser, reading ``ESC`` + one character as Escape, then that character."""
+    """Textual's parser, reading ``ESC`` + one character as Escape, then that character, and
+    a line feed as Enter."""
 
     def _sequence_to_key_events(self, sequence: str, alt: bool = False) -> Iterable[events.Key]:
+        if sequence == LINE_FEED:
+            yield events.Key("enter", "\r")
+            return
         if alt and len(sequence) == 1:
             # The character after an ESC that began no known sequence (Textual would make it
             # "alt+<key>", or drop the ESC for a character with a name, such as "/").

@@ -153,6 +153,21 @@ def test_arrow_keys_typed_while_orbrowse_starts_are_handled(
     tmux.wait_for(lambda s: (now := shown.search(s)) is not None and now[1] == fourth)
 
 
+def test_enter_typed_while_orbrowse_starts_is_enter(
+    start_app: StartApp, emulator: RunningEmulator
+) -> None:
+    # Read with the terminal's replies to the image query, Enter came as "\n" (the tty's
+    # ICRNL), which the app reads as Ctrl+J: "jj" Enter moved and opened nothing.
+    for n in range(8):
+        emulator.store.add_file(
+            DEFAULT_WORKSPACE_ID, f"file-{n:04}.txt", content=b"x\n", downloadable=True
+        )
+    emulator.faults.latency_ms = 100
+    tmux = start_app(env=SSH)
+    tmux.send_text("jj\r")
+    tmux.wait_for(lambda s: s.lstrip().startswith("file-0002.txt ·"))  # its full preview
+
+
 def test_a_debug_log_that_cannot_be_written_is_said_once_and_browsing_goes_on(
     start_app: StartApp, emulator: RunningEmulator
 ) -> None:

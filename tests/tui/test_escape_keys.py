@@ -1,4 +1,5 @@
-"""Escape followed at once by a key reads as the two keys (orbrowse binds no Alt key)."""
+"""Escape followed at once by a key reads as the two keys (orbrowse binds no Alt key), and a
+line feed as Enter."""
 
 from __future__ import annotations
 
@@ -26,6 +27,8 @@ def keys(data: str) -> list[str]:
         ("\x1b", ["escape"]),
         ("\x1b[B", ["down"]),  # an escape sequence is still its key
         ("j\x1b[6~", ["j", "pagedown"]),
+        ("jj\n", ["j", "j", "enter"]),  # Enter typed while the tty still made CR a line feed
+        ("\r", ["enter"]),
     ],
 )
 def test_escape_then_a_key_is_escape_and_the_key(typed: str, expected: list[str]) -> None:
