@@ -314,11 +314,12 @@ CHUNKED_HEAD = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
 @pytest.mark.parametrize(
     ("first", "filler"),
     [
+        (CHUNKED_HEAD, b"0" * 1024),  # llhttp takes leading zeros without end
         (CHUNKED_HEAD + b"1;", b"x" * 1024),
         (CHUNKED_HEAD + b"0\r\n", b"X-Trailer: %b\r\n" % (b"t" * 1000)),
         (b"", b"HTTP/1.1 100 Continue\r\n\r\n" * 40),
     ],
-    ids=["chunk-extension", "trailers", "interim-answers"],
+    ids=["chunk-size", "chunk-extension", "trailers", "interim-answers"],
 )
 async def test_endless_bytes_that_are_no_body_are_cut_off(first: bytes, filler: bytes) -> None:
     # llhttp takes chunk extensions and trailers of any length without handing anything
