@@ -6,6 +6,7 @@ import re
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from textual.widgets import Button, Input
 
 from orbrowse.api.client import FilesClient
@@ -13,7 +14,7 @@ from orbrowse.api.models import FileObject
 from orbrowse.bulk import BulkReport
 from orbrowse.deletion_log import DeletionLog
 from orbrowse.emulator.server import RunningEmulator
-from orbrowse.tui.dialogs import ConfirmDeleteDialog, DeleteProgressDialog
+from orbrowse.tui.dialogs import ConfirmDeleteDialog, DeleteProgressDialog, delete_progress
 from tests.conftest import DEFAULT_WORKSPACE_ID
 from tests.tui.app_driver import screen_text, settle, wait_until
 from tests.tui.dialog_host import hosting, text_of
@@ -270,3 +271,27 @@ async def test_stop_shows_stopping_at_once_and_the_report_says_who_stopped(
         await pilot.press("escape")
         await pilot.pause()
     assert emulator.store.count(DEFAULT_WORKSPACE_ID) == 0
+
+
+async def test_a_long_wait_for_the_server_is_said_with_its_length(
+    client: FilesClient, emulator: RunningEmulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Against a server that rate-limits or fails (tmux: 30 % of requests failing), the counts
+    # stood at "19 of 20 done" for a quarter of a minute with nothing said: it looked hung.
+    monkeypatch.setattr(delete_progress, "QUIET_SHOWN", 0.5)
+    files = await stored_files(emulator, client, 4)
+    emulator.faults.hold()  # no deletion answers until released
+    dialog = DeleteProgressDialog(client, files, concurrency=2, undo_seconds=0, log=None)
+    try:
+        async with hosting(dialog, size=(100, 30)) as (pilot, _):
+            await wait_until(
+                pilot,
+                lambda: "waiting for the server (" in text_of(dialog, "#counts"),
+                "the wait said",
+            )
+            assert text_of(dialog, "#counts").startswith("0 of 4 done")
+            emulator.faults.release()
+            await wait_until(pilot, lambda: dialog.phase == "report", "the report")
+            assert "Deleted 4 files" in text_of(dialog, "#summary")
+    finally:
+        emulator.faults.release()

@@ -35,6 +35,11 @@ from orbrowse.tui.hangup import HANGUP
 Phase = Literal["undo", "running", "report"]
 
 
+QUIET_SHOWN = 3.0
+"""Seconds without a finished deletion, with some left, after which the counts say that the
+server is being waited for (and for how long)."""
+
+
 class DeleteProgressDialog(Dialog[BulkReport | None]):
     """Deletes ``files`` after an undo window; dismisses with everything that was deleted.
 
@@ -102,6 +107,9 @@ class DeleteProgressDialog(Dialog[BulkReport | None]):
         self.plan: PlanRecorder | None = None
         self._plan_open = True
         self._checked: Checked | None = None
+        self._progress: BulkProgress | None = None
+        self._progress_at = time.monotonic()
+        """When the last attempt ended (or the run started): a long quiet is said."""
 
     @property
     def stopping(self) -> bool:
@@ -137,6 +145,7 @@ class DeleteProgressDialog(Dialog[BulkReport | None]):
     def on_mount(self) -> None:
         self._enter("undo" if self.undo_seconds > 0 else "running")
         self._run(self.files, undo=self.undo_seconds > 0)
+        self.set_interval(1.0, self._show_the_wait)
 
     # -- phases -----------------------------------------------------------------------------
 
@@ -181,17 +190,32 @@ class DeleteProgressDialog(Dialog[BulkReport | None]):
             await asyncio.sleep(min(remaining, remaining % 1 or 1.0))
 
     def _show_progress(self, progress: BulkProgress) -> None:
+        self._progress, self._progress_at = progress, time.monotonic()
         self.query_one("#progress", ProgressBar).update(
             total=progress.total, progress=progress.done
         )
+        self._show_counts()
+
+    def _show_counts(self) -> None:
+        progress = self._progress
+        if progress is None:
+            return
         counts = Text(
             f"{progress.done:,} of {progress.total:,} done · "
             f"{progress.deleted:,} deleted · {progress.failed:,} failed"
             + (f" · {progress.uncertain:,} unknown" if progress.uncertain else "")
         )
+        quiet = time.monotonic() - self._progress_at
+        if progress.done < progress.total and quiet >= QUIET_SHOWN:
+            # A rate limit's hold or retries after server errors: not hung.
+            counts.append(f" · waiting for the server ({quiet:.0f} s)…")
         if self.stopping:
             counts.append("\nstopping… waiting for the deletions already sent", style="bold")
         self.query_one("#counts", Static).update(counts)
+
+    def _show_the_wait(self) -> None:
+        if self.phase == "running":
+            self._show_counts()
 
     def _open_plan(self, files: Sequence[FileObject]) -> PlanRecorder | None:
         """The plan to record into (written now, or the resumed one); ``None`` without a
