@@ -5,17 +5,22 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from textual.app import App, ComposeResult
+from textual.color import Color
 from textual.widgets import Input, OptionList
 
 from orbrowse.api.models import FileObject
+from orbrowse.config import COLOR_NAMES
 from orbrowse.emulator.seed import generate_files
 from orbrowse.emulator.server import RunningEmulator
+from orbrowse.listing.workspace_label import WorkspaceLabel
 from orbrowse.tui.app import OrbrowseApp
 from orbrowse.tui.dialogs import CopyMenu
 from orbrowse.tui.screens.workspace_picker import WorkspacePicker
+from orbrowse.tui.widgets.workspace_banner import WorkspaceBanner
 from tests.conftest import DEFAULT_WORKSPACE_ID
 from tests.tui.app_driver import FIXED_NOW, browsing, screen_shown, settle, table_of
-from tests.tui.colors import AA_TEXT, lowest_contrast, offered_themes
+from tests.tui.colors import AA_TEXT, contrast, lowest_contrast, offered_themes
 from tests.tui.dialog_host import hosting
 
 CREATED = datetime(2026, 9, 1, 12, 0, tzinfo=UTC)
@@ -97,4 +102,36 @@ async def test_the_workspace_picker_is_readable_on_every_theme(
                             where = f"{theme} {focused.id} line {y} {line.text.strip()[:20]!r}"
                             low[where] = round(ratio, 2)
         assert choices.highlighted is not None
+        assert not low, low
+
+
+class BannerApp(App[None]):
+    def compose(self) -> ComposeResult:
+        yield WorkspaceBanner()
+
+
+async def test_the_banner_is_readable_on_every_workspace_colour() -> None:
+    # Black or white was chosen by Textual's brightness, not by contrast: white on "red" was
+    # 4.0:1 (black 5.3), on "magenta" 3.14, on "olive" 4.2.
+    app = BannerApp()
+    async with app.run_test() as pilot:
+        banner = app.query_one(WorkspaceBanner)
+        label = WorkspaceLabel("5d3f2a1c-8e4b", "Production", label="PROD")
+        low: dict[str, float] = {}
+        for name in COLOR_NAMES:
+            banner.show(label, Color.parse(name))
+            await pilot.pause()
+            style = banner.rich_style
+            assert style.color is not None and style.bgcolor is not None
+            fore, back = (Color.from_rich_color(c) for c in (style.color, style.bgcolor))
+            ratio = contrast(fore, back)
+            if ratio < AA_TEXT:
+                low[name] = round(ratio, 2)
+        for theme in offered_themes(app):  # a label without a colour: the theme's
+            app.theme = theme
+            banner.show(label, None)
+            await pilot.pause()
+            ratio = lowest_contrast(banner, banner.render_line(0))
+            if ratio < AA_TEXT:
+                low[f"{theme}, no colour"] = round(ratio, 2)
         assert not low, low

@@ -29,7 +29,7 @@ from orbrowse.config import is_uuid
 from orbrowse.listing.formatting import human_size, visible_text
 from orbrowse.tui.base import OrbrowseBase, WorkspaceChoice
 from orbrowse.tui.widgets.fitting_input import FittingInput
-from orbrowse.tui.widgets.workspace_banner import parse_color
+from orbrowse.tui.widgets.workspace_banner import parse_color, text_on
 
 SOURCE_LABELS = {"account": "", "key": "this key's workspace", "recent": "used before"}
 
@@ -100,7 +100,7 @@ def _row(
     tag, color = badge
     if tag or color is not None:  # the config's lock, label and colour (plain text)
         back = color.rich_color if color is not None else None
-        fore = color.get_contrast_text(1.0).rich_color if color is not None else None
+        fore = text_on(color).rich_color if color is not None else None
         text.append(f" {tag or ' '} ", style=Style(bgcolor=back, color=fore, bold=True))
         text.append(" ")
     # The name bold, the rest plain, the note in italics: dimmed text is under 4.5:1 on

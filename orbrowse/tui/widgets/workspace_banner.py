@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import App
-from textual.color import Color, ColorParseError
+from textual.color import BLACK, WHITE, Color, ColorParseError
 from textual.widget import Widget
 from textual.widgets import Static
 
 from orbrowse.listing.workspace_label import WorkspaceLabel
+from orbrowse.preview.contrast import is_dark
 from orbrowse.tui.base import OrbrowseBase
 
 
@@ -34,6 +35,12 @@ def open_workspace(app: App[object]) -> tuple[WorkspaceLabel, Color | None] | No
         return None
     choice = app.workspace
     return app.label_for(choice), parse_color(app.settings.style_of(choice.id).color)
+
+
+def text_on(color: Color) -> Color:
+    """Black or white, whichever contrasts more with ``color`` as WCAG measures it (Textual's
+    ``get_contrast_text`` goes by brightness: white on red, 4.0:1, where black is 5.3)."""
+    return WHITE if is_dark(color.rgb) else BLACK
 
 
 def stands_out(label: WorkspaceLabel, color: Color | None) -> bool:
@@ -69,10 +76,12 @@ class WorkspaceBanner(Static):
         self.update(Text(label.full + suffix, end=""))
         if color is not None:
             self.styles.background = color
-            self.styles.color = color.get_contrast_text(1.0)
+            self.styles.color = text_on(color)
+            self.styles.auto_color = False  # $text is "auto": Textual's choice, not this one
         else:
             self.styles.clear_rule("background")
             self.styles.clear_rule("color")
+            self.styles.clear_rule("auto_color")
 
     def show_open_workspace(self) -> None:
         """Show the app's open workspace (nothing, when none is open)."""
@@ -90,5 +99,5 @@ def mark_frame(frame: Widget) -> None:
     frame.border_title = Text(f" {label.badge or label.description} ")
     if color is not None:
         frame.styles.border = ("thick", color)
-        frame.styles.border_title_color = color.get_contrast_text(1.0)
+        frame.styles.border_title_color = text_on(color)
         frame.styles.border_title_background = color
