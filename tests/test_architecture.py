@@ -101,6 +101,9 @@ STARTUP_NEVER_USES = (
     "orbrowse.bulk",  # the first deletion
     "rich.syntax",  # the first highlighted preview, with Pygments
     "pygments",
+    "httpcore",  # httpx's own transport, with h11 and anyio: only behind an HTTPS proxy
+    "h11",
+    "anyio",
 )
 
 
