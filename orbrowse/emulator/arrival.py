@@ -11,6 +11,7 @@ connection's state).
 
 from __future__ import annotations
 
+import asyncio
 import time
 from typing import Any
 
@@ -29,8 +30,10 @@ def arrived_at(scope: dict[str, Any] | Any) -> float:
     return stamp if isinstance(stamp, float) else time.monotonic()
 
 
-class StampedHttpTools(HttpToolsProtocol):
-    """uvicorn's httptools protocol; each request's scope carries its arrival."""
+class _Stamping(asyncio.Protocol):
+    """Stamps each read's time into this connection's own copy of the state."""
+
+    app_state: dict[str, Any]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -43,13 +46,9 @@ class StampedHttpTools(HttpToolsProtocol):
         super().data_received(data)
 
 
-class StampedH11(H11Protocol):
+class StampedHttpTools(_Stamping, HttpToolsProtocol):
+    """uvicorn's httptools protocol; each request's scope carries its arrival."""
+
+
+class StampedH11(_Stamping, H11Protocol):
     """uvicorn's h11 protocol; each request's scope carries its arrival."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.app_state = dict(self.app_state)
-
-    def data_received(self, data: bytes) -> None:
-        self.app_state[ARRIVED] = time.monotonic()
-        super().data_received(data)

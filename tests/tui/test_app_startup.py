@@ -361,37 +361,41 @@ async def test_quitting_before_the_first_page_still_remembers_the_workspace(
     assert [r.id for r in app.settings.recent_workspaces] == [DEFAULT_WORKSPACE_ID]
 
 
+@asynccontextmanager
+async def workspaces_held(
+    emulator: RunningEmulator, make_app: AppFactory
+) -> AsyncIterator[tuple[Pilot[int], OrbrowseApp]]:
+    """The app started without a workspace; the list of workspaces does not come until
+    released (or the block ends)."""
+    emulator.faults.hold()
+    app = make_app()
+    try:
+        async with app.run_test(size=(140, 30)) as pilot:
+            await wait_until(pilot, lambda: emulator.faults.held > 0, "the workspaces asked for")
+            yield pilot, app
+    finally:
+        emulator.faults.release()
+
+
 async def test_keys_typed_while_the_workspaces_are_looked_up_reach_the_picker(
     emulator: RunningEmulator, make_app: AppFactory
 ) -> None:
     # Over a slow link (tmux at 1,500 ms), "/oth" Enter typed while the workspaces were on
     # their way reached no screen (none is up until they come) and was lost.
-    emulator.faults.hold()
-    app = make_app()
-    try:
-        async with app.run_test(size=(140, 30)) as pilot:
-            await wait_until(pilot, lambda: emulator.faults.held > 0, "the workspaces asked for")
-            await pilot.pause()
-            assert "Looking up the workspaces…" in screen_text(app)  # not a blank screen
-            await pilot.press("slash", "o", "t", "h", "enter")
-            assert not any(isinstance(s, WorkspacePicker) for s in app.screen_stack)
-            emulator.faults.release()
-            screen = await screen_shown(pilot, BrowserScreen)
-            assert screen.workspace.id == OTHER_WORKSPACE_ID
-    finally:
+    async with workspaces_held(emulator, make_app) as (pilot, app):
+        await pilot.pause()
+        assert "Looking up the workspaces…" in screen_text(app)  # not a blank screen
+        await pilot.press("slash", "o", "t", "h", "enter")
+        assert not any(isinstance(s, WorkspacePicker) for s in app.screen_stack)
         emulator.faults.release()
+        screen = await screen_shown(pilot, BrowserScreen)
+        assert screen.workspace.id == OTHER_WORKSPACE_ID
 
 
 async def test_ctrl_c_quits_before_any_screen_is_up(
     emulator: RunningEmulator, make_app: AppFactory
 ) -> None:
-    emulator.faults.hold()
-    app = make_app()
-    try:
-        async with app.run_test(size=(140, 30)) as pilot:
-            await wait_until(pilot, lambda: emulator.faults.held > 0, "the workspaces asked for")
-            await pilot.press("ctrl+c")  # not held for a screen to come: it quits now
-            await pilot.pause()
-            assert not app.is_running
-    finally:
-        emulator.faults.release()
+    async with workspaces_held(emulator, make_app) as (pilot, app):
+        await pilot.press("ctrl+c")  # not held for a screen to come: it quits now
+        await pilot.pause()
+        assert not app.is_running
