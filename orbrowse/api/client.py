@@ -185,17 +185,19 @@ def _translate_transport_error(exc: httpx.TransportError) -> APIConnectionError:
 
 
 def _not_sent(exc: BaseException) -> bool:
-    """Whether a failure certainly happened before the request reached the server."""
+    """Whether a failure certainly happened before the request reached the server: no
+    connection (none opened in time, or none free in the pool in time)."""
     return isinstance(exc, APIConnectionError) and (
-        not exc.sent or isinstance(exc.__cause__, httpx.ConnectError)
+        not exc.sent
+        or isinstance(exc.__cause__, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
     )
 
 
 def _may_have_acted(error: OpenRouterError) -> bool:
     """Whether a failed attempt may still have changed something on the server.
 
-    A connection that never opened, a rate limit and a 4xx refusal did not; a connection lost
-    after sending, a timeout, a 5xx or an unreadable answer may have.
+    A connection that never opened (or never came free), a rate limit and a 4xx refusal did
+    not; a connection lost after sending, a timeout, a 5xx or an unreadable answer may have.
     """
     if isinstance(error, APIConnectionError):
         return not _not_sent(error)
@@ -632,7 +634,8 @@ class FilesClient:
         """Upload ``path``, streamed from disk. Checked locally against the API's rules first.
 
         Retried only when the body can be re-sent from the start and the server certainly did
-        not keep the file: a 429, a 503, or a connection that never opened.
+        not keep the file: a 429, a 503, or no connection to send it on (none opened, or none
+        free in the pool, in time).
         """
         problem = upload_problem(path, filename=filename)
         if problem:

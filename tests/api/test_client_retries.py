@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import random
 import time
+from pathlib import Path
 
+import httpx
 import pytest
 
-from orbrowse.api.client import FilesClient
+from orbrowse.api import client as client_module
+from orbrowse.api.client import FilesClient, RequestRecord
 from orbrowse.api.errors import (
     APIConnectionError,
     APITimeoutError,
@@ -107,6 +111,37 @@ async def test_an_upload_is_not_resent_after_the_server_may_have_kept_it(
     emulator.faults.fail_next(503, method="POST", retry_after=0)
     file = await client.upload_file(path)
     assert emulator.store.get(emulator.store.default_workspace_id, file.id) is not None
+
+
+async def test_an_upload_that_waited_for_a_connection_in_vain_is_resent(
+    emulator: RunningEmulator, api_key: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every connection busy past the pool timeout (as a connect timeout): nothing was sent,
+    # so the upload goes again, not refused with "the server may have kept it".
+    monkeypatch.setattr(client_module, "TRANSFER_TIMEOUT", httpx.Timeout(10.0, pool=0.2))
+    path = tmp_path / "a.txt"
+    path.write_text("hello")
+
+    def release_on_failure(record: RequestRecord) -> None:
+        if record.method == "POST" and record.error is not None:
+            emulator.faults.release()
+
+    retry = RetryPolicy(max_attempts=3, base_delay=0.3, max_delay=0.3)
+    async with FilesClient(
+        api_key,
+        base_url=emulator.url,
+        retry=retry,
+        max_connections=1,
+        observer=release_on_failure,
+    ) as client:
+        emulator.faults.hold()
+        listing = asyncio.ensure_future(client.list_files())  # holds the one connection
+        while not emulator.faults.held:  # noqa: ASYNC110 (the emulator's thread)
+            await asyncio.sleep(0.01)
+        file = await client.upload_file(path)
+        await listing
+    assert emulator.store.get(emulator.store.default_workspace_id, file.id) is not None
+    assert len([r for r in emulator.faults.requests if r.method == "POST"]) == 1
 
 
 async def test_refused_connection_is_a_connection_error() -> None:
