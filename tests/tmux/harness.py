@@ -141,7 +141,11 @@ class TmuxServer:
         self.tmux("-f", "/dev/null", "start-server", ";", "set", "-g", "exit-empty", "off")
         for option, value in (options or {}).items():
             self.tmux("set-option", "-g", option, value)
-        prefix = ["env", *(f"{k}={v}" for k, v in (env or {}).items())]
+        # The test runner's COLUMNS and LINES (GNU readline sets them in the process's C
+        # environment, which children inherit, though os.environ does not show them) would
+        # size the app at 80x24 whatever the pane's size: the app sees only the pane.
+        unset = ["-u", "COLUMNS", "-u", "LINES"]
+        prefix = ["env", *unset, *(f"{k}={v}" for k, v in (env or {}).items())]
         shell = shlex.join(prefix + command) + "; echo '[exited with' $? ']'; sleep 600"
         width, height = size
         self.tmux(
