@@ -1,6 +1,6 @@
 """The folder view at one size, in a process of its own (so its resident memory is its own).
 
-    python benchmarks/_folders_child.py update ROWS REPEATS
+    python benchmarks/_folders_child.py update ROWS REPEATS [FILTER]
     python benchmarks/_folders_child.py open ROWS REPEATS
     python benchmarks/_folders_child.py memory flat|folders ROWS
 
@@ -8,6 +8,7 @@
 ``FileList`` and a ``FolderTree`` with the root folder's ``FolderRows`` open; each of REPEATS
 pages of 1,000 new files is applied as the browser applies it (``FileList.append``,
 ``FolderTree.append``, ``FolderRows.sync``), timed as process CPU time, then removed (untimed).
+With FILTER, under that filter (the folder totals of the matches kept page by page).
 
 ``open``: ROWS files all in one folder (``big/``), a headless app with the ``FileTable``; each
 repeat times (process CPU, the repaint included) switching to the flat table of the same ROWS
@@ -46,12 +47,15 @@ from orbrowse.tui.widgets.file_table import FileTable  # noqa: E402
 PAGE = 1000
 
 
-def update(rows: int, repeats: int) -> dict[str, float]:
+def update(rows: int, repeats: int, filter_text: str = "") -> dict[str, float]:
     files_now = make_files(rows, seed=0)
     pages = [make_files(PAGE, seed=1000 + n) for n in range(repeats)]
     files = FileList(files_now)
     tree = FolderTree(files_now)
     view = FolderRows(tree, files)
+    if filter_text:
+        files.set_filter(filter_text)
+        view.sync()
     times: list[float] = []
     for page in pages:
         gc.collect()
@@ -134,7 +138,7 @@ async def memory(mode: str, rows: int) -> dict[str, float]:
 def main(argv: list[str]) -> int:
     what = argv[0]
     if what == "update":
-        result = update(int(argv[1]), int(argv[2]))
+        result = update(int(argv[1]), int(argv[2]), *argv[3:4])
     elif what == "open":
         result = asyncio.run(open_folder(int(argv[1]), int(argv[2])))
     else:

@@ -1,4 +1,5 @@
-"""7. Folders: the folder tree's cost per page at 1k, 10k and 100k loaded files; opening a
+"""7. Folders: the folder tree's cost per page at 1k, 10k and 100k loaded files, without and
+under a filter (the folder totals of the matches kept page by page); opening a
 50,000-file folder against the flat table of 50,000; memory of the folder view against the
 flat view at 100k. Each measurement in its own process (benchmarks/_folders_child.py)."""
 
@@ -11,6 +12,8 @@ from benchmarks._config import Config, interleaved
 from benchmarks._results import Row
 
 CHILD = Path(__file__).resolve().parent / "_folders_child.py"
+FILTER = "readme"
+"""Matches a few percent of the demo names (``docs/readme-00012.md``), as in the bug report."""
 
 
 def _child(*args: object) -> dict[str, float]:
@@ -23,6 +26,15 @@ def run(config: Config) -> list[Row]:
     update = {
         n: Row(
             "folders", f"page of 1,000 applied (list, tree, rows) at {n:,}", "orbrowse", "ms CPU"
+        )
+        for n in sizes
+    }
+    filtered = {
+        n: Row(
+            "folders",
+            f"page of 1,000 applied under the filter `{FILTER}` at {n:,}",
+            "orbrowse",
+            "ms CPU",
         )
         for n in sizes
     }
@@ -39,6 +51,9 @@ def run(config: Config) -> list[Row]:
     def once_update(rows: int) -> None:
         update[rows].samples.append(_child("update", rows, repeats)["page_ms"])
 
+    def once_filtered(rows: int) -> None:
+        filtered[rows].samples.append(_child("update", rows, repeats, FILTER)["page_ms"])
+
     def once_open() -> None:
         result = _child("open", opened, config.scale(10, 3))
         flat.samples.append(result["flat_ms"])
@@ -51,19 +66,21 @@ def run(config: Config) -> list[Row]:
     interleaved(
         config.runs,
         *(lambda n=n: once_update(n) for n in sizes),
+        *(lambda n=n: once_filtered(n) for n in sizes),
         once_open,
         lambda: once_memory("flat"),
         lambda: once_memory("folders"),
     )
     small, large = sizes[0], sizes[-1]
-    for n in sizes[1:]:
-        final = n == large and not config.quick
-        update[n].compare(
-            f"at {small:,}",
-            update[small].median,
-            "≤ 1.5× at 1,000" if final else None,
-            (lambda r: r <= 1.5) if final else None,
-        )
+    for rows in (update, filtered):
+        for n in sizes[1:]:
+            final = n == large and not config.quick
+            rows[n].compare(
+                f"at {small:,}",
+                rows[small].median,
+                "≤ 1.5× at 1,000" if final else None,
+                (lambda r: r <= 1.5) if final else None,
+            )
     folder.compare("flat table", flat.median, "≤ 1.0× flat", lambda r: r <= 1.0)
     growth["folders"].compare("flat view", growth["flat"].median, "≤ 1.3× flat", lambda r: r <= 1.3)
-    return [*update.values(), flat, folder, growth["flat"], growth["folders"]]
+    return [*update.values(), *filtered.values(), flat, folder, growth["flat"], growth["folders"]]

@@ -57,12 +57,18 @@ def test_filter_and_sort_follow_the_file_list() -> None:
             named(2, "f/small/x", size=5),
             named(3, "f/keep.txt", size=20),
             named(4, "f/drop.bin", size=30),
+            named(6, "f/big/deep/y.txt", size=7),
         ]
     )
     rows = FolderRows(tree, files, "f/")
     files.set_filter(".txt")
     rows.sync()
-    assert labels(rows) == ["f/big/", "f/small/", "f/keep.txt"]
+    # Only the folders holding a match show, with the totals of their matches.
+    assert labels(rows) == ["f/big/", "f/keep.txt"]
+    big = rows[0]
+    assert isinstance(big, Folder) and rows.totals(big) == (1, 7, big.matched_newest)
+    assert (big.count, big.size) == (2, 507)
+    assert rows.largest == 20  # keep.txt: the hidden drop.bin and x are not shown
     files.set_filter("")
     files.set_sort("size", descending=True)
     rows.sync()
@@ -96,12 +102,110 @@ def test_a_marked_folder_covers_everything_below_it() -> None:
     inner = named(1, "m/n/x")
     tree, files = loaded([inner, named(2, "o/x")])
     rows = FolderRows(tree, files)
-    rows.marked_folders.add("m/")
+    rows.marked_folders["m/"] = None
     folder = tree.folder("m/n/")
     other = tree.folder("o/")
     assert folder is not None and other is not None
     assert rows.folder_marked(folder) and not rows.folder_marked(other)
-    assert rows.file_in_marked_folder(inner)
+    files.set_filter("x")
+    assert rows.folder_marked(folder), "marked whole: marked under any filter"
+
+
+def test_a_folder_marked_under_a_filter_shows_marked_under_that_filter_only() -> None:
+    tree, files = loaded([named(1, "m/n/x.txt"), named(2, "m/y.bin")])
+    rows = FolderRows(tree, files)
+    files.set_filter(".txt")
+    rows.marked_folders["m/"] = files.filter
+    folder = tree.folder("m/n/")
+    assert folder is not None and rows.folder_marked(folder)
+    files.set_filter("")
+    assert not rows.folder_marked(folder), "its other files are not marked"
+    files.set_filter(".bin")
+    assert not rows.folder_marked(folder)
+
+
+def test_an_open_folder_without_a_match_stays_open_and_says_so() -> None:
+    tree, files = loaded([named(1, "assets/icons/a.png"), named(2, "docs/README.md")])
+    rows = FolderRows(tree, files, "assets/icons/")
+    files.set_filter("readme")
+    rows.sync()
+    assert rows.path == "assets/icons/" and len(rows) == 0
+    assert rows.empty_text() == "No match in /assets/icons/ for readme"
+    files.set_show_only_marked(True)
+    rows.sync()
+    assert rows.empty_text() == "No marked match in /assets/icons/ for readme"
+    files.set_filter("")
+    rows.sync()
+    assert rows.empty_text() == "No marked file in /assets/icons/"
+    files.set_show_only_marked(False)
+    rows.sync()
+    assert rows.empty_text() == "" and len(rows) == 1
+
+
+def test_only_marked_shows_the_folders_holding_a_mark_with_their_marked_totals() -> None:
+    tree, files = loaded(
+        [named(1, "a/x", size=3), named(2, "a/y", size=5), named(3, "b/z"), named(4, "c")]
+    )
+    rows = FolderRows(tree, files)
+    files.toggle(files.view[1].id)  # a/y
+    files.set_show_only_marked(True)
+    rows.sync()
+    assert labels(rows) == ["a/"]
+    a = rows[0]
+    assert isinstance(a, Folder) and rows.totals(a)[:2] == (1, 5)
+    files.toggle(files.view[0].id)  # unmark a/y: nothing is shown
+    rows.sync()
+    assert labels(rows) == []
+
+
+_NAMES = ["a/x.txt", "a/b/y.bin", "a/b/z.txt", "c/w.txt", "top.txt", "a/b/c/v.bin"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["append", "remove", "filter", "mark", "only"]),
+            st.integers(0, 40),
+        ),
+        max_size=25,
+    )
+)
+def test_match_totals_equal_a_count_of_what_is_shown_after_any_changes(
+    steps: list[tuple[str, int]],
+) -> None:
+    tree, files = loaded([])
+    rows = FolderRows(tree, files)
+    made = 0
+    for step, n in steps:
+        if step == "append":
+            page = [named(made + k, _NAMES[(n + k) % len(_NAMES)], size=n + k) for k in range(3)]
+            made += 3
+            files.append(page)
+            tree.append(page)
+        elif step == "remove" and files.loaded_count:
+            gone = files.loaded_files()[n % files.loaded_count]
+            tree.remove(files.remove([gone.id]))
+        elif step == "filter":
+            files.set_filter(["", ".txt", "b/", "!.txt"][n % 4])
+        elif step == "mark" and files.loaded_count:
+            files.toggle(files.loaded_files()[n % files.loaded_count].id)
+        elif step == "only":
+            files.toggle_show_only_marked()
+        rows.sync()
+        for folder in tree.root.iter_folders():
+            shown = [f for f in folder.iter_files() if files.is_visible(f)]
+            expected = (
+                len(shown),
+                sum(f.size_bytes for f in shown),
+                max((f.created_ts for f in shown), default=0.0),
+            )
+            if rows.filtering:
+                assert rows.totals(folder) == expected, folder
+            else:
+                assert rows.totals(folder)[:2] == (folder.count, folder.size)
+        for row in rows:
+            assert not isinstance(row, Folder) or rows.totals(row)[0] > 0 or not rows.filtering
 
 
 @pytest.mark.parametrize("descending", [False, True])

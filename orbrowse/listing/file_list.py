@@ -183,6 +183,10 @@ class FileList:
         self._view = _View(self)
         self.version = 0
         """Bumped on every change to the view or the marks (for caches keyed on it)."""
+        self.marks_version = 0
+        """Bumped on every change to the marks (not by pages: for what "only marked" shows)."""
+        self.filter_version = 0
+        """Bumped on every change to the filter or to "only marked"."""
         self.append(files)
 
     # --- loading ---------------------------------------------------------------------
@@ -259,6 +263,7 @@ class FileList:
         self._marks.clear()
         self._marked_bytes = 0
         self._hidden_marked = 0
+        self.marks_version += 1
         self.version += 1
 
     # --- lookups and totals ------------------------------------------------------------
@@ -319,6 +324,7 @@ class FileList:
         if parsed == self._filter:
             return
         self._filter = parsed
+        self.filter_version += 1
         self._hidden_marked = sum(
             1 for file_id in self._marks if not self._matches(self._files[file_id])
         )
@@ -460,6 +466,7 @@ class FileList:
     def set_show_only_marked(self, only_marked: bool) -> None:
         if only_marked != self._only_marked:
             self._only_marked = only_marked
+            self.filter_version += 1
             self._rebuild()
 
     def toggle_show_only_marked(self) -> bool:
@@ -533,12 +540,14 @@ class FileList:
         self.version += 1
 
     def _mark_one(self, file: FileObject) -> None:
+        self.marks_version += 1
         self._marks.add(file.id)
         self._marked_bytes += file.size_bytes
         if not self._matches(file):
             self._hidden_marked += 1
 
     def _unmark_one(self, file: FileObject) -> None:
+        self.marks_version += 1
         self._marks.discard(file.id)
         self._marked_bytes -= file.size_bytes
         if not self._matches(file):

@@ -7,6 +7,16 @@ marked" and sort (load order unless a sort is chosen), exactly as the flat view 
 Subfolders are by name, or by the chosen column where a folder has one (size: total size,
 created: newest file, else name).
 
+Under a filter or "only marked" (:attr:`FolderRows.filtering`) the folder view shows what it
+acts on: only the subfolders holding at least one shown file at any depth, each with the
+totals of those files (:meth:`FolderRows.totals`, from the tree's ``matched`` totals: see
+:meth:`~orbrowse.listing.folders.FolderTree.match`), and only the shown files. A folder with
+no match stays open (the breadcrumb stays valid) and shows no rows (:meth:`FolderRows.empty_text`).
+
+Marks on folders (:attr:`FolderRows.marked_folders`) carry the filter they were made under
+(``None``: every file): such a folder stands for its files that filter keeps, those listed
+later included. It shows as marked under that filter, or under any when marked whole.
+
 :meth:`FolderRows.sync` is called after the tree or the file list changed. When only new
 files arrived (the usual case while a listing runs), it takes just the open folder's new
 files, so a page costs O(page) however large the folder; a new filter, sort, "only marked"
@@ -20,7 +30,9 @@ from typing import overload
 
 from orbrowse.api.models import FileObject
 from orbrowse.listing.file_list import FileList
+from orbrowse.listing.filter_language import Filter
 from orbrowse.listing.folders import Folder, FolderSort, FolderTree, ancestor_paths
+from orbrowse.listing.formatting import visible_text
 
 Row = Folder | FileObject
 
@@ -40,14 +52,16 @@ class FolderRows(Sequence[Row]):
         self.wanted = path
         """The folder the user opened; while it is not listed (yet, or again after a refresh)
         its nearest listed ancestor is shown."""
-        self.marked_folders: set[str] = set()
-        """Folder paths marked whole: every file under them counts as marked, listed or not."""
+        self.marked_folders: dict[str, Filter | None] = {}
+        """Marked folders by path, with the filter they were marked under (``None``: whole):
+        every file under them that filter keeps counts as marked, listed or not."""
         self._folders: list[Folder] = []
         self._files: list[FileObject] = []
         self._seen = 0
         self._source: list[FileObject] | None = None
         self._signature: tuple[object, ...] = ()
         self._tree_version = -1
+        self._largest_file = 0
         self.largest = 0
         """The largest size among the rows (folders' totals, files' sizes): bars scale to it."""
         self.version = 0
@@ -113,19 +127,56 @@ class FolderRows(Sequence[Row]):
                 return len(self._folders) + index
         return None
 
+    # --- what a folder row stands for ----------------------------------------------------
+
+    @property
+    def filtering(self) -> bool:
+        """Whether a filter or "only marked" decides which files and folders show."""
+        return self.files.filter is not None or self.files.show_only_marked
+
+    def totals(self, folder: Folder) -> tuple[int, int, float]:
+        """(count, size, newest) of the files the folder row stands for: every file under it,
+        or under a filter the shown ones."""
+        if self.filtering:
+            return folder.matched, folder.matched_size, folder.matched_newest
+        return folder.count, folder.size, folder.newest
+
+    def shown_as(self) -> str:
+        """What the files shown are, under a filter or "only marked": "match README",
+        "marked", "marked and match README" ("" without either)."""
+        files = self.files
+        matching = f"match {files.filter_text}" if files.filter is not None else ""
+        if not files.show_only_marked:
+            return matching
+        return f"marked and {matching}" if matching else "marked"
+
+    def empty_text(self) -> str:
+        """What an empty open folder says under a filter ("" when nothing is to be said)."""
+        if len(self) or not self.filtering or (self.folder.is_root and not self.folder.count):
+            return ""
+        where = "/" + visible_text(self.folder.path)
+        files = self.files
+        if files.filter is None:
+            return f"No marked file in {where}"
+        marked = " marked" if files.show_only_marked else ""
+        return f"No{marked} match in {where} for {files.filter_text}"
+
     # --- marks ----------------------------------------------------------------------------
 
     def folder_marked(self, folder: Folder) -> bool:
-        """Whether the folder, or one it lies in, is marked whole."""
-        marked = self.marked_folders
-        return bool(marked) and any(path in marked for path in ancestor_paths(folder.path))
-
-    def file_in_marked_folder(self, file: FileObject) -> bool:
+        """Whether the folder's row shows as marked: it, or one it lies in, is marked whole
+        or under the current filter (under "only marked" every row shown is)."""
+        files = self.files
+        if files.show_only_marked:
+            return True
         marked = self.marked_folders
         if not marked:
             return False
-        name = file.filename
-        return any(path in marked for path in ancestor_paths(name[: name.rfind("/") + 1]))
+        current = files.filter
+        for path in ancestor_paths(folder.path):
+            if path in marked and marked[path] in (None, current):
+                return True
+        return False
 
     # --- keeping up -----------------------------------------------------------------------
 
@@ -135,14 +186,13 @@ class FolderRows(Sequence[Row]):
         folder = self.folder
         if folder.path != self.wanted or self.tree.folder(folder.path) is not folder:
             folder = self.folder = self.tree.nearest(self.wanted)
-        signature = (
-            folder,
-            files.filter,
-            files.sort_column,
-            files.sort_descending,
-            files.show_only_marked,
-            files.marked_count if files.show_only_marked else 0,
+        matching = (
+            files.filter_version,
+            files.marks_version if files.show_only_marked else 0,
         )
+        filtering = self.filtering
+        self.tree.match(files.is_visible if filtering else None, matching)
+        signature = (folder, files.sort_column, files.sort_descending, *matching)
         if signature != self._signature or folder.files is not self._source:
             self._signature = signature
             self._rebuild_files()
@@ -153,10 +203,15 @@ class FolderRows(Sequence[Row]):
             return False
         self._tree_version = self.tree.version
         sort = _FOLDER_SORT.get(files.sort_column, "name")
-        self._folders = folder.subfolders(sort, files.sort_descending)
-        # Bars scale to the largest sibling: the folder's own largest file even when the
-        # filter hides it (known without a pass over 50,000 files).
-        self.largest = max(max((f.size for f in self._folders), default=0), folder.largest_file)
+        self._folders = folder.subfolders(sort, files.sort_descending, matched=filtering)
+        # Bars scale to the largest sibling shown: without a filter the folder's own largest
+        # file is known without a pass over 50,000 files; under one, the rows keep theirs.
+        if filtering:
+            sizes = max((f.matched_size for f in self._folders), default=0)
+            self.largest = max(sizes, self._largest_file)
+        else:
+            sizes = max((f.size for f in self._folders), default=0)
+            self.largest = max(sizes, folder.largest_file)
         self.version += 1
         return True
 
@@ -172,6 +227,7 @@ class FolderRows(Sequence[Row]):
             rows = [f for f in folder.files if visible(f)]
         files.sort_like_view(rows)
         self._files = rows
+        self._largest_file = max((f.size_bytes for f in rows), default=0)
 
     def _add_files(self, new: Sequence[FileObject]) -> None:
         self._seen += len(new)
@@ -180,4 +236,5 @@ class FolderRows(Sequence[Row]):
         fresh = [f for f in new if visible(f)]
         if not fresh:
             return
+        self._largest_file = max(self._largest_file, max(f.size_bytes for f in fresh))
         files.add_like_view(self._files, fresh)

@@ -26,11 +26,18 @@ the caller hands it each file once (``FileList.append`` tells which are new).
 A folder emptied by :meth:`FolderTree.remove` disappears from its parent (the root stays).
 Totals count loaded files only: while a listing is still going, the caller must say they are
 lower bounds.
+
+Under a filter the folder view shows only the files it keeps, so every folder also keeps the
+totals of its *matches* (``matched``, ``matched_size``, ``matched_newest``) for the predicate
+given to :meth:`FolderTree.match`: counted in one pass over the loaded files when the predicate
+changes (as the flat view refilters its rows), then by :meth:`FolderTree.append` for each new
+page (O(page × depth) again, the predicate called once per new file). A removal makes them
+stale; the next :meth:`FolderTree.match` counts them again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Literal
 
 from orbrowse.api.models import FileObject
@@ -52,6 +59,9 @@ class Folder:
         "files",
         "folders",
         "largest_file",
+        "matched",
+        "matched_newest",
+        "matched_size",
         "name",
         "newest",
         "parent",
@@ -76,6 +86,11 @@ class Folder:
     """The newest ``created_ts`` under this folder (0.0 while it holds nothing)."""
     largest_file: int
     """The size of the largest of its direct files (0 without any)."""
+    matched: int
+    """Files under this folder, at any depth, that the tree's match predicate keeps (see
+    :meth:`FolderTree.match`; 0 without one)."""
+    matched_size: int
+    matched_newest: float
 
     def __init__(self, name: str, path: str, parent: Folder | None) -> None:
         self.name = name
@@ -87,6 +102,9 @@ class Folder:
         self.size = 0
         self.newest = 0.0
         self.largest_file = 0
+        self.matched = 0
+        self.matched_size = 0
+        self.matched_newest = 0.0
 
     @property
     def depth(self) -> int:
@@ -101,20 +119,24 @@ class Folder:
         """The path's segments, root first (``["data", "exports"]``; ``[]`` for the root)."""
         return self.path.split(SEPARATOR)[:-1]
 
-    def subfolders(self, sort: FolderSort = "name", descending: bool = False) -> list[Folder]:
+    def subfolders(
+        self, sort: FolderSort = "name", descending: bool = False, *, matched: bool = False
+    ) -> list[Folder]:
         """The direct subfolders, by name (case-folded, then exact) unless another key is
-        asked for; ties on size, count or date are broken by name, ascending."""
-        folders = sorted(self.folders.values(), key=_name_key)
+        asked for; ties on size, count or date are broken by name, ascending. With
+        ``matched``, only those holding a match, sorted by their matches' totals."""
+        children = self.folders.values()
+        folders = sorted([f for f in children if f.matched] if matched else children, key=_name_key)
         if sort == "name":
             if descending:
                 folders.reverse()
             return folders
         if sort == "size":
-            folders.sort(key=lambda f: f.size, reverse=descending)
+            folders.sort(key=_matched_size if matched else _size, reverse=descending)
         elif sort == "count":
-            folders.sort(key=lambda f: f.count, reverse=descending)
+            folders.sort(key=_matched if matched else _count, reverse=descending)
         else:
-            folders.sort(key=lambda f: f.newest, reverse=descending)
+            folders.sort(key=_matched_newest if matched else _newest, reverse=descending)
         return folders
 
     def iter_files(self) -> Iterator[FileObject]:
@@ -142,6 +164,30 @@ class Folder:
 
 def _name_key(folder: Folder) -> tuple[str, str]:
     return (folder.name.casefold(), folder.name)
+
+
+def _size(folder: Folder) -> int:
+    return folder.size
+
+
+def _count(folder: Folder) -> int:
+    return folder.count
+
+
+def _newest(folder: Folder) -> float:
+    return folder.newest
+
+
+def _matched_size(folder: Folder) -> int:
+    return folder.matched_size
+
+
+def _matched(folder: Folder) -> int:
+    return folder.matched
+
+
+def _matched_newest(folder: Folder) -> float:
+    return folder.matched_newest
 
 
 def shown_name(name: str) -> str:
@@ -191,6 +237,9 @@ class FolderTree:
         self._by_path: dict[str, Folder] = {"": self.root}
         self.version = 0
         """Bumped on every change (for caches keyed on it)."""
+        self._match: Callable[[FileObject], bool] | None = None
+        self._match_key: object = None
+        self._match_stale = False
         self.append(files)
 
     # --- reading ---------------------------------------------------------------------------
@@ -226,15 +275,45 @@ class FolderTree:
         folder = self._by_path.get(path)
         return [] if folder is None else list(folder.iter_files())
 
+    # --- matches ---------------------------------------------------------------------------
+
+    def match(self, predicate: Callable[[FileObject], bool] | None, key: object = None) -> None:
+        """Keep every folder's ``matched`` totals for ``predicate`` (``None``: none kept).
+        ``key`` says what the predicate means (the filter and the marks it reads): while it
+        is the same, and nothing was removed, the totals are already right and nothing is
+        done; else every loaded file is tested once."""
+        if predicate is None:
+            self._match = None
+            self._match_key = None
+            return
+        if self._match is not None and key == self._match_key and not self._match_stale:
+            self._match = predicate
+            return
+        self._match = predicate
+        self._match_key = key
+        self._match_stale = False
+        for folder in self._by_path.values():
+            folder.matched = 0
+            folder.matched_size = 0
+            folder.matched_newest = 0.0
+        folders = list(self._by_path.values())
+        placed = ((folder, f) for folder in folders for f in folder.files if predicate(f))
+        _add_up(_by_folder(placed), matched=True)
+        self.version += 1
+
+    @property
+    def matching(self) -> bool:
+        """Whether the ``matched`` totals are kept (a predicate was given)."""
+        return self._match is not None
+
     # --- changing --------------------------------------------------------------------------
 
     def append(self, files: Iterable[FileObject]) -> int:
         """Add files (each once: the tree does not check ids). Returns how many were added."""
-        # Totals per distinct folder of the page first, then one walk to the root each: the
-        # walk costs the page's folders × depth, not its files × depth.
-        totals: dict[Folder, list[float]] = {}
         by_path = self._by_path
-        added = 0
+        match = None if self._match_stale else self._match
+        placed: list[tuple[Folder, FileObject]] = []
+        matches: list[tuple[Folder, FileObject]] = []
         for file in files:
             name = file.filename
             path = name[: name.rfind(SEPARATOR) + 1]
@@ -244,26 +323,15 @@ class FolderTree:
             folder.files.append(file)
             if file.size_bytes > folder.largest_file:
                 folder.largest_file = file.size_bytes
-            added += 1
-            entry = totals.get(folder)
-            if entry is None:
-                totals[folder] = [1, file.size_bytes, file.created_ts]
-            else:
-                entry[0] += 1
-                entry[1] += file.size_bytes
-                if file.created_ts > entry[2]:
-                    entry[2] = file.created_ts
-        for start, (count, size, newest) in totals.items():
-            node: Folder | None = start
-            while node is not None:
-                node.count += int(count)
-                node.size += int(size)
-                if newest > node.newest:
-                    node.newest = newest
-                node = node.parent
-        if added:
+            placed.append((folder, file))
+            if match is not None and match(file):
+                matches.append((folder, file))
+        _add_up(_by_folder(placed), matched=False)
+        if matches:
+            _add_up(_by_folder(matches), matched=True)
+        if placed:
             self.version += 1
-        return added
+        return len(placed)
 
     def remove(self, files: Iterable[FileObject]) -> int:
         """Drop these loaded files (matched by id within their folder); folders left empty
@@ -274,6 +342,8 @@ class FolderTree:
             if folder is not None:
                 doomed.setdefault(folder, set()).add(file.id)
         removed = 0
+        if doomed and self._match is not None:
+            self._match_stale = True  # counted again by the next match()
         for folder, ids in doomed.items():
             kept: list[FileObject] = []
             gone: list[FileObject] = []
@@ -305,6 +375,7 @@ class FolderTree:
         """Forget every file and folder."""
         self.root = Folder("", "", None)
         self._by_path = {"": self.root}
+        self._match_stale = False  # nothing loaded: no match, as counted
         self.version += 1
 
     # --- internals -------------------------------------------------------------------------
@@ -325,6 +396,39 @@ class FolderTree:
             self._by_path.pop(below.path, None)
         if folder.parent is not None:
             folder.parent.folders.pop(folder.name, None)
+
+
+def _by_folder(placed: Iterable[tuple[Folder, FileObject]]) -> dict[Folder, list[float]]:
+    """Count, total size and newest date of the files per folder they sit in."""
+    totals: dict[Folder, list[float]] = {}
+    for folder, file in placed:
+        entry = totals.get(folder)
+        if entry is None:
+            totals[folder] = [1, file.size_bytes, file.created_ts]
+        else:
+            entry[0] += 1
+            entry[1] += file.size_bytes
+            if file.created_ts > entry[2]:
+                entry[2] = file.created_ts
+    return totals
+
+
+def _add_up(totals: dict[Folder, list[float]], *, matched: bool) -> None:
+    """Add per-folder totals to each folder and every folder above it (its ``matched``
+    totals with ``matched``). Totals per distinct folder first, then one walk to the root
+    each: the walk costs a page's folders × depth, not its files × depth."""
+    for start, (count, size, newest) in totals.items():
+        node: Folder | None = start
+        while node is not None:
+            if matched:
+                node.matched += int(count)
+                node.matched_size += int(size)
+                node.matched_newest = max(node.matched_newest, newest)
+            else:
+                node.count += int(count)
+                node.size += int(size)
+                node.newest = max(node.newest, newest)
+            node = node.parent
 
 
 def _newest_of(folder: Folder) -> float:

@@ -248,6 +248,36 @@ def test_open_go_up_mark_and_delete_a_folder_in_the_folder_view(
     tmux.wait_for(lambda s: "/ runs /" in s and "2025/" not in s and "2026/" in s)
 
 
+def test_filter_enter_x_on_the_folder_view_deletes_only_what_the_filter_shows(
+    start_app: StartApp, emulator: RunningEmulator
+) -> None:
+    # The lead's burst in the demo: at the root, /README Enter x offered "Delete 69 files?"
+    # for assets/, the folder under the cursor, none of whose files match README.
+    emulator.faults.latency_ms = 100
+    assets = add_files(emulator, "assets/icons/logo", 69)
+    matches = [
+        emulator.store.add_file(DEFAULT_WORKSPACE_ID, name, content=b"# readme")
+        for name in ("docs/README.md", "docs/guide/README-old.md")
+    ]
+    others = [
+        *add_files(emulator, "docs/spec", 3),
+        *add_files(emulator, "data/sales", 240),
+        emulator.store.add_file(DEFAULT_WORKSPACE_ID, "README.md", content=b"# top"),
+    ]
+    tmux = start_app(view="folders", size=(60, 15), env=SSH)
+    tmux.wait_for(lambda s: "assets/" in s and "docs/" in s)
+    tmux.send_text("/README\rx")
+    # The title or the button (the dialog scrolls in 15 rows).
+    screen = tmux.wait_for(lambda s: re.search(r"Delete [\d,]+ files?\b", s) is not None)
+    assert "Delete 2 files" in screen, screen
+    assert "assets/" not in screen and "69 files" not in screen, screen
+    assert "folder docs/" in screen and "matching README" in screen, screen
+    tmux.send_keys("Enter")  # focus starts on Cancel: nothing is deleted
+    tmux.wait_for(lambda s: "Delete 2 files" not in s and "3 match of all 315" in s)
+    held = {f.id for f in emulator.store.files(DEFAULT_WORKSPACE_ID)}
+    assert held == {f.id for f in [*assets, *matches, *others]}
+
+
 def test_a_deletion_cut_by_sighup_is_finished_by_resume(
     start_app: StartApp, emulator: RunningEmulator, tmp_path: Path
 ) -> None:

@@ -41,17 +41,25 @@ NAMES = [
 ]
 
 
-@pytest.fixture
-def tree(emulator: RunningEmulator) -> list[StoredFile]:
+def add_tree(
+    emulator: RunningEmulator, names: list[str], *, downloadable: bool = False
+) -> list[StoredFile]:
+    """The files ``names`` in this order, an hour apart, the n-th of 10 × (n + 1) bytes."""
     return [
         emulator.store.add_file(
             DEFAULT_WORKSPACE_ID,
             name,
             content=b"x" * (10 * (n + 1)),
             created_at=CREATED + timedelta(hours=n),
+            downloadable=downloadable,
         )
-        for n, name in enumerate(NAMES)
+        for n, name in enumerate(names)
     ]
+
+
+@pytest.fixture
+def tree(emulator: RunningEmulator) -> list[StoredFile]:
+    return add_tree(emulator, NAMES)
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import ClassVar
@@ -71,11 +71,14 @@ class ConfirmDeleteDialog(Dialog[bool]):
         workspace: WorkspaceLabel | None = None,
         export_to: Path | None = None,
         folders: Sequence[str] = (),
+        folder_filters: Mapping[str, str] | None = None,
         scope: str = "",
     ) -> None:
         """``folders``: the folder paths (``data/exports/``) whose files are among ``files``:
-        each is listed with its file count and size. ``scope``: what the files are, when they
-        are a whole-workspace match ("1,234 files of 56,789 in the workspace match `logs/`")."""
+        each is listed with its file count and size, and with the filter that picked them
+        from ``folder_filters`` ("12 files matching README"), if any. ``scope``: what the
+        files are, when they are a whole-workspace match ("1,234 files of 56,789 in the
+        workspace match `logs/`")."""
         if not files:
             raise ValueError("ConfirmDeleteDialog needs at least one file")
         super().__init__(cancel_result=False)
@@ -84,6 +87,7 @@ class ConfirmDeleteDialog(Dialog[bool]):
         self.workspace = workspace
         self.export_to = export_to
         self.folders = tuple(folders)
+        self.folder_filters = dict(folder_filters or {})
         self.scope = scope
         if self.folders:
             self.add_class("-with-folders")  # the folder lines say what the list repeats
@@ -154,7 +158,13 @@ class ConfirmDeleteDialog(Dialog[bool]):
                 text.append("\n")
             text.append("folder ")
             text.append(visible_text(path), style="bold")
-            text.append(f"  {count_files(len(under))}, {size}", style="dim")
+            text.append(f"  {count_files(len(under))}", style="dim")
+            kept_by = self.folder_filters.get(path, "")
+            if kept_by:
+                # The user's own filter, shown as data (Text: never markup).
+                text.append(" matching ", style="dim")
+                text.append(visible_text(kept_by), style="bold")
+            text.append(f", {size}", style="dim")
         if len(self.folders) > len(shown):
             more = len(self.folders) - len(shown)
             text.append(f"\n… and {more:,} more folder{'' if more == 1 else 's'}", style="dim")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import ClassVar
 
 from rich.text import Text
@@ -29,7 +29,7 @@ from orbrowse.api.pager import Pager
 from orbrowse.deletion_plan import Plan, forget, newest_unfinished, plans_folder
 from orbrowse.listing import file_list
 from orbrowse.listing.file_list import FileList, SortColumn
-from orbrowse.listing.filter_language import FilterError
+from orbrowse.listing.filter_language import Filter, FilterError
 from orbrowse.listing.folder_rows import FolderRows
 from orbrowse.listing.folders import Folder, FolderTree, folder_path
 from orbrowse.listing.folders import breadcrumb as folder_breadcrumb
@@ -88,7 +88,8 @@ class BrowserScreen(Screen[None]):
             "toggle_mark",
             "Mark",
             id="mark",
-            tooltip="Mark or unmark the file under the cursor, then move down",
+            tooltip="Mark or unmark the file under the cursor, then move down (on a folder: "
+            "the files under it that the view shows, also those listed later)",
         ),
         Binding(
             "V",
@@ -186,7 +187,7 @@ class BrowserScreen(Screen[None]):
             "Copy id",
             id="copy",
             tooltip="Copy the ids of the marked files, or of the file under the cursor "
-            "(of every file in a folder: the listing ends first)",
+            "(on a folder: of the files under it that the view shows, once listed)",
         ),
         Binding(
             "Y",
@@ -204,14 +205,16 @@ class BrowserScreen(Screen[None]):
             "download",
             "Download",
             id="download",
-            tooltip="Download the marked files, or the file under the cursor",
+            tooltip="Download the marked files, or the file under the cursor (on a folder: "
+            "the files under it that the view shows)",
         ),
         Binding(
             "x",
             "delete",
             "Delete",
             id="delete",
-            tooltip="Delete the marked files, or the file under the cursor (asks first)",
+            tooltip="Delete the marked files, or the file under the cursor (on a folder: the "
+            "files under it that the view shows); asks first",
         ),
         Binding(
             "delete",
@@ -219,7 +222,8 @@ class BrowserScreen(Screen[None]):
             "Delete",
             show=False,
             id="delete_key",
-            tooltip="Delete the marked files, or the file under the cursor (asks first)",
+            tooltip="Delete the marked files, or the file under the cursor (on a folder: the "
+            "files under it that the view shows); asks first",
         ),
         Binding(
             "L",
@@ -289,6 +293,9 @@ class BrowserScreen(Screen[None]):
         "no 'only marked' is on: a filter covers the files loaded so far and never loads "
         "pages by itself. L loads every page; M lists every page, then marks every match; "
         "the folder view lists every page (its totals need them). "
+        "Under a filter or 'only marked' the folder view shows only the folders holding a "
+        "match, counted by their matches, and x, y, d and space on a folder take its "
+        "matches only. "
         "The status line says whether a count is 'of N loaded' or 'of all N' (the whole "
         "workspace)."
     )
@@ -328,8 +335,9 @@ class BrowserScreen(Screen[None]):
         """Marks from before a refresh, put back as their files load again."""
         self.folders = FolderTree()
         """The loaded files by folder (kept in step with ``files``)."""
-        self.folder_marks: set[str] = set()
-        """Folders marked whole: files under them are marked as they are listed."""
+        self.folder_marks: dict[str, Filter | None] = {}
+        """Marked folders, with the filter they were marked under (``None``: whole): files
+        listed later under them are marked as they arrive if that filter keeps them."""
         self.folder_rows: FolderRows | None = None
         """The open folder in the folder view; ``None`` in the flat view."""
         self.view_chosen = False
@@ -618,7 +626,8 @@ class BrowserScreen(Screen[None]):
         self._files_changed()
 
     def _mark_in_marked_folders(self, files: Iterable[FileObject]) -> None:
-        """Files listed under a folder marked whole are marked as they arrive."""
+        """Files listed under a marked folder are marked as they arrive, if the filter the
+        folder was marked under keeps them (any file, for a folder marked whole)."""
         if not self.folder_marks:
             return
         marks = self.folder_marks
@@ -626,9 +635,11 @@ class BrowserScreen(Screen[None]):
             path = folder_path(file.filename)
             while True:
                 if path in marks:
-                    if not self.files.is_marked(file.id):
-                        self.files.toggle(file.id)
-                    break
+                    kept_by = marks[path]
+                    if kept_by is None or kept_by.matches(file):
+                        if not self.files.is_marked(file.id):
+                            self.files.toggle(file.id)
+                        break
                 if not path:
                     break
                 path = folder_path(path[:-1])
@@ -722,7 +733,16 @@ class BrowserScreen(Screen[None]):
 
     def _show_details(self, file: FileObject | None, folder: Folder | None) -> None:
         if folder is not None:
-            self.details.show_folder(folder, complete=not self.has_more)
+            rows = self.folder_rows
+            if rows is not None and rows.filtering:
+                self.details.show_folder(
+                    folder,
+                    complete=not self.has_more,
+                    shown=rows.totals(folder),
+                    shown_as=rows.shown_as(),
+                )
+            else:
+                self.details.show_folder(folder, complete=not self.has_more)
         else:
             self.details.show_file(file)
 
@@ -753,6 +773,7 @@ class BrowserScreen(Screen[None]):
             filter_text=self.files.filter_text,
             visible=len(self.files.view),
             hidden_marked=self.files.hidden_marked_count,
+            shown_word="match" if self.folder_rows is not None and self.files.filter else "shown",
         )
         self.status_line.info = info
 
@@ -792,28 +813,34 @@ class BrowserScreen(Screen[None]):
         self._files_changed()
 
     def _toggle_folder_mark(self, folder: Folder) -> None:
-        """Mark every file under the folder, listed or still to come; or unmark them all."""
-        under = list(folder.iter_files())
+        """Mark the files under the folder that the view shows (every one without a filter),
+        listed or still to come; or, on a marked folder, unmark the ones shown."""
+        visible = self.files.is_visible
+        under = [file for file in folder.iter_files() if visible(file)]
         rows = self.folder_rows
         if rows is not None and rows.folder_marked(folder):
             self._unmark_folders_holding(folder.path)
-            prefix = folder.path
-            self.folder_marks -= {p for p in self.folder_marks if p.startswith(prefix)}
+            self._drop_folder_marks(lambda path: path.startswith(folder.path))
             for file in under:
                 if self.files.is_marked(file.id):
                     self.files.toggle(file.id)
             return
-        self.folder_marks.add(folder.path)
+        self.folder_marks[folder.path] = self.files.filter
         for file in under:
             if not self.files.is_marked(file.id):
                 self.files.toggle(file.id)
 
     def _unmark_folders_holding(self, name: str) -> None:
-        """A file or folder inside a folder marked whole was unmarked: that folder is no
-        longer marked whole (its other files keep their marks, files still to come don't
-        get one)."""
-        if self.folder_marks:
-            self.folder_marks -= {p for p in self.folder_marks if name.startswith(p)}
+        """A file or folder inside a marked folder was unmarked: that folder is no longer
+        marked (its other files keep their marks, files still to come don't get one)."""
+        self._drop_folder_marks(name.startswith)
+
+    def _drop_folder_marks(self, which: Callable[[str], bool]) -> None:
+        """Forget the folder marks whose paths ``which`` picks (the dict is shared with the
+        folder rows: changed in place)."""
+        marks = self.folder_marks
+        for path in [path for path in marks if which(path)]:
+            del marks[path]
 
     def action_visual(self) -> None:
         if self.visual_anchor is None:
@@ -1046,8 +1073,9 @@ class BrowserScreen(Screen[None]):
             current = table.cursor_file
             folder = table.cursor_folder
             if current is None and folder is not None:
-                current = next(folder.iter_files(), None)
+                current = next((f for f in folder.iter_files() if self.files.is_visible(f)), None)
             self.folder_rows = None
+            self.folders.match(None)  # the flat view needs no folder totals of matches
             table.show_folders(None)
             found = self.files.index_of(current.id) if current is not None else None
             table.go_to(found or 0)
@@ -1124,26 +1152,34 @@ class BrowserScreen(Screen[None]):
     # -- clipboard ---------------------------------------------------------------------------------
 
     def _selection(self) -> list[FileObject]:
-        """The marked files, or else every loaded file in the folder under the cursor, or
-        else the file under the cursor."""
+        """The marked files, or else every loaded file in the folder under the cursor that
+        the view shows (under a filter: its matches), or else the file under the cursor."""
         self._range_to_cursor()
         if self.files.marked_count:
             return self.files.marked_files
         folder = self.table.cursor_folder
         if folder is not None:
-            return list(folder.iter_files())
+            visible = self.files.is_visible
+            return [file for file in folder.iter_files() if visible(file)]
         current = self.table.cursor_file
         return [current] if current is not None else []
 
-    def _selected_folders(self) -> list[str]:
-        """The folder paths the selection takes whole: those marked (the outermost), or with
-        nothing marked the folder under the cursor."""
+    def _selected_folders(self) -> dict[str, str]:
+        """The folders the selection takes, by path, each with the filter that picks its
+        files ("": every file): those marked (the outermost), or with nothing marked the
+        folder under the cursor (under the current filter)."""
         self._range_to_cursor()
         if self.files.marked_count or self.folder_marks:
-            marks = sorted(self.folder_marks)
-            return [p for p in marks if not any(p != q and p.startswith(q) for q in marks)]
+            marks = self.folder_marks
+            return {
+                p: filter_text(marks[p])
+                for p in sorted(marks)
+                if not any(p != q and p.startswith(q) for q in marks)
+            }
         folder = self.table.cursor_folder
-        return [folder.path] if folder is not None else []
+        if folder is None:
+            return {}
+        return {folder.path: filter_text(self.files.filter)}
 
     async def _listed_selection(self, what: str) -> list[FileObject] | None:
         """The selection for ``what``; with folders in it, once every file is listed (a
@@ -1287,7 +1323,8 @@ class BrowserScreen(Screen[None]):
                 hidden,
                 workspace=where,
                 export_to=self.orbrowse.download_dir,
-                folders=folders,
+                folders=list(folders),
+                folder_filters=folders,
                 scope=scope,
             )
         )
@@ -1370,7 +1407,7 @@ class BrowserScreen(Screen[None]):
         self.table.leave_files(gone)
         self.folders.remove(self.files.remove(gone))
         # A marked folder that is gone (every file deleted) is no longer marked.
-        self.folder_marks -= {p for p in self.folder_marks if self.folders.folder(p) is None}
+        self._drop_folder_marks(lambda path: self.folders.folder(path) is None)
         self._files_changed()
 
     # -- the command palette ---------------------------------------------------------------
@@ -1402,3 +1439,8 @@ class BrowserScreen(Screen[None]):
                 )
             )
         return commands
+
+
+def filter_text(kept_by: Filter | None) -> str:
+    """The filter that picks a folder's files, as the delete confirmation names it ("": all)."""
+    return kept_by.text if kept_by is not None else ""

@@ -43,16 +43,30 @@ def detail_rows(file: FileObject, now: Clock) -> list[tuple[str, str]]:
     ]
 
 
-def folder_rows(folder: Folder, complete: bool, now: Clock) -> list[tuple[str, str]]:
-    """(label, value) pairs for a folder of the folder view; "≥" while not all is listed."""
+def folder_rows(
+    folder: Folder,
+    complete: bool,
+    now: Clock,
+    shown: tuple[int, int, float] | None = None,
+    shown_as: str = "",
+) -> list[tuple[str, str]]:
+    """(label, value) pairs for a folder of the folder view; "≥" while not all is listed.
+    Under a filter ``shown`` is (count, size, newest) of the files the row stands for and
+    ``shown_as`` says what they are ("match README"): the size and date are theirs."""
     bound = "" if complete else "≥ "
+    count, size, newest_ts = shown if shown is not None else (folder.count, folder.size, 0.0)
+    files = f"{bound}{count:,} (any depth)"
+    if shown is not None:
+        files = f"{bound}{count:,} of {folder.count:,} {visible_text(shown_as)} (any depth)"
+    else:
+        newest_ts = folder.newest
     rows = [
         ("Folder", breadcrumb(folder)),
-        ("Files", f"{bound}{folder.count:,} (any depth)"),
-        ("Size", f"{bound}{exact_size(folder.size)} ({human_size(folder.size)})"),
+        ("Files", files),
+        ("Size", f"{bound}{exact_size(size)} ({human_size(size)})"),
     ]
-    if folder.count:
-        newest = datetime.fromtimestamp(folder.newest, UTC)
+    if count:
+        newest = datetime.fromtimestamp(newest_ts, UTC)
         rows.append(("Newest", f"{iso_time(newest)} ({relative_time(newest, now())})"))
     if not complete:
         rows.append(("Listing", "not complete: more files may lie in this folder"))
@@ -99,9 +113,17 @@ class DetailsPane(Widget):
         self.file = file
         self.folder = ()
 
-    def show_folder(self, folder: Folder, *, complete: bool) -> None:
+    def show_folder(
+        self,
+        folder: Folder,
+        *,
+        complete: bool,
+        shown: tuple[int, int, float] | None = None,
+        shown_as: str = "",
+    ) -> None:
+        """A folder's totals: of every file under it, or (``shown``) of those it shows."""
         self.file = None
-        self.folder = tuple(folder_rows(folder, complete, self.clock))
+        self.folder = tuple(folder_rows(folder, complete, self.clock, shown, shown_as))
 
     def render(self) -> Text:
         label_style = self.get_component_rich_style("details-pane--label")

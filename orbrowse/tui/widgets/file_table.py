@@ -13,7 +13,9 @@ In the folder view (:meth:`FileTable.show_folders`) the rows come from a
 :class:`~orbrowse.listing.folder_rows.FolderRows` instead: the open folder's subfolders
 (``name/``, file count, total size, newest date) then its files by their last segment, with a
 "share" column, a bar of each row's size against the largest of its siblings (as ncdu draws
-it). Until the listing is complete, folder totals read "≥". ``l``/``→`` on a folder posts
+it). Under a filter or "only marked" a folder row counts only the files it shows ("12 of 216
+files"); an open folder without any says so in the empty table. Until the listing is
+complete, folder totals read "≥". ``l``/``→`` on a folder posts
 :class:`FileTable.OpenFolder`, ``h``/``←``/Backspace posts :class:`FileTable.FolderUp`.
 """
 
@@ -121,6 +123,18 @@ def layout_columns(width: int, *, folders: bool = False) -> tuple[Column, ...]:
         columns.append(Column(column.key, column.title, size, column.align, start))
         start += size + 1
     return tuple(columns)
+
+
+def count_text(count: int, of: int | None, bound: str, width: int) -> str:
+    """A folder's file count in ``width`` cells: "216 files", or under a filter (``of``: every
+    file under it) "12 of 216 files", shortened to "12 of 216", then "12 files", to fit."""
+    files = f"file{'' if count == 1 else 's'}"
+    if of is None:
+        return f"{bound}{count:,} {files}"
+    for text in (f"{bound}{count:,} of {of:,} files", f"{bound}{count:,} of {of:,}"):
+        if len(text) <= width:
+            return text
+    return f"{bound}{count:,} {files}"
 
 
 def share_bar(size: int, largest: int, width: int) -> str:
@@ -653,6 +667,11 @@ class FileTable(ScrollView, can_focus=True):
         if not 0 <= index < len(rows):
             if index == len(rows) and self.rows_coming:
                 return self._render_loading(width)
+            if index == 0 and self.folder_rows is not None:
+                empty = self.folder_rows.empty_text()
+                if empty:
+                    style = self.rich_style + self.get_component_rich_style("file-table--loading")
+                    return self._line(" " * GUTTER_WIDTH + empty, style, width)
             return Strip.blank(width, self.rich_style)
         return self._render_row(rows[index], index, width)
 
@@ -682,9 +701,14 @@ class FileTable(ScrollView, can_focus=True):
         is_cursor = index == self.cursor_row
         folder_rows = self.folder_rows
         if isinstance(row, Folder):
-            is_marked = folder_rows is not None and folder_rows.folder_marked(row)
+            assert folder_rows is not None  # folder rows come only from it
+            is_marked = folder_rows.folder_marked(row)
             # A folder changes in place: its totals are part of the key.
-            look: tuple[object, ...] = (row.count, row.size, row.newest, self.totals_complete)
+            look: tuple[object, ...] = (
+                folder_rows.totals(row),
+                row.count if folder_rows.filtering else None,
+                self.totals_complete,
+            )
         else:
             is_marked = self.file_list.is_marked(row.id)
             look = ()
@@ -725,15 +749,17 @@ class FileTable(ScrollView, can_focus=True):
         key = column.key
         if key == "filename":
             return shown_name(folder.name) + "/"
+        rows = self.folder_rows
+        assert rows is not None
+        count, size, newest = rows.totals(folder)
         if key == "size":
-            return bound + human_size(folder.size)
+            return bound + human_size(size)
         if key == "share":
-            largest = self.folder_rows.largest if self.folder_rows is not None else 0
-            return share_bar(folder.size, largest, column.width)
+            return share_bar(size, rows.largest, column.width)
         if key == "type":
-            return f"{bound}{folder.count:,} file{'' if folder.count == 1 else 's'}"
-        if key == "created" and folder.count:
-            return relative_time(datetime.fromtimestamp(folder.newest, now.tzinfo), now)
+            return count_text(count, folder.count if rows.filtering else None, bound, column.width)
+        if key == "created" and count:
+            return relative_time(datetime.fromtimestamp(newest, now.tzinfo), now)
         return ""
 
     def _file_in_folder_text(self, file: FileObject, column: Column) -> str:

@@ -32,6 +32,9 @@ class StatusInfo:
     hidden_marked: int = 0
     visible: int | None = None
     """Rows shown under the filter / "only marked" (``None``: not given)."""
+    shown_word: str = "shown"
+    """What ``visible`` counts: "shown" rows, or in the folder view (where one folder shows
+    at a time) the files that "match" the filter, in every folder."""
 
 
 QUOTA_HELP = (
@@ -72,7 +75,7 @@ def status_parts(info: StatusInfo) -> list[tuple[str, str]]:
         # Whether the count covers the loaded files or the whole workspace ("all", as in
         # the first piece's "all 2,431 files").
         partial = info.has_more or info.error
-        text = f"{shown:,} shown of " + (
+        text = f"{shown:,} {info.shown_word} of " + (
             f"{info.loaded:,} loaded" if partial else f"all {info.loaded:,}"
         )
         if info.filter_text:
