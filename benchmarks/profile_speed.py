@@ -529,6 +529,10 @@ Floor().run()
 """
 
 
+STARTUP_IMPORT = "from orbrowse.cli import skip_httpx_command_line; skip_httpx_command_line()"
+"""As ``cli.main`` starts: httpx's own command line kept out of httpx's import."""
+
+
 def startup(runs: int, before: str | None = None) -> None:
     """Where orbrowse's start-up goes: floors side by side, imports, and a profile.
 
@@ -536,8 +540,9 @@ def startup(runs: int, before: str | None = None) -> None:
     Textual app drawing one line (Textual's own import and first paint), the SDK script and
     orbrowse (both to the first file row, as ``bench_startup`` measures), and with ``before``
     the orbrowse package in that folder (``python -P``, ``PYTHONPATH``). Then
-    ``-X importtime`` of orbrowse's modules, and orbrowse once under cProfile until its first
-    row is drawn (``_startup_profiled.py``)."""
+    ``-X importtime`` of orbrowse's modules, the garbage collections before the first row
+    (as orbrowse runs, and with the collector kept running: ``orbrowse.startup_gc``), and
+    orbrowse once under cProfile until its first row is drawn (``_startup_profiled.py``)."""
     import statistics
 
     from benchmarks._pty import output_until_exit, times_until_text
@@ -598,6 +603,20 @@ def startup(runs: int, before: str | None = None) -> None:
                 )
         out = Path(folder) / "startup.prof"
         wrapper = str(Path(__file__).with_name("_startup_profiled.py"))
+        for label, flag in (
+            ("as orbrowse runs", []),
+            ("collector running", ["--collector-running"]),
+        ):
+            collected: list[tuple[int, float]] = []
+            for _ in range(5):
+                drawn = output_until_exit([python, wrapper, "-", *flag, *orbrowse_args], env=env)
+                count, seconds = drawn.rsplit("collections", 1)[1].split("first row")[0].split()
+                collected.append((int(count), float(seconds)))
+            print(
+                f"== garbage collections before the first row, {label} (unprofiled, median of "
+                f"5): {statistics.median(c for c, _ in collected):.0f}, "
+                f"{statistics.median(s for _, s in collected) * 1000:.1f} ms CPU"
+            )
         drawn = output_until_exit([python, wrapper, str(out), *orbrowse_args], env=env)
         first_row = drawn.strip().rsplit("first row", 1)[-1].strip()
         print(f"== orbrowse under cProfile: first row after {first_row} s (profiled)")
@@ -609,7 +628,7 @@ def startup(runs: int, before: str | None = None) -> None:
         print("\n".join(line for line in report.getvalue().splitlines() if line.strip())[-6000:])
     for what in ("orbrowse.cli", "orbrowse.tui.launch", "orbrowse.tui.screens.browser"):
         done = subprocess.run(
-            [sys.executable, "-X", "importtime", "-c", f"import {what}"],
+            [sys.executable, "-X", "importtime", "-c", f"{STARTUP_IMPORT}; import {what}"],
             capture_output=True,
             text=True,
             check=True,
