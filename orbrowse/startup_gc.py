@@ -6,8 +6,9 @@ unreachable objects by the first row. The collector went through the live ones a
 again as they were made, about 150 collections and 40-60 ms of CPU before the first row, a
 fifth of it in one full collection (``gc.callbacks``: ``benchmarks/profile_speed.py
 startup``). :func:`pause` stops it from the command line's start; :func:`resume`, once the
-first screen is drawn, freezes what was made so far (``gc.freeze``: later collections skip
-it, and the little garbage of the start-up stays) and lets the collector run again.
+first screen is drawn, lets it run again. Not ``gc.freeze``: a frozen object is never
+collected, and the first browser screen (its widgets refer to each other) would then outlive
+its workspace with every row loaded into it.
 """
 
 from __future__ import annotations
@@ -26,10 +27,9 @@ def pause() -> None:
 
 
 def resume() -> None:
-    """Freeze the objects made so far and run the collector again, if :func:`pause` stopped
-    it (called more than once, or without a pause: nothing)."""
+    """Run the collector again, if :func:`pause` stopped it (called more than once, or
+    without a pause: nothing)."""
     global _paused
     if _paused:
         _paused = False
-        gc.freeze()
         gc.enable()

@@ -62,4 +62,3 @@ def test_the_browser_starts_with_the_collector_paused_and_leaves_it_running(
         assert gc.isenabled()
     finally:
         gc.enable()
-        gc.unfreeze()
