@@ -338,6 +338,13 @@ class FileList:
         """Whether the view would show this file (the filter and "only marked")."""
         return self._is_visible(file)
 
+    def visibility(self) -> Callable[[FileObject], bool]:
+        """:meth:`is_visible` for the current filter and "only marked", as one call per file
+        (the filter's own test when only it decides). It follows neither later changes."""
+        if not self._only_marked and self._filter is not None:
+            return self._filter.matches
+        return self._is_visible
+
     def sort_like_view(self, files: list[FileObject]) -> None:
         """Sort loaded files, given in load order, as the view sorts its rows (by the sort
         column, ties in load order; nothing happens with no sort column). Other views of

@@ -191,7 +191,8 @@ class FolderRows(Sequence[Row]):
             files.marks_version if files.show_only_marked else 0,
         )
         filtering = self.filtering
-        self.tree.match(files.is_visible if filtering else None, matching)
+        # Counted again from the view (no file tested twice) when the filter or marks change.
+        self.tree.match(files.visibility() if filtering else None, matching, files.view)
         signature = (folder, files.sort_column, files.sort_descending, *matching)
         if signature != self._signature or folder.files is not self._source:
             self._signature = signature

@@ -277,11 +277,18 @@ class FolderTree:
 
     # --- matches ---------------------------------------------------------------------------
 
-    def match(self, predicate: Callable[[FileObject], bool] | None, key: object = None) -> None:
+    def match(
+        self,
+        predicate: Callable[[FileObject], bool] | None,
+        key: object = None,
+        shown: Iterable[FileObject] | None = None,
+    ) -> None:
         """Keep every folder's ``matched`` totals for ``predicate`` (``None``: none kept).
         ``key`` says what the predicate means (the filter and the marks it reads): while it
         is the same, and nothing was removed, the totals are already right and nothing is
-        done; else every loaded file is tested once."""
+        done; else they are counted again, from ``shown`` (every loaded file the predicate
+        keeps, as the file list's view holds them: no file is tested again) or else by
+        testing every loaded file."""
         if predicate is None:
             self._match = None
             self._match_key = None
@@ -292,14 +299,32 @@ class FolderTree:
         self._match = predicate
         self._match_key = key
         self._match_stale = False
-        for folder in self._by_path.values():
+        folders = list(self._by_path.values())
+        for folder in folders:
             folder.matched = 0
             folder.matched_size = 0
             folder.matched_newest = 0.0
-        folders = list(self._by_path.values())
-        placed = ((folder, f) for folder in folders for f in folder.files if predicate(f))
-        _add_up(_by_folder(placed), matched=True)
+        if shown is None:
+            shown = (f for folder in folders for f in folder.files if predicate(f))
+        _add_up(self._by_path_totals(shown), matched=True)
         self.version += 1
+
+    def _by_path_totals(self, files: Iterable[FileObject]) -> dict[Folder, list[float]]:
+        """Count, total size and newest date of loaded files per folder they sit in."""
+        totals: dict[str, list[float]] = {}
+        for file in files:
+            name = file.filename
+            path = name[: name.rfind(SEPARATOR) + 1]
+            entry = totals.get(path)
+            if entry is None:
+                totals[path] = [1, file.size_bytes, file.created_ts]
+            else:
+                entry[0] += 1
+                entry[1] += file.size_bytes
+                if file.created_ts > entry[2]:
+                    entry[2] = file.created_ts
+        by_path = self._by_path
+        return {by_path[path]: entry for path, entry in totals.items()}
 
     @property
     def matching(self) -> bool:
@@ -310,10 +335,14 @@ class FolderTree:
 
     def append(self, files: Iterable[FileObject]) -> int:
         """Add files (each once: the tree does not check ids). Returns how many were added."""
+        # Totals per distinct folder of the page first, then one walk to the root each (see
+        # _add_up). Summed here, as _by_path_totals does, not through it: this loop runs for
+        # every file of every page, and a second pass over the page costs ~0.3 ms of ~1 ms.
+        totals: dict[Folder, list[float]] = {}
         by_path = self._by_path
         match = None if self._match_stale else self._match
-        placed: list[tuple[Folder, FileObject]] = []
-        matches: list[tuple[Folder, FileObject]] = []
+        matches: list[FileObject] = []
+        added = 0
         for file in files:
             name = file.filename
             path = name[: name.rfind(SEPARATOR) + 1]
@@ -323,15 +352,23 @@ class FolderTree:
             folder.files.append(file)
             if file.size_bytes > folder.largest_file:
                 folder.largest_file = file.size_bytes
-            placed.append((folder, file))
+            added += 1
             if match is not None and match(file):
-                matches.append((folder, file))
-        _add_up(_by_folder(placed), matched=False)
+                matches.append(file)
+            entry = totals.get(folder)
+            if entry is None:
+                totals[folder] = [1, file.size_bytes, file.created_ts]
+            else:
+                entry[0] += 1
+                entry[1] += file.size_bytes
+                if file.created_ts > entry[2]:
+                    entry[2] = file.created_ts
+        _add_up(totals, matched=False)
         if matches:
-            _add_up(_by_folder(matches), matched=True)
-        if placed:
+            _add_up(self._by_path_totals(matches), matched=True)
+        if added:
             self.version += 1
-        return len(placed)
+        return added
 
     def remove(self, files: Iterable[FileObject]) -> int:
         """Drop these loaded files (matched by id within their folder); folders left empty
@@ -396,21 +433,6 @@ class FolderTree:
             self._by_path.pop(below.path, None)
         if folder.parent is not None:
             folder.parent.folders.pop(folder.name, None)
-
-
-def _by_folder(placed: Iterable[tuple[Folder, FileObject]]) -> dict[Folder, list[float]]:
-    """Count, total size and newest date of the files per folder they sit in."""
-    totals: dict[Folder, list[float]] = {}
-    for folder, file in placed:
-        entry = totals.get(folder)
-        if entry is None:
-            totals[folder] = [1, file.size_bytes, file.created_ts]
-        else:
-            entry[0] += 1
-            entry[1] += file.size_bytes
-            if file.created_ts > entry[2]:
-                entry[2] = file.created_ts
-    return totals
 
 
 def _add_up(totals: dict[Folder, list[float]], *, matched: bool) -> None:
