@@ -16,6 +16,7 @@ from pathlib import Path
 
 from rich.color import ColorSystem
 from textual.app import App, InvalidThemeError
+from textual.content import Content
 
 from orbrowse.api.client import FilesClient, RequestObserver
 from orbrowse.api.errors import OpenRouterError, describe
@@ -30,6 +31,7 @@ from orbrowse.listing.formatting import Clock, utc_now
 from orbrowse.listing.workspace_label import WorkspaceLabel
 from orbrowse.preview.detect import HALF_BLOCKS, Graphics
 from orbrowse.tui import escape_keys
+from orbrowse.tui.themes import LEFT_OUT
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,10 +109,18 @@ class OrbrowseBase(App[int]):
         self.workspace: WorkspaceChoice | None = None
         self.key_refused = False
         """The server refused the key before anything was listed (the exit code says so)."""
+        for name in LEFT_OUT:
+            self.unregister_theme(name)
         try:
             self.theme = settings.theme
         except InvalidThemeError:  # an unknown theme name in the config must not stop the app
             self.theme = "textual-dark"
+
+    def format_title(self, title: str, sub_title: str) -> Content:
+        # Textual dims the sub-title: 2.6 to 4.4:1 on most themes, textual-light's included.
+        if not sub_title:
+            return Content(title)
+        return Content.assemble(title, " — ", Content(sub_title).stylize("italic"))
 
     def _recent_name(self, workspace_id: str) -> str:
         for recent in self.settings.recent_workspaces:

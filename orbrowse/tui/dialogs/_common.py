@@ -43,7 +43,7 @@ def file_lines(files: Sequence[FileObject], detail: Callable[[FileObject], Text]
             lines.append("\n")
         lines.append_text(plain(file.filename))
         lines.append("  ")
-        lines.append_text(plain(file.id, style="dim"))
+        lines.append_text(plain(file.id, style="italic"))
         lines.append_text(detail(file))
     return lines
 

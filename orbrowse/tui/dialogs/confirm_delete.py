@@ -32,7 +32,7 @@ COUNT_CHARACTERS = "0123456789,"
 
 
 def _size(file: FileObject) -> Text:
-    return Text("  ").append(human_size(file.size_bytes), style="dim")
+    return Text("  ").append(human_size(file.size_bytes), style="italic")
 
 
 class CountInput(Input):
@@ -158,16 +158,16 @@ class ConfirmDeleteDialog(Dialog[bool]):
                 text.append("\n")
             text.append("folder ")
             text.append(visible_text(path), style="bold")
-            text.append(f"  {count_files(len(under))}", style="dim")
+            text.append(f"  {count_files(len(under))}", style="italic")
             kept_by = self.folder_filters.get(path, "")
             if kept_by:
                 # The user's own filter, shown as data (Text: never markup).
-                text.append(" matching ", style="dim")
+                text.append(" matching ", style="italic")
                 text.append(visible_text(kept_by), style="bold")
-            text.append(f", {size}", style="dim")
+            text.append(f", {size}", style="italic")
         if len(self.folders) > len(shown):
             more = len(self.folders) - len(shown)
-            text.append(f"\n… and {more:,} more folder{'' if more == 1 else 's'}", style="dim")
+            text.append(f"\n… and {more:,} more folder{'' if more == 1 else 's'}", style="italic")
         return text
 
     def on_key(self, event: events.Key) -> None:

@@ -177,7 +177,7 @@ class HelpScreen(DialogScreen[None]):
         return cls(bindings_of(screen), title=title, note=str(getattr(screen, "HELP_NOTE", "")))
 
     def _body(self, text_width: int = TEXT_WIDTH) -> Text:
-        """Per key: the keys, right-aligned, and the description; below it, dimmed and
+        """Per key: the keys, right-aligned, and the description; below it, in italics and
         wrapped under the description to ``text_width``, the tooltip where it says more."""
         groups = self.groups
         width = max((cell_len(e.keys) for _, entries in groups for e in entries), default=0)
@@ -198,7 +198,7 @@ class HelpScreen(DialogScreen[None]):
                     lines = textwrap.wrap(entry.tooltip, max(text_width - len(indent), 16))
                     for line in lines:
                         body.append("\n" + indent)
-                        body.append(line, style="dim")
+                        body.append(line, style="italic")
         return body
 
     def compose(self) -> ComposeResult:

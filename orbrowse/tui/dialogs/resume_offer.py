@@ -23,7 +23,7 @@ MAX_SHOWN = 500
 
 
 def _size(file: FileObject) -> Text:
-    return Text("  ").append(human_size(file.size_bytes), style="dim")
+    return Text("  ").append(human_size(file.size_bytes), style="italic")
 
 
 def offer_question(plan: Plan) -> str:

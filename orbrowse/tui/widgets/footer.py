@@ -33,6 +33,10 @@ class Footer(TextualFooter):
     Footer:light FooterKey .footer-key--key {
         color: $text-primary;
     }
+    /* $accent (Textual's) was 4.13:1 on flexoki's panel, 4.31 on nord's. */
+    Footer:dark FooterKey .footer-key--key {
+        color: $text-accent;
+    }
     """
 
     _shown: Shown | None = None

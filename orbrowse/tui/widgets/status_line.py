@@ -161,11 +161,13 @@ class StatusLine(Widget):
         color: $foreground;
         padding: 0 1;
         /* Every piece at least 4.5:1 (WCAG AA) against $panel, dark and light. */
-        & > .status-line--marked { color: $accent; text-style: bold; }
+        & > .status-line--marked { color: $text-accent; text-style: bold; }
         & > .status-line--filter { color: $text-primary; }
+        /* $text-primary was 4.31:1 on catppuccin-frappe's panel. */
+        &:dark > .status-line--filter { color: $primary-lighten-3; }
         & > .status-line--job { color: $warning; }
         & > .status-line--error { color: $text-error; text-style: bold; }
-        & > .status-line--separator { color: $text-muted; }
+        & > .status-line--separator { color: auto 75%; }
         /* The light themes' amber ($accent, $warning) and even $text-warning are under 3:1
            on the light panel: a dark amber instead (4.85:1 on textual-light's panel). */
         &:light > .status-line--marked { color: #7A4A00; }

@@ -1,0 +1,166 @@
+"""Every run of text each screen and dialog draws is at least 4.5:1 (WCAG AA) against the
+background it is drawn on, on every theme the app offers, as the terminal shows it (the
+composited screen: tests/tui/colors.py, ``low_text``). Terminal cells are one size: WCAG's
+3:1 for large text never applies. Each test renders its screen once and switches the theme
+under it (a fresh app per theme would cost seconds each)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Button, Input
+
+from orbrowse.api.client import FilesClient
+from orbrowse.api.models import FileObject
+from orbrowse.emulator.seed import generate_files
+from orbrowse.emulator.server import RunningEmulator
+from orbrowse.tui.app import OrbrowseApp
+from orbrowse.tui.dialogs import ConfirmDeleteDialog, DeleteProgressDialog
+from orbrowse.tui.dialogs.help import HelpScreen
+from orbrowse.tui.screens.preview import PreviewScreen
+from tests.conftest import DEFAULT_WORKSPACE_ID
+from tests.tui.app_driver import (
+    FIXED_NOW,
+    AppFactory,
+    browser_ready,
+    browsing,
+    screen_shown,
+    settle,
+    wait_until,
+)
+from tests.tui.colors import low_text, offered_themes
+from tests.tui.dialog_host import hosting
+
+
+async def stored_files(
+    emulator: RunningEmulator, client: FilesClient, count: int
+) -> list[FileObject]:
+    for n in range(count):
+        emulator.store.add_file(DEFAULT_WORKSPACE_ID, f"doc-{n}.txt", content=b"x" * (n + 1))
+    return list((await client.list_files(limit=1000)).files)
+
+
+Low = dict[str, dict[str, float]]
+"""``"state y:x 'text'"`` -> theme -> ratio: the text under 4.5:1 and where."""
+
+
+async def audit(pilot: Pilot[Any], state: str, low: Low) -> None:
+    """Add to ``low`` the text under 4.5:1 on the screen now, theme by theme."""
+    app = pilot.app
+    for theme in offered_themes(app):
+        app.theme = theme
+        await pilot.pause()
+        for where, ratio in low_text(app.screen).items():
+            low.setdefault(f"{state} {where}", {})[theme] = ratio
+
+
+def report(low: Low) -> str:
+    return "\n".join(
+        f"{where}: " + ", ".join(f"{theme} {ratio}" for theme, ratio in themes.items())
+        for where, themes in low.items()
+    )
+
+
+@pytest.fixture
+def thirty_files(emulator: RunningEmulator) -> None:
+    generate_files(emulator.store, DEFAULT_WORKSPACE_ID, 30, now=FIXED_NOW)
+
+
+@pytest.mark.usefixtures("thirty_files")
+async def test_the_browser_is_readable_on_every_theme(app: OrbrowseApp) -> None:
+    low: Low = {}
+    async with browsing(app, size=(120, 30)) as (pilot, _screen):
+        await pilot.press("space", "space")  # marked rows, "2 marked"
+        await audit(pilot, "marked", low)
+        await pilot.press("slash")  # the filter's placeholder
+        await wait_until(pilot, lambda: isinstance(app.focused, Input), "the filter focused")
+        await audit(pilot, "filter", low)
+        await pilot.press("c", "s", "v", "enter")  # the status line's filter part
+        await settle(pilot)
+        await audit(pilot, "filtered", low)
+    assert not low, report(low)
+
+
+async def test_notifications_are_readable_on_every_theme(make_app: AppFactory) -> None:
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
+    low: Low = {}
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await browser_ready(pilot)
+        app.notify("Could not delete", title="Delete", severity="error")
+        app.notify("Not saved", title="Config", severity="warning")
+        app.notify("Copied 1 id")
+        await wait_until(pilot, lambda: len(app.screen.query("Toast")) == 3, "three toasts")
+        await audit(pilot, "toasts", low)
+    assert not low, report(low)
+
+
+async def test_the_help_screen_is_readable_on_every_theme(app: OrbrowseApp) -> None:
+    low: Low = {}
+    async with browsing(app, size=(100, 30)) as (pilot, _screen):
+        await pilot.press("question_mark")
+        await screen_shown(pilot, HelpScreen)
+        await audit(pilot, "help", low)
+    assert not low, report(low)
+
+
+async def test_the_preview_screen_is_readable_on_every_theme(
+    emulator: RunningEmulator, app: OrbrowseApp
+) -> None:
+    emulator.store.add_file(
+        DEFAULT_WORKSPACE_ID, "notes.txt", content=b"hello\n" * 40, downloadable=True
+    )
+    low: Low = {}
+    async with browsing(app, size=(100, 30)) as (pilot, _screen):
+        await pilot.press("o")
+        await screen_shown(pilot, PreviewScreen)
+        await settle(pilot)
+        await audit(pilot, "preview", low)
+        await pilot.press("slash")  # the search's placeholder
+        await wait_until(pilot, lambda: isinstance(app.focused, Input), "the search focused")
+        await audit(pilot, "search", low)
+    assert not low, report(low)
+
+
+@pytest.mark.usefixtures("thirty_files")
+async def test_the_delete_confirmation_is_readable_on_every_theme(app: OrbrowseApp) -> None:
+    low: Low = {}
+    async with browsing(app, size=(100, 30)) as (pilot, _screen):
+        await pilot.press("space", "space", "x")  # a few files: buttons only
+        dialog = await screen_shown(pilot, ConfirmDeleteDialog)
+        for button in dialog.query(Button):  # each focused in turn
+            button.focus()
+            await audit(pilot, f"few, {button.id} focused", low)
+        await pilot.press("escape")
+        await pilot.press("a", "x")  # every file: the count to type
+        dialog = await screen_shown(pilot, ConfirmDeleteDialog)
+        dialog.query_one(Input).focus()
+        await audit(pilot, "many", low)
+    assert not low, report(low)
+
+
+async def test_the_delete_progress_is_readable_on_every_theme(
+    client: FilesClient, emulator: RunningEmulator
+) -> None:
+    files = await stored_files(emulator, client, 6)
+    low: Low = {}
+    countdown = DeleteProgressDialog(client, files, concurrency=2, undo_seconds=30, log=None)
+    async with hosting(countdown, size=(100, 30)) as (pilot, _host):
+        await audit(pilot, "countdown", low)
+    emulator.faults.hold()
+    running = DeleteProgressDialog(client, files, concurrency=2, undo_seconds=0, log=None)
+    async with hosting(running, size=(100, 30)) as (pilot, _host):
+        await wait_until(pilot, lambda: emulator.faults.held > 0, "a deletion sent")
+        await audit(pilot, "running", low)
+        emulator.faults.release()
+        await settle(pilot)
+    emulator.faults.fail_next(400, method="DELETE", count=2, message="refused")
+    failing = DeleteProgressDialog(client, files[:4], concurrency=2, undo_seconds=0, log=None)
+    async with hosting(failing, size=(100, 30)) as (pilot, _host):
+        await settle(pilot)
+        for button in failing.query(Button):
+            if button.region.area:  # shown
+                button.focus()
+                await audit(pilot, f"report, {button.id} focused", low)
+    assert not low, report(low)
