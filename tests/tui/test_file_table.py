@@ -334,3 +334,19 @@ async def test_marked_rows_and_the_header_are_readable(theme: str) -> None:
         for part in ("marked", "header"):
             ratio = component_contrast(table, f"file-table--{part}")
             assert ratio >= AA_TEXT, f"{theme} {part}: {ratio:.2f}"
+
+
+async def test_rows_take_a_new_themes_colours() -> None:
+    # The table keeps its own style between frames (FileTable.own_style): drawn again after a
+    # theme change, a row has the new theme's colours.
+    app = TableApp(FileList(make_files(5)))
+    async with app.run_test(size=SIZE) as pilot:
+        table = app.query_one(FileTable)
+        row = table.render_line(3)  # not the cursor's
+        before = table.rich_style
+        assert {segment.style for segment in row} == {before}
+        app.theme = "textual-light"
+        await pilot.pause()
+        after = table.rich_style
+        assert after.bgcolor != before.bgcolor
+        assert {segment.style for segment in table.render_line(3)} == {after}
