@@ -226,8 +226,8 @@ async def test_moves_past_the_loaded_end_wait_for_the_rows(
     async with browsing(app) as (pilot, screen):
         await settle(pilot)
         table = table_of(app)
-        await screen.pager.aclose()  # no page requested ahead: the next one is slow
-        emulator.faults.latency_ms = 400
+        await screen.pager.aclose()  # no page requested ahead: the next one is held
+        emulator.faults.hold()  # (a latency raced the presses on a loaded machine)
         loaded = screen.files.loaded_count
         table.cursor_row = loaded - 1  # the last loaded row: the next page is asked for
         await pilot.press("j", "j", "j")
@@ -235,6 +235,7 @@ async def test_moves_past_the_loaded_end_wait_for_the_rows(
         assert screen.fetching
         await pilot.pause()
         assert table.render_line(table.rows_in_view).text.strip() == "loading more…"
+        emulator.faults.release()
         await wait_until(pilot, lambda: screen.files.loaded_count > loaded, "the next page")
         await pilot.pause()
         assert table.cursor_row == loaded + 2  # no press lost
