@@ -287,3 +287,27 @@ async def test_only_marked_shows_the_folders_holding_a_mark(
         assert row_names(app) == ["todo.txt"]
         await pilot.press("space")  # unmarked: it leaves the view
         assert "No marked file in /notes/" in screen_text(app)
+
+
+async def test_the_confirmation_names_a_folders_filter_only_when_every_file_matches_it(
+    make_app: AppFactory, tree: list[StoredFile]
+) -> None:
+    from textual.widgets import Static
+
+    from orbrowse.tui.dialogs.confirm_delete import ConfirmDeleteDialog
+
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID, view="folders")
+    async with browsing(app, size=(140, 30)) as (pilot, screen):
+        await settle(pilot)
+        await pilot.press("slash", *"readme", "enter", "space")  # docs/: its two matches
+        await pilot.press("slash", "escape", "g", "j", "l")  # no filter; into docs/
+        await pilot.press("j", "j", "space")  # spec.pdf too, on its own (after guide/, README)
+        assert {f.filename for f in screen.files.marked_files} == {
+            "docs/README.md",
+            "docs/guide/readme-2.md",
+            "docs/spec.pdf",
+        }
+        await pilot.press("x")
+        confirm = await screen_shown(pilot, ConfirmDeleteDialog)
+        folders = str(confirm.query_one("#folders", Static).render())
+        assert "folder docs/  3 files, " in folders and "matching" not in folders, folders

@@ -1164,22 +1164,22 @@ class BrowserScreen(Screen[None]):
         current = self.table.cursor_file
         return [current] if current is not None else []
 
-    def _selected_folders(self) -> dict[str, str]:
+    def _selected_folders(self) -> dict[str, Filter | None]:
         """The folders the selection takes, by path, each with the filter that picks its
-        files ("": every file): those marked (the outermost), or with nothing marked the
-        folder under the cursor (under the current filter)."""
+        files (``None``: every file): those marked (the outermost), or with nothing marked
+        the folder under the cursor (under the current filter)."""
         self._range_to_cursor()
         if self.files.marked_count or self.folder_marks:
             marks = self.folder_marks
             return {
-                p: filter_text(marks[p])
+                p: marks[p]
                 for p in sorted(marks)
                 if not any(p != q and p.startswith(q) for q in marks)
             }
         folder = self.table.cursor_folder
         if folder is None:
             return {}
-        return {folder.path: filter_text(self.files.filter)}
+        return {folder.path: self.files.filter}
 
     async def _listed_selection(self, what: str) -> list[FileObject] | None:
         """The selection for ``what``; with folders in it, once every file is listed (a
@@ -1324,7 +1324,7 @@ class BrowserScreen(Screen[None]):
                 workspace=where,
                 export_to=self.orbrowse.download_dir,
                 folders=list(folders),
-                folder_filters=folders,
+                folder_filters=matching_filters(folders, files),
                 scope=scope,
             )
         )
@@ -1441,6 +1441,14 @@ class BrowserScreen(Screen[None]):
         return commands
 
 
-def filter_text(kept_by: Filter | None) -> str:
-    """The filter that picks a folder's files, as the delete confirmation names it ("": all)."""
-    return kept_by.text if kept_by is not None else ""
+def matching_filters(
+    folders: dict[str, Filter | None], files: Sequence[FileObject]
+) -> dict[str, str]:
+    """For the delete confirmation: each folder's filter text, where every file of ``files``
+    under the folder matches it (a file marked on its own may not: then none is named)."""
+    named: dict[str, str] = {}
+    for path, kept_by in folders.items():
+        under = (f for f in files if f.filename.startswith(path))
+        if kept_by is not None and all(kept_by.matches(f) for f in under):
+            named[path] = kept_by.text
+    return named
