@@ -2,6 +2,7 @@
 
     python benchmarks/_folders_child.py update ROWS REPEATS [FILTER]
     python benchmarks/_folders_child.py open ROWS REPEATS
+    python benchmarks/_folders_child.py filter ROWS REPEATS
     python benchmarks/_folders_child.py memory flat|folders ROWS
 
 ``update``: ROWS demo files (emulator-generated names, e.g. ``data/sales-00025.csv``) in a
@@ -13,6 +14,11 @@ With FILTER, under that filter (the folder totals of the matches kept page by pa
 ``open``: ROWS files all in one folder (``big/``), a headless app with the ``FileTable``; each
 repeat times (process CPU, the repaint included) switching to the flat table of the same ROWS
 files and opening the folder ``big/`` in the folder view, alternately.
+
+``filter``: ROWS demo files; "readme" typed a letter at a time, REPEATS times (cleared between),
+each keystroke timed (process CPU) as the flat view pays it (``FileList.set_filter``) and as
+the folder view pays it (the same, then ``FolderRows.sync`` at the root: the folders' totals
+of the matches counted again), alternately on two copies of the files.
 
 ``memory``: the resident memory before and after loading ROWS demo files into the app (a
 mounted ``FileTable``), flat or in the folder view (the tree and the root's rows built).
@@ -114,6 +120,35 @@ async def open_folder(rows: int, repeats: int) -> dict[str, float]:
     }
 
 
+def typed_filter(rows: int, repeats: int) -> dict[str, float]:
+    loaded = make_files(rows, seed=0)
+    flat_list = FileList(loaded)
+    folder_list = FileList(loaded)
+    view = FolderRows(FolderTree(loaded), folder_list)
+    flat: list[float] = []
+    folders: list[float] = []
+    for _ in range(repeats):
+        for end in range(1, len("readme") + 1):
+            text = "readme"[:end]
+            gc.collect()
+            started = time.process_time()
+            flat_list.set_filter(text)
+            flat.append(time.process_time() - started)
+            gc.collect()
+            started = time.process_time()
+            folder_list.set_filter(text)
+            view.sync()
+            folders.append(time.process_time() - started)
+        flat_list.set_filter("")
+        folder_list.set_filter("")
+        view.sync()
+    return {
+        "rows": rows,
+        "flat_ms": statistics.median(flat) * 1000,
+        "folder_ms": statistics.median(folders) * 1000,
+    }
+
+
 async def memory(mode: str, rows: int) -> dict[str, float]:
     gc.collect()
     before = status_kib("VmRSS")
@@ -141,6 +176,8 @@ def main(argv: list[str]) -> int:
         result = update(int(argv[1]), int(argv[2]), *argv[3:4])
     elif what == "open":
         result = asyncio.run(open_folder(int(argv[1]), int(argv[2])))
+    elif what == "filter":
+        result = typed_filter(int(argv[1]), int(argv[2]))
     else:
         result = asyncio.run(memory(argv[1], int(argv[2])))
     print(json.dumps(result))

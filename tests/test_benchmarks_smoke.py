@@ -92,5 +92,6 @@ def test_quick_folders_measures_the_tree_the_open_folder_and_memory(tmp_path: Pa
     assert ("first rows of a 5,000-file folder", "flat table") in rows
     assert ("RSS growth at 10,000", "folder view") in rows
     assert ("page of 1,000 applied under the filter `readme` at 10,000", "orbrowse") in rows
+    assert rows[("a filter keystroke at 10,000", "folder view")]["baseline"] == "flat view"
     assert rows[("RSS growth at 10,000", "folder view")]["baseline"] == "flat view"
     assert all(row["median"] > 0 for row in rows.values())

@@ -224,7 +224,7 @@ class FolderRows(Sequence[Row]):
         if files.filter is None and not files.show_only_marked:
             rows = list(folder.files)  # every file shows: a copy, no per-file test
         else:
-            visible = files.is_visible
+            visible = files.visibility()
             rows = [f for f in folder.files if visible(f)]
         files.sort_like_view(rows)
         self._files = rows
@@ -233,7 +233,7 @@ class FolderRows(Sequence[Row]):
     def _add_files(self, new: Sequence[FileObject]) -> None:
         self._seen += len(new)
         files = self.files
-        visible = files.is_visible
+        visible = files.visibility()
         fresh = [f for f in new if visible(f)]
         if not fresh:
             return

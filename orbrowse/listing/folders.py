@@ -312,17 +312,18 @@ class FolderTree:
     def _by_path_totals(self, files: Iterable[FileObject]) -> dict[Folder, list[float]]:
         """Count, total size and newest date of loaded files per folder they sit in."""
         totals: dict[str, list[float]] = {}
+        get = totals.get
         for file in files:
             name = file.filename
-            path = name[: name.rfind(SEPARATOR) + 1]
-            entry = totals.get(path)
+            path = name[: name.rfind("/") + 1]
+            entry = get(path)
             if entry is None:
                 totals[path] = [1, file.size_bytes, file.created_ts]
-            else:
-                entry[0] += 1
-                entry[1] += file.size_bytes
-                if file.created_ts > entry[2]:
-                    entry[2] = file.created_ts
+                continue
+            entry[0] += 1
+            entry[1] += file.size_bytes
+            if file.created_ts > entry[2]:
+                entry[2] = file.created_ts
         by_path = self._by_path
         return {by_path[path]: entry for path, entry in totals.items()}
 
