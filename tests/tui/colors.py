@@ -9,6 +9,7 @@ from textual.filter import dim_color
 from textual.screen import Screen
 from textual.strip import Strip
 from textual.widget import Widget
+from textual.widgets import Checkbox, RadioButton
 
 from orbrowse.preview import contrast as wcag
 from orbrowse.preview.contrast import AA_TEXT
@@ -76,7 +77,8 @@ def low_text(screen: Screen[object], floor: float = AA_TEXT) -> dict[str, float]
     on, as ``"y:x 'text'"`` -> its ratio, dim text dimmed as Textual draws it. Only the
     screen's own enabled widgets count (WCAG exempts inactive components): what a dialog's
     see-through backdrop shows of the screen below is out of use while the dialog is up, and
-    so is a disabled button or a footer key greyed out. Lines and blocks (borders,
+    so is a disabled button or a footer key greyed out (an unchecked box's faint mark is a
+    state, not text). Lines and blocks (borders,
     scrollbars, bars) are not text."""
     compositor = screen._compositor
     visible_screen_stack.set(screen.app._background_screens)
@@ -94,6 +96,8 @@ def low_text(screen: Screen[object], floor: float = AA_TEXT) -> dict[str, float]
             drawn_by, _ = compositor.get_widget_at(start, y)
             if drawn_by is screen or drawn_by.is_disabled or drawn_by.has_class("-disabled"):
                 continue
+            if isinstance(drawn_by, Checkbox | RadioButton) and not drawn_by.value and text == "X":
+                continue  # an unchecked box's mark, faint on purpose: a state, not text
             under = style.bgcolor
             assert under is not None, (y, start, text)
             fore = dim_color(under, style.color) if style.dim else style.color

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Generic, TypeVar
 
 from textual.app import App
@@ -13,6 +15,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from orbrowse.api.retry import RetryPolicy
+from orbrowse.tui.app import OrbrowseApp
+
+APP_STYLESHEET = Path(inspect.getfile(OrbrowseApp)).parent / str(OrbrowseApp.CSS_PATH)
 
 NO_RETRY = RetryPolicy(max_attempts=1)
 
@@ -20,7 +25,10 @@ ResultT = TypeVar("ResultT")
 
 
 class Host(App[None], Generic[ResultT]):
-    """Pushes one dialog and records what it dismissed with."""
+    """Pushes one dialog and records what it dismissed with. Styled by the app's own
+    stylesheet, as in orbrowse (its app-wide rules: placeholders, notifications)."""
+
+    CSS_PATH = APP_STYLESHEET
 
     def __init__(self, dialog: ModalScreen[ResultT]) -> None:
         super().__init__()

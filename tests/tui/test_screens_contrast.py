@@ -6,10 +6,12 @@ under it (a fresh app per theme would cost seconds each)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.widgets import Button, Input
 
 from orbrowse.api.client import FilesClient
@@ -19,7 +21,9 @@ from orbrowse.emulator.server import RunningEmulator
 from orbrowse.tui.app import OrbrowseApp
 from orbrowse.tui.dialogs import ConfirmDeleteDialog, DeleteProgressDialog
 from orbrowse.tui.dialogs.help import HelpScreen
+from orbrowse.tui.screens.no_key import NoKeyScreen
 from orbrowse.tui.screens.preview import PreviewScreen
+from orbrowse.tui.screens.workspace_picker import WorkspacePicker
 from tests.conftest import DEFAULT_WORKSPACE_ID
 from tests.tui.app_driver import (
     FIXED_NOW,
@@ -32,6 +36,7 @@ from tests.tui.app_driver import (
 )
 from tests.tui.colors import low_text, offered_themes
 from tests.tui.dialog_host import hosting
+from tests.tui.test_dialogs_frame import EVERY_DIALOG
 
 
 async def stored_files(
@@ -83,6 +88,19 @@ async def test_the_browser_is_readable_on_every_theme(app: OrbrowseApp) -> None:
     assert not low, report(low)
 
 
+@pytest.mark.usefixtures("thirty_files")
+async def test_the_folder_view_is_readable_on_every_theme(make_app: AppFactory) -> None:
+    low: Low = {}
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID, view="folders")
+    async with browsing(app, size=(120, 30)) as (pilot, _screen):
+        await pilot.press("space")  # a folder marked
+        await audit(pilot, "root", low)
+        await pilot.press("enter")  # its breadcrumb
+        await settle(pilot)
+        await audit(pilot, "in a folder", low)
+    assert not low, report(low)
+
+
 async def test_notifications_are_readable_on_every_theme(make_app: AppFactory) -> None:
     app = make_app(workspace=DEFAULT_WORKSPACE_ID)
     low: Low = {}
@@ -96,12 +114,18 @@ async def test_notifications_are_readable_on_every_theme(make_app: AppFactory) -
     assert not low, report(low)
 
 
-async def test_the_help_screen_is_readable_on_every_theme(app: OrbrowseApp) -> None:
+async def opened_from_the_browser(app: OrbrowseApp, key: str, kind: type[Screen[Any]]) -> Low:
+    """The audit of the ``kind`` screen that ``key`` opens from the browser."""
     low: Low = {}
     async with browsing(app, size=(100, 30)) as (pilot, _screen):
-        await pilot.press("question_mark")
-        await screen_shown(pilot, HelpScreen)
-        await audit(pilot, "help", low)
+        await pilot.press(key)
+        await screen_shown(pilot, kind)
+        await audit(pilot, kind.__name__, low)
+    return low
+
+
+async def test_the_help_screen_is_readable_on_every_theme(app: OrbrowseApp) -> None:
+    low = await opened_from_the_browser(app, "question_mark", HelpScreen)
     assert not low, report(low)
 
 
@@ -163,4 +187,32 @@ async def test_the_delete_progress_is_readable_on_every_theme(
             if button.region.area:  # shown
                 button.focus()
                 await audit(pilot, f"report, {button.id} focused", low)
+    assert not low, report(low)
+
+
+@pytest.mark.parametrize("name", list(EVERY_DIALOG))
+async def test_every_dialog_is_readable_on_every_theme(
+    client: FilesClient, tmp_path: Path, name: str
+) -> None:
+    # As each opens (its first field or button focused); the buttons' colours, focused or
+    # not, are measured above in the delete confirmation and progress.
+    low: Low = {}
+    async with hosting(EVERY_DIALOG[name](client, tmp_path), size=(100, 30)) as (pilot, _host):
+        await audit(pilot, name, low)
+    assert not low, report(low)
+
+
+async def test_the_workspace_picker_is_readable_on_every_theme(
+    emulator: RunningEmulator, app: OrbrowseApp
+) -> None:
+    emulator.store.add_workspace("a4e1c9b2-6d3f-4e8a-b7c5-1f2d3e4a5b60", "Lab", "lab")
+    low = await opened_from_the_browser(app, "w", WorkspacePicker)
+    assert not low, report(low)
+
+
+async def test_the_no_key_screen_is_readable_on_every_theme(make_app: AppFactory) -> None:
+    low: Low = {}
+    async with make_app(api_key=None, api_key_source=None).run_test(size=(100, 30)) as pilot:
+        await screen_shown(pilot, NoKeyScreen)
+        await audit(pilot, "no key", low)
     assert not low, report(low)
