@@ -72,6 +72,11 @@ def _is_drawing(char: str) -> bool:
     return 0x2500 <= ord(char) <= 0x259F
 
 
+def _is_emoji(char: str) -> bool:
+    """A pictograph (the palette's 🔎): terminals draw it in its own colours."""
+    return ord(char) >= 0x1F000
+
+
 def low_text(screen: Screen[object], floor: float = AA_TEXT) -> dict[str, float]:
     """Every run of text the screen draws under ``floor`` against the background it is drawn
     on, as ``"y:x 'text'"`` -> its ratio, dim text dimmed as Textual draws it. Only the
@@ -91,7 +96,7 @@ def low_text(screen: Screen[object], floor: float = AA_TEXT) -> dict[str, float]
             text, style = segment.text, segment.style
             if style is None or style.color is None:
                 continue
-            if all(c.isspace() or _is_drawing(c) for c in text):
+            if all(c.isspace() or _is_drawing(c) or _is_emoji(c) for c in text):
                 continue
             drawn_by, _ = compositor.get_widget_at(start, y)
             if drawn_by is screen or drawn_by.is_disabled or drawn_by.has_class("-disabled"):

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.command import CommandList, CommandPalette
 from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Button, Input
@@ -121,6 +122,31 @@ async def opened_from_the_browser(app: OrbrowseApp, key: str, kind: type[Screen[
         await pilot.press(key)
         await screen_shown(pilot, kind)
         await audit(pilot, kind.__name__, low)
+    return low
+
+
+async def test_the_command_palette_is_readable_on_every_theme(app: OrbrowseApp) -> None:
+    # Opened anew on each theme: an open palette keeps the colours it opened with.
+    low: Low = {}
+    async with browsing(app, size=(100, 30)) as (pilot, _screen):
+        for theme in offered_themes(app):
+            app.theme = theme
+            for where, ratio in (await palette_low_text(pilot)).items():
+                low.setdefault(where, {})[theme] = ratio
+    assert not low, report(low)
+
+
+async def palette_low_text(pilot: Pilot[Any]) -> dict[str, float]:
+    """Open the palette, type "mark", highlight a command, measure, close it."""
+    await pilot.press("ctrl+p")
+    palette = await screen_shown(pilot, CommandPalette)
+    commands = palette.query_one(CommandList)
+    await pilot.press(*"mark")
+    await wait_until(pilot, lambda: commands.option_count > 1, "the commands found")
+    await pilot.press("down")  # a highlighted command, the others, their help
+    low = low_text(palette)
+    await pilot.press("escape")
+    await wait_until(pilot, lambda: pilot.app.screen is not palette, "the palette closed")
     return low
 
 
