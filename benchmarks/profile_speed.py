@@ -10,6 +10,7 @@
     .venv/bin/python benchmarks/profile_speed.py memory     # bytes per loaded row: RSS, by owner
     .venv/bin/python benchmarks/profile_speed.py memory-client  # RSS per row listed via the client
     .venv/bin/python benchmarks/profile_speed.py folders-memory  # bytes per file of the folder tree
+    .venv/bin/python benchmarks/profile_speed.py folders-filter  # a keystroke in the folder view
 
 Each starts its own emulator (a child process, 20 ms latency, as the benchmarks do), runs the
 work once under cProfile, and prints wall time, this process's CPU time, and the functions
@@ -812,6 +813,53 @@ def folders_memory() -> None:
     print(f"{total / count:.1f} bytes per file (tracemalloc, live objects)")
 
 
+def folders_filter(runs: int) -> None:
+    """A filter typed in the folder view at 100,000 demo files ("readme", a letter at a
+    time): process CPU of its parts, per letter (the median of ``runs``), then a profile of
+    FolderTree.match (once a letter), the part the folder view adds to the flat view's."""
+    import statistics
+
+    from benchmarks._files import make_files
+    from orbrowse.listing.file_list import FileList
+    from orbrowse.listing.folder_rows import FolderRows
+    from orbrowse.listing.folders import FolderTree
+
+    loaded = make_files(100_000, seed=0)
+    files = FileList(loaded)
+    tree = FolderTree(loaded)
+    rows = FolderRows(tree, files)
+    parts: dict[str, list[list[float]]] = {"set_filter": [], "match": [], "rest of sync": []}
+    profile = cProfile.Profile()
+    for _ in range(runs):
+        for name in parts:
+            parts[name].append([])
+        for end in range(1, len("readme") + 1):
+            started = time.process_time()
+            files.set_filter("readme"[:end])
+            parts["set_filter"][-1].append(time.process_time() - started)
+            started = time.process_time()
+            tree.match(files.visibility(), (files.filter_version, 0), files.view)
+            parts["match"][-1].append(time.process_time() - started)
+            started = time.process_time()
+            rows.sync()
+            parts["rest of sync"][-1].append(time.process_time() - started)
+        files.set_filter("")
+        rows.sync()
+    print("== a keystroke in the folder view at 100,000 files: ms CPU per letter of 'readme'")
+    for name, samples in parts.items():
+        medians = [statistics.median(letter) * 1000 for letter in zip(*samples, strict=True)]
+        print(f"{name:>14}: " + "  ".join(f"{ms:6.1f}" for ms in medians))
+    kept = []
+    for end in range(1, len("readme") + 1):
+        files.set_filter("readme"[:end])
+        kept.append(len(files.view))
+        profile.enable()
+        tree.match(files.visibility(), ("profiled", end), files.view)
+        profile.disable()
+    print(f"{'files kept':>14}: " + "  ".join(f"{n:6,}" for n in kept))
+    pstats.Stats(profile).sort_stats("tottime").print_stats(6)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -819,7 +867,7 @@ def main() -> None:
         choices=(
             *("listing", "delete", "delete-engine", "roundtrip", "transport", "layers"),
             "startup",
-            *("memory", "memory-client", "folders-memory"),
+            *("memory", "memory-client", "folders-memory", "folders-filter"),
         ),
     )
     parser.add_argument("--page", type=int, default=1000)
@@ -855,6 +903,8 @@ def main() -> None:
         memory_client(args.rows)
     elif args.what == "folders-memory":
         folders_memory()
+    elif args.what == "folders-filter":
+        folders_filter(args.runs)
     else:
         startup(args.runs, args.before)
 

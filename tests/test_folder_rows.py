@@ -158,6 +158,16 @@ def test_only_marked_shows_the_folders_holding_a_mark_with_their_marked_totals()
     assert labels(rows) == []
 
 
+def test_a_filter_that_keeps_every_file_shows_every_folders_full_totals() -> None:
+    tree, files = loaded([named(1, "a/x", size=3), named(2, "a/b/y", size=5), named(3, "z")])
+    rows = FolderRows(tree, files)
+    files.set_filter("or_file_")  # in every id
+    rows.sync()
+    for folder in tree.root.iter_folders():
+        assert rows.totals(folder) == (folder.count, folder.size, folder.newest)
+    assert labels(rows) == ["a/", "z"]
+
+
 _NAMES = ["a/x.txt", "a/b/y.bin", "a/b/z.txt", "c/w.txt", "top.txt", "a/b/c/v.bin"]
 
 

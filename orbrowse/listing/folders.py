@@ -37,7 +37,7 @@ stale; the next :meth:`FolderTree.match` counts them again.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sized
 from typing import Literal
 
 from orbrowse.api.models import FileObject
@@ -300,6 +300,14 @@ class FolderTree:
         self._match_key = key
         self._match_stale = False
         folders = list(self._by_path.values())
+        if isinstance(shown, Sized) and len(shown) == self.root.count:
+            # Every file is kept (a first letter: "r" is in every id): the totals are known.
+            for folder in folders:
+                folder.matched = folder.count
+                folder.matched_size = folder.size
+                folder.matched_newest = folder.newest
+            self.version += 1
+            return
         for folder in folders:
             folder.matched = 0
             folder.matched_size = 0
