@@ -25,6 +25,7 @@ from orbrowse.tui.dialogs.help import HelpScreen
 from orbrowse.tui.screens.no_key import NoKeyScreen
 from orbrowse.tui.screens.preview import PreviewScreen
 from orbrowse.tui.screens.workspace_picker import WorkspacePicker
+from orbrowse.tui.widgets.waiting_notice import WaitingNotice
 from tests.conftest import DEFAULT_WORKSPACE_ID
 from tests.tui.app_driver import (
     FIXED_NOW,
@@ -32,6 +33,7 @@ from tests.tui.app_driver import (
     browser_ready,
     browsing,
     screen_shown,
+    screen_text,
     settle,
     wait_until,
 )
@@ -241,4 +243,19 @@ async def test_the_no_key_screen_is_readable_on_every_theme(make_app: AppFactory
     async with make_app(api_key=None, api_key_source=None).run_test(size=(100, 30)) as pilot:
         await screen_shown(pilot, NoKeyScreen)
         await audit(pilot, "no key", low)
+    assert not low, report(low)
+
+
+async def test_the_wait_for_the_workspaces_is_readable_on_every_theme(
+    emulator: RunningEmulator, make_app: AppFactory
+) -> None:
+    low: Low = {}
+    emulator.faults.hold()
+    app = make_app()  # no workspace: they are looked up first
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_until(pilot, lambda: bool(app.screen.query(WaitingNotice)), "the notice")
+        await audit(pilot, "waiting", low)
+        assert "Looking up the workspaces…" in screen_text(app)
+        emulator.faults.release()
+        await screen_shown(pilot, WorkspacePicker)
     assert not low, report(low)
