@@ -26,7 +26,7 @@ from orbrowse.api.errors import (
 )
 from orbrowse.tui.base import OrbrowseBase, WorkspaceChoice
 from orbrowse.tui.keymap import binding_ids, check_keymap
-from orbrowse.tui.type_ahead import InputEvent, TypeAhead
+from orbrowse.tui.type_ahead import InputEvent, TypeAhead, action_name
 
 INPUT_OPENING_ACTIONS = frozenset(
     {
@@ -147,11 +147,15 @@ class OrbrowseApp(OrbrowseBase):
             await super().on_event(event)
 
     def _acts_at_once(self, event: InputEvent) -> bool:
-        """A priority binding (Ctrl+C quits) works before any screen is up."""
+        """Quitting works before any screen is up: Ctrl+C (a priority binding) always, and
+        ``q`` typed first (after another key it may be a filter's letter)."""
         if not isinstance(event, events.Key):
             return False
         active = self.active_bindings.get(event.key)
-        return active is not None and active.binding.priority
+        if active is None:
+            return False
+        quits = action_name(active.binding.action) == "quit"
+        return active.binding.priority or (quits and not self._keys_before_a_screen)
 
     def replay_typed_ahead(self) -> None:
         super().replay_typed_ahead()

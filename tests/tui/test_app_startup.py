@@ -390,10 +390,22 @@ async def test_keys_typed_while_the_workspaces_are_looked_up_reach_the_picker(
         assert screen.workspace.id == OTHER_WORKSPACE_ID
 
 
-async def test_ctrl_c_quits_before_any_screen_is_up(
+@pytest.mark.parametrize("key", ["ctrl+c", "q"])
+async def test_quitting_works_before_any_screen_is_up(
+    emulator: RunningEmulator, make_app: AppFactory, key: str
+) -> None:
+    async with workspaces_held(emulator, make_app) as (pilot, app):
+        await pilot.press(key)  # not held for a screen to come: it quits now
+        await pilot.pause()
+        assert not app.is_running
+
+
+async def test_q_after_another_key_waits_for_the_picker_as_a_letter(
     emulator: RunningEmulator, make_app: AppFactory
 ) -> None:
     async with workspaces_held(emulator, make_app) as (pilot, app):
-        await pilot.press("ctrl+c")  # not held for a screen to come: it quits now
-        await pilot.pause()
-        assert not app.is_running
+        await pilot.press("slash", "q")
+        assert app.is_running
+        emulator.faults.release()
+        picker = await screen_shown(pilot, WorkspacePicker)
+        await wait_until(pilot, lambda: picker.filter_box.value == "q", "q in the filter")
