@@ -20,7 +20,7 @@ from orbrowse.api.models import FileObject
 from orbrowse.emulator.seed import generate_files
 from orbrowse.emulator.server import RunningEmulator
 from orbrowse.tui.app import OrbrowseApp
-from orbrowse.tui.dialogs import ConfirmDeleteDialog, DeleteProgressDialog
+from orbrowse.tui.dialogs import ConfirmDeleteDialog, DeleteProgressDialog, DownloadDialog
 from orbrowse.tui.dialogs.help import HelpScreen
 from orbrowse.tui.screens.no_key import NoKeyScreen
 from orbrowse.tui.screens.preview import PreviewScreen
@@ -258,4 +258,25 @@ async def test_the_wait_for_the_workspaces_is_readable_on_every_theme(
         assert "Looking up the workspaces…" in screen_text(app)
         emulator.faults.release()
         await screen_shown(pilot, WorkspacePicker)
+    assert not low, report(low)
+
+
+async def test_a_download_in_progress_is_readable_on_every_theme(
+    tmp_path: Path, client: FilesClient, emulator: RunningEmulator
+) -> None:
+    for n in range(2):
+        emulator.store.add_file(
+            DEFAULT_WORKSPACE_ID, f"out-{n}.csv", content=b"a,b\n" * 500, downloadable=True
+        )
+    files = list((await client.list_files(limit=10)).files)
+    low: Low = {}
+    dialog = DownloadDialog(client, files, tmp_path)
+    async with hosting(dialog, size=(100, 30)) as (pilot, _host):
+        emulator.faults.hold()
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: emulator.faults.held > 0, "a download sent")
+        assert dialog.has_class("-busy")  # its progress rows shown
+        await audit(pilot, "downloading", low)
+        emulator.faults.release()
+        await settle(pilot)
     assert not low, report(low)
