@@ -311,3 +311,14 @@ async def test_the_confirmation_names_a_folders_filter_only_when_every_file_matc
         confirm = await screen_shown(pilot, ConfirmDeleteDialog)
         folders = str(confirm.query_one("#folders", Static).render())
         assert "folder docs/  3 files, " in folders and "matching" not in folders, folders
+
+
+async def test_at_60_columns_a_folder_row_still_shows_its_count_of_matches(
+    make_app: AppFactory, tree: list[StoredFile]
+) -> None:
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID, view="folders")
+    async with browsing(app, size=(60, 15)) as (pilot, _):
+        await settle(pilot)
+        assert " 3 files" in row_of(app, "docs/")
+        await pilot.press("slash", *"readme", "enter")
+        assert "2 of 3 files" in row_of(app, "docs/")
