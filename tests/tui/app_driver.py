@@ -24,6 +24,7 @@ from orbrowse.config import load_settings
 from orbrowse.deletion_log import DeletionLog
 from orbrowse.preview.detect import HALF_BLOCKS, Graphics
 from orbrowse.tui.app import OrbrowseApp, build_app
+from orbrowse.tui.dialogs import DeleteProgressDialog
 from orbrowse.tui.screens.browser import BrowserScreen
 from orbrowse.tui.widgets.file_table import FileTable
 from orbrowse.tui.widgets.status_line import StatusLine, status_text
@@ -126,6 +127,20 @@ async def screen_shown(pilot: Pilot[Any], kind: type[ScreenT]) -> ScreenT:
     screen = pilot.app.screen
     assert isinstance(screen, kind)
     return screen
+
+
+async def deletion_reported(pilot: Pilot[Any]) -> DeleteProgressDialog:
+    """The delete progress dialog, once it shows its report."""
+    progress = await screen_shown(pilot, DeleteProgressDialog)
+    await wait_until(pilot, lambda: progress.phase == "report", "the deletion report")
+    return progress
+
+
+async def close_report(pilot: Pilot[Any], screen: Screen[Any]) -> None:
+    """Close the deletion report (``c``) and wait until ``screen`` is back and settled."""
+    await pilot.press("c")
+    await wait_until(pilot, lambda: pilot.app.screen is screen, "back in the browser")
+    await settle(pilot)
 
 
 async def browser_ready(pilot: Pilot[Any]) -> BrowserScreen:

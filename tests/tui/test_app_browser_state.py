@@ -8,17 +8,17 @@ from textual.widgets import Input
 from orbrowse.emulator.server import RunningEmulator
 from orbrowse.tui.app import EXIT_NO_USABLE_KEY, OrbrowseApp
 from orbrowse.tui.dialogs.confirm_delete import ConfirmDeleteDialog
-from orbrowse.tui.dialogs.delete_progress import DeleteProgressDialog
 from orbrowse.tui.screens.browser import SELECTION_ACTIONS, BrowserScreen
 from orbrowse.tui.widgets.status_line import StatusLine
 from tests.conftest import DEFAULT_WORKSPACE_ID
 from tests.tui.app_driver import (
     browsing,
+    close_report,
+    deletion_reported,
     notifications,
     screen_shown,
     settle,
     status_of,
-    wait_until,
 )
 from tests.tui.conftest import PAGE, THOUSAND, AppFactory
 
@@ -87,11 +87,8 @@ async def test_deleting_every_loaded_file_loads_the_next_page_by_itself(
         confirm = await screen_shown(pilot, ConfirmDeleteDialog)
         confirm.query_one("#typed-count", Input).focus()
         await pilot.press(*str(loaded), "enter")
-        progress = await screen_shown(pilot, DeleteProgressDialog)
-        await wait_until(pilot, lambda: progress.phase == "report", "the deletion report")
-        await pilot.press("c")
-        await wait_until(pilot, lambda: app.screen is screen, "back to the browser")
-        await settle(pilot)
+        await deletion_reported(pilot)
+        await close_report(pilot, screen)
 
         assert screen.files.loaded_count > 0, status_of(app)
         assert screen.files.view[0].id == thousand[loaded]

@@ -24,6 +24,7 @@ from tests.tui.app_driver import (
     browser,
     browser_ready,
     browsing,
+    deletion_reported,
     notifications,
     screen_shown,
     settle,
@@ -116,8 +117,7 @@ async def test_filtered_bulk_delete_with_failures(
         failures = 3
         emulator.faults.fail_next(status, method="DELETE", count=failures)
         await pilot.press("enter")
-        progress = await screen_shown(pilot, DeleteProgressDialog)
-        await wait_until(pilot, lambda: progress.phase == "report", "the deletion report")
+        progress = await deletion_reported(pilot)
         summary = str(progress.query_one("#summary", Static).content)
         assert "Deleted 297 files" in summary
         assert "3 files could not be deleted" in summary

@@ -18,6 +18,8 @@ from tests.tui.app_driver import (
     browser,
     browser_ready,
     browsing,
+    close_report,
+    deletion_reported,
     settle,
     status_of,
     table_of,
@@ -263,7 +265,6 @@ async def test_deleting_a_folder_waits_for_the_listing_and_deletes_only_it(
     from textual.widgets import Input, Static
 
     from orbrowse.tui.dialogs.confirm_delete import ConfirmDeleteDialog
-    from orbrowse.tui.dialogs.delete_progress import DeleteProgressDialog
     from orbrowse.tui.dialogs.wait_listing import WaitForListingDialog
     from tests.tui.app_driver import screen_shown
 
@@ -293,11 +294,8 @@ async def test_deleting_a_folder_waits_for_the_listing_and_deletes_only_it(
         assert "Type 13 to confirm" in str(confirm.query_one("#type-prompt", Static).render())
         confirm.query_one("#typed-count", Input).focus()
         await pilot.press("1", "3", "enter")
-        progress = await screen_shown(pilot, DeleteProgressDialog)
-        await wait_until(pilot, lambda: progress.phase == "report", "the deletion report")
-        await pilot.press("c")
-        await wait_until(pilot, lambda: app.screen is screen, "back in the browser")
-        await settle(pilot)
+        await deletion_reported(pilot)
+        await close_report(pilot, screen)
         left = {f.id for f in emulator.store.files(DEFAULT_WORKSPACE_ID)}
         assert left == {f.id for f in everything} - doomed
         assert [r.split()[0] for r in visible_rows(app)][:3] == ["fill/", "runs/", "weird/"]

@@ -17,6 +17,8 @@ from tests.conftest import DEFAULT_WORKSPACE_ID
 from tests.tui.app_driver import (
     browser_ready,
     browsing,
+    close_report,
+    deletion_reported,
     screen_shown,
     screen_text,
     settle,
@@ -159,7 +161,6 @@ async def test_deleting_a_folder_under_a_filter_deletes_its_matches_only_also_la
     from textual.widgets import Static
 
     from orbrowse.tui.dialogs.confirm_delete import ConfirmDeleteDialog
-    from orbrowse.tui.dialogs.delete_progress import DeleteProgressDialog
     from orbrowse.tui.dialogs.wait_listing import WaitForListingDialog
 
     doomed = {
@@ -183,11 +184,8 @@ async def test_deleting_a_folder_under_a_filter_deletes_its_matches_only_also_la
         folders = str(confirm.query_one("#folders", Static).render())
         assert "folder docs/  3 files matching readme" in folders, folders
         await pilot.click("#delete")
-        progress = await screen_shown(pilot, DeleteProgressDialog)
-        await wait_until(pilot, lambda: progress.phase == "report", "the deletion report")
-        await pilot.press("c")
-        await wait_until(pilot, lambda: app.screen is screen, "back in the browser")
-        await settle(pilot)
+        await deletion_reported(pilot)
+        await close_report(pilot, screen)
         left = {f.id for f in emulator.store.files(DEFAULT_WORKSPACE_ID)}
         assert left == {f.id for f in long_tree} - doomed
         assert {"docs/spec.pdf", "docs/late.txt"} <= {
@@ -202,7 +200,6 @@ async def test_marking_a_folder_under_a_filter_marks_its_matches_also_those_list
     from textual.widgets import Static
 
     from orbrowse.tui.dialogs.confirm_delete import ConfirmDeleteDialog
-    from orbrowse.tui.dialogs.delete_progress import DeleteProgressDialog
 
     matches = {
         f.id for f in long_tree if f.filename.startswith("docs/") and "readme" in f.filename.lower()
@@ -227,8 +224,7 @@ async def test_marking_a_folder_under_a_filter_marks_its_matches_also_those_list
         folders = str(confirm.query_one("#folders", Static).render())
         assert "folder docs/  3 files matching readme" in folders, folders
         await pilot.click("#delete")
-        progress = await screen_shown(pilot, DeleteProgressDialog)
-        await wait_until(pilot, lambda: progress.phase == "report", "the deletion report")
+        await deletion_reported(pilot)
         left = {f.id for f in emulator.store.files(DEFAULT_WORKSPACE_ID)}
         assert left == {f.id for f in long_tree} - matches
 

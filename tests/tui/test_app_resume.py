@@ -19,11 +19,10 @@ from orbrowse.deletion_plan import PlanRecorder, closed_path, plans_folder, read
 from orbrowse.emulator.server import RunningEmulator
 from orbrowse.emulator.store import StoredFile
 from orbrowse.tui.app import OrbrowseApp
-from orbrowse.tui.dialogs.delete_progress import DeleteProgressDialog
 from orbrowse.tui.dialogs.resume_offer import ResumeOfferDialog
 from orbrowse.tui.screens.browser import BrowserScreen
 from tests.conftest import DEFAULT_WORKSPACE_ID
-from tests.tui.app_driver import notifications, screen_shown, settle, wait_until
+from tests.tui.app_driver import deletion_reported, notifications, screen_shown, settle
 from tests.tui.conftest import AppFactory
 
 PLANNED = 30
@@ -101,8 +100,7 @@ async def test_offer_shows_the_files_left_then_resumes(
         assert not any(f.id in listed for f in interrupted.planned[:10])
 
         await pilot.press("r")
-        progress = await screen_shown(pilot, DeleteProgressDialog)
-        await wait_until(pilot, lambda: progress.phase == "report", "the deletion report")
+        progress = await deletion_reported(pilot)
         summary = str(progress.query_one("#summary", Static).content)
         assert "Deleted 20 files" in summary and "1 after a lost answer" in summary
         await pilot.press("c")
