@@ -7,11 +7,15 @@ a filtered folder view leaves every other file on the server."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 import pytest
 from textual.pilot import Pilot
 
 from orbrowse.emulator.server import RunningEmulator
 from orbrowse.emulator.store import StoredFile
+from orbrowse.tui.app import OrbrowseApp
 from orbrowse.tui.screens.browser import BrowserScreen
 from tests.conftest import DEFAULT_WORKSPACE_ID
 from tests.tui.app_driver import (
@@ -44,6 +48,17 @@ NAMES = [
 ]
 FILLER = 1500
 LATE = ["docs/late-readme.md", "docs/late.txt", "assets/late.png"]
+
+
+@asynccontextmanager
+async def folder_view(
+    make_app: AppFactory, size: tuple[int, int] = (140, 30)
+) -> AsyncIterator[tuple[OrbrowseApp, Pilot[int], BrowserScreen]]:
+    """The app on the default workspace in the folder view, its listing settled."""
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID, view="folders")
+    async with browsing(app, size=size) as (pilot, screen):
+        await settle(pilot)
+        yield app, pilot, screen
 
 
 def row_names(app: object) -> list[str]:
@@ -95,9 +110,7 @@ async def folders_with_the_listing_stopped(
 async def test_a_filter_shows_only_the_folders_holding_a_match_with_their_match_totals(
     make_app: AppFactory, tree: list[StoredFile]
 ) -> None:
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID, view="folders")
-    async with browsing(app, size=(140, 30)) as (pilot, _):
-        await settle(pilot)
+    async with folder_view(make_app) as (app, pilot, _):
         assert row_names(app) == ["assets/", "docs/", "notes/", "README.md", "top.txt"]
         assert cursor_name(app) == "assets/"
         await pilot.press("slash", *"readme", "enter")
@@ -118,9 +131,7 @@ async def test_a_filter_shows_only_the_folders_holding_a_match_with_their_match_
 async def test_the_cursor_stays_on_its_folder_while_it_is_shown(
     make_app: AppFactory, tree: list[StoredFile]
 ) -> None:
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID, view="folders")
-    async with browsing(app, size=(140, 30)) as (pilot, _):
-        await settle(pilot)
+    async with folder_view(make_app) as (app, pilot, _):
         await pilot.press("j", "j")
         assert cursor_name(app) == "notes/"
         await pilot.press("slash", *"readme", "enter")
@@ -130,9 +141,7 @@ async def test_the_cursor_stays_on_its_folder_while_it_is_shown(
 async def test_an_open_folder_without_a_match_says_so_and_h_goes_up(
     make_app: AppFactory, tree: list[StoredFile]
 ) -> None:
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID, view="folders")
-    async with browsing(app, size=(140, 30)) as (pilot, _):
-        await settle(pilot)
+    async with folder_view(make_app) as (app, pilot, _):
         await pilot.press("l", "l")  # assets/, then icons/
         assert breadcrumb(app) == "/ assets / icons /"
         await pilot.press("slash", *"readme", "enter")
@@ -232,9 +241,7 @@ async def test_marking_a_folder_under_a_filter_marks_its_matches_also_those_list
 async def test_unmarking_a_folder_under_a_filter_unmarks_its_matches_only(
     make_app: AppFactory, tree: list[StoredFile]
 ) -> None:
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID, view="folders")
-    async with browsing(app, size=(140, 30)) as (pilot, screen):
-        await settle(pilot)
+    async with folder_view(make_app) as (app, pilot, screen):
         await pilot.press("j", "space", "k")  # docs/ marked whole: its 3 files
         assert screen.files.marked_count == 3
         await pilot.press("slash", *"readme", "enter")
@@ -252,9 +259,7 @@ async def test_copy_and_download_on_a_folder_under_a_filter_take_its_matches_onl
     from orbrowse.tui.dialogs.download import DownloadDialog
 
     assert isinstance(downloads, Path)
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID, view="folders")
-    async with browsing(app, size=(140, 30)) as (pilot, _):
-        await settle(pilot)
+    async with folder_view(make_app) as (app, pilot, _):
         await pilot.press("slash", *"readme", "enter", "y")
         await settle(pilot)
         expected = {
@@ -269,9 +274,7 @@ async def test_copy_and_download_on_a_folder_under_a_filter_take_its_matches_onl
 async def test_only_marked_shows_the_folders_holding_a_mark(
     make_app: AppFactory, tree: list[StoredFile]
 ) -> None:
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID, view="folders")
-    async with browsing(app, size=(140, 30)) as (pilot, screen):
-        await settle(pilot)
+    async with folder_view(make_app) as (app, pilot, screen):
         await pilot.press("j", "j", "l", "j", "space")  # notes/todo.txt
         await pilot.press("h", "G", "k", "space")  # README.md at the root
         assert screen.files.marked_count == 2
@@ -292,9 +295,7 @@ async def test_the_confirmation_names_a_folders_filter_only_when_every_file_matc
 
     from orbrowse.tui.dialogs.confirm_delete import ConfirmDeleteDialog
 
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID, view="folders")
-    async with browsing(app, size=(140, 30)) as (pilot, screen):
-        await settle(pilot)
+    async with folder_view(make_app) as (_, pilot, screen):
         await pilot.press("slash", *"readme", "enter", "space")  # docs/: its two matches
         await pilot.press("slash", "escape", "g", "j", "l")  # no filter; into docs/
         await pilot.press("j", "j", "space")  # spec.pdf too, on its own (after guide/, README)
@@ -312,9 +313,7 @@ async def test_the_confirmation_names_a_folders_filter_only_when_every_file_matc
 async def test_at_60_columns_a_folder_row_still_shows_its_count_of_matches(
     make_app: AppFactory, tree: list[StoredFile]
 ) -> None:
-    app = make_app(workspace=DEFAULT_WORKSPACE_ID, view="folders")
-    async with browsing(app, size=(60, 15)) as (pilot, _):
-        await settle(pilot)
+    async with folder_view(make_app, size=(60, 15)) as (app, pilot, _):
         assert " 3 files" in row_of(app, "docs/")
         await pilot.press("slash", *"readme", "enter")
         assert "2 of 3 files" in row_of(app, "docs/")
