@@ -38,6 +38,7 @@ stale; the next :meth:`FolderTree.match` counts them again.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sized
+from operator import attrgetter
 from typing import Literal
 
 from orbrowse.api.models import FileObject
@@ -131,12 +132,8 @@ class Folder:
             if descending:
                 folders.reverse()
             return folders
-        if sort == "size":
-            folders.sort(key=_matched_size if matched else _size, reverse=descending)
-        elif sort == "count":
-            folders.sort(key=_matched if matched else _count, reverse=descending)
-        else:
-            folders.sort(key=_matched_newest if matched else _newest, reverse=descending)
+        whole, of_matches = _TOTALS.get(sort, _DATES)
+        folders.sort(key=attrgetter(of_matches if matched else whole), reverse=descending)
         return folders
 
     def iter_files(self) -> Iterator[FileObject]:
@@ -166,28 +163,9 @@ def _name_key(folder: Folder) -> tuple[str, str]:
     return (folder.name.casefold(), folder.name)
 
 
-def _size(folder: Folder) -> int:
-    return folder.size
-
-
-def _count(folder: Folder) -> int:
-    return folder.count
-
-
-def _newest(folder: Folder) -> float:
-    return folder.newest
-
-
-def _matched_size(folder: Folder) -> int:
-    return folder.matched_size
-
-
-def _matched(folder: Folder) -> int:
-    return folder.matched
-
-
-def _matched_newest(folder: Folder) -> float:
-    return folder.matched_newest
+_TOTALS = {"size": ("size", "matched_size"), "count": ("count", "matched")}
+"""A sort's attribute of a folder: of every file under it, and of its matches (else dates)."""
+_DATES = ("newest", "matched_newest")
 
 
 def shown_name(name: str) -> str:
