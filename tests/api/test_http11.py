@@ -18,8 +18,11 @@ from typing import Any
 import httpx
 import pytest
 
+from orbrowse.api.client import FilesClient
+from orbrowse.api.errors import APIConnectionError
 from orbrowse.api.http11 import MAX_HEAD, READ_SIZE
 from orbrowse.api.network import CONNECT_STARTED, HEAD_WRITTEN, AsyncioTransport
+from orbrowse.api.retry import RetryPolicy
 from orbrowse.emulator.server import RunningEmulator
 
 LIMITS = httpx.Limits(max_connections=4, max_keepalive_connections=4)
@@ -296,16 +299,90 @@ async def test_an_answer_that_is_not_http_is_a_protocol_error() -> None:
     ids=["content-length", "chunked"],
 )
 async def test_a_header_name_with_a_space_before_its_colon_is_refused(answer: bytes) -> None:
-    # llhttp, lenient about header values, frames the body by such a header; missed as a
-    # framing header, the cut body would read as a whole close-delimited one. h11 refuses it.
+    # llhttp, lenient about headers, frames the body by such a header; missed as a framing
+    # header, the cut body would read as a whole close-delimited one. h11 refuses it.
     async def cuts(exchange: Exchange) -> None:
         await exchange.request()
         await exchange.answer(answer)
         exchange.writer.close()
 
     async with raw_server(cuts) as server, httpx.AsyncClient(transport=transport()) as http:
-        with pytest.raises(httpx.RemoteProtocolError, match="space before"):
+        with pytest.raises(httpx.RemoteProtocolError, match="malformed"):
             await http.get(server.url)
+
+
+def _with(line: bytes) -> bytes:
+    return ok(b"ok", line)
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        _with(b"X-Note: a\x00b"),
+        _with(b"X-Note: \x00"),
+        _with(b"X-Note: \x01"),
+        _with(b"X-Note: red\x1b[31m"),
+        _with(b"X-Note: a\x7f"),
+        _with(b"X-Note: \x0bvertical tab"),
+        _with(b"Connection: keep-alive\x00"),
+        _with(b"X-Note: folded\r\n\tover\x00two lines"),
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\x00\r\n\r\n2\r\nok\r\n0\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\nX-T: \x00\r\n\r\n",
+        _with(b"X\x00Note: a"),
+        _with(b"X Note: a"),
+        _with(b"Connection : keep-alive"),
+    ],
+    ids=[
+        "nul",
+        "only-nul",
+        "soh",
+        "escape",
+        "del",
+        "vertical-tab",
+        "connection-nul",
+        "folded-nul",
+        "transfer-encoding-nul",
+        "trailer-nul",
+        "name-nul",
+        "name-space",
+        "name-space-before-colon",
+    ],
+)
+async def test_a_forbidden_byte_in_a_header_is_refused_and_the_connection_dropped(
+    answer: bytes,
+) -> None:
+    # RFC 9110 5.5: a field value holds no NUL, CR, LF or other control byte but HTAB, and a
+    # name is a token. h11 refused a NUL; an escape would reach whatever shows the header.
+    async def forbidden(exchange: Exchange) -> None:
+        await exchange.request()
+        await exchange.answer(answer)
+        await answers_ok(exchange)
+
+    async with (
+        raw_server(forbidden, answers_ok) as server,
+        httpx.AsyncClient(transport=transport()) as http,
+    ):
+        with pytest.raises(httpx.RemoteProtocolError, match="malformed"):
+            await http.get(server.url)
+        assert (await http.get(server.url)).content == b"ok"
+        await server.closed_by_client(0)
+    assert server.connections == 2
+
+
+async def test_the_files_client_takes_a_forbidden_header_byte_as_a_lost_connection(
+    api_key: str,
+) -> None:
+    async def forbidden(exchange: Exchange) -> None:
+        await exchange.request()
+        await exchange.answer(ok(b"{}", b"X-Note: \x00"))
+
+    retry = RetryPolicy(max_attempts=1)
+    async with (
+        raw_server(forbidden) as server,
+        FilesClient(api_key, base_url=server.url + "/api/v1", retry=retry) as client,
+    ):
+        with pytest.raises(APIConnectionError, match="connection was lost"):
+            await client.get_file("file-1")
 
 
 CHUNKED_HEAD = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
