@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import Button, Input
 
 from orbrowse.api.client import FilesClient
@@ -11,7 +12,7 @@ from orbrowse.api.models import FileObject
 from orbrowse.emulator.server import RunningEmulator
 from orbrowse.tui.dialogs import ConfirmDialog, DownloadDialog
 from tests.conftest import DEFAULT_WORKSPACE_ID
-from tests.tui.app_driver import screen_shown, settle, wait_until
+from tests.tui.app_driver import screen_shown, screen_text, settle, wait_until
 from tests.tui.dialog_host import hosting, text_of
 
 
@@ -177,6 +178,26 @@ async def test_failures_are_reported_per_file_and_retried(
     assert (tmp_path / "bad.txt").read_bytes() == b"bad\n"
 
 
+@pytest.mark.parametrize("size", [(60, 15), (100, 30)])
+async def test_a_failed_files_reason_is_on_screen_beside_its_name(
+    size: tuple[int, int], tmp_path: Path, client: FilesClient, emulator: RunningEmulator
+) -> None:
+    # The row's name took the dialog's whole width: bar and reason were drawn past its edge.
+    good = await add(emulator, client, "good.txt", content=b"good\n")
+    bad = await add(emulator, client, "bad.txt", content=b"bad\n")
+    emulator.faults.fail_next(500, method="GET", path_contains=f"{bad.id}/content")
+    dialog = DownloadDialog(client, [good, bad], tmp_path)
+    async with hosting(dialog, size=size) as (pilot, app):
+        await pilot.press("enter")
+        await settle(pilot)
+        shown = screen_text(app)
+        assert "1 file failed" in shown, shown
+        [row] = [line for line in shown.splitlines() if "bad.txt" in line and "failed" in line]
+        assert "failed: The server" in row, shown
+        assert "(500)" in shown, shown
+        assert any("good.txt" in line and "done" in line for line in shown.splitlines()), shown
+
+
 async def test_connection_lost_mid_download_leaves_no_partial_file(
     tmp_path: Path, client: FilesClient, emulator: RunningEmulator
 ) -> None:
@@ -255,3 +276,4 @@ async def test_no_progress_bar_before_the_download_starts(
         await wait_until(pilot, lambda: dialog.query_one("#progress-area").display, "the bar")
         await settle(pilot)
     assert (tmp_path / "a.txt").read_bytes() == b"abc"
+
