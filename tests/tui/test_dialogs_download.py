@@ -277,3 +277,26 @@ async def test_no_progress_bar_before_the_download_starts(
         await settle(pilot)
     assert (tmp_path / "a.txt").read_bytes() == b"abc"
 
+
+async def test_tab_leaves_a_listed_folder_for_the_file_name_field(
+    tmp_path: Path, client: FilesClient, emulator: RunningEmulator
+) -> None:
+    # The folder field opens on the current folder: with two subfolders there, each Tab
+    # listed them again and the file name (and the buttons) could not be reached by Tab.
+    for name in ("photos", "music"):
+        (tmp_path / name).mkdir()
+    file = await add(emulator, client, "report.txt", content=b"report\n")
+    dialog = DownloadDialog(client, [file], tmp_path)
+    async with hosting(dialog, size=(60, 15)) as (pilot, _):
+        folder = dialog.query_one("#folder", Input)
+        await pilot.press("tab")  # completes the folder's own name: …/
+        await pilot.pause()
+        assert folder.has_focus and folder.value == f"{tmp_path}/"
+        await pilot.press("tab")  # lists what is in it
+        await pilot.pause()
+        assert folder.has_focus
+        assert "music/" in text_of(dialog, "#candidates")
+        await pilot.press("tab")  # listed already: on to the next field
+        await pilot.pause()
+        assert dialog.query_one("#name", Input).has_focus
+        assert folder.value == f"{tmp_path}/"

@@ -181,7 +181,9 @@ class PathInput(Input):
 
     Tab accepts the completion shown; when several names match, it completes their common
     part, keeps the focus here and posts :class:`Candidates` so the dialog can list them.
-    With nothing to complete, Tab moves the focus on as usual.
+    With nothing to complete, Tab moves the focus on as usual; so does a Tab on a whole
+    folder (``…/``) whose entries are already listed, else a folder of two subfolders or more
+    held the focus for good.
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -206,6 +208,9 @@ class PathInput(Input):
         def control(self) -> PathInput:
             return self.input
 
+    _listed_for: str | None = None
+    """The value whose completions the last Tab listed."""
+
     def action_complete(self) -> None:
         suggester = self.suggester
         if not self.cursor_at_end or not isinstance(suggester, PathSuggester):
@@ -215,7 +220,8 @@ class PathInput(Input):
         if completed is not None:
             self.value = completed  # posts Changed first: the list below comes after it
             self.cursor_position = len(completed)
-        elif len(names) < 2:
+        elif len(names) < 2 or (self.value.endswith("/") and self._listed_for == self.value):
             self.screen.focus_next()
             return
+        self._listed_for = self.value if len(names) > 1 else None
         self.post_message(self.Candidates(self, names if len(names) > 1 else []))
