@@ -133,6 +133,43 @@ async def test_asks_before_overwriting_default_no(
     assert existing.read_bytes() == b"new content\n"
 
 
+async def test_a_folder_named_as_the_file_is_refused_before_anything_is_asked(
+    tmp_path: Path, client: FilesClient, emulator: RunningEmulator
+) -> None:
+    # It asked "Replace existing files? 1 file already exist in the folder: docs/report.txt",
+    # then failed with the reason out of view: a folder is never replaced.
+    file = await add(emulator, client, "docs/report.txt", content=b"new\n")
+    (tmp_path / "report.txt").mkdir()
+    dialog = DownloadDialog(client, [file], tmp_path)
+    async with hosting(dialog) as (pilot, app):
+        assert "report.txt is a folder" in text_of(dialog, "#name-problem")
+        assert dialog.query_one("#download", Button).disabled
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is dialog
+    assert content_requests(emulator) == []
+    assert (tmp_path / "report.txt").is_dir()
+
+
+async def test_the_replace_question_names_the_local_files_it_would_replace(
+    tmp_path: Path, client: FilesClient, emulator: RunningEmulator
+) -> None:
+    files = [
+        await add(emulator, client, "docs/report.txt", content=b"new\n"),
+        await add(emulator, client, "notes.txt", content=b"notes\n"),
+    ]
+    (tmp_path / "report.txt").write_bytes(b"old\n")
+    dialog = DownloadDialog(client, files, tmp_path)
+    async with hosting(dialog, size=(100, 30)) as (pilot, _):
+        await pilot.press("enter")
+        question = await screen_shown(pilot, ConfirmDialog)
+        asked = text_of(question, "#question")
+        assert asked.startswith("1 file already exists in the folder:"), asked
+        assert "report.txt" in asked and "docs/" not in asked, asked
+        await pilot.press("n")
+    assert (tmp_path / "report.txt").read_bytes() == b"old\n"
+
+
 async def test_a_dangling_symlink_at_the_target_asks_and_only_the_link_is_replaced(
     tmp_path: Path, client: FilesClient, emulator: RunningEmulator
 ) -> None:

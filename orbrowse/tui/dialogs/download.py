@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -82,6 +83,16 @@ def name_problem(name: str) -> str | None:
     return None
 
 
+def target_folder(target: Path) -> str | None:
+    """``target`` is a folder (not a link to one): a download never replaces that."""
+    try:
+        if stat.S_ISDIR(os.lstat(target).st_mode):
+            return f"{target.name} is a folder in {target.parent}: choose another name"
+    except OSError:
+        pass
+    return None
+
+
 def unique_targets(folder: Path, files: Sequence[FileObject]) -> list[Path]:
     """A safe path in ``folder`` for each file; names two files share get ``(2)``, ``(3)``…"""
     used: set[str] = set()
@@ -129,16 +140,21 @@ class _Job:
     finished: bool = False
 
 
-def list_names(files: Sequence[FileObject]) -> Text:
+def listed(names: Sequence[str]) -> Text:
+    """The first of ``names`` (server or local text, shown as data), one a line."""
     text = Text(no_wrap=True, overflow="ellipsis")
-    for index, file in enumerate(files[:MAX_LISTED]):
+    for index, name in enumerate(names[:MAX_LISTED]):
         if index:
             text.append("\n")
         text.append("  ")
-        text.append_text(plain(file.filename))
-    if len(files) > MAX_LISTED:
-        text.append(f"\n  … and {len(files) - MAX_LISTED:,} more")
+        text.append_text(plain(name))
+    if len(names) > MAX_LISTED:
+        text.append(f"\n  … and {len(names) - MAX_LISTED:,} more")
     return text
+
+
+def list_names(files: Sequence[FileObject]) -> Text:
+    return listed([file.filename for file in files])
 
 
 class DownloadDialog(Dialog[list[Path] | None]):
@@ -268,7 +284,8 @@ class DownloadDialog(Dialog[list[Path] | None]):
         problem_line.set_class(not missing, "dialog-error")
         valid = folder_issue is None
         if len(self.files) == 1:
-            issue = name_problem(self.query_one("#name", Input).value)
+            name = self.query_one("#name", Input).value
+            issue = name_problem(name) or (None if missing else target_folder(folder / name))
             self.query_one("#name-problem", Static).update(plain(issue or ""))
             valid = valid and issue is None
         self.query_one("#download", Button).disabled = not (valid or missing) or self.busy
@@ -369,9 +386,11 @@ class DownloadDialog(Dialog[list[Path] | None]):
             existing = [job.target for job in jobs if os.path.lexists(job.target)]
             self._overwrite = False
             if existing:
-                names = Text(f"{count_files(len(existing))} already exist in the folder:\n")
-                names.append_text(list_names([job.file for job in jobs if job.target in existing]))
-                names.append("\nReplace them?")
+                verb = "exists" if len(existing) == 1 else "exist"
+                names = Text(f"{count_files(len(existing))} already {verb} in the folder:\n")
+                folder = self._folder().resolve()
+                names.append_text(listed([str(path.relative_to(folder)) for path in existing]))
+                names.append("\nReplace it?" if len(existing) == 1 else "\nReplace them?")
                 if not await self.app.push_screen_wait(
                     ConfirmDialog("Replace existing files?", names, yes_label="Replace")
                 ):
