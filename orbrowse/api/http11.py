@@ -130,11 +130,12 @@ class Connection(asyncio.Protocol):
 
     def begin(self, method: str) -> None:
         """Start an exchange: the answer to the request about to be written is parsed."""
-        # llhttp strict, as Node.js's client runs it: a header's name is a token and its value
-        # holds no control byte but HTAB (RFC 9110 5.5), checked in C at no cost of ours. Its
-        # one leniency for headers would let through NUL and escapes, a space before the colon
-        # after a framing header's name, and a folded line (obsolete; refused here too).
         self._parser = httptools.HttpResponseParser(self)
+        # Control bytes in a header's value are data, as h11 takes them (RFC 9110 5.5 allows
+        # it; a CR or LF still ends the line, so nothing can be smuggled past the framing), but
+        # a NUL, which h11 and RFC 9110 refuse (:meth:`on_header`). Strict, llhttp would refuse
+        # them all: a stray escape in any header would fail every request.
+        self._parser.set_dangerous_leniencies(lenient_headers=True)
         self._start_exchange(head_only=method == "HEAD")
         self._accepting = True
 
@@ -327,6 +328,12 @@ class Connection(asyncio.Protocol):
             self.reason += status
 
     def on_header(self, name: bytes, value: bytes) -> None:
+        if 0 in value or name[-1] == 0x20:  # a NUL; a space llhttp took after a framing name
+            raise httpx.RemoteProtocolError(
+                f"a malformed answer: a NUL in the header {name!r}"
+                if 0 in value
+                else f"a malformed answer: a space before the colon after {name!r}"
+            )
         if not self.head_done:
             self.headers.append((name, value))
 

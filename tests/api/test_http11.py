@@ -299,15 +299,15 @@ async def test_an_answer_that_is_not_http_is_a_protocol_error() -> None:
     ids=["content-length", "chunked"],
 )
 async def test_a_header_name_with_a_space_before_its_colon_is_refused(answer: bytes) -> None:
-    # llhttp, lenient about headers, frames the body by such a header; missed as a framing
-    # header, the cut body would read as a whole close-delimited one. h11 refuses it.
+    # llhttp, lenient about header values, frames the body by such a header; missed as a
+    # framing header, the cut body would read as a whole close-delimited one. h11 refuses it.
     async def cuts(exchange: Exchange) -> None:
         await exchange.request()
         await exchange.answer(answer)
         exchange.writer.close()
 
     async with raw_server(cuts) as server, httpx.AsyncClient(transport=transport()) as http:
-        with pytest.raises(httpx.RemoteProtocolError, match="malformed"):
+        with pytest.raises(httpx.RemoteProtocolError, match="space before"):
             await http.get(server.url)
 
 
@@ -320,10 +320,6 @@ def _with(line: bytes) -> bytes:
     [
         _with(b"X-Note: a\x00b"),
         _with(b"X-Note: \x00"),
-        _with(b"X-Note: \x01"),
-        _with(b"X-Note: red\x1b[31m"),
-        _with(b"X-Note: a\x7f"),
-        _with(b"X-Note: \x0bvertical tab"),
         _with(b"Connection: keep-alive\x00"),
         _with(b"X-Note: folded\r\n\tover\x00two lines"),
         b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\x00\r\n\r\n2\r\nok\r\n0\r\n\r\n",
@@ -335,10 +331,6 @@ def _with(line: bytes) -> bytes:
     ids=[
         "nul",
         "only-nul",
-        "soh",
-        "escape",
-        "del",
-        "vertical-tab",
         "connection-nul",
         "folded-nul",
         "transfer-encoding-nul",
@@ -351,8 +343,9 @@ def _with(line: bytes) -> bytes:
 async def test_a_forbidden_byte_in_a_header_is_refused_and_the_connection_dropped(
     answer: bytes,
 ) -> None:
-    # RFC 9110 5.5: a field value holds no NUL, CR, LF or other control byte but HTAB, and a
-    # name is a token. h11 refused a NUL; an escape would reach whatever shows the header.
+    # RFC 9110 5.5: a field value holds no NUL, CR or LF, and a name is a token. llhttp, lenient
+    # about header values (below), took a NUL, which h11 refused, and a space before the colon
+    # after a framing header's name.
     async def forbidden(exchange: Exchange) -> None:
         await exchange.request()
         await exchange.answer(answer)
@@ -367,6 +360,22 @@ async def test_a_forbidden_byte_in_a_header_is_refused_and_the_connection_droppe
         assert (await http.get(server.url)).content == b"ok"
         await server.closed_by_client(0)
     assert server.connections == 2
+
+
+@pytest.mark.parametrize("value", [b"\x01", b"red\x1b[31m", b"a\x7f"])
+async def test_other_control_bytes_in_a_header_value_are_kept_as_data(value: bytes) -> None:
+    # As h11 keeps them (RFC 9110 5.5 allows it): strict llhttp would refuse the answer, so
+    # one stray byte in any header would fail every request.
+    async def stray(exchange: Exchange) -> None:
+        await exchange.request()
+        await exchange.answer(ok(b"ok", b"X-Note: " + value))
+        await answers_ok(exchange)
+
+    async with raw_server(stray) as server, httpx.AsyncClient(transport=transport()) as http:
+        first = await http.get(server.url)
+        second = await http.get(server.url)
+    assert (first.headers.raw[-1], first.content) == ((b"X-Note", value), b"ok")
+    assert (second.content, server.connections) == (b"ok", 1)
 
 
 async def test_the_files_client_takes_a_forbidden_header_byte_as_a_lost_connection(
