@@ -84,9 +84,15 @@ def start_on_pty(
 ) -> tuple[subprocess.Popen[bytes], int]:
     """``orbrowse`` on the default workspace, its terminal a new pty (its ``/dev/tty``) that
     never answers the image query; the child and the pty's master end."""
-    master, tty = os.openpty()
     command = [sys.executable, "-m", "orbrowse", "--base-url", emulator.url, "--api-key", api_key]
     command += ["--workspace", DEFAULT_WORKSPACE_ID, "--config", str(folder / "config.toml")]
+    return spawn_on_pty(command, folder)
+
+
+def spawn_on_pty(command: list[str], folder: Path) -> tuple[subprocess.Popen[bytes], int]:
+    """``command`` with a new pty as its terminal (its ``/dev/tty``); the child and the pty's
+    master end."""
+    master, tty = os.openpty()
     env = {"PATH": os.environ.get("PATH", ""), "TERM": "xterm-256color", "HOME": str(folder)}
     with sigint_as_in_a_terminal():
         process = subprocess.Popen(
@@ -184,6 +190,52 @@ def test_sigint_from_outside_while_textual_mounts_ends_as_ctrl_c_does(
     left = out[out.rindex(b"\x1b[?1049l") :]  # after Textual gave the terminal back
     assert left.rstrip().endswith(b"orbrowse: interrupted"), left
     assert b"Traceback" not in out and b"Error" not in out
+    assert modes_left_changed(out) == set(), "modes Textual set were left so"
+    assert out.count(b"\x1b[>") == out.count(b"\x1b[<u")  # the kitty key modes popped
+    lflag = restored[3]
+    assert lflag & termios.ICANON and lflag & termios.ECHO, "the terminal is left raw"
+
+
+HANGS = """
+import asyncio, os, signal, sys, time
+from textual.app import App
+from orbrowse.tui.interrupt import sigint_exits
+
+class Hangs(App[None]):
+    def on_mount(self) -> None:
+        self.set_timer(0.2, self.hang)  # once the first frames are out
+
+    def hang(self) -> None:
+        os.write(2, b"HANGING")
+        if sys.argv[1] == "c":  # stuck in C: this thread runs no Python signal handler
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+            time.sleep(3600)
+        while True:
+            pass
+
+app = Hangs()
+with asyncio.Runner() as runner, sigint_exits(runner.get_loop(), app):
+    runner.run(app.run_async())
+"""
+
+
+@pytest.mark.parametrize("stuck", ["python", "c"])
+def test_a_second_sigint_ends_an_app_whose_loop_is_stuck(tmp_path: Path, stuck: str) -> None:
+    # The first SIGINT asks the loop to exit the app, which a stuck loop never does; the
+    # second ends the process, the terminal set back as Textual's driver sets it back.
+    process, master = spawn_on_pty([sys.executable, "-c", HANGS, stuck], tmp_path)
+    try:
+        written = read_until_written(master, b"HANGING", 30)
+        process.send_signal(signal.SIGINT)
+        written += read_until_exit(master, process, 0.5)
+        assert process.poll() is None, "the first SIGINT ended a stuck loop?"
+        code, out = interrupt_and_wait(process, master, written)
+        restored = termios.tcgetattr(master)
+    finally:
+        os.close(master)
+    assert code == 130, out[-3000:]
+    left = out[out.rindex(b"\x1b[?1049l") :]
+    assert left.rstrip().endswith(b"orbrowse: interrupted"), left
     assert modes_left_changed(out) == set(), "modes Textual set were left so"
     assert out.count(b"\x1b[>") == out.count(b"\x1b[<u")  # the kitty key modes popped
     lflag = restored[3]
