@@ -308,8 +308,18 @@ class OrbrowseApp(OrbrowseBase):
         return EXIT_NO_USABLE_KEY if self.client is None or self.key_refused else 0
 
     def work_in_flight(self) -> list[str]:
-        """What quitting now would interrupt, each said with what happens to it."""
-        running = {worker.group for worker in self.workers if worker.is_running}
+        """What quitting now would interrupt, each said with what happens to it.
+
+        A deletion still in its undo countdown has sent nothing: quitting undoes it, without
+        a question (the countdown went on behind it, and ended in the deletion)."""
+        from orbrowse.tui.dialogs.delete_progress import DeleteProgressDialog
+
+        running = {
+            worker.group
+            for worker in self.workers
+            if worker.is_running
+            and not (isinstance(worker.node, DeleteProgressDialog) and worker.node.phase == "undo")
+        }
         return [text for group, text in IN_FLIGHT.items() if group in running]
 
     async def action_quit(self) -> None:

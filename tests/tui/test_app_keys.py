@@ -3,6 +3,7 @@ remapping from the config through Textual's keymap."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -94,6 +95,28 @@ async def test_a_second_ctrl_c_while_asking_quits(
         await pilot.pause()
         assert not app.is_running
     assert 0 < emulator.store.count(DEFAULT_WORKSPACE_ID) < FILES  # stopped midway, as said
+
+
+async def test_ctrl_c_during_the_undo_countdown_quits_at_once_and_deletes_nothing(
+    emulator: RunningEmulator, make_app: AppFactory, files: None
+) -> None:
+    # It asked "Quit now? A deletion is running…" while the countdown went on behind the
+    # question: reading it for the 5 s of the countdown, every file was deleted.
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID, undo_seconds=1)
+    async with app.run_test(size=(60, 15)) as pilot:
+        await browser_ready(pilot)
+        await pilot.press("a", "x")
+        confirm = await screen_shown(pilot, ConfirmDeleteDialog)
+        confirm.query_one("#typed-count", Input).focus()
+        await pilot.press(*str(FILES), "enter")
+        progress = await screen_shown(pilot, DeleteProgressDialog)
+        assert progress.phase == "undo"
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+        assert not app.is_running
+    await asyncio.sleep(1.5)  # past the countdown's end
+    assert emulator.store.count(DEFAULT_WORKSPACE_ID) == FILES
+    assert not [r for r in emulator.faults.requests if r.method == "DELETE"]
 
 
 async def test_keys_remapped_from_the_config(
