@@ -247,8 +247,12 @@ def remove_live_parts() -> None:
 
 
 def install_signal_cleanup() -> None:
-    """On SIGTERM or SIGHUP, remove the live part files, then die of the signal as before."""
-    for signum in (signal.SIGTERM, signal.SIGHUP):
+    """On SIGTERM or SIGHUP, remove the live part files, then die of the signal as before
+    (where the platform has no SIGHUP, as Windows, on SIGTERM only)."""
+    for name in ("SIGTERM", "SIGHUP"):
+        signum = getattr(signal, name, None)
+        if signum is None:
+            continue
         previous = signal.getsignal(signum)
 
         def handler(number: int, frame: FrameType | None, previous: object = previous) -> None:

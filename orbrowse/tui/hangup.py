@@ -35,9 +35,13 @@ class Hangup:
         self._previous: object = signal.SIG_DFL
 
     def install(self) -> None:
-        """Take SIGHUP (call after the other SIGHUP handlers: this one chains to them)."""
-        self._previous = signal.getsignal(signal.SIGHUP)
-        signal.signal(signal.SIGHUP, self._on_signal)
+        """Take SIGHUP (call after the other SIGHUP handlers: this one chains to them); where
+        the platform has none (Windows), nothing."""
+        sighup = getattr(signal, "SIGHUP", None)
+        if sighup is None:
+            return
+        self._previous = signal.getsignal(sighup)
+        signal.signal(sighup, self._on_signal)
 
     def _on_signal(self, number: int, frame: FrameType | None) -> None:
         if not self.jobs or self._loop is None:

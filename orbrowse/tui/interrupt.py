@@ -47,6 +47,9 @@ it set at start, set back."""
 
 MESSAGE: Final = b"orbrowse: interrupted\n"
 
+WATCHED: Final = os.name == "posix"
+"""Whether a thread watches for SIGINT (:func:`_watching`), else the Python handler acts."""
+
 
 class Interrupted:
     """Whether a SIGINT came while the block ran."""
@@ -110,7 +113,7 @@ def _watching(on_sigint: Callable[[], None]) -> Iterator[bool]:
     as long as the stuck code does not hold the GIL. Windows' proactor loop holds the wakeup
     fd to wake on Ctrl+C, and nothing is tested there: the Python handler acts instead.
     """
-    if os.name != "posix":
+    if not WATCHED:
         yield False
         return
     reader, writer = socket.socketpair()

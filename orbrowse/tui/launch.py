@@ -9,10 +9,11 @@ this module imports Textual only in :func:`run_app`, after the request is on the
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import sys
-from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any
 
 from orbrowse.api.errors import OpenRouterError
 from orbrowse.api.partfile import install_signal_cleanup
@@ -22,9 +23,11 @@ from orbrowse.debug_log import DebugLog
 from orbrowse.deletion_log import DeletionLog
 from orbrowse.preview.detect import Graphics, ImagesMode, choose, detect
 from orbrowse.tui.hangup import HANGUP
-from orbrowse.tui.interrupt import sigint_exits
+from orbrowse.tui.interrupt import Interrupted, sigint_exits
 
 if TYPE_CHECKING:
+    from textual.app import App
+
     from orbrowse.api.client import FilesClient, RequestObserver
     from orbrowse.tui.base import EarlyListing
 
@@ -65,15 +68,24 @@ def run_app(
             )
             if debug_log.error is not None:  # it stopped on the first request, before the app
                 debug_log.on_stop(debug_log.error)
-        install_signal_cleanup()  # SIGTERM/SIGHUP: no download part file left behind
-        HANGUP.install()  # SIGHUP during a deletion: finish the requests in flight first
-        with sigint_exits(runner.get_loop(), app) as interrupted:
+        with signal_hooks(runner.get_loop(), app) as interrupted:
             result = runner.run(app.run_async())
     if interrupted.seen:  # the terminal is restored: cli.main says so, exit code 130
         raise KeyboardInterrupt
     if app.return_code:
         return app.return_code
     return result if isinstance(result, int) else 0
+
+
+@contextlib.contextmanager
+def signal_hooks(loop: asyncio.AbstractEventLoop, app: App[Any]) -> Iterator[Interrupted]:
+    """The browser's signals while ``app`` runs on ``loop``: SIGTERM and SIGHUP remove the
+    download part files, SIGHUP during a deletion lets the requests in flight finish, SIGINT
+    ends the app (:func:`~orbrowse.tui.interrupt.sigint_exits`)."""
+    install_signal_cleanup()  # SIGTERM/SIGHUP: no download part file left behind
+    HANGUP.install()  # SIGHUP during a deletion: finish the requests in flight first
+    with sigint_exits(loop, app) as interrupted:
+        yield interrupted
 
 
 async def before_textual(
