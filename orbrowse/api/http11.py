@@ -340,6 +340,8 @@ class Connection(asyncio.Protocol):
     def on_headers_complete(self) -> None:
         if self.head_done:
             return
+        if 0 in self.reason:  # llhttp takes it, even strict; h11 refused it
+            raise httpx.RemoteProtocolError("a malformed answer: a NUL in the status line")
         status = self._parser.get_status_code()
         if 100 <= status < 200 and status != 101:  # 100 Continue, 103 Early Hints: skipped
             self._interim = True

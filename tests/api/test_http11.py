@@ -327,6 +327,7 @@ def _with(line: bytes) -> bytes:
         _with(b"X\x00Note: a"),
         _with(b"X Note: a"),
         _with(b"Connection : keep-alive"),
+        b"HTTP/1.1 200 O\x00K\r\nContent-Length: 2\r\n\r\nok",
     ],
     ids=[
         "nul",
@@ -338,14 +339,15 @@ def _with(line: bytes) -> bytes:
         "name-nul",
         "name-space",
         "name-space-before-colon",
+        "reason-nul",
     ],
 )
 async def test_a_forbidden_byte_in_a_header_is_refused_and_the_connection_dropped(
     answer: bytes,
 ) -> None:
     # RFC 9110 5.5: a field value holds no NUL, CR or LF, and a name is a token. llhttp, lenient
-    # about header values (below), took a NUL, which h11 refused, and a space before the colon
-    # after a framing header's name.
+    # about header values (below), took a NUL, which h11 refused (in the status line too), and
+    # a space before the colon after a framing header's name.
     async def forbidden(exchange: Exchange) -> None:
         await exchange.request()
         await exchange.answer(answer)
