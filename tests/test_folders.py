@@ -12,6 +12,7 @@ from orbrowse.api.models import FileObject
 from orbrowse.listing.folders import (
     FolderTree,
     ancestor_paths,
+    breadcrumb,
     folder_path,
     leaf_name,
     relative_segments,
@@ -239,3 +240,23 @@ def test_matches_a_brute_force_over_pages_and_removals(
         assert folder is not None and file in folder.files
     for folder in tree.root.iter_folders():
         assert folder.largest_file == max((f.size_bytes for f in folder.files), default=0)
+
+
+def test_a_breadcrumb_too_wide_gives_up_the_segments_nearest_the_root() -> None:
+    tree = FolderTree([named(1, "data/exports/2026/q1/deep.csv"), named(2, "日本語/x.txt")])
+    q1 = tree.folder("data/exports/2026/q1/")
+    assert q1 is not None
+    assert breadcrumb(q1) == "/ data / exports / 2026 / q1 /"
+    assert breadcrumb(q1, 30) == "/ data / exports / 2026 / q1 /"
+    assert breadcrumb(q1, 29) == "/ … / exports / 2026 / q1 /"
+    assert breadcrumb(q1, 17) == "/ … / 2026 / q1 /"
+    assert breadcrumb(q1, 16) == "/ … / q1 /"
+    assert breadcrumb(q1, 10) == "/ … / q1 /"
+    assert breadcrumb(q1, 9) == "/ …q1 /"
+    long = tree.folder("data/exports/")
+    assert long is not None
+    assert breadcrumb(long, 10) == "/ …ports /"
+    assert breadcrumb(tree.root, 1) == "/"
+    wide = tree.folder("日本語/")
+    assert wide is not None
+    assert breadcrumb(wide, 9) == "/ …本語 /"  # cut in cells, a wide character whole

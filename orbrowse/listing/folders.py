@@ -41,8 +41,10 @@ from collections.abc import Callable, Iterable, Iterator, Sized
 from operator import attrgetter
 from typing import Literal
 
+from rich.cells import cell_len
+
 from orbrowse.api.models import FileObject
-from orbrowse.listing.formatting import visible_text
+from orbrowse.listing.formatting import ELLIPSIS, visible_text
 
 SEPARATOR = "/"
 EMPTY_NAME = '""'
@@ -173,9 +175,31 @@ def shown_name(name: str) -> str:
     return visible_text(name) if name else EMPTY_NAME
 
 
-def breadcrumb(folder: Folder) -> str:
-    """``/ data / exports /`` (``/`` for the root), every segment through :func:`shown_name`."""
-    return ("/ " + "".join(f"{shown_name(s)} / " for s in folder.segments())).rstrip()
+def breadcrumb(folder: Folder, width: int | None = None) -> str:
+    """``/ data / exports /`` (``/`` for the root), every segment through :func:`shown_name`.
+
+    Within ``width`` cells the segments nearest the root give way first (``/ … / q1 /``):
+    where you are stays in view, as the last segment's end does when even it is too long.
+    """
+    names = [shown_name(segment) for segment in folder.segments()]
+    for start in range(len(names)):
+        text = "/ " + ("… / " if start else "") + "".join(f"{n} / " for n in names[start:])
+        if width is None or cell_len(text.rstrip()) <= width:
+            return text.rstrip()
+    if not names or width is None:
+        return "/"
+    room = width - len("/ ") - len(ELLIPSIS) - len(" /")
+    return "/ " + ELLIPSIS + _last_cells(names[-1], room) + " /"
+
+
+def _last_cells(text: str, width: int) -> str:
+    """The end of ``text`` that fits in ``width`` cells."""
+    kept = 0
+    for index in range(len(text) - 1, -1, -1):
+        kept += cell_len(text[index])
+        if kept > width:
+            return text[index + 1 :]
+    return text
 
 
 def folder_path(filename: str) -> str:

@@ -149,6 +149,26 @@ async def test_open_and_go_up_keep_the_cursor_and_the_breadcrumb(
         assert [r.split()[0] for r in visible_rows(app)] == ["q1/", "sales-1.csv", "sales-2.csv"]
 
 
+async def test_a_deep_folders_breadcrumb_shows_where_you_are_at_60_columns(
+    make_app: AppFactory, emulator: RunningEmulator
+) -> None:
+    # 13 folders down, the path above the table read "/ deep / level-with-a-rather-long-
+    # name-0 /": cut at its end, it named the second folder, not the one open.
+    levels = [f"level-with-a-rather-long-name-{n}" for n in range(12)]
+    add_tree(emulator, ["/".join(["deep", *levels, "file.txt"]), "top.txt"])
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID, view="folders")
+    async with browsing(app, size=(60, 15)) as (pilot, _):
+        await pilot.press(*"l" * 13)
+        await settle(pilot)
+        assert [r.split()[0] for r in visible_rows(app)] == ["file.txt"]
+        shown = breadcrumb(app)
+        assert shown == "/ … / level-with-a-rather-long-name-11 /", shown
+        await pilot.press("h")
+        assert breadcrumb(app).endswith(" / level-with-a-rather-long-name-10 /")
+        await pilot.press(*"h" * 10)  # room again: the whole path
+        assert breadcrumb(app) == "/ deep / level-with-a-rather-long-name-0 /"
+
+
 async def test_an_empty_segment_is_a_folder_of_its_own(
     make_app: AppFactory, tree: list[StoredFile]
 ) -> None:

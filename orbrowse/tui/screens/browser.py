@@ -11,7 +11,6 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from typing import ClassVar
 
-from rich.text import Text
 from textual import events, getters, on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
@@ -19,7 +18,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.geometry import Size
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Header, Input, Static
+from textual.widgets import Header, Input
 
 from orbrowse import startup_gc
 from orbrowse.api.client import FilesClient
@@ -32,13 +31,13 @@ from orbrowse.listing.file_list import FileList, SortColumn
 from orbrowse.listing.filter_language import Filter, FilterError
 from orbrowse.listing.folder_rows import FolderRows
 from orbrowse.listing.folders import Folder, FolderTree, folder_path
-from orbrowse.listing.folders import breadcrumb as folder_breadcrumb
 from orbrowse.listing.formatting import human_size, visible_text
 from orbrowse.listing.workspace_label import short_id
 from orbrowse.tui.base import OrbrowseBase, WorkspaceChoice
 from orbrowse.tui.listing_stopped import Stopped, explain_stop
 from orbrowse.tui.preview_loader import PreviewLoader
 from orbrowse.tui.read_ahead import MAX_PAGE, ReadAhead
+from orbrowse.tui.widgets.breadcrumb import Breadcrumb
 from orbrowse.tui.widgets.details import DetailsPane
 from orbrowse.tui.widgets.file_table import DEFAULT_FETCH_AHEAD_ROWS, FileTable
 from orbrowse.tui.widgets.fitting_input import FittingInput
@@ -352,7 +351,7 @@ class BrowserScreen(Screen[None]):
     details = getters.query_one(DetailsPane)
     status_line = getters.query_one(StatusLine)
     filter_box = getters.query_one("#filter", Input)
-    breadcrumb = getters.query_one("#breadcrumb", Static)
+    breadcrumb = getters.query_one("#breadcrumb", Breadcrumb)
 
     # -- layout ---------------------------------------------------------------------------------
 
@@ -362,7 +361,7 @@ class BrowserScreen(Screen[None]):
         yield WorkspaceBanner(id="workspace-banner")
         with Horizontal(id="browser-body"):
             with Vertical(id="table-column"):
-                yield Static(id="breadcrumb", markup=False)
+                yield Breadcrumb(id="breadcrumb", markup=False)
                 yield FileTable(self.files, clock=self.orbrowse.clock, id="files")
                 yield FittingInput(
                     placeholder="filter: text re:regex type:image/ >10MB older:30d, ! inverts",
@@ -1108,8 +1107,7 @@ class BrowserScreen(Screen[None]):
         rows = self.folder_rows
         if rows is None:
             return
-        text = Text(folder_breadcrumb(rows.folder), no_wrap=True, overflow="ellipsis")
-        self.breadcrumb.update(text)
+        self.breadcrumb.show(rows.folder)
 
     @on(FileTable.OpenFolder)
     def open_folder(self, message: FileTable.OpenFolder) -> None:
