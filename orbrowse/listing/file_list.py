@@ -323,12 +323,15 @@ class FileList:
         parsed = parse_filter(text, utc_now() if now is None else now)
         if parsed == self._filter:
             return
-        self._filter = parsed
+        previous, self._filter = self._filter, parsed
+        try:  # stopped midway (a time limit), nothing changes
+            hidden = sum(1 for file_id in self._marks if not self._matches(self._files[file_id]))
+            self._rebuild()
+        except BaseException:
+            self._filter = previous
+            raise
         self.filter_version += 1
-        self._hidden_marked = sum(
-            1 for file_id in self._marks if not self._matches(self._files[file_id])
-        )
-        self._rebuild()
+        self._hidden_marked = hidden
 
     def matches(self, file: FileObject) -> bool:
         """Whether the current filter keeps this file (ignores "only marked")."""

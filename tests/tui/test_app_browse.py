@@ -354,6 +354,28 @@ async def test_an_invalid_filter_shows_an_error_and_the_app_keeps_running(
         assert app.is_running
 
 
+@pytest.mark.timeout(60)  # before the fix the app never came back
+async def test_a_regular_expression_too_slow_on_a_long_name_is_refused(
+    emulator: RunningEmulator, make_app: AppFactory, eight: list[StoredFile]
+) -> None:
+    # re:(a+)+b$ tries 2^300 ways on a server's name of 300 a's: the browser froze for good
+    # (in tmux: no key, no redraw, one core busy) as the filter was typed.
+    emulator.store.add_file(DEFAULT_WORKSPACE_ID, "long/" + "a" * 300 + ".txt", content=b"x")
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID, view="flat")
+    async with browsing(app) as (pilot, _):
+        await pilot.press("slash", *"re:a.txt")
+        assert shown_names(app) == ["long/" + "a" * 300 + ".txt"]
+        box = browser(app).query_one("#filter", Input)
+        box.value = "re:(a+)+b$"
+        await pilot.pause()
+        assert box.has_class("-invalid")
+        assert "too slow" in status_of(app), status_of(app)
+        assert shown_names(app) == ["long/" + "a" * 300 + ".txt"]  # the last good filter
+        await pilot.press("escape")
+        assert len(shown_names(app)) == 9
+        assert app.is_running
+
+
 async def test_escape_clears_the_filter(app: OrbrowseApp, eight: list[StoredFile]) -> None:
     async with browsing(app) as (pilot, _):
         await pilot.press("slash", *"notes")

@@ -1,0 +1,42 @@
+"""time_limit: stops a regular expression that would not end, and leaves any outer SIGALRM
+timer (pytest-timeout's) as it found it."""
+
+from __future__ import annotations
+
+import re
+import signal
+import time
+
+import pytest
+
+from orbrowse.listing.time_limit import TooSlow, time_limit
+
+NEVER_ENDS = re.compile(r"(a+)+b$")
+LONG_NAME = "long/" + "a" * 300 + ".txt"
+
+
+def test_a_regular_expression_that_would_not_end_is_stopped_at_the_limit() -> None:
+    handler = signal.getsignal(signal.SIGALRM)
+    started = time.monotonic()
+    with pytest.raises(TooSlow), time_limit(0.2):
+        NEVER_ENDS.search(LONG_NAME)
+    assert time.monotonic() - started < 5
+    assert signal.getsignal(signal.SIGALRM) is handler
+
+
+def test_quick_work_ends_untouched_and_an_outer_timer_keeps_its_time() -> None:
+    outer = signal.getitimer(signal.ITIMER_REAL)  # pytest-timeout's, set back at the end
+    previous = signal.signal(signal.SIGALRM, lambda *_: None)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 30)
+        with time_limit(0.5):
+            assert NEVER_ENDS.search("aab")
+        left, _ = signal.getitimer(signal.ITIMER_REAL)
+        assert 25 < left <= 30
+        signal.setitimer(signal.ITIMER_REAL, 0.3)  # due before the limit: left alone
+        with time_limit(1.0):
+            pass
+        assert 0 < signal.getitimer(signal.ITIMER_REAL)[0] <= 0.3
+    finally:
+        signal.signal(signal.SIGALRM, previous)
+        signal.setitimer(signal.ITIMER_REAL, *outer)
