@@ -12,7 +12,7 @@ from orbrowse.api.client import FilesClient
 from orbrowse.emulator.server import RunningEmulator
 from orbrowse.tui.dialogs import UploadDialog
 from tests.conftest import DEFAULT_WORKSPACE_ID
-from tests.tui.app_driver import settle, wait_until
+from tests.tui.app_driver import notifications, settle, wait_until
 from tests.tui.dialog_host import hosting, text_of
 
 
@@ -141,6 +141,25 @@ async def test_cancel_during_upload_leaves_nothing_on_the_server(
     emulator.faults.release()
     await asyncio.sleep(1.5)
     assert emulator.store.count(DEFAULT_WORKSPACE_ID) == 0
+
+
+async def test_cancel_after_the_whole_file_is_sent_says_the_server_may_keep_it(
+    tmp_path: Path, client: FilesClient, emulator: RunningEmulator
+) -> None:
+    # In tmux at 1,500 ms: Escape at "1 MiB of 1 MiB", the dialog closed without a word and
+    # the server kept the file ("nothing is left behind" holds only while still sending).
+    (tmp_path / "notes.txt").write_bytes(b"notes\n" * 100)
+    emulator.faults.latency_ms = 1500  # the server stores it at once, answers 1.5 s later
+    dialog = UploadDialog(client, tmp_path)
+    async with hosting(dialog, size=(60, 15)) as (pilot, app):
+        await pilot.press(*"notes.txt", "enter")
+        await wait_until(pilot, lambda: emulator.store.count(DEFAULT_WORKSPACE_ID) == 1)
+        assert "600 Bytes of 600 Bytes" in text_of(dialog, "#progress-label")
+        await pilot.press("escape")
+        await settle(pilot)
+        [warning] = notifications(app, severity="warning")
+        assert "notes.txt" in warning and "may keep it" in warning, warning
+    assert app.results == [None]
 
 
 async def test_tab_on_an_ambiguous_prefix_completes_the_shared_part_and_lists_the_names(

@@ -47,7 +47,8 @@ class UploadDialog(Dialog[FileObject | None]):
     """Dismisses with the uploaded file, or ``None`` when cancelled.
 
     Nothing is sent until the local check passes. Cancelling (or closing the dialog) cancels
-    the upload worker; the server keeps only complete bodies, so nothing is left behind.
+    the upload worker; the server keeps only complete bodies, so nothing is left behind while
+    sending. Once every byte is sent the server may have the file already: a warning says so.
     """
 
     AUTO_FOCUS = "#path"
@@ -184,7 +185,12 @@ class UploadDialog(Dialog[FileObject | None]):
             return
         self._upload(self.path)
 
+    _sent_whole: Path | None = None
+    """The file whose every byte is sent: only the server's answer is awaited."""
+
     def _show_progress(self, done: int, total: int | None) -> None:
+        if total is not None and done >= total:
+            self._sent_whole = self.path
         self.query_one("#progress", ProgressBar).update(total=total, progress=done)
         self.query_one("#progress-label", Static).update(
             Text(transfer_text(done, total, self._meter.rate(done)))
@@ -213,5 +219,16 @@ class UploadDialog(Dialog[FileObject | None]):
         self.dismiss(uploaded)
 
     def action_cancel(self) -> None:
+        """Cancel: while still sending, the server keeps nothing; once every byte is sent it
+        may have the file already (its answer is what was cancelled), and says so."""
+        sent = self._sent_whole if self.has_class("-busy") else None
         self.workers.cancel_group(self, "upload")
+        if sent is not None:
+            self.app.notify(
+                f"Cancelled after all of {sent.name} was sent: the server may keep it. "
+                "r reloads the list to check.",
+                title="Upload",
+                severity="warning",
+                timeout=10,
+            )
         self.dismiss(None)
