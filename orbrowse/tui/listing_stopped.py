@@ -8,6 +8,7 @@ from pathlib import Path
 
 from orbrowse.api.errors import (
     AuthenticationError,
+    BadRequestError,
     OpenRouterError,
     PermissionDeniedError,
     describe,
@@ -22,6 +23,8 @@ class Stopped:
     """Whole sentences: what happened and what to do."""
     retry_helps: bool
     key_refused: bool = False
+    start_over: bool = False
+    """``r`` lists again from the start rather than resuming at the cursor."""
 
 
 def sentence(text: str) -> str:
@@ -51,6 +54,15 @@ def explain_stop(error: OpenRouterError, config_path: Path | None) -> Stopped:
             retry_helps=False,
         )
     text = describe(error)
+    if isinstance(error, BadRequestError):
+        # The request is the same each time: its cursor (the listing's place) is refused,
+        # e.g. by a server restarted with other data. Sent again it fails again.
+        return Stopped(
+            status=f"stopped: {text} · r lists again from the start",
+            notice=sentence(text) + " Press r to list again from the start.",
+            retry_helps=True,
+            start_over=True,
+        )
     return Stopped(
         status=f"stopped (r retries): {text}",
         notice=sentence(text) + " Press r to retry from where it stopped.",

@@ -153,6 +153,31 @@ async def test_listing_error_says_press_r_and_r_resumes_without_duplicates(
         assert status_of(app).startswith("all 1,000 files")
 
 
+async def test_a_cursor_the_server_refuses_is_left_r_lists_again_from_the_start(
+    emulator: RunningEmulator, app: OrbrowseApp, thousand: list[str]
+) -> None:
+    # The emulator restarted with other data (in tmux: kill it mid-listing, start it again):
+    # every next page was "400 Invalid cursor", and r, "retry from where it stopped", sent
+    # the same cursor again, for ever.
+    async with browsing(app) as (pilot, screen):
+        await screen.pager.aclose()  # no page requested ahead: the next request fails
+        emulator.faults.fail_next(
+            400, method="GET", path_contains="/files", count=50, message="Invalid cursor"
+        )
+        await pilot.press("L")
+        await settle(pilot)
+        assert screen.load_error is not None
+        assert "r lists again from the start" in status_of(app), status_of(app)
+        emulator.faults.clear()
+        await pilot.press("r")
+        await settle(pilot)
+        assert screen.load_error is None
+        assert "cursor" not in list_requests(emulator)[0]  # from the start
+        await pilot.press("L")
+        await settle(pilot)
+        assert [file.id for file in screen.files.loaded_files()] == thousand
+
+
 async def test_refresh_reloads_from_the_start_and_keeps_marks(
     emulator: RunningEmulator, app: OrbrowseApp, thousand: list[str]
 ) -> None:

@@ -1044,7 +1044,7 @@ class BrowserScreen(Screen[None]):
             self.load_pages(everything=True)
 
     def action_refresh(self) -> None:
-        if self.load_error is not None:
+        if self.load_error is not None and not (self.stopped and self.stopped.start_over):
             # Resume from the last good cursor; an interrupted L goes on to the end.
             self.load_pages(everything=self.loading_everything)
             return
