@@ -8,10 +8,12 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from orbrowse.emulator.server import RunningEmulator
 from orbrowse.emulator.store import StoredFile
 from orbrowse.listing.folders import Folder
+from orbrowse.tui.dialogs import DownloadDialog
 from orbrowse.tui.screens.browser import BrowserScreen
 from tests.conftest import DEFAULT_WORKSPACE_ID
 from tests.tui.app_driver import (
@@ -20,6 +22,8 @@ from tests.tui.app_driver import (
     browsing,
     close_report,
     deletion_reported,
+    screen_shown,
+    screen_text,
     settle,
     status_of,
     table_of,
@@ -167,6 +171,27 @@ async def test_a_deep_folders_breadcrumb_shows_where_you_are_at_60_columns(
         assert breadcrumb(app).endswith(" / level-with-a-rather-long-name-10 /")
         await pilot.press(*"h" * 10)  # room again: the whole path
         assert breadcrumb(app) == "/ deep / level-with-a-rather-long-name-0 /"
+
+
+async def test_d_on_a_folder_at_60x15_opens_on_the_title_and_the_folder_field(
+    make_app: AppFactory, emulator: RunningEmulator
+) -> None:
+    # The dialog opened scrolled down, centred by Textual (animated) on the focused field by
+    # the layout before the compact switch: the title, "Save into folder" and the field that
+    # took what was typed were out of view.
+    add_tree(emulator, [f"outputs/chart-{n:02d}.png" for n in range(20)], downloadable=True)
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID, view="folders")
+    async with browsing(app, size=(60, 15)) as (pilot, _):
+        await pilot.press("d")
+        dialog = await screen_shown(pilot, DownloadDialog)
+        await pilot.pause(0.5)  # past any animated scroll
+        assert dialog.query_one("#folder", Input).has_focus
+        shown = screen_text(app)
+        for line in ("Download 20 files", "Save into folder", "Keep folders"):
+            assert line in shown, shown
+        await pilot.press("tab", "tab", "tab")  # on to the buttons: they come into view
+        await pilot.pause(0.5)
+        assert "Download" in screen_text(app).splitlines()[-2]
 
 
 async def test_an_empty_segment_is_a_folder_of_its_own(

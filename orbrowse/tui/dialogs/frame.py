@@ -10,7 +10,7 @@ buttons and inputs.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from textual import events
 from textual.containers import VerticalScroll
@@ -64,13 +64,31 @@ class DialogScreen(ModalScreen[ResultT]):
         for widget in self.query("Button, Input").results():
             if isinstance(widget, Button | Input):
                 widget.compact = compact
+        if self.focused is not None:
+            self._show_focused(self.focused)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
-        # The focused widget (or its whole actions group) in view, after this refresh's
-        # layout: the compact switch may have just moved things, and the focus a dialog
-        # starts with is set before its first layout, when nothing can scroll yet.
-        target = _actions_group(event.widget) or event.widget
-        self.call_after_refresh(target.scroll_visible, animate=False)
+        self._show_focused(event.widget)
+
+    def scroll_to_center(self, widget: Widget, *_: Any, **__: Any) -> None:
+        """How Textual shows a newly focused widget: centred, animated, by the layout of that
+        moment (before the compact switch). A dialog's first field ended under the frame's
+        top edge, its title and label out of view: a dialog shows it its own way."""
+        self._show_focused(widget)
+
+    def _show_focused(self, widget: Widget) -> None:
+        # After this refresh's layout: the compact switch may have just moved things, and
+        # the focus a dialog starts with is set before its first layout.
+        target = _actions_group(widget) or widget
+        self.call_after_refresh(_scroll_to_show, target)
+
+
+def _scroll_to_show(target: Widget) -> None:
+    """The dialog from its top, scrolled as far as ``target`` (or its actions group) needs."""
+    frame = next((node for node in target.ancestors if isinstance(node, DialogFrame)), None)
+    if frame is not None:
+        frame.scroll_home(animate=False, immediate=True)
+    target.scroll_visible(animate=False, immediate=True)
 
 
 def _actions_group(widget: Widget) -> Widget | None:
