@@ -95,3 +95,22 @@ def test_quick_folders_measures_the_tree_the_open_folder_and_memory(tmp_path: Pa
     assert rows[("a filter keystroke at 10,000", "folder view")]["baseline"] == "flat view"
     assert rows[("RSS growth at 10,000", "folder view")]["baseline"] == "flat view"
     assert all(row["median"] > 0 for row in rows.values())
+
+
+def test_the_delete_trace_times_every_leg_of_both_clients() -> None:
+    """``trace_deletes.py`` in a short form: the emulator's trace and the client's marks meet
+    for every request (a renamed hook in either would leave a leg out)."""
+    script = str(ROOT / "benchmarks" / "trace_deletes.py")
+    done = subprocess.run(
+        [sys.executable, script, "--runs", "1", "--count", "24"],
+        capture_output=True,
+        text=True,
+        timeout=110,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    for client in ("orbrowse", "bare socket"):
+        traced = done.stdout.split(f"== one traced run, {client}, now")[1].split("==")[0]
+        for leg in ("emulator: deadline to answer let go", "back: let go to client's first read"):
+            assert leg in traced
+        assert "cycle: a call to the same worker's next" in traced
