@@ -32,6 +32,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -192,16 +193,34 @@ def _httpx_transport(*, verify: bool, limits: Any) -> object:
     return httpx.AsyncHTTPTransport(verify=verify, limits=limits)
 
 
-def delete(before: str | None = None) -> None:
-    """Client CPU per delete, orbrowse's engine (on its transport, on httpx's own transport,
-    and with ``before`` on that commit's transport) against the raw httpx anchor (unprofiled,
-    interleaved, 6 rounds of 300), then 1,000 deletes under cProfile."""
+@contextlib.contextmanager
+def _through_httpx_send() -> Iterator[None]:
+    """orbrowse's client sending through ``httpx.AsyncClient.send`` (auth flow, redirect
+    loop, stream wrapper) instead of straight to its transport (before the fifth session)."""
+    made = FilesClient.__init__
+
+    def init(self: FilesClient, *args: Any, **kwargs: Any) -> None:
+        made(self, *args, **kwargs)
+        self._direct = None
+
+    with mock.patch.object(FilesClient, "__init__", init):
+        yield
+
+
+def delete(before: str | None = None, rounds: int = 6) -> None:
+    """Client CPU per delete, orbrowse's engine (on its transport; through httpx's ``send``;
+    on httpx's own transport; with ``before`` on that commit's
+    transport) against the raw httpx anchor (unprofiled, interleaved, ``rounds`` rounds of
+    1,000), then 1,000 deletes under cProfile."""
     import statistics
 
     from benchmarks.bench_delete import _first_files, delete_orbrowse, delete_raw
 
-    count, rounds = 300, 6
-    transports: dict[str, object] = {"orbrowse on httpx's transport": _httpx_transport}
+    count = 1000
+    transports: dict[str, object] = {
+        "orbrowse through httpx's send": _through_httpx_send,
+        "orbrowse on httpx's transport": _httpx_transport,
+    }
     earlier = _transport_from(before)
     if earlier is not None:
         transports[f"orbrowse on {before}'s transport"] = earlier
@@ -218,7 +237,12 @@ def delete(before: str | None = None) -> None:
                     delete_raw(emulator.url, files)
                 else:
                     other = transports.get(name)
-                    with _client_on(other) if other else contextlib.nullcontext():
+                    switch: contextlib.AbstractContextManager[object]
+                    if other is _through_httpx_send:
+                        switch = _through_httpx_send()
+                    else:
+                        switch = _client_on(other) if other else contextlib.nullcontext()
+                    with switch:
                         delete_orbrowse(emulator.url, files, Path(folder))
                 cpu[name].append((time.process_time() - started) / count)
         for name, samples in cpu.items():
@@ -316,14 +340,16 @@ class _BareSocket:
 def layers(count: int = 1000, rounds: int = 3) -> None:
     """Client CPU per request, layer by layer, for one small answer (``GET /files/{id}``, no
     added latency): a bare socket; orbrowse's transport alone (one ``httpx.Request`` sent
-    again and again); ``httpx.AsyncClient`` over it; httpx's own transport under the same
-    client; ``FilesClient.get_file`` (orbrowse's whole path: retries, timeouts, the rate
-    limiter, the body's bound, the model). ``count`` requests per layer and round, layers
+    again and again); ``httpx.AsyncClient`` over it, and the same without a cookie jar
+    (:mod:`orbrowse.api.cookieless`); httpx's own transport under the same client;
+    ``FilesClient.get_file`` (orbrowse's whole path: retries, timeouts, the rate limiter, the
+    body's bound, the model). ``count`` requests per layer and round, layers
     interleaved; medians of the rounds."""
     import statistics
 
     import httpx
 
+    from orbrowse.api.cookieless import CookielessClient
     from orbrowse.api.network import AsyncioTransport
 
     cpu: dict[str, list[float]] = {}
@@ -336,6 +362,7 @@ def layers(count: int = 1000, rounds: int = 3) -> None:
         request = httpx.Request("GET", target, headers=headers)
         async with (
             httpx.AsyncClient(headers=headers, transport=ours) as lean,
+            CookielessClient(headers=headers, transport=ours) as cookieless,
             httpx.AsyncClient(headers=headers) as bare,
             FilesClient(KEY, base_url=url) as client,
         ):
@@ -351,6 +378,7 @@ def layers(count: int = 1000, rounds: int = 3) -> None:
                 "bare socket": lambda: sockets[-1].request("GET", f"files/{file_id}"),
                 "orbrowse's transport alone": by_transport,
                 "httpx over orbrowse's transport": lambda: by_client(lean),
+                "the same without a cookie jar": lambda: by_client(cookieless),
                 "httpx over its own transport": lambda: by_client(bare),
                 "FilesClient.get_file": lambda: client.get_file(file_id),
             }
@@ -872,7 +900,10 @@ def main() -> None:
     )
     parser.add_argument("--page", type=int, default=1000)
     parser.add_argument(
-        "--runs", type=int, default=5, help="start-up: runs of each case; transport: rounds"
+        "--runs",
+        type=int,
+        default=5,
+        help="start-up: runs of each case; transport, delete: rounds",
     )
     parser.add_argument(
         "--before",
@@ -886,7 +917,7 @@ def main() -> None:
     if args.what == "listing":
         listing(args.page)
     elif args.what == "delete":
-        delete(args.before)
+        delete(args.before, rounds=args.runs)
     elif args.what == "delete-engine":
         delete_engine(args.runs, args.before)
     elif args.what == "roundtrip":

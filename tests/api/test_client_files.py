@@ -242,3 +242,16 @@ async def test_attribution_headers_are_sent(emulator: RunningEmulator, client: F
     assert headers["x-openrouter-title"] == "orbrowse"
     assert headers["http-referer"].startswith("https://")
     assert headers["x-openrouter-categories"]
+
+
+async def test_a_cookie_the_server_sets_is_not_sent_back(
+    emulator: RunningEmulator, client: FilesClient
+) -> None:
+    """The API takes no cookies: one set by whatever answers (a proxy in front, a load balancer)
+    is neither kept nor sent with the next requests."""
+    emulator.faults.fail_next(503, headers={"Set-Cookie": "session=tracker; Path=/"})
+    await client.list_files(limit=1)  # retried after the 503 that set the cookie
+    await client.list_files(limit=1)
+    sent = emulator.faults.requests[-3:]
+    assert [r.path for r in sent] == ["/api/v1/files"] * 3
+    assert all("cookie" not in r.headers for r in sent)
