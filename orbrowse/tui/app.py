@@ -126,8 +126,17 @@ class OrbrowseApp(OrbrowseBase):
     @cached_property
     def type_ahead(self) -> TypeAhead:
         return TypeAhead(
-            self, self._forward_input, INPUT_OPENING_ACTIONS, maybe_opening=MAYBE_OPENING_ACTIONS
+            self,
+            self._forward_input,
+            INPUT_OPENING_ACTIONS,
+            maybe_opening=MAYBE_OPENING_ACTIONS,
+            waiting=self._looking_up_workspaces,
         )
+
+    def _looking_up_workspaces(self) -> bool:
+        """``w`` waits for the workspaces before the picker shows (1.5 s over a slow link):
+        keys typed meanwhile are the picker's, not the browser's."""
+        return any(w.group == "workspaces" and w.is_running for w in self.workers)
 
     _keys_ready = False
     """Whether a screen that takes keys (the browser, the picker) is up: before, keys are

@@ -68,15 +68,19 @@ class TypeAhead:
         *,
         maybe_opening: Collection[str] = (),
         timeout: float = 1.0,
+        waiting: Callable[[], bool] = lambda: False,
     ) -> None:
         """``maybe_opening``: actions that may open a screen or an input, or act in place;
         keys after them are held as after Enter in an input (until focus moves or the app
-        has nothing left to do)."""
+        has nothing left to do). ``waiting``: whether the screen an opening key asked for
+        is still being prepared (the workspaces looked up over a slow link); the timeout
+        waits for that too."""
         self._app = app
         self._forward = forward
         self._opening_actions = frozenset(opening_actions)
         self._maybe_opening = frozenset(maybe_opening)
         self._timeout = timeout
+        self._waiting = waiting
         self._held: deque[InputEvent] = deque()
         self._gate: _Gate | None = None
         self._timer: Timer | None = None
@@ -125,7 +129,7 @@ class TypeAhead:
 
     def _gate_open(self, gate: _Gate) -> bool:
         app = self._app
-        if time.monotonic() >= gate.deadline:
+        if time.monotonic() >= gate.deadline and not self._waiting():
             return True
         if app.screen is not gate.screen:
             # Mounted means its on_mount has run and queued any focus() call it makes.

@@ -65,6 +65,26 @@ async def test_j_k_move_and_the_current_workspace_is_marked(
         assert "2 files" in text
 
 
+async def test_keys_typed_after_w_over_a_slow_link_reach_the_picker(
+    emulator: RunningEmulator, app: OrbrowseApp
+) -> None:
+    # At 1,500 ms the picker came after the type-ahead's 1 s: "w", then "other" and Enter
+    # typed at once ran in the browser (r listed again, Enter previewed) and Ctrl+E was lost.
+    async with browsing(app) as (pilot, _):
+        emulator.faults.latency_ms = 1500
+        await pilot.press("w", *"other", "enter")
+        await wait_until(
+            pilot,
+            lambda: (
+                isinstance(app.workspace, WorkspaceChoice)
+                and app.workspace.id == OTHER_WORKSPACE_ID
+            ),
+            "the Other workspace opened",
+        )
+        await browser_ready(pilot)  # its first page shown: not left while it mounts
+        assert not isinstance(app.screen, WorkspacePicker)
+
+
 async def test_slash_or_another_letter_starts_the_filter(app: OrbrowseApp) -> None:
     async with browsing(app) as (pilot, _):
         await pilot.press("w")
