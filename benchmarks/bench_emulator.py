@@ -3,6 +3,7 @@
     python benchmarks/bench_emulator.py              # both parts, prints the figures
     python benchmarks/bench_emulator.py handler      # list handler time per page (in-process)
     python benchmarks/bench_emulator.py load         # list and delete requests/s (served)
+    python benchmarks/bench_emulator.py timers       # how late a latency's deadline is kept
 
 ``handler``: the list handler (``EmulatorApp.list_files``, the response body included) called
 directly, no HTTP, for pages of 100 and 1,000 files; median of 7 rounds of 200 calls.
@@ -13,6 +14,10 @@ asyncio streams on uvloop when installed (no HTTP library, so the client costs l
 the server). It sends
 ``GET /files?limit=100`` for ``--seconds`` seconds, then deletes ``--deletes`` files, as fast as
 the server answers. Both processes share the machine's cores.
+
+``timers``: 300 waits of 3 ms each (one at a time), how late each returns: ``time.sleep``
+(the machine's own wake-up), and the emulator's deadline (``orbrowse.emulator.deadline``: a
+timerfd) against the loop's own timers (``sleep_until``), on uvloop and on asyncio.
 
 Profile behind the causes named in benchmarks/EMULATOR.md::
 
@@ -219,6 +224,40 @@ def load(
         return _run(_load(emulator.url, connections, seconds, deletes, emulator.pid))
 
 
+# timers ------------------------------------------------------------------------------------
+
+
+def _lateness(samples: list[float]) -> str:
+    samples.sort()
+    median = statistics.median(samples) * 1000
+    return f"median {median:.3f} ms, p90 {samples[len(samples) * 9 // 10] * 1000:.3f} ms"
+
+
+def timers(waits: int = 300, seconds: float = 0.003) -> None:
+    import uvloop
+
+    from orbrowse.emulator.deadline import sleep_until, wait_until
+
+    late: list[float] = []
+    for _ in range(waits):
+        due = time.monotonic() + seconds
+        time.sleep(seconds)
+        late.append(time.monotonic() - due)
+    print(f"time.sleep: {_lateness(late)} late")
+
+    async def waited(wait: Any) -> list[float]:
+        out = []
+        for _ in range(waits):
+            due = time.monotonic() + seconds
+            await wait(due)
+            out.append(time.monotonic() - due)
+        return out
+
+    for loop_name, run in (("uvloop", uvloop.run), ("asyncio", asyncio.run)):
+        for name, wait in (("timerfd (wait_until)", wait_until), ("loop timer", sleep_until)):
+            print(f"{loop_name}, {name}: {_lateness(run(waited(wait)))} late")
+
+
 def _run(work: Coroutine[Any, Any, dict[str, float]]) -> dict[str, float]:
     """The client on uvloop when installed: the less CPU it takes, the more the server gets."""
     try:
@@ -230,7 +269,9 @@ def _run(work: Coroutine[Any, Any, dict[str, float]]) -> dict[str, float]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("part", nargs="?", choices=("handler", "load", "all"), default="all")
+    parser.add_argument(
+        "part", nargs="?", choices=("handler", "load", "timers", "all"), default="all"
+    )
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--deletes", type=int, default=10_000)
@@ -255,6 +296,8 @@ def main(argv: list[str] | None = None) -> int:
             if not args.profile:
                 cold = handler_ms(page, cold=True, rounds=3, calls=20)
                 print(f"  (first time these files are sent: {cold:.3f} ms)", flush=True)
+    if args.part in ("timers", "all"):
+        timers()
     if args.part in ("load", "all"):
         runs = [
             load(args.connections, args.seconds, args.deletes, args.url, args.stack.split())
