@@ -23,6 +23,8 @@ from orbrowse.tui.app import EXIT_NO_USABLE_KEY, OrbrowseApp
 from orbrowse.tui.screens.browser import BrowserScreen
 from orbrowse.tui.screens.no_key import NoKeyScreen
 from orbrowse.tui.screens.workspace_picker import WorkspacePicker
+from orbrowse.tui.widgets.details import DetailsPane
+from orbrowse.tui.widgets.preview import PreviewPane
 from tests.conftest import DEFAULT_WORKSPACE_ID, OTHER_WORKSPACE_ID
 from tests.tui.app_driver import (
     browser_ready,
@@ -30,6 +32,7 @@ from tests.tui.app_driver import (
     notifications,
     screen_shown,
     screen_text,
+    settle,
     status_of,
     visible_rows,
     wait_until,
@@ -228,6 +231,9 @@ class StylingRecord:
         self.styled: list[DOMNode] = []
         self.at_first_frame: list[DOMNode] | None = None
         self.first_frame_columns: list[bool] = []
+        self.frames: list[tuple[object, object, bool]] = []
+        """Each of the browser's frames: the table's and the pane column's regions, and
+        whether the file's fields were laid out."""
         apply = Stylesheet.apply
         display = App._display
 
@@ -240,6 +246,13 @@ class StylingRecord:
                 if self.at_first_frame is None:
                     self.at_first_frame = list(self.styled)
                 self.first_frame_columns.append(screen.query_one("#details-column").display)
+                self.frames.append(
+                    (
+                        screen.query_one("#files").region,
+                        screen.query_one("#details-column").region,
+                        any(pane.region.width > 0 for pane in screen.query(DetailsPane)),
+                    )
+                )
             display(app, screen, renderable)  # type: ignore[arg-type]
 
         monkeypatch.setattr(Stylesheet, "apply", styling)
@@ -262,11 +275,43 @@ async def test_the_browser_styles_each_widget_once_before_its_first_frame(
         assert record.at_first_frame is not None
         widgets = [w for w in screen.walk_children(with_self=True) if not isinstance(w, FooterKey)]
         table = screen.query_one("#files")
-        before = {w: record.times(w, record.at_first_frame) for w in widgets if w is not table}
+        panes = set(screen.query(DetailsPane)) | set(screen.query(PreviewPane))
+        assert len(panes) == 2
+        before = {
+            w: record.times(w, record.at_first_frame)
+            for w in widgets
+            if w is not table and w not in panes
+        }
         assert set(before.values()) == {1}, before
+        # The file's fields and preview are mounted right after that frame, styled once then.
+        assert [record.times(p, record.at_first_frame) for p in panes] == [0, 0]
+        assert [record.times(p, record.styled) for p in panes] == [1, 1]
         assert record.times(table, record.at_first_frame) == 2  # as it mounts; its :focus
         # Nothing about the status line's style changes: styled once, start-up included.
         assert record.times(screen.query_one("#status"), record.styled) == 1
+
+
+@pytest.mark.parametrize("size", [(120, 40), (60, 24)])
+async def test_the_file_pane_joins_in_the_second_frame_and_nothing_moves(
+    emulator: RunningEmulator,
+    app: OrbrowseApp,
+    monkeypatch: pytest.MonkeyPatch,
+    size: tuple[int, int],
+) -> None:
+    """The fields and the preview are mounted after the browser's first frame (off the path to
+    it): that frame lacks them, the next has them, and the table and the pane's column keep
+    their place throughout (beside the table, and below a narrow one)."""
+    seed_default(emulator, ["alpha.txt"])
+    record = StylingRecord(monkeypatch)
+    async with browsing(app, size=size) as (pilot, screen):
+        await settle(pilot)
+        table, column = (
+            screen.query_one("#files").region,
+            screen.query_one("#details-column").region,
+        )
+        assert screen.query_one(DetailsPane).region.width > 0
+    assert [mounted for _, _, mounted in record.frames[:2]] == [False, True]
+    assert {(t, c) for t, c, _ in record.frames} == {(table, column)}
 
 
 async def test_a_short_narrow_browser_never_draws_the_detail_pane(

@@ -175,3 +175,24 @@ async def test_every_status_line_piece_is_readable(theme: str) -> None:
         ratios = {kind: component_contrast(line, f"status-line--{kind}") for kind in STATUS_KINDS}
         low = {kind: round(ratio, 2) for kind, ratio in ratios.items() if ratio < AA_TEXT}
         assert not low, f"{theme}: {low}"
+
+
+async def test_the_pane_takes_the_height_of_its_rows_after_a_layout_came_between_two_changes() -> (
+    None
+):
+    # Textual counts a widget's layout changes (the key of its cached size) only when none is
+    # pending: the screen laid out between two changes (here forced; in the browser, for
+    # another widget) and the pane kept the one line of "No file selected" for a file's six rows.
+    app = PaneApp()
+    async with app.run_test(size=(160, 20)) as pilot:
+        pane = app.query_one(DetailsPane)
+        pane.show_file(UPLOADED)
+        await pilot.pause()
+        assert pane.size.height == 6
+        pane.show_file(None)
+        app.screen._clear_arrangement_cache()  # as a widget mounted beside it would
+        app.screen._refresh_layout()  # before the pane's own layout goes out
+        assert pane.size.height == 1
+        pane.show_file(UPLOADED)
+        await pilot.pause()
+        assert pane.size.height == 6

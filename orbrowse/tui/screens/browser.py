@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import ExitStack
 from typing import ClassVar
 
 from textual import events, getters, on, work
@@ -349,10 +350,11 @@ class BrowserScreen(Screen[None]):
         """The filter text of a "mark every match" waiting for the listing to end."""
         self.workspace_match: tuple[str, int, int, frozenset[str]] | None = None
         """The last "mark every match": filter, matches, files in the workspace, ids marked."""
+        self._panes_batch = ExitStack()
+        """Holds frames from the first frame until the detail pane's widgets are mounted."""
 
     orbrowse = getters.app(OrbrowseBase)
     table = getters.query_one("#files", FileTable)
-    details = getters.query_one(DetailsPane)
     status_line = getters.query_one(StatusLine)
     filter_box = getters.query_one("#filter", Input)
     breadcrumb = getters.query_one("#breadcrumb", Breadcrumb)
@@ -373,18 +375,25 @@ class BrowserScreen(Screen[None]):
                 )
             with Vertical(id="details-column"):
                 # The fields scroll (the wheel; Tab, then the arrows) below a narrow table.
-                with VerticalScroll(id="details-scroll", can_focus=False):
-                    yield DetailsPane(clock=self.orbrowse.clock, id="details")
-                yield PreviewPane(
-                    graphics=self.orbrowse.graphics,
-                    write=self.orbrowse.write_terminal,
-                    after_frame=self.orbrowse.write_after_frame,
-                    id="preview",
-                )
+                yield VerticalScroll(id="details-scroll", can_focus=False)
         yield StatusLine(id="status")
         yield FittingFooter()
 
     def on_mount(self) -> None:
+        # The file's fields and its preview join the screen right after its first frame: made
+        # now (they follow the cursor from the start), mounted, styled and laid out after it,
+        # off the path to it (benchmarks/README.md, start-up). Their column keeps its size
+        # meanwhile: nothing else moves. Textual publishes a layout refresh after drawing it.
+        self.details = DetailsPane(clock=self.orbrowse.clock, id="details")
+        self.preview_pane = PreviewPane(
+            graphics=self.orbrowse.graphics,
+            write=self.orbrowse.write_terminal,
+            after_frame=self.orbrowse.write_after_frame,
+            id="preview",
+        )
+        self.screen_layout_refresh_signal.subscribe(
+            self.query_one("#details-column"), self._after_first_frame, immediate=True
+        )
         self._show_title()
         if not self.workspace.name and self.workspace.id:
             self.lookup_name()
@@ -394,7 +403,7 @@ class BrowserScreen(Screen[None]):
         self.previews = PreviewLoader(
             self,
             self.client,
-            self.query_one(PreviewPane),
+            self.preview_pane,
             max_bytes=self.orbrowse.settings.preview_max_bytes,
             active=lambda: self.is_current and column.display and not self.has_class("-no-preview"),
         )
@@ -412,6 +421,19 @@ class BrowserScreen(Screen[None]):
         if not self.read_only:
             self.offer_resume()
         self.call_after_refresh(self.orbrowse.replay_typed_ahead)
+
+    def _after_first_frame(self, _screen: Screen[object]) -> None:
+        self.screen_layout_refresh_signal.unsubscribe(self.query_one("#details-column"))
+        # Frames wait until both are mounted (Textual draws from its own timer's task, so a
+        # batch begun later could let one through): the frame after the first has them.
+        self._panes_batch.enter_context(self.app.batch_update())
+        self.call_next(self._mount_panes)
+
+    async def _mount_panes(self) -> None:
+        with self._panes_batch:
+            await self.query_one("#details-scroll").mount(self.details)
+            await self.query_one("#details-column").mount(self.preview_pane)
+            self._show_details(self.table.cursor_file, self.table.cursor_folder)
 
     def _show_title(self) -> None:
         """The header names the workspace (name; slug and the id's first 8 characters below),
@@ -735,6 +757,8 @@ class BrowserScreen(Screen[None]):
         self._sorted()
 
     def _show_details(self, file: FileObject | None, folder: Folder | None) -> None:
+        if not self.details.is_mounted:
+            return  # shown as it mounts (_mount_panes)
         if folder is not None:
             rows = self.folder_rows
             if rows is not None and rows.filtering:
@@ -1060,6 +1084,7 @@ class BrowserScreen(Screen[None]):
         self.load_pages()
 
     def on_unmount(self) -> None:
+        self._panes_batch.close()  # closed before they were mounted: frames must not wait
         self.pager.cancel()
         # Left (quit, another workspace) before the frame with the first rows was drawn.
         self._remember_workspace()

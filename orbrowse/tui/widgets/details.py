@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import ClassVar
+from typing import ClassVar, Self
 
 from rich.text import Text
+from textual.geometry import Region
 from textual.reactive import reactive
 from textual.widget import Widget
 
@@ -108,6 +109,21 @@ class DetailsPane(Widget):
         self.clock = clock
 
     folder: reactive[tuple[tuple[str, str], ...]] = reactive((), layout=True)
+
+    def refresh(
+        self,
+        *regions: Region,
+        repaint: bool = True,
+        layout: bool = False,
+        recompose: bool = False,
+    ) -> Self:
+        # Textual (8.2.8) keys a widget's cached size on a count of its layout changes, counted
+        # only when no layout of it is pending. A layout of the screen in between (for another
+        # widget) cached this pane's height for the rows it had then; the next rows, changed
+        # before the pending layout went out, kept that height (a file's six rows in one line).
+        if layout and self._layout_required:
+            self._layout_updates += 1
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
 
     def show_file(self, file: FileObject | None) -> None:
         self.file = file
