@@ -19,13 +19,14 @@ from tests.tui.app_driver import (
     browser,
     browser_ready,
     browsing,
+    notifications,
     screen_shown,
     settle,
     status_of,
     table_of,
     visible_rows,
 )
-from tests.tui.conftest import AppFactory
+from tests.tui.conftest import PAGE, AppFactory
 
 NAMES = [
     "data/sales.csv",
@@ -374,6 +375,26 @@ async def test_a_regular_expression_too_slow_on_a_long_name_is_refused(
         await pilot.press("escape")
         assert len(shown_names(app)) == 9
         assert app.is_running
+
+
+@pytest.mark.timeout(60)  # before the fix the app never came back
+async def test_a_filter_too_slow_on_a_later_page_is_cleared_not_frozen(
+    emulator: RunningEmulator, app: OrbrowseApp
+) -> None:
+    # Accepted on the loaded names, re:(a+)+b$ met a name of 300 a's on the next page (L):
+    # applying it to the page froze the browser for good.
+    for n in range(4 * PAGE):  # more than the pages read at first
+        emulator.store.add_file(DEFAULT_WORKSPACE_ID, f"f-{n:03d}.txt", content=b"x")
+    emulator.store.add_file(DEFAULT_WORKSPACE_ID, "long/" + "a" * 300 + ".txt", content=b"x")
+    async with browsing(app) as (pilot, screen):
+        await pilot.press("slash", *"re:(a+)+b$", "enter")
+        assert screen.files.filter_text == "re:(a+)+b$"
+        await pilot.press("L")
+        await settle(pilot)
+        assert screen.files.loaded_count == 4 * PAGE + 1
+        assert screen.files.filter_text == ""
+        assert any("filter was cleared" in m for m in notifications(app)), notifications(app)
+        assert status_of(app).startswith(f"all {4 * PAGE + 1:,} files")
 
 
 async def test_escape_clears_the_filter(app: OrbrowseApp, eight: list[StoredFile]) -> None:

@@ -638,6 +638,16 @@ class BrowserScreen(Screen[None]):
     def _apply_page(self, page: FilePage) -> None:
         files = self.files
         new = [f for f in page.files if f.id not in files]
+        if not self._filter_copes_with(new):
+            files.set_filter("")  # no filter: fast whatever the names
+            self.filter_box.value = ""
+            self.notify(
+                f"The filter was cleared: it took over {FILTER_SECONDS:g} s on the names of a "
+                "new page (a repeat inside a repeat, as in (a+)+, can take forever)",
+                title="Filter",
+                severity="warning",
+                markup=False,
+            )
         files.append(new)
         self.folders.append(new)
         self._restore_marks(page.files)
@@ -649,6 +659,20 @@ class BrowserScreen(Screen[None]):
             elif not self.folders.has_folders:
                 self.view_chosen = True
         self._files_changed()
+
+    def _filter_copes_with(self, files: list[FileObject]) -> bool:
+        """Whether the filter, accepted on the files loaded then, judges ``files`` within the
+        time limit (else a hostile name on a later page froze the browser)."""
+        matches = self.files.filter.matches if self.files.filter is not None else None
+        if matches is None or not files:
+            return True
+        try:
+            with time_limit(FILTER_SECONDS):
+                for file in files:
+                    matches(file)
+        except TooSlow:
+            return False
+        return True
 
     def _mark_in_marked_folders(self, files: Iterable[FileObject]) -> None:
         """Files listed under a marked folder are marked as they arrive, if the filter the
