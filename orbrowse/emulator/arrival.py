@@ -18,6 +18,8 @@ from typing import Any
 from uvicorn.protocols.http.h11_impl import H11Protocol
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
+from orbrowse.emulator.coalesce import CoalescingWrites
+
 ARRIVED = "orbrowse.arrived"
 """The key in ``scope["state"]``: ``time.monotonic()`` when the request's first bytes were read
 (httptools) or when its head was complete (h11, which makes the scope only then)."""
@@ -46,9 +48,11 @@ class _Stamping(asyncio.Protocol):
         super().data_received(data)
 
 
-class StampedHttpTools(_Stamping, HttpToolsProtocol):
-    """uvicorn's httptools protocol; each request's scope carries its arrival."""
+class StampedHttpTools(_Stamping, CoalescingWrites, HttpToolsProtocol):
+    """uvicorn's httptools protocol; each request's scope carries its arrival, and a small
+    answer leaves in one write (:mod:`orbrowse.emulator.coalesce`)."""
 
 
-class StampedH11(_Stamping, H11Protocol):
-    """uvicorn's h11 protocol; each request's scope carries its arrival."""
+class StampedH11(_Stamping, CoalescingWrites, H11Protocol):
+    """uvicorn's h11 protocol; each request's scope carries its arrival, and a small answer
+    leaves in one write."""
