@@ -552,7 +552,8 @@ def _not_before(deadline: float, send: Send) -> Send:
     The latency is a deadline, not a sleep before the handler: the request is handled while
     the answer waits, so the round trip is the latency (plus the timer's lateness), not the
     latency plus the handler's time, as the latency floor in ``benchmarks/`` assumes; the
-    deadline is kept to tens of microseconds, never early (:mod:`orbrowse.emulator.deadline`)."""
+    deadline is kept as closely as the machine wakes a thread, never early
+    (:mod:`orbrowse.emulator.deadline`)."""
     waiting = True
 
     async def held(message: Message) -> None:
