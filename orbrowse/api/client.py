@@ -336,7 +336,7 @@ class FilesClient:
         limits = httpx.Limits(
             max_connections=max_connections, max_keepalive_connections=max_connections
         )
-        self._direct: httpx.AsyncBaseTransport | None = _direct if _http is not None else None
+        self._direct: httpx.AsyncBaseTransport | None = _direct
         """The transport requests go to straight from here (:func:`_send_direct`): orbrowse's
         own, when it made it; with a transport given, or httpx's for a proxy, ``self._http``
         sends them (its mounts pick the proxy)."""

@@ -7,7 +7,7 @@ next one; uvloop's clock is libuv's, in milliseconds), so an answer held with
 ``asyncio.sleep`` left up to 1.5 ms after its deadline, later than the latency asked for, and
 answers due in the same millisecond left together (``benchmarks/profile_speed.py deadlines``).
 On Linux one timerfd per event loop, armed for the earliest deadline waiting, wakes the loop at
-that moment instead (``os.timerfd_create`` from Python 3.13; through libc before). Elsewhere, or
+that moment instead (through libc). Elsewhere, or
 when the timerfd cannot be made, it is ``asyncio.sleep`` as before.
 """
 
@@ -39,7 +39,8 @@ class _Itimerspec(ctypes.Structure):
 
 
 class _LibcTimerFd:
-    """``timerfd_create`` and ``timerfd_settime`` from libc, for Pythons before 3.13."""
+    """``timerfd_create`` and ``timerfd_settime`` from libc (``os`` has them from Python 3.13
+    only)."""
 
     def __init__(self) -> None:
         libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
@@ -71,24 +72,9 @@ class _LibcTimerFd:
             raise OSError(error, os.strerror(error))
 
 
-class _OsTimerFd:
-    """The same from the ``os`` module (Python 3.13 and later)."""
-
-    def create(self) -> int:
-        return int(os.timerfd_create(_CLOCK_MONOTONIC, flags=_TFD_NONBLOCK | _TFD_CLOEXEC))  # type: ignore[attr-defined,unused-ignore]
-
-    def arm(self, fd: int, when: float) -> None:
-        os.timerfd_settime(fd, flags=_TFD_TIMER_ABSTIME, initial=when)  # type: ignore[attr-defined,unused-ignore]
-
-
-_TimerFdCalls = _LibcTimerFd | _OsTimerFd
-
-
-def _timerfd_calls() -> _TimerFdCalls | None:
+def _timerfd_calls() -> _LibcTimerFd | None:
     if not sys.platform.startswith("linux"):
         return None
-    if hasattr(os, "timerfd_create"):
-        return _OsTimerFd()
     try:
         return _LibcTimerFd()
     except (OSError, AttributeError):  # no libc found, or one without timerfd
@@ -98,7 +84,7 @@ def _timerfd_calls() -> _TimerFdCalls | None:
 class _Deadlines:
     """One event loop's timerfd and the waits on it, the earliest deadline first."""
 
-    def __init__(self, loop: asyncio.AbstractEventLoop, calls: _TimerFdCalls) -> None:
+    def __init__(self, loop: asyncio.AbstractEventLoop, calls: _LibcTimerFd) -> None:
         self._calls = calls
         self._fd = calls.create()
         # Closed with this object, which lives as long as its loop: it holds no reference to
