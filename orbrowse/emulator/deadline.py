@@ -3,12 +3,12 @@
 emulated latency's deadlines.
 
 The event loops' own timers count whole milliseconds (asyncio rounds epoll's timeout up to the
-next one; uvloop's clock is libuv's, in milliseconds), so an answer held with
-``asyncio.sleep`` left up to 1.5 ms after its deadline, later than the latency asked for, and
-answers due in the same millisecond left together (``benchmarks/profile_speed.py deadlines``).
-On Linux one timerfd per event loop, armed for the earliest deadline waiting, wakes the loop at
-that moment instead (through libc). Elsewhere, or
-when the timerfd cannot be made, it is ``asyncio.sleep`` as before.
+next one; uvloop's clock is libuv's, in milliseconds), so an answer held with ``asyncio.sleep``
+left later than the latency asked for, and answers due in the same millisecond left together
+(``bench_emulator.py timers``; ``trace_deletes.py``'s "deadline to answer let go"). On Linux
+one timerfd per event loop, armed for the earliest deadline waiting, wakes the loop at that
+moment instead (through libc). Elsewhere, or when the timerfd cannot be made, it is
+``asyncio.sleep`` as before.
 """
 
 from __future__ import annotations
