@@ -73,7 +73,12 @@ class PreviewLoader:
         self._timer = asyncio.get_running_loop().call_later(self.rest_seconds, self._rested)
 
     def refresh(self) -> None:
-        """Show the wanted file again (the pane was shown again, or the settings changed)."""
+        """Show the wanted file again: the pane was shown again, or hidden.
+
+        A read already on its way for it is kept: the screen resumes (its first time, and back
+        from every dialog) while a read is in flight, and cancelling it would send a second."""
+        if self.wanted is not None and self._busy() and self.active():
+            return
         file, self.wanted = self.wanted, None
         self.follow(file)
 

@@ -557,3 +557,30 @@ async def test_the_full_view_of_an_uploaded_file_offers_no_search_or_open(
         assert not screen.query_one("#preview-search").display
         await pilot.press("q")
         await browser_ready(pilot)
+
+
+async def test_a_dialog_opened_and_closed_during_a_read_does_not_read_again(
+    app: OrbrowseApp, emulator: RunningEmulator
+) -> None:
+    # Back from a dialog, the screen shows the wanted file again: the read in flight for it was
+    # cancelled and a second one sent. CI caught the same through the screen's first resume.
+    add(emulator, "out/first.txt", b"first\n")
+    add(emulator, "out/second.txt", b"second\n")
+    async with browsing(app, size=SIZE) as (pilot, screen):
+        await shown(pilot)
+        pane = pane_of(app)
+        before = content_reads(emulator)
+        emulator.faults.hold()
+        await pilot.press("j")
+        await wait_until(
+            pilot, lambda: pane.state.loading and emulator.faults.held > 0, "the read held"
+        )
+        await pilot.press("question_mark")
+        await wait_until(pilot, lambda: app.screen is not screen, "the help open")
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is screen, "the help closed")
+        await pilot.pause()
+        emulator.faults.release()
+        await shown(pilot)
+        assert "second" in "\n".join(pane_lines(app))
+        assert content_reads(emulator) - before == 1
