@@ -178,3 +178,28 @@ async def test_label_colour_and_lock_set_from_the_picker_by_keyboard(
         assert str(banner_of(browser).content) == f"🔒 PROD · {NAMED} · read-only"
         assert banner_of(browser).styles.background == Color.parse("red")
         assert "delete" not in {b.binding.action for b in browser.active_bindings.values()}
+
+
+async def test_a_stale_recent_name_is_replaced_by_the_servers_and_saved(
+    make_app: AppFactory, files: list[StoredFile], tmp_path: Path
+) -> None:
+    # Renamed on the server since it was last opened: the config still holds the old name.
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f'[[recent_workspaces]]\nid = "{DEFAULT_WORKSPACE_ID}"\nname = "Old name"\nslug = "old"\n'
+    )
+    config.chmod(0o600)
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
+    async with browsing(app, size=(140, 40)) as (pilot, browser):
+        await wait_until(pilot, lambda: str(browser.title) == "Default", "the server's name")
+        assert str(browser.sub_title).startswith("default · 11111111 · key ")
+        await wait_until(
+            pilot,
+            lambda: (
+                [(r.name, r.slug) for r in app.settings.recent_workspaces]
+                == [("Default", "default")]
+            ),
+            "the server's name remembered",
+        )
+    saved = load_settings(config_path=config, env={}).recent_workspaces
+    assert [(r.id, r.name, r.slug) for r in saved] == [(DEFAULT_WORKSPACE_ID, "Default", "default")]

@@ -60,6 +60,9 @@ FILTER_SECONDS = 1.0
 never end); an ordinary one takes 25 ms at 100,000 files."""
 PREVIEW_MIN_SIZE = (70, 20)
 """Below this (columns, rows) the preview pane collapses and reads nothing."""
+NAMED_BY_SERVER = {"account", "key"}
+"""Where a workspace's name is not looked up again: the listing of workspaces just read
+("account"), or a key that may not list them ("key")."""
 WRITE_ACTIONS = {"upload", "delete"}
 SELECTION_ACTIONS = {
     "delete",
@@ -395,8 +398,8 @@ class BrowserScreen(Screen[None]):
             self.query_one("#details-column"), self._after_first_frame, immediate=True
         )
         self._show_title()
-        if not self.workspace.name and self.workspace.id:
-            self.lookup_name()
+        if self.workspace.id and self.workspace.source not in NAMED_BY_SERVER:
+            self.lookup_name()  # a name from the recent list may be out of date
         self.filter_box.display = False
         self.breadcrumb.display = False
         column = self.query_one("#details-column")
@@ -462,7 +465,9 @@ class BrowserScreen(Screen[None]):
 
     @work(group="workspace-name", exit_on_error=False)
     async def lookup_name(self) -> None:
-        """Opened by id alone (``--workspace``): find its name if the key may list workspaces."""
+        """Opened by id (``--workspace``, typed or recent in the picker): find its name, or
+        its current one if renamed since the recent list kept it, if the key may list
+        workspaces. Found, it is remembered in place of the old one."""
         wanted = (self.workspace.id or "").lower()
         try:
             async for workspace in self.client.iter_workspaces():
