@@ -382,3 +382,22 @@ async def test_tab_leaves_a_listed_folder_for_the_file_name_field(
         await pilot.pause()
         assert dialog.query_one("#name", Input).has_focus
         assert folder.value == f"{tmp_path}/"
+
+
+async def test_the_overall_line_counts_only_bytes_downloaded_and_says_how_many_failed(
+    tmp_path: Path, client: FilesClient, emulator: RunningEmulator
+) -> None:
+    # The half of big.bin received before the connection was lost (its part file removed)
+    # was counted as done: "2.0 MiB of 4.0 MiB" with one small file downloaded.
+    good = await add(emulator, client, "good.txt", content=b"g" * 3000)
+    big = await add(emulator, client, "big.bin", size=4 * 1024 * 1024)
+    emulator.faults.drop_next(method="GET", path_contains=f"{big.id}/content")
+    dialog = DownloadDialog(client, [good, big], tmp_path)
+    async with hosting(dialog, size=(100, 30)) as (pilot, _):
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "connection was lost" in text_of(dialog, "#status-1")
+        line = text_of(dialog, "#overall-label")
+        assert line.startswith("1 of 2 files · 1 failed · 2.9 KiB of 4 MiB"), line
+        assert dialog.query_one("#overall", ProgressBar).progress == 3000
+    assert [p.name for p in tmp_path.iterdir()] == ["good.txt"]

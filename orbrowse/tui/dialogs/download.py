@@ -381,13 +381,16 @@ class DownloadDialog(Dialog[list[Path] | None]):
             status.update(Text("done"))
         else:
             status.update(Text(transfer_text(job.done, job.total, meter.rate(job.done))))
-        done = sum(j.done for j in jobs)
+        # A failed file's bytes are not kept (its part file is removed): not done.
+        done = sum(j.done for j in jobs if j.error is None)
         total = sum(j.total if j.total is not None else j.file.size_bytes for j in jobs)
         self.query_one("#overall", ProgressBar).update(total=total or None, progress=done)
         finished = sum(1 for j in jobs if j.finished)
+        failed = sum(1 for j in jobs if j.error is not None)
         self.query_one("#overall-label", Static).update(
             Text(
                 f"{finished:,} of {count_files(len(jobs))} · "
+                + (f"{failed:,} failed · " if failed else "")
                 + transfer_text(done, total, self._meter.rate(done))
             )
         )
