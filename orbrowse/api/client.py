@@ -43,6 +43,7 @@ from orbrowse.api.errors import (
     RateLimitError,
     ResponseFormatError,
     ResponseTooLargeError,
+    TargetExistsError,
     error_for_status,
 )
 from orbrowse.api.keys import key_problem
@@ -990,10 +991,13 @@ def _quote(name: str) -> str:
 
 def _check_target(destination: Path, overwrite: bool, *, appeared: bool = False) -> None:
     problem = target_problem(destination, overwrite=overwrite)
-    if problem is not None:
-        if appeared:
-            problem = f"{problem} (it appeared while downloading)"
-        raise LocalCheckError(problem)
+    if problem is None:
+        return
+    if not appeared:
+        raise problem
+    if isinstance(problem, TargetExistsError):
+        raise TargetExistsError(str(destination), link=problem.link, appeared=True)
+    raise LocalCheckError(f"{problem} (it appeared while downloading)")
 
 
 _CONTENT_RANGE = re.compile(r"bytes (\d+)-(\d+)/(\d+)")

@@ -15,6 +15,7 @@
     │   └── ResponseTooLargeError    the answer is larger than orbrowse reads (never retried)
     ├── OutcomeUnknownError          a delete may have taken effect but no answer says so
     ├── LocalCheckError              refused before sending: empty, too large, unreadable, …
+    │   └── TargetExistsError        a download's target exists; the caller says how to replace it
     ├── InsecureTransportError       the key would travel over plain HTTP to a remote host
     └── TransferCancelledError       the user cancelled an upload or a download
 
@@ -149,6 +150,20 @@ class ResponseTooLargeError(ResponseFormatError):
 
 class LocalCheckError(OpenRouterError):
     """A request refused locally, before anything was sent."""
+
+
+class TargetExistsError(LocalCheckError):
+    """Something stands at a download's target and replacing it was not asked for.
+
+    How to replace it depends on where the user is (``get --force``, or the browser's
+    download dialog), so the caller sets ``hint``."""
+
+    def __init__(self, destination: str, *, link: bool = False, appeared: bool = False) -> None:
+        what = " (a symbolic link)" if link else ""
+        when = " (it appeared while downloading)" if appeared else ""
+        super().__init__(f"{destination} already exists{what}{when}")
+        self.link = link
+        self.hint = ""
 
 
 class InsecureTransportError(OpenRouterError):

@@ -24,7 +24,7 @@ from pathlib import Path
 from types import FrameType
 from typing import IO, Final, Self
 
-from orbrowse.api.errors import LocalCheckError
+from orbrowse.api.errors import LocalCheckError, TargetExistsError
 from orbrowse.closing import ClosedOnExit
 
 _SAFE_ID: Final = re.compile(r"[A-Za-z0-9_-]{1,64}")
@@ -45,25 +45,23 @@ def part_path(destination: Path, file_id: str) -> Path:
     return destination.parent / f".{name}.{_id_token(file_id)}.part"
 
 
-def target_problem(destination: Path, *, overwrite: bool) -> str | None:
-    """Why nothing may be written to ``destination``, or ``None``.
+def target_problem(destination: Path, *, overwrite: bool) -> LocalCheckError | None:
+    """Why nothing may be written to ``destination`` (the error to raise), or ``None``.
 
     Any directory entry there (a file, a FIFO, a symlink, dangling or not) needs
-    ``overwrite``; a folder (not a link to one) is never replaced.
+    ``overwrite`` (:class:`TargetExistsError`); a folder (not a link to one) is never replaced.
     """
     try:
         mode = os.lstat(destination).st_mode
     except FileNotFoundError:
         return None
     except OSError as exc:
-        return f"{destination} cannot be checked: {exc.strerror or exc}"
+        return LocalCheckError(f"{destination} cannot be checked: {exc.strerror or exc}")
     if stat.S_ISDIR(mode):
-        return f"{destination} is a folder"
+        return LocalCheckError(f"{destination} is a folder")
     if overwrite:
         return None
-    if stat.S_ISLNK(mode):
-        return f"{destination} already exists (a symbolic link); pass --force to replace the link"
-    return f"{destination} already exists; pass --force to replace it"
+    return TargetExistsError(str(destination), link=stat.S_ISLNK(mode))
 
 
 def _try_lock(fd: int) -> bool:
@@ -207,10 +205,7 @@ class PartFile(ClosedOnExit):
             try:
                 os.link(self.path, destination, follow_symlinks=False)
             except FileExistsError:
-                raise LocalCheckError(
-                    f"{destination} already exists (it appeared while downloading); "
-                    "pass --force to replace it"
-                ) from None
+                raise TargetExistsError(str(destination), appeared=True) from None
             except OSError:
                 pass  # no hard links here (EPERM, ENOTSUP, …): fall back to the rename
             else:

@@ -11,6 +11,7 @@ import asyncio
 from pathlib import Path
 
 from orbrowse.api.client import FilesClient
+from orbrowse.api.errors import LocalCheckError, TargetExistsError, describe
 from orbrowse.api.partfile import install_signal_cleanup, target_problem
 from orbrowse.commands.exit_codes import ExitCode, Tally
 from orbrowse.commands.output import TransferProgress
@@ -51,6 +52,13 @@ def destination_of(output: str | None, count: int) -> tuple[Path, Path | None]:
     return path.parent, path
 
 
+def with_force_hint(error: LocalCheckError) -> LocalCheckError:
+    """``error``, saying how ``get`` replaces what stands at a target."""
+    if isinstance(error, TargetExistsError):
+        error.hint = f"pass --force to replace {'the link' if error.link else 'it'}"
+    return error
+
+
 class Downloader:
     def __init__(self, client: FilesClient, session: Session, args: argparse.Namespace) -> None:
         self.client = client
@@ -76,15 +84,18 @@ class Downloader:
                 raise CommandError(f"{file_id}: {exc}") from exc
         problem = target_problem(destination, overwrite=self.force)
         if problem is not None:
-            raise CommandError(problem, ExitCode.USAGE)
+            raise CommandError(describe(with_force_hint(problem)), ExitCode.USAGE)
         progress = TransferProgress(self.output, f"{destination.name}")
-        await self.client.download_file(
-            file_id,
-            destination,
-            overwrite=self.force,
-            progress=progress,
-            size_bytes=file.size_bytes,
-        )
+        try:
+            await self.client.download_file(
+                file_id,
+                destination,
+                overwrite=self.force,
+                progress=progress,
+                size_bytes=file.size_bytes,
+            )
+        except TargetExistsError as error:  # it appeared while downloading
+            raise with_force_hint(error) from None
         self.output.clear_progress()
         return destination
 

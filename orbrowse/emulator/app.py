@@ -594,7 +594,7 @@ class FaultMiddleware:
         faults.record(request)
         if faults.latency_ms > 0:
             send = _not_before(request.received_at + faults.latency_ms / 1000, send)
-        await faults.wait_while_held()
+        await faults.wait_while_held(path)
         scripted = faults.take_scripted(method, path)
         if scripted is not None and scripted.kind == "fail":
             await _send_scripted(scripted, send)

@@ -110,15 +110,17 @@ class Faults:
         self._requests: deque[RecordedRequest] = deque(maxlen=max_requests)
         self._buckets: dict[str, _Bucket] = {}
         self._holding = False
+        self._hold_path: str | None = None
         self._held = 0
 
     # holding requests ------------------------------------------------------------------------
 
-    def hold(self) -> None:
-        """Keep every request that arrives from now on waiting, its body unread, until
-        :meth:`release`."""
+    def hold(self, *, path_contains: str | None = None) -> None:
+        """Keep every request that arrives from now on (or each whose path holds
+        ``path_contains``) waiting, its body unread, until :meth:`release`."""
         with self._lock:
             self._holding = True
+            self._hold_path = path_contains
 
     def release(self) -> None:
         """Let the held requests, and those that arrive from now on, go on."""
@@ -131,9 +133,9 @@ class Faults:
         with self._lock:
             return self._held
 
-    async def wait_while_held(self) -> None:
+    async def wait_while_held(self, path: str) -> None:
         """The request's side of :meth:`hold`."""
-        if not self._holding:
+        if not self._holding or (self._hold_path is not None and self._hold_path not in path):
             return
         with self._lock:
             self._held += 1
@@ -295,6 +297,7 @@ class Faults:
             for setting in fields(self):
                 setattr(self, setting.name, setting.default)
             self._holding = False
+            self._hold_path = None
             self._scripted.clear()
             self._requests.clear()
             self._buckets.clear()

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
 from orbrowse.emulator.server import RunningEmulator
+from orbrowse.emulator.store import StoredFile
 from tests.cli import Cli
 from tests.conftest import DEFAULT_WORKSPACE_ID
 
@@ -50,14 +53,17 @@ def test_info_unknown_id_exits_4_and_mixed_exits_1(emulator: RunningEmulator, cl
     assert [json.loads(line)["id"] for line in mixed.lines] == [known.id]
 
 
+def result_csv(emulator: RunningEmulator, name: str, folder: Path) -> tuple[StoredFile, Path]:
+    """A downloadable CSV on the server, and an empty ``folder`` made to get it into."""
+    folder.mkdir()
+    stored = emulator.store.add_file(DEFAULT_WORKSPACE_ID, name, content=CSV, downloadable=True)
+    return stored, folder
+
+
 def test_get_saves_identical_bytes_and_refuses_to_overwrite(
     emulator: RunningEmulator, cli: Cli, tmp_path: Path
 ) -> None:
-    stored = emulator.store.add_file(
-        DEFAULT_WORKSPACE_ID, "outputs/result.csv", content=CSV, downloadable=True
-    )
-    folder = tmp_path / "work"
-    folder.mkdir()
+    stored, folder = result_csv(emulator, "outputs/result.csv", tmp_path / "work")
 
     saved = cli("get", stored.id, cwd=folder)
     (folder / "result.csv").write_bytes(b"mine")
@@ -69,6 +75,30 @@ def test_get_saves_identical_bytes_and_refuses_to_overwrite(
     assert "already exists" in again.stderr
     assert "--force" in again.stderr
     assert (folder / "result.csv").read_bytes() == b"mine"
+
+
+def test_get_keeps_a_file_that_appears_while_downloading_and_names_force(
+    emulator: RunningEmulator, cli: Cli, tmp_path: Path
+) -> None:
+    stored, folder = result_csv(emulator, "result.csv", tmp_path / "out")
+    emulator.faults.hold(path_contains="/content")
+    try:
+        with ThreadPoolExecutor(1) as pool:
+            running = pool.submit(cli, "get", stored.id, cwd=folder)
+            deadline = time.monotonic() + 30
+            while emulator.faults.held == 0 and not running.done():
+                assert time.monotonic() < deadline, "the download never reached the server"
+                time.sleep(0.01)
+            (folder / "result.csv").write_bytes(b"mine")
+            emulator.faults.release()
+            result = running.result(timeout=60)
+    finally:
+        emulator.faults.release()
+
+    assert result.code == 2
+    assert "already exists (it appeared while downloading); pass --force" in result.stderr
+    assert (folder / "result.csv").read_bytes() == b"mine"
+    assert [p.name for p in folder.iterdir()] == ["result.csv"]
 
 
 def test_get_to_an_explicit_path(emulator: RunningEmulator, cli: Cli, tmp_path: Path) -> None:

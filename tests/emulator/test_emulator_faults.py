@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+from concurrent.futures import ThreadPoolExecutor
+
 import httpx
 import pytest
 
@@ -170,3 +173,24 @@ def test_the_request_log_keeps_the_newest_max_requests() -> None:
     silent = Faults(max_requests=0)
     silent.record(RecordedRequest(method="GET", path="/", query="", headers={}))
     assert silent.requests == []
+
+
+def test_a_hold_on_a_path_lets_other_requests_through(
+    emulator: RunningEmulator, http: httpx.Client
+) -> None:
+    stored = emulator.store.add_file(DEFAULT_WORKSPACE_ID, "a.txt", content=b"x", downloadable=True)
+    emulator.faults.hold(path_contains="/content")
+    try:
+        assert http.get(f"/files/{stored.id}").status_code == 200  # not held
+        assert emulator.faults.held == 0
+        with ThreadPoolExecutor(1) as pool:
+            content = pool.submit(http.get, f"/files/{stored.id}/content")
+            deadline = time.monotonic() + 30
+            while emulator.faults.held == 0:
+                assert time.monotonic() < deadline, "the content request never held"
+                time.sleep(0.01)
+            assert not content.done()
+            emulator.faults.release()
+            assert content.result(timeout=30).content == b"x"
+    finally:
+        emulator.faults.release()

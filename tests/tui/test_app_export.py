@@ -91,7 +91,12 @@ async def test_export_refuses_an_existing_file_or_a_missing_folder(
         path_input.value = str(tmp_path / "missing" / "plan.jsonl")
         await pilot.press("enter")
         await pilot.pause()
-        assert "is not a folder" in str(problem.render())
+        # It said "…/missing is not a folder" of a path that does not exist at all.
+        assert str(problem.render()) == f"{tmp_path / 'missing'} does not exist"
+        path_input.value = str(existing / "plan.jsonl")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert str(problem.render()) == f"{existing} is not a folder"
         assert app.screen is export
 
         await pilot.press("escape")  # back to the confirmation, which still deletes nothing

@@ -401,3 +401,33 @@ async def test_the_overall_line_counts_only_bytes_downloaded_and_says_how_many_f
         assert line.startswith("1 of 2 files · 1 failed · 2.9 KiB of 4 MiB"), line
         assert dialog.query_one("#overall", ProgressBar).progress == 3000
     assert [p.name for p in tmp_path.iterdir()] == ["good.txt"]
+
+
+async def test_a_file_that_appears_while_downloading_is_kept_and_retry_asks_to_replace_it(
+    tmp_path: Path, client: FilesClient, emulator: RunningEmulator
+) -> None:
+    # The reason said "pass --force to replace it": a command-line flag, inside the browser.
+    file = await add(emulator, client, "report.csv", content=b"new\n")
+    emulator.faults.hold()
+    dialog = DownloadDialog(client, [file], tmp_path)
+    try:
+        async with hosting(dialog, size=(100, 30)) as (pilot, app):
+            await pilot.press("enter")
+            await wait_until(pilot, lambda: emulator.faults.held > 0, "the download sent")
+            (tmp_path / "report.csv").write_bytes(b"mine\n")  # written meanwhile by another
+            emulator.faults.release()
+            await wait_until(pilot, lambda: "failed" in text_of(dialog, "#summary"), "failed")
+            reason = text_of(dialog, "#status-0")
+            assert "already exists (it appeared while downloading)" in reason, reason
+            assert "r retries, asking before replacing it" in reason, reason
+            assert "--force" not in screen_text(app)
+            assert (tmp_path / "report.csv").read_bytes() == b"mine\n"
+            await pilot.press("r")
+            ask = await screen_shown(pilot, ConfirmDialog)
+            assert "report.csv" in screen_text(app)
+            ask.query_one("#yes", Button).press()
+            await settle(pilot)
+    finally:
+        emulator.faults.release()
+    assert app.results == [[tmp_path.resolve() / "report.csv"]]
+    assert (tmp_path / "report.csv").read_bytes() == b"new\n"

@@ -94,6 +94,20 @@ def resolve_path(value: str, base: Path) -> Path:
     return path if path.is_absolute() else base / path
 
 
+def folder_problem(folder: Path) -> str | None:
+    """Why nothing can be written into ``folder``, or ``None``."""
+    try:
+        if not folder.exists():
+            return f"{folder} does not exist"
+        if not folder.is_dir():
+            return f"{folder} is not a folder"
+    except OSError as exc:
+        return f"{folder} cannot be used ({exc.strerror or exc})"
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return f"{folder} is not writable"
+    return None
+
+
 def _shared_start(names: list[str]) -> str:
     """The longest text every one of ``names`` starts with."""
     first, last = min(names), max(names)

@@ -19,7 +19,7 @@ from textual.reactive import reactive
 from textual.widgets import Button, Checkbox, Input, ProgressBar, Static
 
 from orbrowse.api.client import FilesClient
-from orbrowse.api.errors import describe
+from orbrowse.api.errors import TargetExistsError, describe
 from orbrowse.api.models import FileObject
 from orbrowse.names import UnsafePathError, safe_filename, target_path, tree_target
 from orbrowse.tui.dialogs._common import (
@@ -28,6 +28,7 @@ from orbrowse.tui.dialogs._common import (
     RateMeter,
     candidates_text,
     count_files,
+    folder_problem,
     plain,
     resolve_path,
     transfer_text,
@@ -56,20 +57,6 @@ def missing_folder(folder: Path) -> bool:
     except OSError:
         return False
     return False
-
-
-def folder_problem(folder: Path) -> str | None:
-    """Why ``folder`` cannot receive downloads, or ``None``."""
-    try:
-        if not folder.exists():
-            return f"{folder} does not exist"
-        if not folder.is_dir():
-            return f"{folder} is not a folder"
-    except OSError as exc:
-        return f"{folder} cannot be used ({exc.strerror or exc})"
-    if not os.access(folder, os.W_OK | os.X_OK):
-        return f"{folder} is not writable"
-    return None
 
 
 def name_problem(name: str) -> str | None:
@@ -140,6 +127,8 @@ class _Job:
     total: int | None = None
     error: str | None = None
     finished: bool = False
+    target_appeared: bool = False
+    """It failed because something was put at its target meanwhile (never asked about)."""
 
 
 def listed(names: Sequence[str]) -> Text:
@@ -447,6 +436,10 @@ class DownloadDialog(Dialog[list[Path] | None]):
                     )
                 except asyncio.CancelledError:
                     raise
+                except TargetExistsError as error:  # it appeared while downloading: kept
+                    error.hint = "r retries, asking before replacing it"
+                    job.error = describe(error)
+                    job.target_appeared = True
                 except Exception as error:  # shown per file; the others carry on
                     job.error = describe(error)
                 else:
@@ -489,8 +482,10 @@ class DownloadDialog(Dialog[list[Path] | None]):
         if not self._failed or self.busy:
             return
         jobs = [_Job(index, job.file, job.target) for index, job in enumerate(self._failed)]
+        # A file that appeared at a target while downloading was never asked about.
+        ask = any(job.target_appeared for job in self._failed)
         self._failed = []
-        self._download(jobs, ask=False)
+        self._download(jobs, ask=ask)
 
     def action_cancel(self) -> None:
         """Cancel: stops any transfer (nothing partial stays); after failures, just close."""

@@ -22,6 +22,7 @@ from orbrowse.tui.dialogs._common import (
     PathSuggester,
     candidates_text,
     count_files,
+    folder_problem,
     plain,
     resolve_path,
 )
@@ -103,9 +104,9 @@ class ExportPlanDialog(Dialog[Path | None]):
         """Why ``path`` could not be written, or ``None`` once it was."""
         if not path.name or self.query_one("#path", Input).value.rstrip().endswith("/"):
             return "give a file name, not a folder"
+        if problem := folder_problem(path.parent):
+            return problem
         try:
-            if not path.parent.is_dir():
-                return f"{path.parent} is not a folder"
             write_new(path, plan_lines(self.files))
         except FileExistsError:
             return f"{path} already exists: choose another name"
