@@ -777,6 +777,8 @@ class FilesClient:
         """
         folder = destination.parent
         if not folder.is_dir():
+            if folder.exists():
+                raise LocalCheckError(f"{folder} is not a folder")
             raise LocalCheckError(f"The folder {folder} does not exist")
         _check_target(destination, overwrite)
         started = time.monotonic()

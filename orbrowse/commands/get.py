@@ -47,9 +47,11 @@ def destination_of(output: str | None, count: int) -> tuple[Path, Path | None]:
         raise CommandError(f"-o {output}: with several ids, -o must be an existing folder")
     if output.endswith(("/", "\\")):
         raise CommandError(f"-o {output}: the folder does not exist")
-    if not path.parent.is_dir():
-        raise CommandError(f"-o {output}: the folder {path.parent} does not exist")
-    return path.parent, path
+    if path.parent.is_dir():
+        return path.parent, path
+    if path.parent.exists():
+        raise CommandError(f"-o {output}: {path.parent} is not a folder")
+    raise CommandError(f"-o {output}: the folder {path.parent} does not exist")
 
 
 def with_force_hint(error: LocalCheckError) -> LocalCheckError:

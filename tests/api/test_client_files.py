@@ -218,6 +218,21 @@ async def test_download_never_overwrites_unless_asked(
     assert existing.read_bytes() == b"new"
 
 
+async def test_a_download_into_a_file_as_folder_says_it_is_not_a_folder(
+    emulator: RunningEmulator, client: FilesClient, tmp_path: Path
+) -> None:
+    stored = emulator.store.add_file(
+        emulator.store.default_workspace_id, "a.txt", content=b"new", downloadable=True
+    )
+    (tmp_path / "notes").write_bytes(b"a file")
+    with pytest.raises(LocalCheckError) as caught:
+        await client.download_file(stored.id, tmp_path / "notes" / "a.txt")
+    assert str(caught.value) == f"{tmp_path / 'notes'} is not a folder"  # said "does not exist"
+    with pytest.raises(LocalCheckError) as caught:
+        await client.download_file(stored.id, tmp_path / "none" / "a.txt")
+    assert str(caught.value) == f"The folder {tmp_path / 'none'} does not exist"
+
+
 async def test_bad_key_is_rejected_with_the_servers_message(emulator: RunningEmulator) -> None:
     async with FilesClient("sk-or-v1-wrong", base_url=emulator.url) as bad:
         with pytest.raises(AuthenticationError) as caught:

@@ -114,6 +114,21 @@ def test_get_to_an_explicit_path(emulator: RunningEmulator, cli: Cli, tmp_path: 
     assert not (tmp_path.parent / "escape.csv").exists()
 
 
+def test_get_into_a_missing_folder_or_a_file_says_which(
+    emulator: RunningEmulator, cli: Cli, tmp_path: Path
+) -> None:
+    stored, _ = result_csv(emulator, "result.csv", tmp_path / "out")
+    (tmp_path / "notes").write_bytes(b"a file")
+
+    missing = cli("get", stored.id, "-o", str(tmp_path / "none" / "copy.csv"))
+    file_as_folder = cli("get", stored.id, "-o", str(tmp_path / "notes" / "copy.csv"))
+
+    assert missing.code == 2 and file_as_folder.code == 2
+    assert f"the folder {tmp_path / 'none'} does not exist" in missing.stderr
+    assert f"{tmp_path / 'notes'} is not a folder" in file_as_folder.stderr  # "does not exist"
+    assert "copy.csv" not in {p.name for p in tmp_path.rglob("*")}
+
+
 def test_get_uploaded_file_is_refused_clearly(
     emulator: RunningEmulator, cli: Cli, tmp_path: Path
 ) -> None:
