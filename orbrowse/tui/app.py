@@ -7,7 +7,7 @@ the browser directly or shows the workspace picker.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from functools import cached_property
 from typing import Any, ClassVar
@@ -131,7 +131,13 @@ class OrbrowseApp(OrbrowseBase):
             INPUT_OPENING_ACTIONS,
             maybe_opening=MAYBE_OPENING_ACTIONS,
             waiting=self._looking_up_workspaces,
+            waits_for=self._key_waits_for,
         )
+
+    def _key_waits_for(self, event: events.Key) -> Callable[[], bool] | None:
+        """What a key that cannot act yet waits for (the browser's first rows), if it does."""
+        waits_for = getattr(self.screen, "key_waits_for", None)
+        return waits_for(event.key) if callable(waits_for) else None
 
     def _looking_up_workspaces(self) -> bool:
         """``w`` waits for the workspaces before the picker shows (1.5 s over a slow link):

@@ -15,6 +15,10 @@ back), later keys and pastes are held, in order, until focus has moved (to the i
 the new screen once it is mounted), then dispatched as if they had just arrived. If focus does
 not move after all, they are released after ``timeout`` seconds. Held keys are then sent one
 at a time, each once the one before has been handled, since it may move focus again.
+
+A key whose action waits for something still on its way (``x`` typed before the browser's
+first rows: there is no file to delete yet) is held the same way, with the keys after it,
+until what it waits for has come (``waits_for``); a priority key (Ctrl+C) is not held behind it.
 """
 
 from __future__ import annotations
@@ -50,6 +54,8 @@ class _Gate:
     leaving: bool = False
     """Not an opening key: also open once the app has nothing left to do."""
     waiting_turn: bool = False
+    until: Callable[[], bool] | None = None
+    """Held for what a key waits for (``waits_for``): open once this is true, not before."""
 
 
 def action_name(action: str) -> str:
@@ -69,18 +75,22 @@ class TypeAhead:
         maybe_opening: Collection[str] = (),
         timeout: float = 1.0,
         waiting: Callable[[], bool] = lambda: False,
+        waits_for: Callable[[events.Key], Callable[[], bool] | None] = lambda _: None,
     ) -> None:
         """``maybe_opening``: actions that may open a screen or an input, or act in place;
         keys after them are held as after Enter in an input (until focus moves or the app
         has nothing left to do). ``waiting``: whether the screen an opening key asked for
         is still being prepared (the workspaces looked up over a slow link); the timeout
-        waits for that too."""
+        waits for that too. ``waits_for``: for a key that cannot act yet but will once
+        something arrives, whether it has arrived (the key and those after it are held
+        until then); ``None`` for a key that can act now."""
         self._app = app
         self._forward = forward
         self._opening_actions = frozenset(opening_actions)
         self._maybe_opening = frozenset(maybe_opening)
         self._timeout = timeout
         self._waiting = waiting
+        self._waits_for = waits_for
         self._held: deque[InputEvent] = deque()
         self._gate: _Gate | None = None
         self._timer: Timer | None = None
@@ -93,23 +103,49 @@ class TypeAhead:
 
     async def dispatch(self, event: InputEvent) -> None:
         """Dispatch ``event`` now, or hold it behind an opening key still in flight."""
+        if self._gate is not None and self._gate.until is not None and self._priority(event):
+            await self._forward(event)  # Ctrl+C quits at once, whatever waits
+            return
         if self._gate is not None or self._held:
             self._held.append(event)
             await self._release()
             return
         await self._send(event)
 
+    def _priority(self, event: InputEvent) -> bool:
+        if not isinstance(event, events.Key):
+            return False
+        active = self._app.screen.active_bindings.get(event.key)
+        return active is not None and active.binding.priority
+
     async def _send(self, event: InputEvent, *, held: bool = False) -> None:
         moves = self._moves_focus(event)
         screen, focused = self._app.screen, self._app.focused
+        until = self._waiting_key(event)
+        if until is not None:
+            self._held.appendleft(event)  # sent once what it waits for has come
+            self._gate = _Gate(screen, focused, time.monotonic(), until=until)
+            self._start_polling()
+            return
         await self._forward(event)
         if moves is not None or held:
             # A held key goes one at a time too: the dialog it reached may move focus on it
             # (digits typed on the delete confirmation's Cancel go to the count field).
             deadline = time.monotonic() + self._timeout
             self._gate = _Gate(screen, focused, deadline, leaving=moves != "opening")
-            if self._timer is None:
-                self._timer = self._app.set_interval(POLL_SECONDS, self._release, name="type-ahead")
+            self._start_polling()
+
+    def _start_polling(self) -> None:
+        if self._timer is None:
+            self._timer = self._app.set_interval(POLL_SECONDS, self._release, name="type-ahead")
+
+    def _waiting_key(self, event: InputEvent) -> Callable[[], bool] | None:
+        if not isinstance(event, events.Key):
+            return None
+        focused = self._app.focused
+        if focused is not None and focused.check_consume_key(event.key, event.character):
+            return None  # text for an input
+        return self._waits_for(event)
 
     def _moves_focus(self, event: InputEvent) -> Literal["opening", "leaving"] | None:
         if not isinstance(event, events.Key):
@@ -128,6 +164,8 @@ class TypeAhead:
         return "leaving" if name in self._maybe_opening else None
 
     def _gate_open(self, gate: _Gate) -> bool:
+        if gate.until is not None:
+            return gate.until()
         app = self._app
         if time.monotonic() >= gate.deadline and not self._waiting():
             return True

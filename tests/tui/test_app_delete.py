@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import Button, Input, Static
 
 from orbrowse.api.retry import RetryPolicy
@@ -291,3 +292,69 @@ async def test_a_burst_that_ends_a_range_with_x_deletes_the_whole_range(
         confirm = await screen_shown(pilot, ConfirmDeleteDialog)
         assert [f.filename for f in confirm.files] == ["f0.txt", "f1.txt", "f2.txt", "f3.txt"]
         await pilot.click("#cancel")
+
+
+async def first_page_on_its_way(
+    pilot: Pilot[int], app: OrbrowseApp, emulator: RunningEmulator
+) -> None:
+    await wait_until(
+        pilot,
+        lambda: isinstance(app.screen, BrowserScreen) and emulator.faults.held > 0,
+        "the browser waiting for its first page",
+    )
+
+
+async def test_x_typed_before_the_first_rows_asks_about_the_first_file_once_they_come(
+    emulator: RunningEmulator, make_app: AppFactory
+) -> None:
+    # Over a slow link x typed before any row was shown did nothing at all, while j and G
+    # typed then are carried out when the rows come.
+    for n in range(5):
+        emulator.store.add_file(DEFAULT_WORKSPACE_ID, f"f{n}.txt", content=b"x")
+    before = server_ids(emulator)
+    emulator.faults.hold()
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID, undo_seconds=0)
+    try:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await first_page_on_its_way(pilot, app, emulator)
+            screen = browser(app)
+            await pilot.press("x", "j")  # the j belongs to the confirmation it opens
+            await wait_until(
+                pilot,
+                lambda: "Delete: waiting for the files to be listed…" in notifications(app),
+                "the key taken",
+            )
+            assert isinstance(app.screen, BrowserScreen)
+            emulator.faults.release()
+            confirm = await screen_shown(pilot, ConfirmDeleteDialog)
+            assert [f.id for f in confirm.files] == [screen.files.view[0].id]
+            assert screen.table.cursor_row == 0  # the j did not move the cursor first
+            await pilot.press("escape")
+            await wait_until(pilot, lambda: isinstance(app.screen, BrowserScreen), "back")
+            await settle(pilot)
+            assert "Nothing was deleted" in notifications(app)
+    finally:
+        emulator.faults.release()
+    assert server_ids(emulator) == before
+    assert delete_requests(emulator) == 0
+
+
+async def test_x_typed_before_an_empty_listing_says_there_is_no_file(
+    emulator: RunningEmulator, make_app: AppFactory
+) -> None:
+    emulator.faults.hold()
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
+    try:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await first_page_on_its_way(pilot, app, emulator)
+            await pilot.press("x")
+            emulator.faults.release()
+            await wait_until(
+                pilot,
+                lambda: "Delete: no file is listed" in notifications(app, severity="warning"),
+                "the answer",
+            )
+            await settle(pilot)
+            assert isinstance(app.screen, BrowserScreen)
+    finally:
+        emulator.faults.release()

@@ -340,6 +340,8 @@ class BrowserScreen(Screen[None]):
         """When the page being fetched was asked for (the status line counts the wait)."""
         self.pending_marks: set[str] = set()
         """Marks from before a refresh, put back as their files load again."""
+        self._keys_waiting: set[str] = set()
+        """Keys on the files typed before the first rows (:meth:`key_waits_for`)."""
         self.folders = FolderTree()
         """The loaded files by folder (kept in step with ``files``)."""
         self.folder_marks: dict[str, Filter | None] = {}
@@ -1311,9 +1313,36 @@ class BrowserScreen(Screen[None]):
             return True if rows or self.files.marked_count else None
         return True
 
+    def key_waits_for(self, key: str) -> Callable[[], bool] | None:
+        """A key on the files (x, d, y, space, o…) typed before the first rows came has
+        nothing to act on yet: it waits for them (:mod:`orbrowse.tui.type_ahead` holds it,
+        and the keys after it), as j and G do. What it waits for, or ``None``."""
+        if self._first_rows_seen:
+            return None
+        active = self.active_bindings.get(key)
+        if active is None or active.enabled or active.binding.action not in SELECTION_ACTIONS:
+            return None
+        if not self._keys_waiting:
+            self.notify(f"{active.binding.description}: waiting for the files to be listed…",
+                        timeout=3, markup=False)  # fmt: skip
+        self._keys_waiting.add(key)
+        return lambda: self._first_rows_seen or not self.is_attached
+
+    def _waited_for_nothing(self, event: events.Key) -> None:
+        """A key that waited for the first rows, when none came (an empty workspace, a
+        listing that failed): it says so instead of doing nothing."""
+        if event.key not in self._keys_waiting:
+            return
+        self._keys_waiting.discard(event.key)
+        active = self.active_bindings.get(event.key)
+        if active is not None and not active.enabled and not isinstance(self.focused, Input):
+            self.notify(f"{active.binding.description}: no file is listed", severity="warning",
+                        timeout=4, markup=False)  # fmt: skip
+
     def on_key(self, event: events.Key) -> None:
         """A write key in a read-only workspace says why nothing happens (its binding is
         hidden, so it would otherwise do nothing at all). The chain has the keymap applied."""
+        self._waited_for_nothing(event)
         if not self.read_only or isinstance(self.focused, Input):
             return
         own = [bindings for node, bindings in self._binding_chain if node is self]
