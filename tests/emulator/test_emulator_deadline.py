@@ -30,11 +30,16 @@ def _run(make_loop: Callable[[], asyncio.AbstractEventLoop], body: Coroutine[Any
         loop.close()
 
 
-async def _woken(deadlines: list[float]) -> list[tuple[float, float]]:
-    """``(deadline, when woken)`` for each deadline, all waited for at once, in waking order."""
+async def _woken(
+    deadlines: list[float], registered: list[float] | None = None
+) -> list[tuple[float, float]]:
+    """``(deadline, when woken)`` for each deadline, all waited for at once, in waking order.
+    ``registered`` gets the time each wait began."""
     woken: list[tuple[float, float]] = []
 
     async def wait(at: float) -> None:
+        if registered is not None:
+            registered.append(time.monotonic())
         await deadline.wait_until(at)
         woken.append((at, time.monotonic()))
 
@@ -42,17 +47,29 @@ async def _woken(deadlines: list[float]) -> list[tuple[float, float]]:
     return woken
 
 
-def _shuffled_deadlines(count: int = 40) -> list[float]:
+def _shuffled_deadlines(count: int = 40, first: float = 0.005) -> list[float]:
     start = time.monotonic()
-    deadlines = [start + 0.005 + n * 0.0007 for n in range(count)]
+    deadlines = [start + first + n * 0.0007 for n in range(count)]
     random.Random(7).shuffle(deadlines)
     return deadlines
 
 
 @pytest.mark.parametrize("loop_kind", list(LOOPS))
 def test_each_wait_ends_at_its_deadline_never_before_and_in_deadline_order(loop_kind: str) -> None:
-    woken = _run(LOOPS[loop_kind], _woken(_shuffled_deadlines()))
-    assert all(at <= when for at, when in woken)
+    # Deadline order is owed only to waits that all began before the first deadline: a wait
+    # that begins after its deadline (a loaded machine held the test back) ends at once. Such a
+    # round proves nothing of the order, and is run again with more room.
+    first = 0.005
+    for _ in range(6):
+        registered: list[float] = []
+        deadlines = _shuffled_deadlines(first=first)
+        woken = _run(LOOPS[loop_kind], _woken(deadlines, registered))
+        assert all(at <= when for at, when in woken)
+        if max(registered) < min(deadlines):
+            break
+        first *= 3
+    else:
+        pytest.fail("the machine never let 40 waits begin within their first deadline")
     assert [at for at, _ in woken] == sorted(at for at, _ in woken)
 
 
