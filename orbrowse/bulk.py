@@ -31,6 +31,12 @@ as being sent before its delete goes out and with its outcome after; the files n
 are recorded as not attempted when the run ends. A plan line that cannot be written stops
 the run like the log.
 
+A server that cannot be reached stops the run: after ``UNREACHABLE_STOP`` files in a row whose
+every attempt found no server (connection refused, lost, timed out; the client's retries
+spent), no new deletion starts (``server_unreachable`` in the report) and the rest are not
+attempted, rather than each one retried in turn for seconds. An answer from the server (an
+error such as 404 or 500 included) starts the count again.
+
 Stopping: :meth:`BulkDelete.stop` (or the ``stop`` event) starts no new deletions and lets
 those in flight finish, then returns the report. Cancelling the task does the same and then
 re-raises ``CancelledError``; :attr:`BulkDelete.report` holds the outcome. A second
@@ -50,10 +56,12 @@ from pathlib import Path
 from typing import Final, Protocol, TypedDict, Unpack
 
 from orbrowse.api.errors import (
+    APIConnectionError,
     AuthenticationError,
     NotFoundError,
     OutcomeUnknownError,
     PermissionDeniedError,
+    RateLimitHoldError,
     describe,
 )
 from orbrowse.api.models import FileObject
@@ -70,6 +78,9 @@ from orbrowse.deletion_plan import PlanRecorder
 UNKNOWN_OUTCOME: Final = "cancelled while the request was in flight; the file may have been deleted"
 MAX_ROUNDS: Final = 3
 """Deletes sent for one file at most when lookups keep finding it still there."""
+UNREACHABLE_STOP: Final = 3
+"""Files in a row that found no server (each after the client's retries) that stop a run."""
+UNREACHABLE: Final = "the server cannot be reached"
 
 
 class FileDeleter(Protocol):
@@ -86,6 +97,18 @@ class Outcome(Enum):
     ALREADY_GONE = "already gone"
     FAILED = "failed"
     UNCERTAIN = "may have been deleted"
+
+
+Resolved = tuple[Outcome, str | None, APIConnectionError | None]
+"""What became of one file: its outcome, the reason (or ``None``), and the error of its last
+attempt when that found no server (for :data:`UNREACHABLE_STOP`)."""
+
+
+def _no_server(error: BaseException) -> APIConnectionError | None:
+    """``error`` when it says the server could not be reached (no answer came), else ``None``."""
+    if isinstance(error, APIConnectionError) and not isinstance(error, RateLimitHoldError):
+        return error
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,9 +143,12 @@ class BulkReport:
     confirmed_by_lookup: list[FileObject] = field(default_factory=list)
     """The subset of ``deleted`` whose answer was lost and a lookup found gone."""
     stopped: bool = False
-    """Stopped early: by the user, a cancellation, a refused key or an unwritable log."""
+    """Stopped early: by the user, a cancellation, a refused key, an unwritable log or a
+    server that cannot be reached."""
     stop_reason: str | None = None
     log_error: str | None = None
+    server_unreachable: bool = False
+    """Stopped because the server could not be reached (``UNREACHABLE_STOP`` files in a row)."""
 
     @property
     def deleted_ids(self) -> set[str]:
@@ -158,6 +184,7 @@ class BulkReport:
         self.not_attempted = [f for f in self.not_attempted if f.id not in ids] + run.not_attempted
         self.stopped = run.stopped
         self.stop_reason = run.stop_reason
+        self.server_unreachable = run.server_unreachable
         self.log_error = self.log_error or run.log_error
 
 
@@ -190,12 +217,15 @@ class BulkDelete:
         self._stop = stop if stop is not None else asyncio.Event()
         self._in_flight = 0
         self._started = False
+        self._unreachable_in_a_row = 0
+        self._attempt_ended = asyncio.Event()
 
     def stop(self, reason: str = "stopped by the user") -> None:
         """Start no new deletions; those in flight finish."""
         if not self._stop.is_set():
             self.report.stop_reason = self.report.stop_reason or reason
             self._stop.set()
+            self._attempt_ended.set()  # a worker holding back sees it at once
 
     @property
     def stopping(self) -> bool:
@@ -264,24 +294,42 @@ class BulkDelete:
 
     async def _worker(self) -> None:
         while self._pending and not self._stop.is_set():
+            if self._unreachable_in_a_row and self._in_flight:
+                # A file found no server: start no other until those in flight are known
+                # (each would spend its retries on it too).
+                self._attempt_ended.clear()
+                await self._attempt_ended.wait()
+                continue
             file = self._pending[0]
             if not self._note_sending(file):
                 return
             self._pending.popleft()
             self._in_flight += 1
             try:
-                outcome = await self._attempt(file)
+                outcome, reason, unreachable = await self._attempt(file)
             finally:
                 self._in_flight -= 1
+                self._attempt_ended.set()
+            self._count_unreachable(unreachable)
             try:
-                self._settle(file, *outcome)
+                self._settle(file, outcome, reason)
             except Exception:
                 # A failing progress callback is a bug in the caller: stop sending more.
                 self.stop("internal error")
                 raise
 
-    async def _attempt(self, file: FileObject) -> tuple[Outcome, str | None]:
-        """``(outcome, reason or None)``; records a request cancelled in flight first."""
+    def _count_unreachable(self, error: APIConnectionError | None) -> None:
+        """Count the files in a row that found no server; stop the run at the limit."""
+        if error is None:
+            self._unreachable_in_a_row = 0
+            return
+        self._unreachable_in_a_row += 1
+        if self._unreachable_in_a_row >= UNREACHABLE_STOP and not self._stop.is_set():
+            self.report.server_unreachable = True
+            self.stop(f"{UNREACHABLE}: {describe(error)}")
+
+    async def _attempt(self, file: FileObject) -> Resolved:
+        """What became of ``file``; records a request cancelled in flight first."""
         try:
             return await self._resolve(file)
         except asyncio.CancelledError:
@@ -289,15 +337,15 @@ class BulkDelete:
             self._write_log(file, uncertain_result(UNKNOWN_OUTCOME))
             raise
 
-    async def _resolve(self, file: FileObject) -> tuple[Outcome, str | None]:
+    async def _resolve(self, file: FileObject) -> Resolved:
         reason = ""
         for _ in range(MAX_ROUNDS):
             try:
                 await self.client.delete_file(file.id)
             except NotFoundError as exc:
                 if not exc.from_api:  # a proxy's or web server's 404: the API never saw it
-                    return Outcome.FAILED, describe(exc)
-                return Outcome.ALREADY_GONE, None
+                    return Outcome.FAILED, describe(exc), None
+                return Outcome.ALREADY_GONE, None, None
             except OutcomeUnknownError as exc:
                 reason = describe(exc)
                 try:
@@ -305,23 +353,27 @@ class BulkDelete:
                 except NotFoundError as lookup_error:
                     if not lookup_error.from_api:
                         why = describe(lookup_error)
-                        return Outcome.UNCERTAIN, f"{reason}; the lookup failed: {why}"
-                    return Outcome.CONFIRMED, None
+                        return Outcome.UNCERTAIN, f"{reason}; the lookup failed: {why}", None
+                    return Outcome.CONFIRMED, None, None
                 except (AuthenticationError, PermissionDeniedError) as lookup_error:
                     self.stop(f"the server refused the key: {describe(lookup_error)}")
-                    return Outcome.UNCERTAIN, f"{reason}; the lookup was refused"
+                    return Outcome.UNCERTAIN, f"{reason}; the lookup was refused", None
                 except Exception as lookup_error:
                     why = describe(lookup_error)
-                    return Outcome.UNCERTAIN, f"{reason}; the lookup failed: {why}"
+                    return (
+                        Outcome.UNCERTAIN,
+                        f"{reason}; the lookup failed: {why}",
+                        _no_server(lookup_error),
+                    )
                 continue  # still there: not deleted, so send the delete again
             except (AuthenticationError, PermissionDeniedError) as exc:
                 reason = describe(exc)
                 self.stop(f"the server refused the key: {reason}")
-                return Outcome.FAILED, reason
+                return Outcome.FAILED, reason, None
             except Exception as exc:  # one bad answer must not abandon the rest of the run
-                return Outcome.FAILED, describe(exc)
-            return Outcome.DELETED, None
-        return Outcome.FAILED, f"{reason}; a lookup found the file still there: not deleted"
+                return Outcome.FAILED, describe(exc), _no_server(exc)
+            return Outcome.DELETED, None, None
+        return Outcome.FAILED, f"{reason}; a lookup found the file still there: not deleted", None
 
     def _settle(self, file: FileObject, outcome: Outcome, reason: str | None) -> None:
         report = self.report

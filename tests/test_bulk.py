@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +14,7 @@ import pytest
 
 from orbrowse.api.client import FilesClient
 from orbrowse.api.errors import (
+    APIConnectionError,
     AuthenticationError,
     NotFoundError,
     ServerError,
@@ -23,6 +24,8 @@ from orbrowse.api.retry import RetryPolicy
 from orbrowse.bulk import (
     MAX_ROUNDS,
     UNKNOWN_OUTCOME,
+    UNREACHABLE,
+    UNREACHABLE_STOP,
     BulkDelete,
     BulkProgress,
     BulkReport,
@@ -223,6 +226,74 @@ async def test_refused_key_stops_sending() -> None:
     assert report.stop_reason is not None and "refused the key" in report.stop_reason
 
 
+async def test_files_in_a_row_that_find_no_server_stop_the_run() -> None:
+    # The server gone: 69 files were each retried in turn (45 s) before the run ended.
+    files = make_files(30)
+    server = FakeDeleter(files)
+    refused = APIConnectionError("Could not connect to the server example.test")
+    for n in (0, 1, 3, 4, 6, 7, 8, 9):  # two in a row, twice; then four
+        server.errors[files[n].id] = refused
+    report = await delete_files(server, files, concurrency=1, workspace_id=WS)
+    assert server.calls == [f.id for f in files[: 6 + UNREACHABLE_STOP]]
+    assert [f.id for f in report.deleted] == [files[2].id, files[5].id]
+    assert [f.id for f, _ in report.failed] == [files[n].id for n in (0, 1, 3, 4, 6, 7, 8)]
+    assert report.not_attempted == files[9:]
+    assert report.stopped and report.server_unreachable
+    assert report.stop_reason == (
+        f"{UNREACHABLE}: Could not connect to the server example.test; "
+        "check the network and the base URL, then retry"
+    )
+    assert server.held == {f.id for f in files} - {files[2].id, files[5].id}
+
+
+async def test_server_errors_in_a_row_do_not_stop_the_run() -> None:
+    # The server answers: each file's error is its own (a 500, a proxy's 404 page).
+    files = make_files(12)
+    server = FakeDeleter(files)
+    for file in files[:5]:
+        server.errors[file.id] = ServerError(500, "boom")
+    for file in files[5:10]:
+        server.errors[file.id] = NotFoundError(404, "Not Found", from_api=False)
+    report = await delete_files(server, files, concurrency=1, workspace_id=WS)
+    assert len(server.calls) == 12
+    assert len(report.failed) == 10 and len(report.deleted) == 2
+    assert not report.stopped and not report.server_unreachable
+
+
+async def test_a_server_gone_mid_run_stops_after_the_files_in_flight(
+    emulator: RunningEmulator, api_key: str, tmp_path: Path
+) -> None:
+    log = DeletionLog(tmp_path / "deletions.jsonl")
+    names = [f"assets/{n:02d}.png" for n in range(69)]
+    async with emulator_files(emulator, api_key, names) as (c, files):
+        emulator.stop()  # connection refused from now on
+        report = await delete_files(c, files, concurrency=8, log=log, workspace_id=WS)
+    assert report.stopped and report.server_unreachable
+    assert report.stop_reason is not None and report.stop_reason.startswith(f"{UNREACHABLE}: ")
+    assert report.deleted == []
+    tried = [f for f, _ in report.failed + report.uncertain]
+    assert len(tried) == 8  # those in flight when the first found no server; none after
+    assert len(report.not_attempted) == 61
+    assert {f.id for f in tried + report.not_attempted} == {f.id for f in files}
+    assert emulator.store.file_ids(WS) == {f.id for f in files}
+    assert {e.id for e in log.read_entries()} == {f.id for f in tried}
+
+
+async def test_dropped_connections_stop_the_run_and_claim_nothing(
+    emulator: RunningEmulator, api_key: str
+) -> None:
+    names = [f"assets/{n:02d}.png" for n in range(40)]
+    async with emulator_files(emulator, api_key, names) as (c, files):
+        emulator.faults.drop_rate = 1.0  # every answer cut off (a dropped DELETE still deletes)
+        report = await delete_files(c, files, concurrency=4, workspace_id=WS)
+    assert report.stopped and report.server_unreachable
+    assert report.deleted == [] and report.failed == []
+    assert len(report.uncertain) == 4
+    assert all("may have been deleted" in reason for _, reason in report.uncertain)
+    assert len(report.not_attempted) == 36
+    assert {f.id for f in report.not_attempted} <= emulator.store.file_ids(WS)
+
+
 async def test_stop_event_finishes_in_flight_and_skips_the_rest(tmp_path: Path) -> None:
     files = make_files(30)
     server = FakeDeleter(files)
@@ -349,6 +420,18 @@ async def _all_files(client: FilesClient) -> list[FileObject]:
     return found
 
 
+@contextlib.asynccontextmanager
+async def emulator_files(
+    emulator: RunningEmulator, api_key: str, names: list[str]
+) -> AsyncIterator[tuple[FilesClient, list[FileObject]]]:
+    """Files of ``names`` on the emulator, and a client retrying fast that listed them."""
+    for name in names:
+        emulator.store.add_file(WS, name, content=b"x")
+    fast = RetryPolicy(base_delay=0.001, max_delay=0.01)
+    async with FilesClient(api_key, base_url=emulator.url, workspace_id=WS, retry=fast) as c:
+        yield c, await _all_files(c)
+
+
 async def test_bulk_delete_against_emulator_with_injected_failures(
     emulator: RunningEmulator, api_key: str, tmp_path: Path
 ) -> None:
@@ -400,11 +483,7 @@ async def test_bulk_delete_against_emulator_with_injected_failures(
 async def test_bulk_delete_against_emulator_with_retries(
     emulator: RunningEmulator, api_key: str
 ) -> None:
-    for n in range(120):
-        emulator.store.add_file(WS, f"r/{n}.txt", content=b"x")
-    fast = RetryPolicy(base_delay=0.001, max_delay=0.01)
-    async with FilesClient(api_key, base_url=emulator.url, workspace_id=WS, retry=fast) as c:
-        files = await _all_files(c)
+    async with emulator_files(emulator, api_key, [f"r/{n}.txt" for n in range(120)]) as (c, files):
         emulator.faults.fail_next(503, method="DELETE", count=20)
         # A dropped answer may follow a done deletion: the retry's 404 then counts as done.
         emulator.faults.drop_next(method="DELETE", count=5)

@@ -41,6 +41,7 @@ from orbrowse.api.errors import (
     OpenRouterError,
     OutcomeUnknownError,
     RateLimitError,
+    RateLimitHoldError,
     ResponseFormatError,
     ResponseTooLargeError,
     TargetExistsError,
@@ -88,8 +89,6 @@ above only catch a server that goes silent; this one also ends a server that tri
 
 MAX_JSON_BYTES = 8 * 1024 * 1024
 """The largest JSON answer orbrowse reads (a page of 1,000 files is about 200 KB)."""
-
-RATE_LIMIT_HOLD_HINT = "wait for the rate limit to refill, or raise request_timeout"
 
 MAX_ERROR_BODY_BYTES = 64 * 1024
 """How much of an error answer's body is read for its message; the rest is not."""
@@ -582,9 +581,8 @@ class FilesClient:
             if failures:  # cut short while retrying: what the server said before is news too
                 message += f"; the attempt before: {failures[-1]}"
             # Cut while waiting for the rate limit or between attempts: this one never left.
-            timeout = APITimeoutError(message, sent=sending)
-            if held:  # not the network: the server asked to wait, longer than allowed
-                timeout.hint = RATE_LIMIT_HOLD_HINT
+            # Held: not the network; the server asked to wait, longer than allowed.
+            timeout = (RateLimitHoldError if held else APITimeoutError)(message, sent=sending)
             if retry_when is not None:
                 retry_when(timeout)  # the caller hears of every failed attempt (delete_file)
             raise timeout from None

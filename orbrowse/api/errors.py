@@ -11,6 +11,7 @@
     │   └── ServerError              5xx  (503 carries ``retry_after``)
     ├── APIConnectionError           no usable answer: refused, DNS, reset, dropped mid-body
     │   └── APITimeoutError          the server did not answer in time
+    │       └── RateLimitHoldError   held by the server's rate limit past request_timeout
     ├── ResponseFormatError          the answer was not what the API documents (bad JSON, HTML, …)
     │   └── ResponseTooLargeError    the answer is larger than orbrowse reads (never retried)
     ├── OutcomeUnknownError          a delete may have taken effect but no answer says so
@@ -125,6 +126,13 @@ class APITimeoutError(APIConnectionError):
         self, message: str = "The server did not answer in time", *, sent: bool = True
     ) -> None:
         super().__init__(message, sent=sent)
+
+
+class RateLimitHoldError(APITimeoutError):
+    """The server's rate limit held a request past ``request_timeout``: the server answered
+    before (it asked to wait), so it can be reached."""
+
+    hint = "wait for the rate limit to refill, or raise request_timeout"
 
 
 class ResponseFormatError(OpenRouterError):

@@ -71,6 +71,25 @@ def test_rm_takes_ls_output_and_a_log_flag(
     assert not cli.deletion_log.exists()
 
 
+def test_rm_with_the_server_gone_stops_early_and_says_so(
+    emulator: RunningEmulator, cli: Cli
+) -> None:
+    # Each file was retried in turn (69 files: 45 s), as the browser did.
+    files = add_files(emulator, 69)
+    listing = cli("ls", "--all")
+    emulator.stop()  # connection refused from now on
+
+    result = cli("rm", "-", "--yes", "--concurrency", "4", input=listing.stdout)
+
+    assert result.code == 5, result.stderr
+    assert result.stdout == ""
+    assert "65 files were not attempted (the server cannot be reached: " in result.stderr
+    assert "deleted 0 files" in result.stderr and "69 not deleted" in result.stderr
+    assert "to finish it: orbrowse rm --resume" in result.stderr
+    assert len(log_lines(cli.deletion_log)) == 4  # the deletes in flight; none sent after
+    assert held(emulator) == {f.id for f in files}
+
+
 def test_rm_dry_run_deletes_nothing(emulator: RunningEmulator, cli: Cli) -> None:
     files = add_files(emulator, 3)
 

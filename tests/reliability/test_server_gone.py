@@ -10,12 +10,22 @@ import socket
 
 import httpx
 import pytest
+from textual.widgets import Button, Input, Static
 
 from orbrowse.api import client as client_module
 from orbrowse.emulator.server import RunningEmulator, start_emulator
+from orbrowse.tui.dialogs.confirm_delete import ConfirmDeleteDialog
 from tests.conftest import DEFAULT_WORKSPACE_ID
 from tests.reliability.conftest import ONE_TRY, AppFactory
-from tests.tui.app_driver import browsing, notifications, screen_text, wait_until
+from tests.tui.app_driver import (
+    browsing,
+    deletion_reported,
+    notifications,
+    screen_shown,
+    screen_text,
+    settle,
+    wait_until,
+)
 
 TRACEBACK_MARKERS = ("Traceback", "Error:", "httpx.", 'File "')
 
@@ -126,3 +136,40 @@ async def test_an_unknown_host_is_named_in_a_clear_message(make_app: AppFactory)
         await pilot.press("r")
         await wait_until(pilot, lambda: not screen.fetching, "the retry")
         assert app.is_running
+
+
+async def test_deleting_with_the_server_gone_stops_early_and_says_so(
+    emulator: RunningEmulator, make_app: AppFactory
+) -> None:
+    # 69 files were each retried in turn (45 s in tmux), with no word that the server was gone.
+    ids = add_files(emulator, 69)
+    app = make_app(undo_seconds=0, delete_concurrency=8)
+    async with browsing(app, size=(100, 30)) as (pilot, screen):
+        await pilot.press("a", "x")  # every file
+        confirm = await screen_shown(pilot, ConfirmDeleteDialog)
+        assert confirm.needs_typed_count
+        confirm.query_one("#typed-count", Input).focus()
+        await pilot.press("6", "9")
+        delete = confirm.query_one("#delete", Button)
+        await wait_until(pilot, lambda: not delete.disabled, "Delete offered")
+        emulator.stop()  # connection refused from now on
+        await pilot.press("enter")
+        progress = await deletion_reported(pilot)
+        title = str(progress.query_one("#title", Static).content)
+        assert title == "Stopped: the server cannot be reached"
+        report = progress.report
+        assert report is not None and report.deleted == []
+        tried = len(report.failed) + len(report.uncertain)
+        assert tried == 8  # the deletions in flight; none sent after
+        summary = str(progress.query_one("#summary", Static).content)
+        assert summary.startswith("Deleted 0 files."), summary
+        assert "61 files were not attempted (the server cannot be reached: " in summary, summary
+        await pilot.press("c")
+        await wait_until(pilot, lambda: app.screen is screen, "back in the browser")
+        await settle(pilot)
+        said = [m for m in notifications(app) if m.startswith("Deleted 0 files")]
+        assert said and "61 not attempted. Stopped: the server cannot be reached" in said[-1]
+        # Nothing claimed: every file is still listed, and marked for another try.
+        assert {f.id for f in screen.files.loaded_files()} == ids
+        assert screen.files.marked_ids == ids
+    assert emulator.store.file_ids(DEFAULT_WORKSPACE_ID) == ids

@@ -23,7 +23,14 @@ from textual.widgets import Button, ProgressBar, Static
 
 from orbrowse.api.errors import OpenRouterError, describe
 from orbrowse.api.models import FileObject
-from orbrowse.bulk import BulkDelete, BulkProgress, BulkReport, DeletionSetup, FileDeleter
+from orbrowse.bulk import (
+    UNREACHABLE,
+    BulkDelete,
+    BulkProgress,
+    BulkReport,
+    DeletionSetup,
+    FileDeleter,
+)
 from orbrowse.deletion_log import DeletionLog
 from orbrowse.deletion_plan import Plan, PlanRecorder, plans_folder
 from orbrowse.listing.workspace_label import WorkspaceLabel
@@ -276,7 +283,10 @@ class DeleteProgressDialog(Dialog[BulkReport | None]):
         else:
             self.report.absorb(run, files)
         self._close_plan_if_done(self.report)
-        self._show_title("Stopped" if run.stopped else "Done")
+        if run.server_unreachable:
+            self._show_title(f"Stopped: {UNREACHABLE}")
+        else:
+            self._show_title("Stopped" if run.stopped else "Done")
         self._show_report()
         self._enter("report")
 

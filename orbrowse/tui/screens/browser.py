@@ -1428,6 +1428,7 @@ class BrowserScreen(Screen[None]):
 
     async def _carry_out(self, files: Sequence[FileObject], resumed: Plan | None = None) -> None:
         """Delete ``files`` (the rest of ``resumed``) in the progress dialog; say how it went."""
+        from orbrowse.bulk import UNREACHABLE
         from orbrowse.tui.dialogs.delete_progress import DeleteProgressDialog
 
         settings = self.orbrowse.settings
@@ -1449,13 +1450,16 @@ class BrowserScreen(Screen[None]):
         self.drop_deleted(report.deleted_ids)
         failed = len(report.failed)
         uncertain = len(report.uncertain)
+        unsent = len(report.not_attempted)
         total = human_size(sum(f.size_bytes for f in report.deleted))
         self.notify(
             f"Deleted {len(report.deleted):,} files ({total})"
             + (f"; {failed:,} failed" if failed else "")
-            + (f"; {uncertain:,} may have been deleted" if uncertain else ""),
+            + (f"; {uncertain:,} may have been deleted" if uncertain else "")
+            + (f"; {unsent:,} not attempted" if unsent else "")
+            + (f". Stopped: {UNREACHABLE}" if report.server_unreachable else ""),
             title="Delete",
-            severity="warning" if failed or uncertain else "information",
+            severity="warning" if failed or uncertain or unsent else "information",
         )
 
     @work(exclusive=True, group="dialog", exit_on_error=False)
