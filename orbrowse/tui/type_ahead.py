@@ -18,7 +18,7 @@ at a time, each once the one before has been handled, since it may move focus ag
 
 A key whose action waits for something still on its way (``x`` typed before the browser's
 first rows: there is no file to delete yet) is held the same way, with the keys after it,
-until what it waits for has come (``waits_for``); a priority key (Ctrl+C) is not held behind it.
+until what it waits for has come (``waits_for``); Ctrl+C, and ``q`` right after it, quit at once.
 """
 
 from __future__ import annotations
@@ -103,8 +103,8 @@ class TypeAhead:
 
     async def dispatch(self, event: InputEvent) -> None:
         """Dispatch ``event`` now, or hold it behind an opening key still in flight."""
-        if self._gate is not None and self._gate.until is not None and self._priority(event):
-            await self._forward(event)  # Ctrl+C quits at once, whatever waits
+        if self._gate is not None and self._gate.until is not None and self._quits(event):
+            await self._forward(event)  # quitting is never held behind what a key waits for
             return
         if self._gate is not None or self._held:
             self._held.append(event)
@@ -112,11 +112,16 @@ class TypeAhead:
             return
         await self._send(event)
 
-    def _priority(self, event: InputEvent) -> bool:
+    def _quits(self, event: InputEvent) -> bool:
+        """Ctrl+C (a priority binding), or ``q`` right after the waiting key (after other
+        keys it may be a letter for a field they open)."""
         if not isinstance(event, events.Key):
             return False
         active = self._app.screen.active_bindings.get(event.key)
-        return active is not None and active.binding.priority
+        if active is None:
+            return False
+        quits = action_name(active.binding.action) == "quit" and len(self._held) == 1
+        return active.binding.priority or quits
 
     async def _send(self, event: InputEvent, *, held: bool = False) -> None:
         moves = self._moves_focus(event)

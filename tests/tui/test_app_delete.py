@@ -358,3 +358,19 @@ async def test_x_typed_before_an_empty_listing_says_there_is_no_file(
             assert isinstance(app.screen, BrowserScreen)
     finally:
         emulator.faults.release()
+
+
+async def test_q_after_an_x_waiting_for_the_first_rows_quits_at_once(
+    emulator: RunningEmulator, make_app: AppFactory
+) -> None:
+    emulator.store.add_file(DEFAULT_WORKSPACE_ID, "f.txt", content=b"x")
+    emulator.faults.hold()
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
+    try:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await first_page_on_its_way(pilot, app, emulator)
+            await pilot.press("x", "q")  # q is not held behind the x: it quits now
+            await wait_until(pilot, lambda: not app.is_running, "the app quitting")
+    finally:
+        emulator.faults.release()
+    assert delete_requests(emulator) == 0
