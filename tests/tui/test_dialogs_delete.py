@@ -295,3 +295,34 @@ async def test_a_long_wait_for_the_server_is_said_with_its_length(
             assert "Deleted 4 files" in text_of(dialog, "#summary")
     finally:
         emulator.faults.release()
+
+
+async def test_a_server_that_cannot_be_reached_is_named_while_stopping_and_in_the_report(
+    client: FilesClient, emulator: RunningEmulator
+) -> None:
+    files = await stored_files(emulator, client, 6)
+    # Three deletions find no server (each answer and then its lookup's cut off) while a
+    # fourth is still on its way: the run stops, waiting for that one.
+    emulator.faults.hold(path_contains=files[3].id)
+    emulator.faults.drop_next(method="DELETE", count=3)
+    emulator.faults.drop_next(method="GET", count=3)
+    dialog = DeleteProgressDialog(client, files, concurrency=4, undo_seconds=0, log=None)
+    try:
+        async with hosting(dialog, size=(100, 30)) as (pilot, _):
+            await wait_until(
+                pilot, lambda: dialog._job is not None and dialog._job.stopping, "stopping"
+            )
+            assert dialog.phase == "running"
+            assert text_of(dialog, "#title") == "Stopping: the server cannot be reached…"
+            counts = text_of(dialog, "#counts")
+            assert "stopping… the server cannot be reached: waiting for the" in counts, counts
+            emulator.faults.release()
+            await wait_until(pilot, lambda: dialog.phase == "report", "the report")
+            assert text_of(dialog, "#title") == "Stopped: the server cannot be reached"
+            summary = text_of(dialog, "#summary")
+            assert "Deleted 1 file." in summary, summary
+            assert "3 files may have been deleted" in summary, summary
+            assert "2 files were not attempted (the server cannot be reached: " in summary
+    finally:
+        emulator.faults.release()
+    assert emulator.store.file_ids(DEFAULT_WORKSPACE_ID) == {f.id for f in files[4:]}

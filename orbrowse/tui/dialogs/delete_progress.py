@@ -198,6 +198,12 @@ class DeleteProgressDialog(Dialog[BulkReport | None]):
 
     def _show_progress(self, progress: BulkProgress) -> None:
         self._progress, self._progress_at = progress, time.monotonic()
+        if (
+            self.phase == "running"
+            and self._job is not None
+            and self._job.report.server_unreachable
+        ):
+            self._show_title(f"Stopping: {UNREACHABLE}…")
         self.query_one("#progress", ProgressBar).update(
             total=progress.total, progress=progress.done
         )
@@ -217,7 +223,9 @@ class DeleteProgressDialog(Dialog[BulkReport | None]):
             # A rate limit's hold or retries after server errors: not hung.
             counts.append(f" · waiting for the server ({quiet:.0f} s)…")
         if self.stopping:
-            counts.append("\nstopping… waiting for the deletions already sent", style="bold")
+            unreachable = self._job is not None and self._job.report.server_unreachable
+            why = f" {UNREACHABLE}:" if unreachable else ""
+            counts.append(f"\nstopping…{why} waiting for the deletions already sent", style="bold")
         self.query_one("#counts", Static).update(counts)
 
     def _show_the_wait(self) -> None:
