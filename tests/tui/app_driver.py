@@ -111,6 +111,9 @@ async def wait_until(
         if loop.time() > deadline:
             raise AssertionError(f"never happened: {what}")
         await pilot.pause(0.01)
+    # What the handler that made the condition true sent on is handled too: a notification is
+    # a message to the app, held only once the app has read it (under load, after this check).
+    await pilot.pause(0)
 
 
 async def settle(pilot: Pilot[Any]) -> None:
