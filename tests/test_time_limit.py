@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import signal
+import threading
 import time
 
 import pytest
@@ -40,3 +41,21 @@ def test_quick_work_ends_untouched_and_an_outer_timer_keeps_its_time() -> None:
     finally:
         signal.signal(signal.SIGALRM, previous)
         signal.setitimer(signal.ITIMER_REAL, *outer)
+
+
+def test_off_the_main_thread_it_refuses_rather_than_leave_the_block_unbounded() -> None:
+    # No signal handler runs off the main thread: the limit would silently not hold there.
+    refused: list[RuntimeError] = []
+
+    def bounded() -> None:
+        try:
+            with time_limit(0.2):
+                pass
+        except RuntimeError as error:
+            refused.append(error)
+
+    thread = threading.Thread(target=bounded)
+    thread.start()
+    thread.join(30)
+    assert not thread.is_alive()
+    assert refused and "main thread" in str(refused[0])

@@ -72,7 +72,6 @@ async def disk_usage(args: argparse.Namespace, session: Session) -> int:
     now = utc_now()
     path = folder_path_of(args.prefix)
     criteria = options.filter_from(args, now, (name_prefix(path),) if path else ())
-    matches = criteria.matches if criteria is not None else None
     page_size: int = args.page_size or options.API_PAGE_MAX
     output = session.output
     tree = FolderTree()
@@ -80,7 +79,7 @@ async def disk_usage(args: argparse.Namespace, session: Session) -> int:
     async with session.client() as client:
         async for page in client.iter_pages(limit=page_size):
             listed += len(page.files)
-            tree.append(page.files if matches is None else filter(matches, page.files))
+            tree.append(page.files if criteria is None else options.kept(criteria, page.files))
             output.progress(f"listing: {listed:,} files")
     top = tree.folder(path) or Folder(leaf_name(path[:-1]), path, None)
     rows = largest_first(top, args.depth)

@@ -1,16 +1,20 @@
-"""What ``ls`` and ``du`` share: ``--filter``, ``--page-size``, ``--json``/``--jsonl`` and
-the output form they choose, and argparse converters for the values people type."""
+"""What ``ls`` and ``du`` share: ``--filter`` (parsed, and matched within its time limit),
+``--page-size``, ``--json``/``--jsonl`` and the output form they choose, and argparse
+converters for the values people type."""
 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, Literal
 
+from orbrowse.api.models import FileObject
 from orbrowse.commands.output import Output
 from orbrowse.commands.session import CommandError
+from orbrowse.listing import filter_limit
 from orbrowse.listing.filter_language import Filter, FilterError, Term, parse_filter
+from orbrowse.listing.filter_limit import FilterTooSlow
 
 Form = Literal["table", "json", "jsonl"]
 API_PAGE_MAX = 1000
@@ -95,3 +99,13 @@ def filter_from(
         shown, carets = exc.pointer(text)
         raise CommandError(f"--filter: {exc}\n  {shown}\n  {carets}") from exc
     return Filter.of(text, (*(parsed.terms if parsed else ()), *extra))
+
+
+def kept(criteria: Filter, files: Sequence[FileObject]) -> list[FileObject]:
+    """The files of a page ``criteria`` keeps, judged within the filter's time limit; past
+    it (``re:(a+)+b$`` on a name of 300 a's would never end) the run stops with a usage
+    error naming the filter as too slow."""
+    try:
+        return filter_limit.kept(criteria, files)
+    except FilterTooSlow as error:
+        raise CommandError(f"--filter {error}: stopped there") from None

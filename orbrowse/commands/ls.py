@@ -14,6 +14,7 @@ from orbrowse.commands.listing_options import (
     add_page_size_argument,
     argtype,
     filter_from,
+    kept,
     output_form,
     positive_int,
 )
@@ -120,10 +121,9 @@ class Printer:
 async def list_files(args: argparse.Namespace, session: Session) -> int:
     now = utc_now()
     criteria = criteria_from(args, now)
-    matches = criteria.matches if criteria is not None else None
     limit: int | None = None if args.all else args.limit
     page_size: int = args.page_size or session.settings.page_size
-    if limit is not None and matches is None:
+    if limit is not None and criteria is None:
         page_size = min(page_size, limit)
     printer = Printer(session.output, output_form(args, session.output), now)
     printer.start()
@@ -131,11 +131,10 @@ async def list_files(args: argparse.Namespace, session: Session) -> int:
         pages = client.iter_pages(limit=page_size)
         try:
             async for page in pages:
-                for file in page.files:
-                    if matches is None or matches(file):
-                        printer.add(file)
-                        if limit is not None and printer.count >= limit:
-                            break
+                for file in page.files if criteria is None else kept(criteria, page.files):
+                    printer.add(file)
+                    if limit is not None and printer.count >= limit:
+                        break
                 printer.page_done()
                 if limit is not None and printer.count >= limit:
                     break

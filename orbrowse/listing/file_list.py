@@ -447,6 +447,10 @@ class FileList:
         view = self._view
         self._mark_many([view[index] for index in range(low, high + 1)], on=True)
 
+    def mark(self, files: Iterable[FileObject]) -> None:
+        """Mark these loaded files (the matches a filter kept, judged within its time limit)."""
+        self._mark_many(files, on=True)
+
     def mark_all_loaded(self) -> None:
         self._mark_many(self.loaded_files(), on=True)
 

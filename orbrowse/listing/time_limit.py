@@ -23,14 +23,14 @@ def time_limit(seconds: float) -> Iterator[None]:
 
     A SIGALRM timer already set (pytest-timeout's) is set again afterwards for what is left
     of it; one due sooner than ``seconds`` is left alone, the block then unbounded, as it is
-    without SIGALRM (Windows) or off the main thread.
+    without SIGALRM (Windows). Off the main thread, where no signal handler runs, it raises
+    :class:`RuntimeError` rather than leave the block unbounded without a word.
     """
-    if (
-        not hasattr(signal, "setitimer")
-        or threading.current_thread() is not threading.main_thread()
-    ):
+    if not hasattr(signal, "setitimer"):
         yield
         return
+    if threading.current_thread() is not threading.main_thread():
+        raise RuntimeError("time_limit works on the main thread only (SIGALRM is handled there)")
     outer, interval = signal.getitimer(signal.ITIMER_REAL)
     if 0 < outer <= seconds:
         yield

@@ -30,10 +30,10 @@ from orbrowse.deletion_plan import Plan, forget, newest_unfinished, plans_folder
 from orbrowse.listing import file_list
 from orbrowse.listing.file_list import FileList, SortColumn
 from orbrowse.listing.filter_language import Filter, FilterError
+from orbrowse.listing.filter_limit import FilterTooSlow, filter_time_limit, kept
 from orbrowse.listing.folder_rows import FolderRows
 from orbrowse.listing.folders import Folder, FolderTree, folder_path
 from orbrowse.listing.formatting import human_size, visible_text
-from orbrowse.listing.time_limit import TooSlow, time_limit
 from orbrowse.listing.workspace_label import short_id
 from orbrowse.tui.base import OrbrowseBase, WorkspaceChoice
 from orbrowse.tui.listing_stopped import Stopped, explain_stop
@@ -55,9 +55,6 @@ SHORT_HEIGHT = 20
 """Below this many rows a narrow browser hides the detail pane (``i`` still shows it)."""
 SLOW_REPLY_SECONDS = 2.0
 """A page that takes longer shows "waiting for page N (S s)…" in the status line."""
-FILTER_SECONDS = 1.0
-"""A filter keystroke taking longer is stopped and refused (a regular expression that would
-never end); an ordinary one takes 25 ms at 100,000 files."""
 PREVIEW_MIN_SIZE = (70, 20)
 """Below this (columns, rows) the preview pane collapses and reads nothing."""
 NAMED_BY_SERVER = {"account", "key"}
@@ -645,16 +642,8 @@ class BrowserScreen(Screen[None]):
     def _apply_page(self, page: FilePage) -> None:
         files = self.files
         new = [f for f in page.files if f.id not in files]
-        if not self._filter_copes_with(new):
-            files.set_filter("")  # no filter: fast whatever the names
-            self.filter_box.value = ""
-            self.notify(
-                f"The filter was cleared: it took over {FILTER_SECONDS:g} s on the names of a "
-                "new page (a repeat inside a repeat, as in (a+)+, can take forever)",
-                title="Filter",
-                severity="warning",
-                markup=False,
-            )
+        if files.filter is not None and new:
+            self._kept(files.filter, new)  # too slow: cleared before it meets the page again
         files.append(new)
         self.folders.append(new)
         self._restore_marks(page.files)
@@ -667,32 +656,63 @@ class BrowserScreen(Screen[None]):
                 self.view_chosen = True
         self._files_changed()
 
-    def _filter_copes_with(self, files: list[FileObject]) -> bool:
-        """Whether the filter, accepted on the files loaded then, judges ``files`` within the
-        time limit (else a hostile name on a later page froze the browser)."""
-        matches = self.files.filter.matches if self.files.filter is not None else None
-        if matches is None or not files:
-            return True
+    def _kept(self, criteria: Filter, files: Sequence[FileObject]) -> list[FileObject] | None:
+        """The files ``criteria`` keeps, judged within the time limit: names it has not met
+        yet (a later page's, or all loaded) may make it take for ever. ``None`` when it was
+        too slow: then it is stopped wherever it was in use (:meth:`_stop_slow_filter`)."""
         try:
-            with time_limit(FILTER_SECONDS):
-                for file in files:
-                    matches(file)
-        except TooSlow:
-            return False
-        return True
+            return kept(criteria, files)
+        except FilterTooSlow as error:
+            self._stop_slow_filter(error)
+            return None
 
-    def _mark_in_marked_folders(self, files: Iterable[FileObject]) -> None:
+    def _stop_slow_filter(self, error: FilterTooSlow) -> None:
+        """A filter ran past its time limit: it stops being the filter, a "mark every match"
+        under it marks nothing, the folders marked under it stop taking files; all said."""
+        text = error.text
+        said: list[str] = []
+        if self.files.filter_text == text:
+            self.files.set_filter("")  # no filter: fast whatever the names
+            self.folders.match(None)  # nor the tree's copy of it (FolderRows.sync sets it)
+            self.filter_box.value = ""
+            said.append("The filter was cleared.")
+        if self.marking == text:
+            self.marking = None
+            self.workers.cancel_group(self, "listing")  # no later page needs it now
+            said.append("Nothing was marked (mark every match stopped).")
+        marks = self.folder_marks
+        folders = [path for path, by in marks.items() if by is not None and by.text == text]
+        if folders:
+            self._drop_folder_marks(folders.__contains__)
+            shown = ", ".join(visible_text(path) for path in folders)
+            said.append(
+                f"{shown} no longer marked as a folder: its files marked so far stay marked, "
+                "none listed later is marked."
+            )
+        self.notify(
+            f"The filter {error}. " + " ".join(said),
+            title="Filter too slow",
+            severity="warning",
+            markup=False,
+        )
+
+    def _mark_in_marked_folders(self, files: Sequence[FileObject]) -> None:
         """Files listed under a marked folder are marked as they arrive, if the filter the
         folder was marked under keeps them (any file, for a folder marked whole)."""
         if not self.folder_marks:
             return
+        keeps: dict[Filter, set[str]] = {}
+        for criteria in {by for by in self.folder_marks.values() if by is not None}:
+            judged = self._kept(criteria, files)  # too slow: its folders are unmarked
+            if judged is not None:
+                keeps[criteria] = {file.id for file in judged}
         marks = self.folder_marks
         for file in files:
             path = folder_path(file.filename)
             while True:
                 if path in marks:
                     kept_by = marks[path]
-                    if kept_by is None or kept_by.matches(file):
+                    if kept_by is None or file.id in keeps.get(kept_by, ()):
                         if not self.files.is_marked(file.id):
                             self.files.toggle(file.id)
                         break
@@ -966,14 +986,18 @@ class BrowserScreen(Screen[None]):
             self._finish_marking()
 
     def _finish_marking(self) -> None:
-        text, self.marking = self.marking or "", None
         files = self.files
-        matched = sum(1 for file in files.loaded_files() if files.matches(file))
-        files.mark_all_matching()
+        loaded = files.loaded_files()
+        matched = loaded if files.filter is None else self._kept(files.filter, loaded)
+        if matched is None:  # too slow on them all together: nothing marked, said
+            self._files_changed(first_if_gone=True)
+            return
+        text, self.marking = self.marking or "", None
+        files.mark(matched)
         total = files.loaded_count
-        self.workspace_match = (text, matched, total, files.marked_ids)
+        self.workspace_match = (text, len(matched), total, files.marked_ids)
         self._files_changed()
-        self.notify(workspace_match_text(text, matched, total) + "; all marked",
+        self.notify(workspace_match_text(text, len(matched), total) + "; all marked",
                     title="Mark every match", markup=False)  # fmt: skip
 
     def cancel_marking(self, why: str = "cancelled") -> None:
@@ -1033,18 +1057,14 @@ class BrowserScreen(Screen[None]):
     @on(Input.Changed, "#filter")
     def filter_changed(self, event: Input.Changed) -> None:
         try:
-            with time_limit(FILTER_SECONDS):
+            with filter_time_limit(event.value, self.files.loaded_count):
                 self.files.set_filter(event.value, now=self.orbrowse.clock())
         except FilterError as error:
             event.input.add_class("-invalid")
             self.job = f"filter: {error}"
-        except TooSlow:
+        except FilterTooSlow as error:
             event.input.add_class("-invalid")
-            self.job = (
-                f"filter: too slow, over {FILTER_SECONDS:g} s on the "
-                f"{self.files.loaded_count:,} files loaded (a repeat inside a repeat, as in "
-                "(a+)+, can take forever): the last good filter stays"
-            )
+            self.job = f"filter: {error}: the last good filter stays"
         else:
             event.input.remove_class("-invalid")
             self.job = None
