@@ -261,7 +261,9 @@ def report(session: Session, deletion: Deletion, tally: Tally) -> None:
         tally.fail(ExitCode.SERVER)
     if result.not_attempted:
         why = result.stop_reason or "stopped"
-        output.error(f"{len(result.not_attempted):,} files were not attempted ({why})")
+        count = len(result.not_attempted)
+        files = "file was" if count == 1 else "files were"
+        output.error(f"{count:,} {files} not attempted ({why})")
         for _ in result.not_attempted:
             tally.fail(code)
     if result.log_error:

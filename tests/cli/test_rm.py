@@ -90,6 +90,20 @@ def test_rm_with_the_server_gone_stops_early_and_says_so(
     assert held(emulator) == {f.id for f in files}
 
 
+def test_rm_names_one_file_not_attempted_in_the_singular(
+    emulator: RunningEmulator, cli: Cli
+) -> None:
+    files = add_files(emulator, 4)
+    listing = cli("ls", "--all")
+    emulator.stop()
+
+    result = cli("rm", "-", "--yes", "--concurrency", "1", input=listing.stdout)
+
+    assert result.code == 5, result.stderr
+    assert "1 file was not attempted (the server cannot be reached: " in result.stderr
+    assert held(emulator) == {f.id for f in files}
+
+
 def test_rm_dry_run_deletes_nothing(emulator: RunningEmulator, cli: Cli) -> None:
     files = add_files(emulator, 3)
 
