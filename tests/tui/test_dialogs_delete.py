@@ -14,6 +14,7 @@ from orbrowse.api.models import FileObject
 from orbrowse.bulk import BulkReport
 from orbrowse.deletion_log import DeletionLog
 from orbrowse.emulator.server import RunningEmulator
+from orbrowse.listing.workspace_label import WorkspaceLabel
 from orbrowse.tui.dialogs import ConfirmDeleteDialog, DeleteProgressDialog, delete_progress
 from tests.conftest import DEFAULT_WORKSPACE_ID
 from tests.tui.app_driver import screen_text, settle, wait_until
@@ -326,3 +327,34 @@ async def test_a_server_that_cannot_be_reached_is_named_while_stopping_and_in_th
     finally:
         emulator.faults.release()
     assert emulator.store.file_ids(DEFAULT_WORKSPACE_ID) == {f.id for f in files[4:]}
+
+
+async def test_the_report_of_a_run_stopped_for_no_server_keeps_its_title_in_view_at_60x15(
+    client: FilesClient, emulator: RunningEmulator
+) -> None:
+    # The summary's reason wraps over three lines there: the dialog opened scrolled down to its
+    # buttons, and "Stopped: the server cannot be reached" was above the frame.
+    files = await stored_files(emulator, client, 16)
+    emulator.stop()
+    workspace = WorkspaceLabel(DEFAULT_WORKSPACE_ID, "Default", "default")
+    dialog = DeleteProgressDialog(
+        client, files, concurrency=8, undo_seconds=0, log=None, workspace=workspace
+    )
+    async with hosting(dialog, size=(60, 15)) as (pilot, host):
+        await wait_until(pilot, lambda: dialog.phase == "report", "the report", limit=60)
+        await settle(pilot)
+        shown = screen_text(host)
+        assert "Stopped: the server cannot be reached" in shown, shown
+        assert "were not attempted" in shown and "Close" in shown, shown
+
+
+async def test_one_file_not_attempted_is_said_in_the_singular(
+    client: FilesClient, emulator: RunningEmulator
+) -> None:
+    files = await stored_files(emulator, client, 4)
+    emulator.stop()
+    dialog = DeleteProgressDialog(client, files, concurrency=1, undo_seconds=0, log=None)
+    async with hosting(dialog, size=(100, 30)) as (pilot, _):
+        await wait_until(pilot, lambda: dialog.phase == "report", "the report", limit=60)
+        summary = text_of(dialog, "#summary")
+        assert "1 file was not attempted (the server cannot be reached: " in summary, summary

@@ -334,7 +334,8 @@ class DeleteProgressDialog(Dialog[BulkReport | None]):
                 "was lost and a lookup could not tell."
             )
         if report.not_attempted:
-            lines.append(f"\n{count_files(len(report.not_attempted))} were not attempted")
+            count = len(report.not_attempted)
+            lines.append(f"\n{count_files(count)} {'was' if count == 1 else 'were'} not attempted")
             if report.stop_reason:
                 lines.append(" (")
                 lines.append_text(plain(report.stop_reason))
