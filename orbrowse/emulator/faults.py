@@ -111,16 +111,19 @@ class Faults:
         self._buckets: dict[str, _Bucket] = {}
         self._holding = False
         self._hold_path: str | None = None
+        self._hold_after = 0
         self._held = 0
 
     # holding requests ------------------------------------------------------------------------
 
-    def hold(self, *, path_contains: str | None = None) -> None:
+    def hold(self, *, path_contains: str | None = None, after: int = 0) -> None:
         """Keep every request that arrives from now on (or each whose path holds
-        ``path_contains``) waiting, its body unread, until :meth:`release`."""
+        ``path_contains``) waiting, its body unread, until :meth:`release`; the first
+        ``after`` of them go on (a test holds the second page before the first is asked for)."""
         with self._lock:
             self._holding = True
             self._hold_path = path_contains
+            self._hold_after = after
 
     def release(self) -> None:
         """Let the held requests, and those that arrive from now on, go on."""
@@ -138,6 +141,9 @@ class Faults:
         if not self._holding or (self._hold_path is not None and self._hold_path not in path):
             return
         with self._lock:
+            if self._hold_after > 0:
+                self._hold_after -= 1
+                return
             self._held += 1
         try:
             # Released from the test's thread, where an asyncio.Event of this loop cannot be set.
@@ -298,6 +304,7 @@ class Faults:
                 setattr(self, setting.name, setting.default)
             self._holding = False
             self._hold_path = None
+            self._hold_after = 0
             self._scripted.clear()
             self._requests.clear()
             self._buckets.clear()

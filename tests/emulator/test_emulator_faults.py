@@ -194,3 +194,23 @@ def test_a_hold_on_a_path_lets_other_requests_through(
             assert content.result(timeout=30).content == b"x"
     finally:
         emulator.faults.release()
+
+
+def test_a_hold_after_one_lets_the_first_request_through_and_holds_the_next(
+    emulator: RunningEmulator, http: httpx.Client
+) -> None:
+    emulator.faults.hold(path_contains="/files", after=1)
+    try:
+        assert http.get("/files").status_code == 200  # the first goes on
+        assert emulator.faults.held == 0
+        with ThreadPoolExecutor(1) as pool:
+            second = pool.submit(http.get, "/files")
+            deadline = time.monotonic() + 30
+            while emulator.faults.held == 0:
+                assert time.monotonic() < deadline, "the second request never held"
+                time.sleep(0.01)
+            assert not second.done()
+            emulator.faults.release()
+            assert second.result(timeout=30).status_code == 200
+    finally:
+        emulator.faults.release()
