@@ -59,6 +59,10 @@ async def start_slow_deletion(pilot: object, emulator: RunningEmulator) -> Delet
     await pilot.press(*str(FILES), "enter")
     progress = await screen_shown(pilot, DeleteProgressDialog)
     await wait_until(pilot, lambda: progress.phase == "running", "the deletion running")
+    # "running" is set before the first request goes out: wait for one to reach the server.
+    await wait_until(
+        pilot, lambda: emulator.store.count(DEFAULT_WORKSPACE_ID) < FILES, "a file deleted"
+    )
     return progress
 
 
