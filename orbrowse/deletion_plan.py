@@ -16,8 +16,9 @@ longer read when looking for one to resume.
 
 A file's last line decides where it stands: ``sending`` without an outcome after it (the
 process died with the request out) or an unknown outcome is *ambiguous*: it is looked up
-before anything else. The process running a plan holds an exclusive ``flock`` on it, so
-another orbrowse neither offers nor resumes a plan that is still running.
+before anything else. The process running a plan holds an exclusive lock on it
+(:mod:`orbrowse.file_lock`: ``flock`` on POSIX), so another orbrowse neither offers nor
+resumes a plan that is still running.
 
 Plans are read back as untrusted input: a plan larger than :data:`MAX_PLAN_BYTES` is
 refused, as is one whose workspace is not its folder's; a line that is not whole JSON of the
@@ -28,7 +29,6 @@ printable ASCII without ``/``.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import os
 import re
@@ -44,6 +44,7 @@ from orbrowse.api.errors import ResponseFormatError
 from orbrowse.api.models import FileObject
 from orbrowse.closing import ClosedOnExit
 from orbrowse.deletion_log import GONE_RESULTS, UNCERTAIN_PREFIX, default_log_path
+from orbrowse.file_lock import held_elsewhere, try_lock
 from orbrowse.private_file import open_private_append, replace_atomically
 
 PLANS_FOLDER: Final = "deletion-plans"
@@ -185,7 +186,7 @@ def read_plan(path: Path, *, warn: Warn | None = None) -> Plan | None:
                 warning(f"larger than {MAX_PLAN_BYTES // 2**20} MiB; ignored")
                 return None
             data = handle.read(MAX_PLAN_BYTES + 1)
-            locked = _held_elsewhere(handle.fileno())
+            locked = held_elsewhere(handle.fileno())
     except OSError as exc:
         warning(f"cannot be read: {exc.strerror or exc}; ignored")
         return None
@@ -243,17 +244,6 @@ def _apply(plan: Plan, line: dict[str, Any] | None) -> bool:
         if isinstance(line.get(closing), str):
             plan.closed = closing
             return True
-    return False
-
-
-def _held_elsewhere(fd: int) -> bool:
-    try:
-        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return True
-    except OSError:
-        return False
-    fcntl.flock(fd, fcntl.LOCK_UN)
     return False
 
 
@@ -333,13 +323,13 @@ class PlanRecorder(ClosedOnExit):
         """Open an existing plan to append to; :class:`PlanBusyError` if another holds it."""
         fd = open_private_append(path)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(fd)
-            raise PlanBusyError(f"{path} is being run by another orbrowse") from None
+            locked = try_lock(fd)
         except BaseException:
             os.close(fd)
             raise
+        if not locked:
+            os.close(fd)
+            raise PlanBusyError(f"{path} is being run by another orbrowse")
         return cls(path, fd)
 
     def _write(self, lines: Iterable[dict[str, Any]]) -> None:

@@ -2,19 +2,19 @@
 
 A part file is named after the file id (``.NAME.ID.part`` beside the target), so a later run
 of the same download recognises one that a killed run left behind. While it is written the
-part file is held under an exclusive ``flock``: a part file that can be locked belongs to no
-live run; one that cannot is another run's, and is left alone. The lock dies with its
-process, so ``kill -9`` leaves a part file that the next download of that id to that target
-takes over (and resumes, when the server answers a range request; else it starts over),
-while part files of the id under other names are removed. SIGTERM and SIGHUP remove the live
-part files on the way out (:func:`install_signal_cleanup`); SIGINT and any other failure or
-cancellation remove them through the normal unwinding of :class:`PartFile`.
+part file is held under an exclusive lock (:mod:`orbrowse.file_lock`: ``flock`` on POSIX): a
+part file that can be locked belongs to no live run; one that cannot is another run's, and
+is left alone. The lock dies with its process, so ``kill -9`` leaves a part file that the
+next download of that id to that target takes over (and resumes, when the server answers a
+range request; else it starts over), while part files of the id under other names are
+removed. SIGTERM and SIGHUP remove the live part files on the way out
+(:func:`install_signal_cleanup`); SIGINT and any other failure or cancellation remove them
+through the normal unwinding of :class:`PartFile`.
 """
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import os
 import re
@@ -26,6 +26,7 @@ from typing import IO, Final, Self
 
 from orbrowse.api.errors import LocalCheckError, TargetExistsError
 from orbrowse.closing import ClosedOnExit
+from orbrowse.file_lock import try_lock
 
 _SAFE_ID: Final = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _NAME_PREFIX_CHARS: Final = 40
@@ -64,14 +65,6 @@ def target_problem(destination: Path, *, overwrite: bool) -> LocalCheckError | N
     return TargetExistsError(str(destination), link=stat.S_ISLNK(mode))
 
 
-def _try_lock(fd: int) -> bool:
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return False
-    return True
-
-
 def remove_stale(path: Path) -> bool:
     """Remove the part file at ``path`` if no live run holds it; ``False`` if one does."""
     try:
@@ -83,7 +76,7 @@ def remove_stale(path: Path) -> bool:
             path.unlink()
         return True
     try:
-        if stat.S_ISREG(os.fstat(fd).st_mode) and not _try_lock(fd):
+        if stat.S_ISREG(os.fstat(fd).st_mode) and not try_lock(fd):
             return False
         with contextlib.suppress(FileNotFoundError):
             path.unlink()
@@ -148,7 +141,7 @@ class PartFile(ClosedOnExit):
                     f"Could not create {self.path}: {exc.strerror or exc}"
                 ) from exc
         _LIVE.add(self.path)
-        if not _try_lock(fd):  # another run holds it
+        if not try_lock(fd):  # another run holds it
             os.close(fd)
             _LIVE.discard(self.path)
             raise busy
