@@ -708,7 +708,10 @@ async def test_the_pool_keeps_its_limits() -> None:
     pool = transport(max_connections=2, max_keepalive_connections=1)
     async with raw_server(held) as server, httpx.AsyncClient(transport=pool) as http:
         requests = [asyncio.ensure_future(http.get(server.url)) for _ in range(3)]
-        await asyncio.sleep(0.2)
+        async with asyncio.timeout(30):
+            while server.connections < 2:  # noqa: ASYNC110 (a state, not an event)
+                await asyncio.sleep(0.01)
+        await asyncio.sleep(0.2)  # time for a third connection, were the limit not kept
         assert server.connections == 2  # the third waits for a connection
         release.set()
         assert [r.content for r in await asyncio.gather(*requests)] == [b"ok"] * 3
