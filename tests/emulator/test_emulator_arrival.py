@@ -14,8 +14,9 @@ from orbrowse.emulator.faults import Faults, RecordedRequest
 from orbrowse.emulator.server import RunningEmulator, start_emulator
 from tests.conftest import fixture_store
 
-BLOCK = 0.3
-"""How long the first request holds the server's loop (a slow handler, made certain)."""
+BLOCK_LIMIT = 30.0
+"""The most the slow request holds the server's loop (it is let go once the test has sent
+the others: a bound for a broken test, not a timing)."""
 
 
 class SlowFaults(Faults):
@@ -25,13 +26,14 @@ class SlowFaults(Faults):
     def __post_init__(self, seed: int | None, max_requests: int) -> None:
         super().__post_init__(seed, max_requests)
         self.blocking = threading.Event()
+        self.unblock = threading.Event()
         self.handled_at: dict[str, float] = {}
 
     def record(self, request: RecordedRequest) -> None:
         self.handled_at[request.path] = time.monotonic()
         if request.path.endswith("/slow"):
             self.blocking.set()
-            time.sleep(BLOCK)  # the whole loop waits, as behind a slow handler
+            self.unblock.wait(BLOCK_LIMIT)  # the whole loop waits, as behind a slow handler
         super().record(request)
 
 
@@ -70,6 +72,7 @@ def test_requests_read_together_are_stamped_before_any_is_handled(
     # Both arrive while the loop is held: the server reads them in one turn after it.
     _send(sockets[1], "first")
     _send(sockets[2], "second")
+    faults.unblock.set()  # both are in the server's socket buffers (loopback) by now
     deadline = time.monotonic() + 5
     while len(faults.requests) < 6 and time.monotonic() < deadline:
         time.sleep(0.01)
