@@ -56,7 +56,12 @@ def test_the_first_page_request_is_written_before_textual_is_imported(
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split("\n")[:3] == ["early True", "graphics halfblock", "textual False"]
-    listed = [r for r in emulator.faults.requests if r.path.endswith("/files")]
+    # Written before the child slept and exited; the emulator (a thread of this busy
+    # process) may read it only now.
+    deadline = time.monotonic() + 30
+    while not (listed := [r for r in emulator.faults.requests if r.path.endswith("/files")]):
+        assert time.monotonic() < deadline, "the first page's request never reached the server"
+        time.sleep(0.01)
     assert len(listed) == 1
 
 
