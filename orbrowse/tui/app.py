@@ -71,6 +71,10 @@ EXIT_NO_USABLE_KEY = 3
 """The exit code when the app ends without a usable key (none, or refused), as the
 subcommands use it."""
 
+GC_RESUME_SECONDS = 1.0
+"""When the collector paused for the start-up runs again if no browser's first rows have
+resumed it (a picker, a key screen, a first page that does not come)."""
+
 IN_FLIGHT = {
     "delete": "A deletion is running: quitting stops it. Deletes already sent may still "
     "complete, no more are sent, and the deletion log keeps what is known; opening this "
@@ -210,7 +214,7 @@ class OrbrowseApp(OrbrowseBase):
 
     def on_mount(self) -> None:
         # The browser resumes it after its first rows; any other start, a second from now.
-        self.set_timer(1.0, startup_gc.resume)
+        self.set_timer(GC_RESUME_SECONDS, startup_gc.resume)
         for problem in self.settings.problems:
             self.notify(str(problem), title="Config", severity="warning", markup=False)
         if self.settings.keys:
