@@ -431,3 +431,34 @@ async def test_a_file_that_appears_while_downloading_is_kept_and_retry_asks_to_r
         emulator.faults.release()
     assert app.results == [[tmp_path.resolve() / "report.csv"]]
     assert (tmp_path / "report.csv").read_bytes() == b"new\n"
+
+
+async def test_declining_to_replace_on_retry_keeps_the_failures_to_retry(
+    tmp_path: Path, client: FilesClient, emulator: RunningEmulator
+) -> None:
+    # The failures were forgotten before the question: after "No", r did nothing.
+    file = await add(emulator, client, "report.csv", content=b"new\n")
+    emulator.faults.hold()
+    dialog = DownloadDialog(client, [file], tmp_path)
+    try:
+        async with hosting(dialog, size=(100, 30)) as (pilot, app):
+            await pilot.press("enter")
+            await wait_until(pilot, lambda: emulator.faults.held > 0, "the download sent")
+            (tmp_path / "report.csv").write_bytes(b"mine\n")
+            emulator.faults.release()
+            await wait_until(pilot, lambda: "failed" in text_of(dialog, "#summary"), "failed")
+            await pilot.press("r")
+            ask = await screen_shown(pilot, ConfirmDialog)
+            ask.query_one("#no", Button).press()
+            await wait_until(pilot, lambda: app.screen is dialog, "back to the download")
+            await settle(pilot)
+            assert (tmp_path / "report.csv").read_bytes() == b"mine\n"
+            assert dialog.check_action("retry", ()) is True
+            await pilot.press("r")
+            ask = await screen_shown(pilot, ConfirmDialog)
+            ask.query_one("#yes", Button).press()
+            await settle(pilot)
+    finally:
+        emulator.faults.release()
+    assert app.results == [[tmp_path.resolve() / "report.csv"]]
+    assert (tmp_path / "report.csv").read_bytes() == b"new\n"

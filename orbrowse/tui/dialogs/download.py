@@ -398,8 +398,9 @@ class DownloadDialog(Dialog[list[Path] | None]):
                 if not await self.app.push_screen_wait(
                     ConfirmDialog("Replace existing files?", names, yes_label="Replace")
                 ):
-                    return
+                    return  # the failures stay, to be retried
                 self._overwrite = True
+        self._failed = []
         self.busy = True
         self.add_class("-busy")
         self.query_one("#download", Button).disabled = True
@@ -484,7 +485,6 @@ class DownloadDialog(Dialog[list[Path] | None]):
         jobs = [_Job(index, job.file, job.target) for index, job in enumerate(self._failed)]
         # A file that appeared at a target while downloading was never asked about.
         ask = any(job.target_appeared for job in self._failed)
-        self._failed = []
         self._download(jobs, ask=ask)
 
     def action_cancel(self) -> None:
