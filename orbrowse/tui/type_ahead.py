@@ -120,8 +120,9 @@ class TypeAhead:
         active = self._app.screen.active_bindings.get(event.key)
         if active is None:
             return False
-        quits = action_name(active.binding.action) == "quit" and len(self._held) == 1
-        return active.binding.priority or quits
+        if action_name(active.binding.action) != "quit":
+            return False  # another priority binding (Ctrl+P) waits its turn with the rest
+        return active.binding.priority or len(self._held) == 1
 
     async def _send(self, event: InputEvent, *, held: bool = False) -> None:
         moves = self._moves_focus(event)

@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 import pytest
+from textual.command import CommandPalette
 from textual.pilot import Pilot
 from textual.widgets import Button, Input, Static
 
@@ -371,6 +372,36 @@ async def test_q_after_an_x_waiting_for_the_first_rows_quits_at_once(
             await first_page_on_its_way(pilot, app, emulator)
             await pilot.press("x", "q")  # q is not held behind the x: it quits now
             await wait_until(pilot, lambda: not app.is_running, "the app quitting")
+    finally:
+        emulator.faults.release()
+    assert delete_requests(emulator) == 0
+
+
+async def test_ctrl_p_after_an_x_waiting_for_the_first_rows_waits_behind_it(
+    emulator: RunningEmulator, make_app: AppFactory
+) -> None:
+    # Every priority binding skipped the queue as Ctrl+C does: the palette opened at once and
+    # the x, released when the rows came, was typed into its search box.
+    emulator.store.add_file(DEFAULT_WORKSPACE_ID, "f.txt", content=b"x")
+    emulator.faults.hold()
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID)
+    try:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await first_page_on_its_way(pilot, app, emulator)
+            await pilot.press("x", "ctrl+p")
+            await pilot.pause()
+            assert isinstance(app.screen, BrowserScreen), "nothing opens before the rows"
+            emulator.faults.release()
+            # In the order typed: the x's confirmation, then the palette over it, searching
+            # for nothing.
+            await wait_until(
+                pilot, lambda: isinstance(app.screen, CommandPalette), "the palette, second"
+            )
+            assert [type(screen) for screen in app.screen_stack[-2:]] == [
+                ConfirmDeleteDialog,
+                CommandPalette,
+            ]
+            assert app.screen.query_one(Input).value == ""
     finally:
         emulator.faults.release()
     assert delete_requests(emulator) == 0
