@@ -324,7 +324,11 @@ class BulkDelete:
             self._unreachable_in_a_row = 0
             return
         self._unreachable_in_a_row += 1
-        if self._unreachable_in_a_row >= UNREACHABLE_STOP and not self._stop.is_set():
+        if (
+            self._unreachable_in_a_row >= UNREACHABLE_STOP
+            and self._pending  # with nothing left to send, the run ends as it is
+            and not self._stop.is_set()
+        ):
             self.report.server_unreachable = True
             self.stop(f"{UNREACHABLE}: {describe(error)}")
 

@@ -246,6 +246,21 @@ async def test_files_in_a_row_that_find_no_server_stop_the_run() -> None:
     assert server.held == {f.id for f in files} - {files[2].id, files[5].id}
 
 
+async def test_the_last_files_finding_no_server_end_the_run_without_calling_it_stopped() -> None:
+    # Nothing was left to send, yet the run was reported "Stopped: the server cannot be
+    # reached" as if files had been held back.
+    files = make_files(5)
+    server = FakeDeleter(files)
+    refused = APIConnectionError("Could not connect to the server example.test")
+    for file in files[2:]:
+        server.errors[file.id] = refused
+    report = await delete_files(server, files, concurrency=1, workspace_id=WS)
+    assert server.calls == [f.id for f in files]
+    assert report.not_attempted == []
+    assert not report.stopped and not report.server_unreachable
+    assert [f.id for f, _ in report.failed] == [f.id for f in files[2:]]
+
+
 async def test_server_errors_in_a_row_do_not_stop_the_run() -> None:
     # The server answers: each file's error is its own (a 500, a proxy's 404 page).
     files = make_files(12)
