@@ -138,9 +138,9 @@ class Faults:
 
     async def wait_while_held(self, path: str) -> None:
         """The request's side of :meth:`hold`."""
-        if not self._holding or (self._hold_path is not None and self._hold_path not in path):
-            return
         with self._lock:
+            if not self._holding or (self._hold_path is not None and self._hold_path not in path):
+                return
             if self._hold_after > 0:
                 self._hold_after -= 1
                 return
