@@ -86,3 +86,29 @@ async def test_a_folder_marked_under_a_filter_too_slow_on_a_later_page_is_unmark
         assert screen.files.marked_ids == {f.id for f in early}
         assert "2 marked" in status_of(app)
         assert app.is_running
+
+
+async def test_two_folders_marked_under_a_filter_too_slow_are_named_in_the_plural(
+    emulator: RunningEmulator, make_app: AppFactory
+) -> None:
+    names = ["README.md", "logs/0.ab", "tmp/0.ab"]
+    names += [f"fill/f-{n:04d}.txt" for n in range(FILLER)]
+    names += ["logs/late.ab", HOSTILE]
+    for n, name in enumerate(names):
+        emulator.store.add_file(
+            DEFAULT_WORKSPACE_ID, name, content=b"x", file_id=f"or_file_{n:024d}"
+        )
+    app = make_app(workspace=DEFAULT_WORKSPACE_ID, view="flat", page_size=50)
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await folders_with_the_listing_stopped(pilot, emulator)
+        await pilot.press("slash", *SLOW, "enter")
+        await wait_until(pilot, lambda: row_names(app) == ["logs/", "tmp/"], "two folders")
+        await pilot.press("g", "space", "space")
+        await wait_until(pilot, lambda: len(screen.folder_marks) == 2, "both marked")
+        emulator.faults.clear()
+        await pilot.press("r")
+        await wait_until(pilot, lambda: not screen.has_more, "the whole listing")
+        await settle(pilot)
+        said = " ".join(notifications(app))
+        assert "logs/, tmp/ no longer marked as folders: their files marked so far" in said, said
+        assert not screen.folder_marks

@@ -688,6 +688,9 @@ class BrowserScreen(Screen[None]):
             said.append(
                 f"{shown} no longer marked as a folder: its files marked so far stay marked, "
                 "none listed later is marked."
+                if len(folders) == 1
+                else f"{shown} no longer marked as folders: their files marked so far stay "
+                "marked, none listed later is marked."
             )
         self.notify(
             f"The filter {error}. " + " ".join(said),
