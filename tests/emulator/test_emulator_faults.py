@@ -175,6 +175,13 @@ def test_the_request_log_keeps_the_newest_max_requests() -> None:
     assert silent.requests == []
 
 
+def wait_for_a_held_request(emulator: RunningEmulator) -> None:
+    deadline = time.monotonic() + 30
+    while emulator.faults.held == 0:
+        assert time.monotonic() < deadline, "no request was ever held"
+        time.sleep(0.01)
+
+
 def test_a_hold_on_a_path_lets_other_requests_through(
     emulator: RunningEmulator, http: httpx.Client
 ) -> None:
@@ -185,10 +192,7 @@ def test_a_hold_on_a_path_lets_other_requests_through(
         assert emulator.faults.held == 0
         with ThreadPoolExecutor(1) as pool:
             content = pool.submit(http.get, f"/files/{stored.id}/content")
-            deadline = time.monotonic() + 30
-            while emulator.faults.held == 0:
-                assert time.monotonic() < deadline, "the content request never held"
-                time.sleep(0.01)
+            wait_for_a_held_request(emulator)
             assert not content.done()
             emulator.faults.release()
             assert content.result(timeout=30).content == b"x"
@@ -205,10 +209,7 @@ def test_a_hold_after_one_lets_the_first_request_through_and_holds_the_next(
         assert emulator.faults.held == 0
         with ThreadPoolExecutor(1) as pool:
             second = pool.submit(http.get, "/files")
-            deadline = time.monotonic() + 30
-            while emulator.faults.held == 0:
-                assert time.monotonic() < deadline, "the second request never held"
-                time.sleep(0.01)
+            wait_for_a_held_request(emulator)
             assert not second.done()
             emulator.faults.release()
             assert second.result(timeout=30).status_code == 200

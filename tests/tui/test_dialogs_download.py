@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import Button, Input, ProgressBar
 
 from orbrowse.api.client import FilesClient
@@ -403,6 +404,18 @@ async def test_the_overall_line_counts_only_bytes_downloaded_and_says_how_many_f
     assert [p.name for p in tmp_path.iterdir()] == ["good.txt"]
 
 
+async def fail_as_the_target_appears(
+    pilot: Pilot[None], dialog: DownloadDialog, emulator: RunningEmulator, target: Path
+) -> None:
+    """Start the download (held at the emulator), write ``target`` meanwhile as another
+    program would, and let the download end in its failure."""
+    await pilot.press("enter")
+    await wait_until(pilot, lambda: emulator.faults.held > 0, "the download sent")
+    target.write_bytes(b"mine\n")
+    emulator.faults.release()
+    await wait_until(pilot, lambda: "failed" in text_of(dialog, "#summary"), "failed")
+
+
 async def test_a_file_that_appears_while_downloading_is_kept_and_retry_asks_to_replace_it(
     tmp_path: Path, client: FilesClient, emulator: RunningEmulator
 ) -> None:
@@ -412,43 +425,16 @@ async def test_a_file_that_appears_while_downloading_is_kept_and_retry_asks_to_r
     dialog = DownloadDialog(client, [file], tmp_path)
     try:
         async with hosting(dialog, size=(100, 30)) as (pilot, app):
-            await pilot.press("enter")
-            await wait_until(pilot, lambda: emulator.faults.held > 0, "the download sent")
-            (tmp_path / "report.csv").write_bytes(b"mine\n")  # written meanwhile by another
-            emulator.faults.release()
-            await wait_until(pilot, lambda: "failed" in text_of(dialog, "#summary"), "failed")
+            await fail_as_the_target_appears(pilot, dialog, emulator, tmp_path / "report.csv")
             reason = text_of(dialog, "#status-0")
             assert "already exists (it appeared while downloading)" in reason, reason
             assert "r retries, asking before replacing it" in reason, reason
             assert "--force" not in screen_text(app)
             assert (tmp_path / "report.csv").read_bytes() == b"mine\n"
+            # "No" keeps the failure to retry (it was forgotten before the question).
             await pilot.press("r")
             ask = await screen_shown(pilot, ConfirmDialog)
             assert "report.csv" in screen_text(app)
-            ask.query_one("#yes", Button).press()
-            await settle(pilot)
-    finally:
-        emulator.faults.release()
-    assert app.results == [[tmp_path.resolve() / "report.csv"]]
-    assert (tmp_path / "report.csv").read_bytes() == b"new\n"
-
-
-async def test_declining_to_replace_on_retry_keeps_the_failures_to_retry(
-    tmp_path: Path, client: FilesClient, emulator: RunningEmulator
-) -> None:
-    # The failures were forgotten before the question: after "No", r did nothing.
-    file = await add(emulator, client, "report.csv", content=b"new\n")
-    emulator.faults.hold()
-    dialog = DownloadDialog(client, [file], tmp_path)
-    try:
-        async with hosting(dialog, size=(100, 30)) as (pilot, app):
-            await pilot.press("enter")
-            await wait_until(pilot, lambda: emulator.faults.held > 0, "the download sent")
-            (tmp_path / "report.csv").write_bytes(b"mine\n")
-            emulator.faults.release()
-            await wait_until(pilot, lambda: "failed" in text_of(dialog, "#summary"), "failed")
-            await pilot.press("r")
-            ask = await screen_shown(pilot, ConfirmDialog)
             ask.query_one("#no", Button).press()
             await wait_until(pilot, lambda: app.screen is dialog, "back to the download")
             await settle(pilot)
