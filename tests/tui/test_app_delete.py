@@ -7,6 +7,8 @@ exactly the deleted rows and the deletion log says the same.
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -295,14 +297,20 @@ async def test_a_burst_that_ends_a_range_with_x_deletes_the_whole_range(
         await pilot.click("#cancel")
 
 
-async def first_page_on_its_way(
-    pilot: Pilot[int], app: OrbrowseApp, emulator: RunningEmulator
-) -> None:
-    await wait_until(
-        pilot,
-        lambda: isinstance(app.screen, BrowserScreen) and emulator.faults.held > 0,
-        "the browser waiting for its first page",
-    )
+@asynccontextmanager
+async def first_page_held(app: OrbrowseApp, emulator: RunningEmulator) -> AsyncIterator[Pilot[int]]:
+    """The browser open with its first page held at the emulator (released on the way out)."""
+    emulator.faults.hold()
+    try:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await wait_until(
+                pilot,
+                lambda: isinstance(app.screen, BrowserScreen) and emulator.faults.held > 0,
+                "the browser waiting for its first page",
+            )
+            yield pilot
+    finally:
+        emulator.faults.release()
 
 
 async def test_x_typed_before_the_first_rows_asks_about_the_first_file_once_they_come(
@@ -313,29 +321,24 @@ async def test_x_typed_before_the_first_rows_asks_about_the_first_file_once_they
     for n in range(5):
         emulator.store.add_file(DEFAULT_WORKSPACE_ID, f"f{n}.txt", content=b"x")
     before = server_ids(emulator)
-    emulator.faults.hold()
     app = make_app(workspace=DEFAULT_WORKSPACE_ID, undo_seconds=0)
-    try:
-        async with app.run_test(size=(100, 30)) as pilot:
-            await first_page_on_its_way(pilot, app, emulator)
-            screen = browser(app)
-            await pilot.press("x", "j")  # the j belongs to the confirmation it opens
-            await wait_until(
-                pilot,
-                lambda: "Delete: waiting for the files to be listed…" in notifications(app),
-                "the key taken",
-            )
-            assert isinstance(app.screen, BrowserScreen)
-            emulator.faults.release()
-            confirm = await screen_shown(pilot, ConfirmDeleteDialog)
-            assert [f.id for f in confirm.files] == [screen.files.view[0].id]
-            assert screen.table.cursor_row == 0  # the j did not move the cursor first
-            await pilot.press("escape")
-            await wait_until(pilot, lambda: isinstance(app.screen, BrowserScreen), "back")
-            await settle(pilot)
-            assert "Nothing was deleted" in notifications(app)
-    finally:
+    async with first_page_held(app, emulator) as pilot:
+        screen = browser(app)
+        await pilot.press("x", "j")  # the j belongs to the confirmation it opens
+        await wait_until(
+            pilot,
+            lambda: "Delete: waiting for the files to be listed…" in notifications(app),
+            "the key taken",
+        )
+        assert isinstance(app.screen, BrowserScreen)
         emulator.faults.release()
+        confirm = await screen_shown(pilot, ConfirmDeleteDialog)
+        assert [f.id for f in confirm.files] == [screen.files.view[0].id]
+        assert screen.table.cursor_row == 0  # the j did not move the cursor first
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, BrowserScreen), "back")
+        await settle(pilot)
+        assert "Nothing was deleted" in notifications(app)
     assert server_ids(emulator) == before
     assert delete_requests(emulator) == 0
 
@@ -343,37 +346,27 @@ async def test_x_typed_before_the_first_rows_asks_about_the_first_file_once_they
 async def test_x_typed_before_an_empty_listing_says_there_is_no_file(
     emulator: RunningEmulator, make_app: AppFactory
 ) -> None:
-    emulator.faults.hold()
     app = make_app(workspace=DEFAULT_WORKSPACE_ID)
-    try:
-        async with app.run_test(size=(100, 30)) as pilot:
-            await first_page_on_its_way(pilot, app, emulator)
-            await pilot.press("x")
-            emulator.faults.release()
-            await wait_until(
-                pilot,
-                lambda: "Delete: no file is listed" in notifications(app, severity="warning"),
-                "the answer",
-            )
-            await settle(pilot)
-            assert isinstance(app.screen, BrowserScreen)
-    finally:
+    async with first_page_held(app, emulator) as pilot:
+        await pilot.press("x")
         emulator.faults.release()
+        await wait_until(
+            pilot,
+            lambda: "Delete: no file is listed" in notifications(app, severity="warning"),
+            "the answer",
+        )
+        await settle(pilot)
+        assert isinstance(app.screen, BrowserScreen)
 
 
 async def test_q_after_an_x_waiting_for_the_first_rows_quits_at_once(
     emulator: RunningEmulator, make_app: AppFactory
 ) -> None:
     emulator.store.add_file(DEFAULT_WORKSPACE_ID, "f.txt", content=b"x")
-    emulator.faults.hold()
     app = make_app(workspace=DEFAULT_WORKSPACE_ID)
-    try:
-        async with app.run_test(size=(100, 30)) as pilot:
-            await first_page_on_its_way(pilot, app, emulator)
-            await pilot.press("x", "q")  # q is not held behind the x: it quits now
-            await wait_until(pilot, lambda: not app.is_running, "the app quitting")
-    finally:
-        emulator.faults.release()
+    async with first_page_held(app, emulator) as pilot:
+        await pilot.press("x", "q")  # q is not held behind the x: it quits now
+        await wait_until(pilot, lambda: not app.is_running, "the app quitting")
     assert delete_requests(emulator) == 0
 
 
@@ -383,25 +376,20 @@ async def test_ctrl_p_after_an_x_waiting_for_the_first_rows_waits_behind_it(
     # Every priority binding skipped the queue as Ctrl+C does: the palette opened at once and
     # the x, released when the rows came, was typed into its search box.
     emulator.store.add_file(DEFAULT_WORKSPACE_ID, "f.txt", content=b"x")
-    emulator.faults.hold()
     app = make_app(workspace=DEFAULT_WORKSPACE_ID)
-    try:
-        async with app.run_test(size=(100, 30)) as pilot:
-            await first_page_on_its_way(pilot, app, emulator)
-            await pilot.press("x", "ctrl+p")
-            await pilot.pause()
-            assert isinstance(app.screen, BrowserScreen), "nothing opens before the rows"
-            emulator.faults.release()
-            # In the order typed: the x's confirmation, then the palette over it, searching
-            # for nothing.
-            await wait_until(
-                pilot, lambda: isinstance(app.screen, CommandPalette), "the palette, second"
-            )
-            assert [type(screen) for screen in app.screen_stack[-2:]] == [
-                ConfirmDeleteDialog,
-                CommandPalette,
-            ]
-            assert app.screen.query_one(Input).value == ""
-    finally:
+    async with first_page_held(app, emulator) as pilot:
+        await pilot.press("x", "ctrl+p")
+        await pilot.pause()
+        assert isinstance(app.screen, BrowserScreen), "nothing opens before the rows"
         emulator.faults.release()
+        # In the order typed: the x's confirmation, then the palette over it, searching
+        # for nothing.
+        await wait_until(
+            pilot, lambda: isinstance(app.screen, CommandPalette), "the palette, second"
+        )
+        assert [type(screen) for screen in app.screen_stack[-2:]] == [
+            ConfirmDeleteDialog,
+            CommandPalette,
+        ]
+        assert app.screen.query_one(Input).value == ""
     assert delete_requests(emulator) == 0
